@@ -1,0 +1,56 @@
+/* Provider Assistant — the provider-assistant command-line tool: shared declarations.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Each subcommand lives in its own file (cli-show.c, cli-validate.c, cli-check.c, cli-explain.c,
+ * ...) and is listed in the command table of cli-main.c.  A subcommand gets argv with argv[0] =
+ * its name and returns an MpaExit code.  Messages to the user go through _() (gettext domain
+ * GETTEXT_PACKAGE); errors go to stderr as "provider-assistant: context: reason".
+ */
+#ifndef MPA_CLI_H
+#define MPA_CLI_H
+
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+#include "mpa-provider.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+	MPA_EXIT_OK = 0,                /* success */
+	MPA_EXIT_FAILED = 1,            /* the operation failed (invalid files, failed check) */
+	MPA_EXIT_USAGE = 2,             /* bad input or usage */
+	MPA_EXIT_UNKNOWN_PROVIDER = 3   /* the address is fine, no provider knows its domain */
+} MpaExit;
+
+/* Options every subcommand accepts. */
+typedef struct {
+	gchar **providers_dirs;         /* --providers-dir (repeatable); NULL: default dirs */
+	gboolean json;                  /* --json */
+} MpaCliCommon;
+
+/* Adds --providers-dir and --json to @context's main group. */
+void mpa_cli_add_common_options(GOptionContext *context, MpaCliCommon *common);
+/* Parse @argv with @context; on error prints "provider-assistant SUBCOMMAND: message" and a hint
+ * to use --help, and returns FALSE (exit MPA_EXIT_USAGE). */
+gboolean mpa_cli_parse(GOptionContext *context, int *argc, char ***argv);
+void mpa_cli_common_clear(MpaCliCommon *common);
+
+/* Load the database from --providers-dir or the default dirs.  Problems in files are printed as
+ * warnings ("file:line: problem") on stderr and do not stop the others from loading. */
+MpaDb *mpa_cli_load_db(const MpaCliCommon *common);
+/* Look @address up.  On failure prints what is wrong (and, for an unknown domain, how to add a
+ * provider file), sets *exit_code to MPA_EXIT_USAGE or MPA_EXIT_UNKNOWN_PROVIDER, returns NULL. */
+const MpaProvider *mpa_cli_lookup(const MpaDb *db, const gchar *address, gchar **normalized,
+				  int *exit_code);
+/* Print an error "provider-assistant: ..." to stderr (printf-style). */
+void mpa_cli_error(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
+/* The language for provider texts: from the locale (LC_MESSAGES / LANGUAGE), "en" fallback. */
+const gchar *mpa_cli_lang(void);
+
+int mpa_cli_cmd_show(int argc, char **argv);
+int mpa_cli_cmd_validate(int argc, char **argv);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,117 @@
+/* Provider Assistant — connection check: real IMAP and SMTP logins, in parallel, off the caller's
+ * thread, with verified TLS, deadlines and cancellation.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Part of the core: no GTK, no Claws Mail headers.
+ *
+ * Threads: mpa_check_run_async() starts one worker thread per protocol.  Progress and completion
+ * callbacks are invoked in the thread-default main context of the caller of
+ * mpa_check_run_async(), never in a worker.  libetpan globals (mailstream_logger,
+ * mailstream_network_delay, mailstream_debug) are never changed; the plugin filters its own traffic
+ * out of Claws' logger with mpa_check_thread_is_ours().
+ */
+#ifndef MPA_CHECK_H
+#define MPA_CHECK_H
+
+#include <gio/gio.h>
+#include "mpa-provider.h"
+
+G_BEGIN_DECLS
+
+/* Outcome of a protocol check or of one stage. */
+typedef enum {
+	MPA_OUTCOME_OK,
+	MPA_OUTCOME_FAILED,
+	MPA_OUTCOME_SKIPPED,    /* not attempted (no server, or an earlier stage failed) */
+	MPA_OUTCOME_CANCELLED
+} MpaOutcome;
+
+/* What went wrong below the protocol (network / TLS).  MPA_NET_NONE when the server answered. */
+typedef enum {
+	MPA_NET_NONE,
+	MPA_NET_DNS,                    /* host name not found */
+	MPA_NET_REFUSED,                /* connection refused / unreachable */
+	MPA_NET_TIMEOUT,                /* silent server: idle deadline or overall deadline */
+	MPA_NET_CLOSED,                 /* the server closed the connection */
+	MPA_NET_TLS_HANDSHAKE,          /* TLS handshake failed (garbage, drop, protocol mismatch) */
+	MPA_NET_CERT_UNTRUSTED,         /* self-signed or unknown CA */
+	MPA_NET_CERT_EXPIRED,           /* expired or not yet valid */
+	MPA_NET_CERT_HOSTNAME,          /* certificate not valid for the host */
+	MPA_NET_PROTOCOL,               /* the server's answer made no sense (or was too long) */
+	MPA_NET_STARTTLS_UNSUPPORTED    /* STARTTLS required but not offered: never falls back */
+} MpaNetError;
+
+typedef struct {
+	MpaStage stage;
+	MpaOutcome outcome;
+	gint64 elapsed_us;
+} MpaStageResult;
+
+typedef struct {
+	MpaProtocol protocol;
+	MpaOutcome outcome;
+	MpaStage stage;                 /* last stage reached (the failed one on failure) */
+	MpaNetError net_error;
+	gchar *detail;                  /* human-readable technical detail ("certificate has expired"), may be NULL */
+	GArray *stages;                 /* of MpaStageResult, in order */
+	GBytes *reply_raw;              /* the server's exact last reply (failing one on failure), may be NULL */
+	gchar *reply;                   /* reply_raw decoded (UTF-8, else GB18030), control characters visible */
+	gchar *imap_code;               /* IMAP response code ("AUTHENTICATIONFAILED"), may be NULL */
+	guint smtp_code;                /* SMTP reply code, 0 if none */
+	gchar *enhanced_code;           /* SMTP enhanced status code "5.7.8", may be NULL */
+	gchar *id_answer;               /* server's IMAP ID answer "name version", may be NULL */
+	gint64 elapsed_us;
+} MpaProtoResult;
+
+typedef struct {
+	MpaProtoResult imap;
+	MpaProtoResult smtp;
+	gint64 elapsed_us;
+} MpaCheckResult;
+
+typedef struct _MpaCheckRequest MpaCheckRequest;
+
+/* A request; the password is copied into core-owned memory and wiped when the request is freed. */
+MpaCheckRequest *mpa_check_request_new(const gchar *address);
+void mpa_check_request_free(MpaCheckRequest *req);
+/* A NULL host skips that protocol. */
+void mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
+				MpaSecurity security, const gchar *username);
+void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16 port,
+				MpaSecurity security, const gchar *username);
+/* From a provider's servers with the address expanded into user names. */
+void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider);
+void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password);
+/* A PEM CA file to trust instead of the system store; NULL = system store. */
+void mpa_check_request_set_ca_file(MpaCheckRequest *req, const gchar *ca_file);
+/* idle: a silent server is given up on after this (default 10 s);
+ * total: the whole check ends within this (default 15 s). */
+void mpa_check_request_set_timeouts(MpaCheckRequest *req, guint idle_ms, guint total_ms);
+/* Also EXAMINE INBOX after login (default TRUE). */
+void mpa_check_request_set_select(MpaCheckRequest *req, gboolean select);
+
+/* Called in the caller's main context each time a stage starts (outcome = SKIPPED, elapsed 0)
+ * or ends. */
+typedef void (*MpaCheckProgressFunc)(MpaProtocol protocol, const MpaStageResult *stage,
+				     gpointer user_data);
+
+/* Runs both protocols at once.  @req is copied.  @callback gets a GTask; call mpa_check_finish. */
+void mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
+			 MpaCheckProgressFunc progress, gpointer progress_data,
+			 GAsyncReadyCallback callback, gpointer user_data);
+MpaCheckResult *mpa_check_finish(GAsyncResult *result, GError **error);
+/* Blocking convenience for the CLI and tests (runs its own main context). */
+MpaCheckResult *mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable);
+void mpa_check_result_free(MpaCheckResult *result);
+
+/* TRUE in a thread that is running a check: the plugin's libetpan logger filter drops such
+ * traffic so no credential reaches Claws' network log. */
+gboolean mpa_check_thread_is_ours(void);
+
+const gchar *mpa_outcome_name(MpaOutcome outcome);      /* "ok", "failed", "skipped", "cancelled" */
+const gchar *mpa_net_error_name(MpaNetError err);
+
+G_END_DECLS
+
+#endif

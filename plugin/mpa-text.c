@@ -1,0 +1,234 @@
+/* Provider Assistant — text helpers (see mpa-text.h).
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include "mpa-text.h"
+
+gchar *mpa_decode_reply(const guint8 *data, gsize len)
+{
+	gchar *out;
+
+	if (data == NULL || len == 0)
+		return g_strdup("");
+	if (g_utf8_validate_len((const gchar *)data, len, NULL))
+		return g_strndup((const gchar *)data, len);
+	/* Chinese servers still answer in GBK; GB18030 covers it and every other byte sequence
+	 * GBK produces.  A NUL byte makes iconv stop early, so only try when there is none. */
+	if (memchr(data, '\0', len) == NULL) {
+		out = g_convert((const gchar *)data, len, "UTF-8", "GB18030", NULL, NULL, NULL);
+		if (out != NULL)
+			return out;
+	}
+	return g_utf8_make_valid((const gchar *)data, len);
+}
+
+gchar *mpa_sanitize_display(const gchar *utf8, gsize max_chars)
+{
+	GString *s;
+	const gchar *p;
+	gsize chars = 0;
+	gboolean truncated = FALSE;
+
+	if (utf8 == NULL)
+		return g_strdup("");
+	s = g_string_new(NULL);
+	p = utf8;
+	while (*p != '\0') {
+		gunichar c = g_utf8_get_char_validated(p, -1);
+
+		if (max_chars > 0 && chars >= max_chars) {
+			truncated = TRUE;
+			break;
+		}
+		if (c == (gunichar)-1 || c == (gunichar)-2) {
+			g_string_append(s, "\xef\xbf\xbd"); /* U+FFFD */
+			chars++;
+			p++;    /* skip one byte only: the next iteration resynchronises */
+			continue;
+		}
+		if (c == '\r' || c == '\n') {
+			/* fold line breaks: "a\r\nb" -> "a / b", trailing ones dropped */
+			const gchar *q = p;
+
+			while (*q == '\r' || *q == '\n')
+				q++;
+			if (*q != '\0' && s->len > 0) {
+				g_string_append(s, " / ");
+				chars += 3;
+			}
+			p = q;
+			continue;
+		}
+		if (c == '\t') {
+			g_string_append_c(s, ' ');
+			chars++;
+		} else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+			g_string_append_printf(s, "\\x%02x", (guint)c);
+			chars += 4;
+		} else if (c == 0x200e || c == 0x200f || (c >= 0x202a && c <= 0x202e) ||
+			   (c >= 0x2066 && c <= 0x2069)) {
+			/* bidirectional overrides can disguise text: show them */
+			g_string_append_printf(s, "\\u%04x", (guint)c);
+			chars += 6;
+		} else {
+			g_string_append_unichar(s, c);
+			chars++;
+		}
+		p = g_utf8_next_char(p);
+	}
+	while (s->len > 0 && s->str[s->len - 1] == ' ')
+		g_string_truncate(s, s->len - 1);
+	if (truncated)
+		g_string_append(s, "…");
+	return g_string_free(s, FALSE);
+}
+
+void mpa_secret_free(gchar *secret)
+{
+	if (secret == NULL)
+		return;
+	/* volatile pointer: the compiler may not drop the stores before free() */
+	{
+		volatile gchar *v = secret;
+
+		while (*v != '\0')
+			*v++ = '\0';
+	}
+	g_free(secret);
+}
+
+/* ---- JSON ---- */
+
+struct _MpaJson {
+	GString *out;
+	GArray *first;          /* gboolean per open container: no member written yet */
+	guint depth;
+};
+
+MpaJson *mpa_json_new(void)
+{
+	MpaJson *j = g_new0(MpaJson, 1);
+
+	j->out = g_string_new(NULL);
+	j->first = g_array_new(FALSE, FALSE, sizeof(gboolean));
+	return j;
+}
+
+static void json_escape(GString *out, const gchar *str)
+{
+	const guchar *p;
+
+	g_string_append_c(out, '"');
+	for (p = (const guchar *)str; *p != '\0'; p++) {
+		switch (*p) {
+		case '"': g_string_append(out, "\\\""); break;
+		case '\\': g_string_append(out, "\\\\"); break;
+		case '\n': g_string_append(out, "\\n"); break;
+		case '\r': g_string_append(out, "\\r"); break;
+		case '\t': g_string_append(out, "\\t"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				g_string_append_printf(out, "\\u%04x", *p);
+			else
+				g_string_append_c(out, (gchar)*p);
+		}
+	}
+	g_string_append_c(out, '"');
+}
+
+static void json_member(MpaJson *j, const gchar *key)
+{
+	if (j->first->len > 0) {
+		gboolean *first = &g_array_index(j->first, gboolean, j->first->len - 1);
+
+		if (!*first)
+			g_string_append_c(j->out, ',');
+		*first = FALSE;
+		g_string_append_c(j->out, '\n');
+		for (guint i = 0; i < j->first->len; i++)
+			g_string_append(j->out, "  ");
+	}
+	if (key != NULL) {
+		gchar *valid = g_utf8_make_valid(key, -1);
+
+		json_escape(j->out, valid);
+		g_free(valid);
+		g_string_append(j->out, ": ");
+	}
+}
+
+static void json_open(MpaJson *j, const gchar *key, gchar c)
+{
+	gboolean first = TRUE;
+
+	json_member(j, key);
+	g_string_append_c(j->out, c);
+	g_array_append_val(j->first, first);
+}
+
+static void json_close(MpaJson *j, gchar c)
+{
+	gboolean empty;
+
+	g_return_if_fail(j->first->len > 0);
+	empty = g_array_index(j->first, gboolean, j->first->len - 1);
+	g_array_set_size(j->first, j->first->len - 1);
+	if (!empty) {
+		g_string_append_c(j->out, '\n');
+		for (guint i = 0; i < j->first->len; i++)
+			g_string_append(j->out, "  ");
+	}
+	g_string_append_c(j->out, c);
+}
+
+void mpa_json_begin_object(MpaJson *j, const gchar *key) { json_open(j, key, '{'); }
+void mpa_json_end_object(MpaJson *j) { json_close(j, '}'); }
+void mpa_json_begin_array(MpaJson *j, const gchar *key) { json_open(j, key, '['); }
+void mpa_json_end_array(MpaJson *j) { json_close(j, ']'); }
+
+void mpa_json_string(MpaJson *j, const gchar *key, const gchar *value)
+{
+	gchar *valid;
+
+	if (value == NULL) {
+		mpa_json_null(j, key);
+		return;
+	}
+	json_member(j, key);
+	valid = g_utf8_make_valid(value, -1);
+	json_escape(j->out, valid);
+	g_free(valid);
+}
+
+void mpa_json_int(MpaJson *j, const gchar *key, gint64 value)
+{
+	json_member(j, key);
+	g_string_append_printf(j->out, "%" G_GINT64_FORMAT, value);
+}
+
+void mpa_json_bool(MpaJson *j, const gchar *key, gboolean value)
+{
+	json_member(j, key);
+	g_string_append(j->out, value ? "true" : "false");
+}
+
+void mpa_json_null(MpaJson *j, const gchar *key)
+{
+	json_member(j, key);
+	g_string_append(j->out, "null");
+}
+
+gchar *mpa_json_finish(MpaJson *j)
+{
+	gchar *text;
+
+	g_warn_if_fail(j->first->len == 0);
+	g_string_append_c(j->out, '\n');
+	text = g_string_free(j->out, FALSE);
+	g_array_unref(j->first);
+	g_free(j);
+	return text;
+}

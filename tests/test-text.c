@@ -1,0 +1,104 @@
+/* Tests for mpa-text: reply decoding, display sanitising, JSON output, secret wiping. */
+#include "config.h"
+
+#include <string.h>
+#include "mpa-text.h"
+
+static void test_decode_utf8(void)
+{
+	const gchar *s = "535 认证失败";
+	g_autofree gchar *out = mpa_decode_reply((const guint8 *)s, strlen(s));
+
+	g_assert_cmpstr(out, ==, s);
+}
+
+static void test_decode_gbk(void)
+{
+	/* "535 认证失败" in GBK */
+	static const guint8 gbk[] = { '5', '3', '5', ' ', 0xc8, 0xcf, 0xd6, 0xa4, 0xca, 0xa7, 0xb0, 0xdc };
+	g_autofree gchar *out = mpa_decode_reply(gbk, sizeof gbk);
+
+	g_assert_cmpstr(out, ==, "535 认证失败");
+}
+
+static void test_decode_invalid(void)
+{
+	/* a NUL byte and a lone continuation byte: neither UTF-8 nor GB18030 */
+	static const guint8 bad[] = { 'N', 'O', 0x00, 0x80, 'x' };
+	g_autofree gchar *out = mpa_decode_reply(bad, sizeof bad);
+
+	g_assert_true(g_utf8_validate(out, -1, NULL));
+	g_assert_nonnull(strstr(out, "NO"));
+}
+
+static void test_sanitize(void)
+{
+	g_autofree gchar *a = mpa_sanitize_display("line one\r\nline\ttwo\r\n", 0);
+	g_autofree gchar *b = mpa_sanitize_display("bell\a esc\x1b[31mred", 0);
+	g_autofree gchar *c = mpa_sanitize_display("abcdefgh", 3);
+	g_autofree gchar *d = mpa_sanitize_display("bad \xff byte", 0);
+	g_autofree gchar *e = mpa_sanitize_display("x\xe2\x80\xaey", 0); /* RIGHT-TO-LEFT OVERRIDE */
+
+	g_assert_cmpstr(a, ==, "line one / line two");
+	g_assert_cmpstr(b, ==, "bell\\x07 esc\\x1b[31mred");
+	g_assert_cmpstr(c, ==, "abc…");
+	g_assert_cmpstr(d, ==, "bad \xef\xbf\xbd byte");
+	g_assert_cmpstr(e, ==, "x\\u202ey");
+}
+
+static void test_json(void)
+{
+	MpaJson *j = mpa_json_new();
+	g_autofree gchar *out = NULL;
+
+	mpa_json_begin_object(j, NULL);
+	mpa_json_string(j, "s", "a\"b\\c\n\x01 认");
+	mpa_json_int(j, "n", -42);
+	mpa_json_bool(j, "t", TRUE);
+	mpa_json_string(j, "z", NULL);
+	mpa_json_begin_array(j, "a");
+	mpa_json_int(j, NULL, 1);
+	mpa_json_begin_object(j, NULL);
+	mpa_json_end_object(j);
+	mpa_json_end_array(j);
+	mpa_json_begin_array(j, "empty");
+	mpa_json_end_array(j);
+	mpa_json_end_object(j);
+	out = mpa_json_finish(j);
+	g_assert_cmpstr(out, ==,
+			"{\n"
+			"  \"s\": \"a\\\"b\\\\c\\n\\u0001 认\",\n"
+			"  \"n\": -42,\n"
+			"  \"t\": true,\n"
+			"  \"z\": null,\n"
+			"  \"a\": [\n"
+			"    1,\n"
+			"    {}\n"
+			"  ],\n"
+			"  \"empty\": []\n"
+			"}\n");
+}
+
+static void test_json_invalid_utf8(void)
+{
+	MpaJson *j = mpa_json_new();
+	g_autofree gchar *out = NULL;
+
+	mpa_json_begin_object(j, NULL);
+	mpa_json_string(j, "r", "x\xffy");
+	mpa_json_end_object(j);
+	out = mpa_json_finish(j);
+	g_assert_true(g_utf8_validate(out, -1, NULL));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/text/decode/utf8", test_decode_utf8);
+	g_test_add_func("/text/decode/gbk", test_decode_gbk);
+	g_test_add_func("/text/decode/invalid", test_decode_invalid);
+	g_test_add_func("/text/sanitize", test_sanitize);
+	g_test_add_func("/text/json", test_json);
+	g_test_add_func("/text/json/invalid-utf8", test_json_invalid_utf8);
+	return g_test_run();
+}
