@@ -1,7 +1,9 @@
 /* Tests for address parsing and look-up: what users type, what they paste, and IDN. */
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
+#include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include "mpa-provider.h"
 
@@ -207,6 +209,24 @@ static void test_lookup_domain(void)
 	g_assert_cmpstr(mpa_db_lookup_domain(db, "xn--fsqu00a.xn--0zwm56d")->id, ==, "idn.test");
 }
 
+/* The messages reach the user in Chinese when the catalogue is installed. */
+static void test_translated(void)
+{
+	const gchar *dir = g_getenv("MPA_LOCALEDIR");
+	g_autoptr(GError) error = NULL;
+	g_autofree gchar *saved = g_strdup(setlocale(LC_ALL, NULL));
+
+	if (dir == NULL || setlocale(LC_ALL, "zh_CN.UTF-8") == NULL) {
+		g_test_skip("no zh_CN.UTF-8 locale or no built catalogue (run through make check)");
+		return;
+	}
+	bindtextdomain(GETTEXT_PACKAGE, dir);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+	g_assert_false(mpa_address_parse("zhangsan", NULL, NULL, &error));
+	g_assert_cmpstr(error->message, ==, "“zhangsan”里没有 @ — 邮箱地址的样子类似 zhangsan@sohu.com");
+	setlocale(LC_ALL, saved);
+}
+
 int main(int argc, char **argv)
 {
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
@@ -235,6 +255,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/address/long", test_long);
 	g_test_add_func("/address/expand-username", test_expand);
 	g_test_add_func("/address/lookup-domain", test_lookup_domain);
+	g_test_add_func("/address/translated", test_translated);
 	status = g_test_run();
 
 	mpa_db_free(db);
