@@ -144,6 +144,8 @@ static void test_parse(void)
 	g_assert_cmpstr(domain, ==, "xn--fsqu00a.xn--0zwm56d");
 	/* outputs are optional */
 	g_assert_true(mpa_address_parse("a@b.example", NULL, NULL, NULL));
+	g_clear_pointer(&local, g_free);
+	g_clear_pointer(&domain, g_free);
 	g_assert_false(mpa_address_parse(NULL, &local, &domain, &error));
 	g_assert_null(local);
 	g_assert_null(domain);
