@@ -31,6 +31,15 @@ static void file_result_free(FileResult *result)
 	g_free(result);
 }
 
+/* A path (or a "file:line: problem" naming one) safe to print: whole, but without control
+ * characters; mpa_cli_display_arg() would shorten it. */
+static gchar *display_path(const gchar *path)
+{
+	g_autofree gchar *valid = g_utf8_make_valid(path, -1);
+
+	return mpa_sanitize_display(valid, 0);
+}
+
 static gint compare_strings(gconstpointer a, gconstpointer b)
 {
 	return strcmp(*(const gchar *const *)a, *(const gchar *const *)b);
@@ -106,7 +115,7 @@ static void print_text(GPtrArray *results, guint invalid)
 {
 	for (guint i = 0; i < results->len; i++) {
 		const FileResult *result = results->pdata[i];
-		g_autofree gchar *path = mpa_cli_display_arg(result->path);
+		g_autofree gchar *path = display_path(result->path);
 
 		if (result->valid) {
 			g_autofree gchar *domains = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u domain", "%u domains", result->domains), result->domains);
@@ -165,7 +174,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 				continue;
 			}
 			{
-				g_autofree gchar *shown = mpa_cli_display_arg(argv[i]);
+				g_autofree gchar *shown = display_path(argv[i]);
 
 				mpa_cli_error("%s: %s", shown,
 					      error != NULL ? error->message : g_strerror(ENOENT));
@@ -186,7 +195,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 			if (!g_file_test(*dirs, G_FILE_TEST_EXISTS))
 				continue;
 			if (!list_dir(*dirs, paths, &error)) {
-				g_autofree gchar *shown = mpa_cli_display_arg(*dirs);
+				g_autofree gchar *shown = display_path(*dirs);
 
 				mpa_cli_error("%s: %s", shown, error->message);
 				bad_input = TRUE;
@@ -228,7 +237,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 
 	for (guint i = 0; i < problems->len; i++) {
 		g_autofree gchar *text = mpa_problem_to_string(problems->pdata[i]);
-		g_autofree gchar *shown = g_utf8_make_valid(text, -1);
+		g_autofree gchar *shown = display_path(text);
 
 		g_printerr("%s\n", shown);
 	}

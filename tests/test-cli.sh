@@ -254,6 +254,12 @@ check "validate: one good and one bad file exits 1 and counts them" all 'rc_is 1
 run "$EN" -- validate --providers-dir "$tmp/bad"
 check "validate --providers-dir DIR checks that directory" all 'rc_is 1' "err_has '$tmp/bad/port.xml:'"
 
+long="$tmp/a-directory-name-long-enough/to-make-the-path-longer-than-eighty-characters"
+mkdir -p "$long"
+cp "$tmp/mine/example.test.xml" "$long/"
+run "$EN" -- validate "$long/example.test.xml"
+check "validate prints long paths whole" all 'rc_is 0' 'out_has "$long/example.test.xml: ok"'
+
 run "$EN" -- validate "$tmp/does-not-exist.xml"
 check "validate: a missing FILE exits 2" all 'rc_is 2' 'err_has does-not-exist.xml'
 
