@@ -530,23 +530,62 @@ last_line(const gchar *text)
 	return g_strdup(g_strchomp(lines[n - 1]));
 }
 
+/* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
+ * (tagged, or the greeting) and any untagged NO / BAD / BYE before it.  Data lines (FLAGS,
+ * EXISTS...) are left out. */
+static GBytes *
+imap_verdict_lines(const guint8 *data, gsize len)
+{
+	GByteArray *out = g_byte_array_new();
+	gsize start = 0, last_start = 0;
+
+	/* the start of the last non-empty line */
+	for (gsize i = 0; i < len; i++) {
+		if (data[i] == '\n' && i + 1 < len)
+			last_start = i + 1;
+	}
+	while (start < len) {
+		gsize end = start;
+
+		while (end < len && data[end] != '\n')
+			end++;
+		if (end < len)
+			end++;
+		if (start == last_start ||
+		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *) data + start, "* NO", 4) == 0 ||
+					 g_ascii_strncasecmp((const gchar *) data + start, "* BAD", 5) == 0 ||
+					 g_ascii_strncasecmp((const gchar *) data + start, "* BYE", 5) == 0)))
+			g_byte_array_append(out, data + start, end - start);
+		start = end;
+	}
+	return g_byte_array_free_to_bytes(out);
+}
+
 /* Records what the server last said: exact bytes, display text and codes. */
 static void
 take_reply(Worker *w, mailsmtp *smtp)
 {
+	g_autoptr(GBytes) raw = NULL;
 	g_autofree gchar *decoded = NULL;
 	g_autofree gchar *display_src = NULL;
 	g_autofree gchar *line = NULL;
+	gconstpointer data;
+	gsize len;
 
 	if (w->capture->len == 0)
 		return;
-	decoded = mpa_decode_reply(w->capture->data, w->capture->len);
+	if (w->proto == MPA_PROTOCOL_IMAP)
+		raw = imap_verdict_lines(w->capture->data, w->capture->len);
+	else
+		raw = g_bytes_new(w->capture->data, w->capture->len);
+	data = g_bytes_get_data(raw, &len);
+	decoded = mpa_decode_reply(data, len);
 	line = last_line(decoded);
 
 	g_mutex_lock(&w->lock);
 	if (w->res.reply_raw != NULL)
 		g_bytes_unref(w->res.reply_raw);
-	w->res.reply_raw = g_bytes_new(w->capture->data, w->capture->len);
+	w->res.reply_raw = g_bytes_ref(raw);
 	g_clear_pointer(&w->res.imap_code, g_free);
 	g_clear_pointer(&w->res.enhanced_code, g_free);
 	w->res.smtp_code = 0;
