@@ -235,7 +235,11 @@ print_text(const MpaProvider *provider, const MpaCheckResult *result)
 	print_reason(provider, &result->imap);
 	print_reason(provider, &result->smtp);
 	g_print("\n");
-	g_print(_("Total: %" G_GINT64_FORMAT " ms\n"), ms(result->elapsed_us));
+	{
+		g_autofree gchar *total = g_strdup_printf("%" G_GINT64_FORMAT, ms(result->elapsed_us));
+
+		g_print(_("Total: %s ms\n"), total);
+	}
 }
 
 static void

@@ -683,7 +683,7 @@ tcp_connect(Worker *w)
 	r = getaddrinfo(w->host, port_str, &hints, &res);
 	if (r != 0) {
 		if (r == EAI_SYSTEM)
-			fail(w, MPA_NET_DNS, g_strdup_printf(_("%s: %s"), w->host, g_strerror(errno)));
+			fail(w, MPA_NET_DNS, g_strdup_printf("%s: %s", w->host, g_strerror(errno)));
 		else
 			fail(w, MPA_NET_DNS, g_strdup_printf(_("host name %s not found (%s)"), w->host,
 							     gai_strerror(r)));
