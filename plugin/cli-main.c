@@ -25,10 +25,16 @@ typedef struct {
 static const CliCommand commands[] = {
 	{ "show", mpa_cli_cmd_show, N_("Show the settings, password hint and setup checklist for an address") },
 	{ "validate", mpa_cli_cmd_validate, N_("Check provider files for mistakes") },
+	{ "check", mpa_cli_cmd_check, N_("Log in to the IMAP and SMTP servers and explain any failure") },
 };
 
 /* Global options that take a value in the next argument: needed to find the subcommand name. */
-static const gchar *const options_with_value[] = { "--providers-dir", NULL };
+static const gchar *const options_with_value[] = {
+	"--providers-dir",
+	/* check */
+	"--password-file", "--imap", "--smtp", "--ca-file", "--timeout", "--only",
+	NULL
+};
 
 static const CliCommand *find_command(const gchar *name)
 {
