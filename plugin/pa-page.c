@@ -17,6 +17,7 @@
 #include "folder.h"
 #include "folderview.h"
 #include "gtk/prefswindow.h"
+#include "common/log.h"
 
 #include "mpa-diagnose.h"
 #include "pa-plugin.h"
@@ -374,6 +375,11 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 			mpa_hints_forget_account(mpa_account_dialog_account_id(pg->dlg));
 			offer_rebuild(pg);
 		}
+		/* One line in Claws' network log: what was tested and how it went (never a
+		 * password: the check's own traffic is filtered out of this log). */
+		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s\n", MPA_PLUGIN_NAME,
+			    _("connection test"), mpa_outcome_name(r->imap.outcome),
+			    mpa_outcome_name(r->smtp.outcome));
 		mpa_check_result_free(r);
 	}
 	run_unref(run);
