@@ -331,6 +331,7 @@ static void
 fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force)
 {
 	gchar num[16];
+	gboolean port_ours;
 
 	if (p->imap) {
 		g_autofree gchar *uid = mpa_expand_username(p->imap->username, address);
@@ -344,10 +345,13 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		g_snprintf(num, sizeof num, "%d", tls);
 		/* Claws' toggled handler moves the Advanced page's port spin to 993 itself. */
 		field_set(dlg, F_IMAP_TLS, num, force);
+		/* The spin follows the check: Claws' TLS handler has just moved it, so it is ours
+		 * whenever the check is. */
+		port_ours = force || field_is_ours(dlg, F_IMAP_PORT_SET);
 		field_set(dlg, F_IMAP_PORT_SET, p->imap->port != def ? "1" : "0", force);
-		if (p->imap->port != def) {
+		if (p->imap->port != def && port_ours) {
 			g_snprintf(num, sizeof num, "%u", p->imap->port);
-			field_set(dlg, F_IMAP_PORT, num, force);
+			field_set(dlg, F_IMAP_PORT, num, TRUE);
 		}
 	}
 	if (p->smtp) {
@@ -358,10 +362,11 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		g_snprintf(num, sizeof num, "%d", tls);
 		field_set(dlg, F_SMTP_TLS, num, force);
 		field_set(dlg, F_SMTP_AUTH, p->smtp->password_auth ? "1" : "0", force);
+		port_ours = force || field_is_ours(dlg, F_SMTP_PORT_SET);
 		field_set(dlg, F_SMTP_PORT_SET, p->smtp->port != def ? "1" : "0", force);
-		if (p->smtp->port != def) {
+		if (p->smtp->port != def && port_ours) {
 			g_snprintf(num, sizeof num, "%u", p->smtp->port);
-			field_set(dlg, F_SMTP_PORT, num, force);
+			field_set(dlg, F_SMTP_PORT, num, TRUE);
 		}
 	}
 	/* Claws' handlers react to our changes (the port spins follow the TLS radios); what they

@@ -173,11 +173,17 @@ show_pending(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+/* Claws logs "LOGIN error" a moment before it opens its own "login refused" alert (the log hook
+ * runs from a zero timeout, the alert after the IMAP thread returns), so a hint shown at once
+ * would end up under that alert.  Waiting a little lets the alert open first; the hint then
+ * waits for it to close (alert_hook). */
+#define SHOW_DELAY_MS 1500
+
 static void
 schedule_show(void)
 {
 	if (!show_source && alerts_open == 0 && !g_queue_is_empty(&pending))
-		show_source = g_idle_add(show_pending, NULL);
+		show_source = g_timeout_add(SHOW_DELAY_MS, show_pending, NULL);
 }
 
 static void
