@@ -22,6 +22,9 @@
 #include "mpa-diagnose.h"
 #include "pa-plugin.h"
 
+/* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
+#define CLAWS(s) g_dgettext("claws-mail", s)
+
 typedef struct _Run Run;
 
 typedef struct {
@@ -604,7 +607,8 @@ can_close(PrefsPage *pp)
 void
 mpa_page_init(void)
 {
-	page_path[0] = dgettext("claws-mail", "Account");
+	/* Claws' own node, in Claws' translation: the page nests under it in every locale. */
+	page_path[0] = (gchar *) CLAWS("Account");
 	page_path[1] = _("Provider Assistant");
 	page_path[2] = NULL;
 	page.page.path = page_path;
