@@ -13,8 +13,6 @@
 #include "mpa-provider.h"
 #include "mpa-provider-private.h"
 
-/* Longer than any address (254) plus a generous display name: refuse before doing any work. */
-#define MAX_INPUT_LEN 1024
 
 static gboolean address_error(GError **error, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 
@@ -73,51 +71,53 @@ static gboolean check_local(const gchar *local, GError **error)
 	return TRUE;
 }
 
-static gchar *check_domain(const gchar *typed, GError **error)
+/* Checks and normalises the domain in place (lower case); a non-ASCII domain is converted into
+ * a new string returned in @idn.  *@result points at the A-label form. */
+static gboolean check_domain(gchar *dom, gchar **idn, const gchar **result, GError **error)
 {
-	g_autofree gchar *dom = g_strdup(typed);
-	g_autofree gchar *ace = NULL;
 	g_autofree gchar *unicode = NULL;
+	const gchar *ace;
 	const gchar *why = NULL;
 	gsize len = strlen(dom);
+	gboolean ascii = TRUE;
 	const gchar *last;
 
-	if (len == 0) {
-		address_error(error, _("there is nothing after the @ — add the domain, e.g. sohu.com"));
-		return NULL;
-	}
-	if (dom[0] == '[') {
-		address_error(error, _("addresses with an IP address after the @ are not supported — use the mail domain, e.g. sohu.com"));
-		return NULL;
-	}
+	if (len == 0)
+		return address_error(error, _("there is nothing after the @ — add the domain, e.g. sohu.com"));
+	if (dom[0] == '[')
+		return address_error(error, _("addresses with an IP address after the @ are not supported — use the mail domain, e.g. sohu.com"));
 	/* "sohu.com." is the fully qualified spelling of the same domain */
 	if (len > 1 && dom[len - 1] == '.' && dom[len - 2] != '.')
 		dom[--len] = '\0';
-	ace = g_hostname_to_ascii(dom);
-	if (ace == NULL) {
-		address_error(error, _("the domain '%s' is not a valid domain name — check the part after the @"), typed);
-		return NULL;
+	/* most domains are plain ASCII: spare them GLib's IDN machinery (look-ups run per keystroke) */
+	for (gchar *p = dom; *p != '\0'; p++) {
+		if ((guchar)*p >= 0x80)
+			ascii = FALSE;
+		else
+			*p = g_ascii_tolower(*p);
 	}
-	for (gchar *p = ace; *p != '\0'; p++)
-		*p = g_ascii_tolower(*p);
-	if (!mpa_hostname_check_labels(ace, &why)) {
-		address_error(error, _("the domain '%s' is not valid: %s — check the part after the @"), typed, why);
-		return NULL;
+	if (ascii) {
+		ace = dom;
+	} else {
+		*idn = g_hostname_to_ascii(dom);
+		if (*idn == NULL)
+			return address_error(error, _("the domain '%s' is not a valid domain name — check the part after the @"), dom);
+		for (gchar *p = *idn; *p != '\0'; p++)
+			*p = g_ascii_tolower(*p);
+		ace = *idn;
 	}
-	if (g_hostname_is_ascii_encoded(ace) && (unicode = g_hostname_to_unicode(ace)) == NULL) {
-		address_error(error, _("the domain '%s' has a broken international (xn--) part — check the part after the @"), typed);
-		return NULL;
-	}
+	if (!mpa_hostname_check_labels(ace, &why))
+		return address_error(error, _("the domain '%s' is not valid: %s — check the part after the @"), dom, why);
+	/* punycode typed by hand may not decode; what GLib encoded itself does */
+	if (ascii && strstr(ace, "xn--") != NULL && (unicode = g_hostname_to_unicode(ace)) == NULL)
+		return address_error(error, _("the domain '%s' has a broken international (xn--) part — check the part after the @"), dom);
 	last = strrchr(ace, '.');
-	if (last == NULL) {
-		address_error(error, _("the domain '%s' has no dot — a mail domain looks like sohu.com"), typed);
-		return NULL;
-	}
-	if (strspn(last + 1, "0123456789") == strlen(last + 1)) {
-		address_error(error, _("'%s' looks like an IP address — use the mail domain after the @, e.g. sohu.com"), typed);
-		return NULL;
-	}
-	return g_steal_pointer(&ace);
+	if (last == NULL)
+		return address_error(error, _("the domain '%s' has no dot — a mail domain looks like sohu.com"), dom);
+	if (strspn(last + 1, "0123456789") == strlen(last + 1))
+		return address_error(error, _("'%s' looks like an IP address — use the mail domain after the @, e.g. sohu.com"), dom);
+	*result = ace;
+	return TRUE;
 }
 
 /* Finds the address inside "Name <addr>", "\"Quoted, Name\" <addr>" or "<addr>"; returns a
@@ -142,7 +142,7 @@ static gchar *unwrap(gchar *s, GError **error)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p != '<') {
-			address_error(error, _("after a quoted name the address must follow in angle brackets, e.g. \"Zhang San\" <zhangsan@sohu.com>"));
+			address_error(error, _("after a quoted name the address must follow in angle brackets — write it like \"Zhang San\" <zhangsan@sohu.com>"));
 			return NULL;
 		}
 		lt = p;
@@ -181,32 +181,40 @@ static gchar *unwrap(gchar *s, GError **error)
 	return g_strstrip(lt + 1);
 }
 
-gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain, GError **error)
+gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_part,
+			   const gchar **domain, gchar **idn, GError **error)
 {
-	g_autofree gchar *work = NULL;
-	g_autofree gchar *dom = NULL;
-	gchar *addr, *at;
+	gchar *work, *addr, *at, *end;
 	gsize len;
 
-	if (local_part != NULL)
-		*local_part = NULL;
-	if (domain != NULL)
-		*domain = NULL;
+	*idn = NULL;
 	if (text == NULL)
 		return address_error(error, _("no address was given — type an address such as zhangsan@sohu.com"));
 	len = strlen(text);
-	if (len > MAX_INPUT_LEN)
+	if (len >= MPA_ADDRESS_BUF)
 		return address_error(error, _("the text is far too long for an e-mail address — type only the address"));
 	if (!g_utf8_validate(text, len, NULL))
 		return address_error(error, _("the text is not valid UTF-8 — type the address again"));
-	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
-		gunichar c = g_utf8_get_char(p);
+	/* folding full-width forms never makes the text longer, so it fits the buffer */
+	if (g_str_is_ascii(text)) {
+		memcpy(buf, text, len + 1);
+	} else {
+		g_autofree gchar *folded = fold_full_width(text);
 
-		if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0))
+		g_strlcpy(buf, folded, MPA_ADDRESS_BUF);
+	}
+	/* a pasted address often brings a line break along: only surrounding white space is forgiven */
+	work = buf;
+	while (g_ascii_isspace(*work))
+		work++;
+	end = work + strlen(work);
+	while (end > work && g_ascii_isspace(end[-1]))
+		*--end = '\0';
+	for (const guchar *p = (const guchar *)work; *p != '\0'; p++) {
+		/* C0 controls, DEL, and C1 controls (U+0080-U+009F are 0xC2 0x80-0x9F in UTF-8) */
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
 			return address_error(error, _("the address contains an invisible control character — type it again instead of pasting"));
 	}
-	work = g_str_is_ascii(text) ? g_strdup(text) : fold_full_width(text);
-	g_strstrip(work);
 	if (*work == '\0')
 		return address_error(error, _("the address is empty — type an address such as zhangsan@sohu.com"));
 
@@ -225,15 +233,34 @@ gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain
 	*at = '\0';
 	if (!check_local(addr, error))
 		return FALSE;
-	dom = check_domain(at + 1, error);
-	if (dom == NULL)
+	if (!check_domain(at + 1, idn, domain, error)) {
+		g_clear_pointer(idn, g_free);
 		return FALSE;
-	if (strlen(addr) + 1 + strlen(dom) > 254)
+	}
+	if (strlen(addr) + 1 + strlen(*domain) > 254) {
+		g_clear_pointer(idn, g_free);
 		return address_error(error, _("the address is longer than 254 characters — check it"));
+	}
+	*local_part = addr;
+	return TRUE;
+}
+
+gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain, GError **error)
+{
+	gchar buf[MPA_ADDRESS_BUF];
+	g_autofree gchar *idn = NULL;
+	const gchar *local, *dom;
+
 	if (local_part != NULL)
-		*local_part = g_strdup(addr);
+		*local_part = NULL;
 	if (domain != NULL)
-		*domain = g_steal_pointer(&dom);
+		*domain = NULL;
+	if (!mpa_address_split(text, buf, &local, &dom, &idn, error))
+		return FALSE;
+	if (local_part != NULL)
+		*local_part = g_strdup(local);
+	if (domain != NULL)
+		*domain = g_strdup(dom);
 	return TRUE;
 }
 

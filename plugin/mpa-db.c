@@ -209,19 +209,21 @@ const MpaProvider *mpa_db_lookup_domain(const MpaDb *db, const gchar *domain)
 const MpaProvider *mpa_db_lookup_address(const MpaDb *db, const gchar *text, gchar **normalized,
 					  GError **error)
 {
-	g_autofree gchar *local = NULL;
-	g_autofree gchar *domain = NULL;
+	gchar buf[MPA_ADDRESS_BUF];
+	g_autofree gchar *idn = NULL;
+	const gchar *local, *domain;
 	const MpaProvider *p;
 
 	g_return_val_if_fail(db != NULL, NULL);
 	if (normalized != NULL)
 		*normalized = NULL;
-	if (!mpa_address_parse(text, &local, &domain, error))
+	/* runs on every keystroke of an address field: no allocation unless asked for */
+	if (!mpa_address_split(text, buf, &local, &domain, &idn, error))
 		return NULL;
 	p = g_hash_table_lookup(db->by_domain, domain);
 	if (normalized != NULL)
 		*normalized = g_strconcat(local, "@", domain, NULL);
-	if (p == NULL) {
+	if (p == NULL && error != NULL) {
 		g_autofree gchar *shown = g_hostname_to_unicode(domain);
 
 		g_set_error(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN,

@@ -24,6 +24,15 @@ typedef struct {
  * On failure returns FALSE and sets @why to a short translated reason (static string). */
 gboolean mpa_hostname_check_labels(const gchar *name, const gchar **why);
 
+/* Longer than any address (254) plus a generous display name: longer input is refused at once. */
+#define MPA_ADDRESS_BUF 1024
+
+/* mpa_address_parse without allocations for the common case: the parts are written into @buf
+ * (MPA_ADDRESS_BUF bytes); *@local_part and *@domain point into it, or *@domain into *@idn, a
+ * string allocated for an international domain (free it; NULL otherwise). */
+gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_part,
+			   const gchar **domain, gchar **idn, GError **error);
+
 void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
 	G_GNUC_PRINTF(4, 5);
 

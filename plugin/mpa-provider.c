@@ -761,8 +761,10 @@ static gboolean check_hostname(Load *l, const Node *n, const gchar *host)
 	if (!g_str_is_ascii(host)) {
 		g_autofree gchar *ace = g_hostname_to_ascii(host);
 
-		problem(l, n->line, _("host name '%s' is not ASCII — write it in its punycode form%s%s"),
-			host, ace != NULL ? ": " : "", ace != NULL ? ace : "");
+		if (ace != NULL)
+			problem(l, n->line, _("host name '%s' is not ASCII — write it in its punycode form: %s"), host, ace);
+		else
+			problem(l, n->line, _("host name '%s' is not a valid international name — write the server's host name in ASCII"), host);
 		return FALSE;
 	}
 	/* ISPDB lets the host depend on the address's domain */
@@ -813,8 +815,9 @@ static gchar *check_domain(Load *l, const Node *n, const gchar *domain)
 	    (g_hostname_is_ascii_encoded(ace) && (unicode = g_hostname_to_unicode(ace)) == NULL)) {
 		if (why == NULL && ace != NULL && strchr(ace, '.') == NULL)
 			why = _("it has no dot");
-		problem(l, n->line, _("domain '%s' is malformed%s%s — write a domain such as example.com"),
-			domain, why != NULL ? ": " : "", why != NULL ? why : "");
+		else if (why == NULL)
+			why = _("it is not a valid international domain name");
+		problem(l, n->line, _("domain '%s' is malformed: %s — write a domain such as example.com"), domain, why);
 		return NULL;
 	}
 	return g_ascii_strdown(ace, -1);
@@ -883,8 +886,10 @@ static MpaServer *check_server(Load *l, const Node *n, gboolean incoming, gboole
 		return NULL;    /* Thunderbird's Exchange variants: no hostname/port to check */
 	if (incoming ? (strcmp(type, "imap") != 0 && strcmp(type, "pop3") != 0)
 		     : strcmp(type, "smtp") != 0) {
-		problem(l, n->line, _("unknown server type '%s' on <%s> — use %s"), type, n->qname,
-			incoming ? "imap or pop3" : "smtp");
+		if (incoming)
+			problem(l, n->line, _("unknown server type '%s' on <%s> — use imap or pop3"), type, n->qname);
+		else
+			problem(l, n->line, _("unknown server type '%s' on <%s> — use smtp"), type, n->qname);
 		return NULL;
 	}
 	*is_imap = strcmp(type, "imap") == 0;
@@ -1376,7 +1381,7 @@ static gboolean check_cause_id(Load *l, const Node *n, const gchar *what, const 
 {
 	if (mpa_cause_is_valid(id))
 		return TRUE;
-	problem(l, n->line, _("unknown cause '%s' in %s — use one of the causes listed in doc/provider-format.md, e.g. app-password-required"),
+	problem(l, n->line, _("unknown cause '%s' in the '%s' attribute — use one of the causes listed in doc/provider-format.md, e.g. app-password-required"),
 		id, what);
 	return FALSE;
 }
