@@ -18,6 +18,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -681,7 +683,7 @@ tcp_connect(Worker *w)
 	r = getaddrinfo(w->host, port_str, &hints, &res);
 	if (r != 0) {
 		if (r == EAI_SYSTEM)
-			fail(w, MPA_NET_DNS, g_strdup_printf(_("%s: %s"), w->host, g_strerror(errno)));
+			fail(w, MPA_NET_DNS, g_strdup_printf("%s: %s", w->host, g_strerror(errno)));
 		else
 			fail(w, MPA_NET_DNS, g_strdup_printf(_("host name %s not found (%s)"), w->host,
 							     gai_strerror(r)));
@@ -877,7 +879,7 @@ imap_fail_io(Worker *w, int r)
 	gchar *detail = NULL;
 	MpaNetError err;
 
-	if (r == MAILIMAP_ERROR_PARSE && !w->overflow) {
+	if (r == MAILIMAP_ERROR_PARSE && !w->overflow && w->capture->len > 0) {
 		take_reply(w, NULL);
 		fail(w, MPA_NET_PROTOCOL, g_strdup(_("the server's answer could not be understood")));
 		return;
@@ -1229,7 +1231,14 @@ static gpointer
 worker_thread(gpointer data)
 {
 	Worker *w = data;
+	sigset_t pipe_set;
 
+	/* A write to a socket the server (or our own abandon) has shut down must fail with EPIPE,
+	 * not kill the whole program: libetpan and GnuTLS write without MSG_NOSIGNAL.  A blocked
+	 * SIGPIPE raised by this thread's write stays pending on this thread only. */
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	g_private_set(&thread_is_ours, GINT_TO_POINTER(1));
 	w->t0 = g_get_monotonic_time();
 	if (w->proto == MPA_PROTOCOL_IMAP)

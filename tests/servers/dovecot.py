@@ -339,10 +339,13 @@ service stats {
         if self._pid('dovecot') and _pid_alive(self._pid('dovecot')):
             raise ServerError('start: a server already runs in %s (stop it first)' % self.dir)
         os.makedirs(self.run, exist_ok=True)
+        os.makedirs(self.certs, exist_ok=True)
         for sub in ('state', 'mail', 'sink'):
             os.makedirs(self._path(sub), exist_ok=True)
-        # Mail processes run as the dovecot user: it must reach DIR/mail through DIR.
+        # Auth and mail processes run as the dovecot user: it must reach DIR and the certificates.
         os.chmod(self.dir, os.stat(self.dir).st_mode | 0o111)
+        for path in (self.dir, self.certs):
+            self._check_traversable(os.path.dirname(path))
         os.chown(self._path('mail'), *self._mail_ids())
         subprocess.run(['sh', os.path.join(HERE, 'make-certs.sh'), self.certs], check=True)
         try:
@@ -365,6 +368,18 @@ service stats {
             self.stop()
             raise
         return self.ports
+
+    def _check_traversable(self, path):
+        uid, gid = self._mail_ids()
+        while True:
+            st = os.stat(path)
+            if not (st.st_mode & 0o001 or (st.st_uid == uid and st.st_mode & 0o100)
+                    or (st.st_gid == gid and st.st_mode & 0o010)):
+                raise ServerError('start: the dovecot user cannot enter %s (chmod o+x it, e.g. a '
+                                  'mktemp -d directory)' % path)
+            if path == '/':
+                return
+            path = os.path.dirname(path)
 
     def _mail_ids(self):
         import pwd

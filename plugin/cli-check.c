@@ -1,0 +1,565 @@
+/* Provider Assistant — "provider-assistant check ADDRESS": a real IMAP and SMTP login.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The password never comes from the command line (other users can read argv): it is read from a
+ * file, from standard input or from the terminal without echo, and wiped after use.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "cli.h"
+#include "mpa-check.h"
+#include "mpa-diagnose.h"
+#include "mpa-text.h"
+
+#define MAX_PASSWORD_BYTES 4096
+
+/* ---- the password ---- */
+
+/* Drops one trailing line end ("\n" or "\r\n"): files and pipes usually end with one, passwords
+ * do not. */
+static void
+strip_one_newline(gchar *s)
+{
+	gsize len = strlen(s);
+
+	if (len > 0 && s[len - 1] == '\n') {
+		s[--len] = '\0';
+		if (len > 0 && s[len - 1] == '\r')
+			s[--len] = '\0';
+	}
+}
+
+/* Reads all of @fd (at most MAX_PASSWORD_BYTES) into wiped-on-free memory. */
+static gchar *
+read_secret_fd(int fd, GError **error)
+{
+	gchar *buf = g_malloc0(MAX_PASSWORD_BYTES + 1);
+	gsize len = 0;
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, MAX_PASSWORD_BYTES - len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			g_set_error(error, G_IO_ERROR, g_io_error_from_errno(errno), "%s", g_strerror(errno));
+			mpa_secret_free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += r;
+		if (len == MAX_PASSWORD_BYTES) {
+			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+				    _("longer than %u bytes: this is not a password"), MAX_PASSWORD_BYTES);
+			mpa_secret_free(buf);
+			return NULL;
+		}
+	}
+	strip_one_newline(buf);
+	return buf;
+}
+
+/* Asks on the terminal itself (not stdin/stdout, which may be redirected), echo off. */
+static gchar *
+prompt_password(const gchar *address, GError **error)
+{
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
+	struct termios old, quiet;
+	g_autofree gchar *prompt = NULL;
+	gchar *buf;
+	gsize len = 0;
+
+	if (fd < 0) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    _("no terminal to ask for the password; use --password-file or --password-stdin"));
+		return NULL;
+	}
+	prompt = g_strdup_printf(_("Password for %s: "), address);
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) != 0) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    _("no terminal to ask for the password; use --password-file or --password-stdin"));
+		close(fd);
+		return NULL;
+	}
+	quiet = old;
+	quiet.c_lflag &= ~(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+
+	buf = g_malloc0(MAX_PASSWORD_BYTES + 1);
+	while (len < MAX_PASSWORD_BYTES) {
+		char c;
+		ssize_t r = read(fd, &c, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || c == '\n')
+			break;
+		buf[len++] = c;
+	}
+	tcsetattr(fd, TCSAFLUSH, &old);
+	if (write(fd, "\n", 1) < 0) {
+		/* only cosmetics: the cursor stays on the prompt line */
+	}
+	close(fd);
+	return buf;
+}
+
+/* ---- servers ---- */
+
+/* "host:port", "[v6]:port" */
+static gboolean
+parse_host_port(const gchar *text, gchar **host, guint16 *port)
+{
+	const gchar *colon;
+	guint64 p;
+	gchar *end = NULL;
+
+	if (text == NULL || *text == '\0')
+		return FALSE;
+	if (text[0] == '[') {
+		const gchar *close = strchr(text, ']');
+
+		if (close == NULL || close[1] != ':')
+			return FALSE;
+		*host = g_strndup(text + 1, close - text - 1);
+		colon = close + 1;
+	} else {
+		colon = strrchr(text, ':');
+		if (colon == NULL || colon == text)
+			return FALSE;
+		*host = g_strndup(text, colon - text);
+	}
+	p = g_ascii_strtoull(colon + 1, &end, 10);
+	if (end == colon + 1 || *end != '\0' || p == 0 || p > 65535) {
+		g_clear_pointer(host, g_free);
+		return FALSE;
+	}
+	*port = (guint16) p;
+	return TRUE;
+}
+
+/* ---- output ---- */
+
+static const gchar *
+protocol_label(MpaProtocol protocol)
+{
+	return protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
+}
+
+static gint64
+ms(gint64 us)
+{
+	return (us + 500) / 1000;
+}
+
+/* The explanation of a failure: the diagnosis engine's causes and fixes, most likely first. */
+static void
+print_failure_explanation(const MpaProvider *provider, const MpaProtoResult *r)
+{
+	MpaDiagnosis *d = mpa_diagnose_result(provider, r, mpa_cli_lang());
+
+	if (d == NULL)
+		return;
+	for (guint i = 0; i < d->causes->len; i++) {
+		const MpaExplanation *ex = d->causes->pdata[i];
+		g_autofree gchar *head = g_strdup_printf(i == 0 ? _("  Most likely: ") : _("  Or: "));
+
+		g_print("\n");
+		mpa_cli_print_wrapped(head, ex->title, 4);
+		if (ex->fix != NULL)
+			mpa_cli_print_wrapped("    ", ex->fix, 4);
+		if (ex->link != NULL)
+			g_print("    %s\n", ex->link);
+	}
+	mpa_diagnosis_free(d);
+}
+
+static void
+print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
+{
+	const gchar *label = protocol_label(r->protocol);
+
+	if (r->outcome == MPA_OUTCOME_SKIPPED && r->stages->len == 0) {
+		g_print(_("%s  – not checked\n"), label);
+		return;
+	}
+	for (guint i = 0; i < r->stages->len; i++) {
+		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
+		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
+			: st->outcome == MPA_OUTCOME_CANCELLED ? "–" : "✗";
+
+		g_print("%s  %s %-9s %5" G_GINT64_FORMAT " ms\n", label, mark,
+			mpa_stage_name(st->stage), ms(st->elapsed_us));
+	}
+}
+
+static void
+print_reason(const MpaProvider *provider, const MpaProtoResult *r)
+{
+	const gchar *label = protocol_label(r->protocol);
+
+	if (r->outcome == MPA_OUTCOME_OK || r->outcome == MPA_OUTCOME_SKIPPED)
+		return;
+	g_print("\n");
+	if (r->outcome == MPA_OUTCOME_CANCELLED)
+		g_print(_("%s: cancelled during %s.\n"), label, mpa_stage_name(r->stage));
+	else
+		g_print(_("%s: failed at %s.\n"), label, mpa_stage_name(r->stage));
+	if (r->reply != NULL)
+		g_print(_("  Server said: %s\n"), r->reply);
+	if (r->detail != NULL)
+		g_print(_("  Problem: %s\n"), r->detail);
+	print_failure_explanation(provider, r);
+}
+
+static void
+print_text(const MpaProvider *provider, const MpaCheckResult *result)
+{
+	print_proto_text(provider, &result->imap);
+	print_proto_text(provider, &result->smtp);
+	if (result->imap.id_answer != NULL)
+		g_print(_("IMAP server identifies as: %s\n"), result->imap.id_answer);
+	print_reason(provider, &result->imap);
+	print_reason(provider, &result->smtp);
+	g_print("\n");
+	{
+		g_autofree gchar *total = g_strdup_printf("%" G_GINT64_FORMAT, ms(result->elapsed_us));
+
+		g_print(_("Total: %s ms\n"), total);
+	}
+}
+
+static void
+json_proto(MpaJson *j, const gchar *key, const MpaProtoResult *r, const gchar *host, guint16 port,
+	   MpaSecurity security)
+{
+	mpa_json_begin_object(j, key);
+	mpa_json_string(j, "status", mpa_outcome_name(r->outcome));
+	mpa_json_string(j, "host", host);
+	if (host != NULL) {
+		mpa_json_int(j, "port", port);
+		mpa_json_string(j, "security", mpa_security_name(security));
+	}
+	mpa_json_string(j, "stage", r->stages->len > 0 ? mpa_stage_name(r->stage) : NULL);
+	mpa_json_string(j, "reply", r->reply);
+	mpa_json_int(j, "elapsed_ms", ms(r->elapsed_us));
+	mpa_json_string(j, "net_error", r->net_error != MPA_NET_NONE ? mpa_net_error_name(r->net_error) : NULL);
+	mpa_json_string(j, "detail", r->detail);
+	if (r->protocol == MPA_PROTOCOL_IMAP) {
+		mpa_json_string(j, "imap_code", r->imap_code);
+		mpa_json_string(j, "id", r->id_answer);
+	} else {
+		if (r->smtp_code != 0)
+			mpa_json_int(j, "smtp_code", r->smtp_code);
+		else
+			mpa_json_null(j, "smtp_code");
+		mpa_json_string(j, "enhanced_code", r->enhanced_code);
+	}
+	mpa_json_begin_array(j, "stages");
+	for (guint i = 0; i < r->stages->len; i++) {
+		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
+
+		mpa_json_begin_object(j, NULL);
+		mpa_json_string(j, "stage", mpa_stage_name(st->stage));
+		mpa_json_string(j, "status", mpa_outcome_name(st->outcome));
+		mpa_json_int(j, "elapsed_ms", ms(st->elapsed_us));
+		mpa_json_end_object(j);
+	}
+	mpa_json_end_array(j);
+	mpa_json_end_object(j);
+}
+
+/* ---- running ---- */
+
+typedef struct {
+	GMainLoop *loop;
+	MpaCheckResult *result;
+	GCancellable *cancellable;
+} Run;
+
+static void
+check_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Run *run = data;
+
+	run->result = mpa_check_finish(res, NULL);
+	g_main_loop_quit(run->loop);
+}
+
+static gboolean
+on_interrupt(gpointer data)
+{
+	Run *run = data;
+
+	g_cancellable_cancel(run->cancellable);
+	return G_SOURCE_CONTINUE;
+}
+
+typedef struct {
+	MpaProtocol protocol;
+	gchar *host;
+	guint16 port;
+	MpaSecurity security;
+	gchar *username;
+} Server;
+
+static void
+server_clear(Server *s)
+{
+	g_clear_pointer(&s->host, g_free);
+	g_clear_pointer(&s->username, g_free);
+}
+
+static void
+usage_error(const gchar *message)
+{
+	g_printerr("provider-assistant check: %s\n", message);
+	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "check");
+}
+
+int
+mpa_cli_cmd_check(int argc, char **argv)
+{
+	MpaCliCommon common = { 0 };
+	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
+	g_autofree gchar *password_file = NULL;
+	gboolean password_stdin = FALSE;
+	g_autofree gchar *imap_arg = NULL;
+	g_autofree gchar *smtp_arg = NULL;
+	g_autofree gchar *ca_file = NULL;
+	g_autofree gchar *only = NULL;
+	gdouble timeout_s = 0;
+	gboolean no_select = FALSE;
+	const GOptionEntry entries[] = {
+		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
+		  N_("Read the password from FILE (one trailing newline is ignored)"), N_("FILE") },
+		{ "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+		  N_("Read the password from standard input"), NULL },
+		{ "imap", 0, 0, G_OPTION_ARG_STRING, &imap_arg,
+		  N_("Check this IMAP server instead of the provider's"), N_("HOST:PORT") },
+		{ "smtp", 0, 0, G_OPTION_ARG_STRING, &smtp_arg,
+		  N_("Check this SMTP server instead of the provider's"), N_("HOST:PORT") },
+		{ "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+		  N_("Trust the certificate authorities in this PEM file instead of the system's"), N_("FILE") },
+		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_s,
+		  N_("Give up after this many seconds (default 15)"), N_("SECONDS") },
+		{ "no-select", 0, 0, G_OPTION_ARG_NONE, &no_select,
+		  N_("Do not open the inbox after the IMAP login"), NULL },
+		/* For benchmarks and tests: one protocol alone. */
+		{ "only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &only, NULL, NULL },
+		{ NULL }
+	};
+	MpaDb *db = NULL;
+	const MpaProvider *provider = NULL;
+	g_autofree gchar *address = NULL;
+	g_autoptr(GError) error = NULL;
+	Server servers[2] = { { MPA_PROTOCOL_IMAP }, { MPA_PROTOCOL_SMTP } };
+	const gchar *overrides[2];
+	gchar *password = NULL;
+	MpaCheckRequest *req;
+	Run run = { 0 };
+	guint sigint_id, sigterm_id;
+	int status;
+
+	g_option_context_set_summary(context,
+		_("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
+		  "what failed and why.  No message is sent.  The password is never taken from the command line."));
+	g_option_context_set_description(context,
+		_("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
+		  "3 no provider file knows the domain (give --imap and --smtp to check anyway)."));
+	mpa_cli_add_common_options(context, &common);
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	if (!mpa_cli_parse(context, &argc, &argv)) {
+		mpa_cli_common_clear(&common);
+		return MPA_EXIT_USAGE;
+	}
+	status = MPA_EXIT_USAGE;
+	if (argc != 2) {
+		usage_error(argc < 2 ? _("missing ADDRESS") : _("give only one ADDRESS"));
+		goto out;
+	}
+	if (password_file != NULL && password_stdin) {
+		usage_error(_("give either --password-file or --password-stdin, not both"));
+		goto out;
+	}
+	if (timeout_s < 0 || timeout_s > 3600) {
+		usage_error(_("--timeout must be between 0 and 3600 seconds"));
+		goto out;
+	}
+	if (only != NULL && strcmp(only, "imap") != 0 && strcmp(only, "smtp") != 0) {
+		usage_error(_("--only takes imap or smtp"));
+		goto out;
+	}
+
+	overrides[0] = imap_arg;
+	overrides[1] = smtp_arg;
+	for (guint i = 0; i < 2; i++) {
+		if (overrides[i] != NULL && !parse_host_port(overrides[i], &servers[i].host, &servers[i].port)) {
+			g_autofree gchar *shown = mpa_cli_display_arg(overrides[i]);
+			g_autofree gchar *msg = g_strdup_printf(_("%s is not HOST:PORT"), shown);
+
+			usage_error(msg);
+			goto out;
+		}
+	}
+
+	db = mpa_cli_load_db(&common);
+	provider = mpa_db_lookup_address(db, argv[1], &address, &error);
+	if (provider == NULL) {
+		if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN) &&
+		    (imap_arg != NULL || smtp_arg != NULL)) {
+			/* Unknown provider, servers given: implicit TLS, the address as user name. */
+			g_autofree gchar *local = NULL;
+			g_autofree gchar *domain = NULL;
+
+			if (mpa_address_parse(argv[1], &local, &domain, NULL))
+				address = g_strdup_printf("%s@%s", local, domain);
+			else
+				address = g_strdup(argv[1]);
+			for (guint i = 0; i < 2; i++) {
+				servers[i].security = MPA_SECURITY_SSL;
+				servers[i].username = g_strdup(address);
+			}
+		} else {
+			g_clear_pointer(&address, g_free);
+			provider = mpa_cli_lookup(db, argv[1], &address, &status);
+			g_assert(provider == NULL);
+			goto out;
+		}
+	} else {
+		const MpaServer *ps[2] = { provider->imap, provider->smtp };
+
+		for (guint i = 0; i < 2; i++) {
+			if (ps[i] == NULL)
+				continue;
+			if (servers[i].host == NULL) {
+				servers[i].host = g_strdup(ps[i]->host);
+				servers[i].port = ps[i]->port;
+			}
+			/* an override keeps the provider's security mode */
+			servers[i].security = ps[i]->security;
+			servers[i].username = mpa_expand_username(ps[i]->username ? ps[i]->username
+								  : "%EMAILADDRESS%", address);
+		}
+	}
+	if (only != NULL)
+		server_clear(&servers[strcmp(only, "imap") == 0 ? MPA_PROTOCOL_SMTP : MPA_PROTOCOL_IMAP]);
+	if (servers[0].host == NULL && servers[1].host == NULL) {
+		usage_error(_("there is no server to check"));
+		goto out;
+	}
+
+	if (password_file != NULL) {
+		int fd = open(password_file, O_RDONLY | O_CLOEXEC);
+
+		if (fd < 0) {
+			mpa_cli_error(_("cannot read the password file %s: %s"), password_file, g_strerror(errno));
+			goto out;
+		}
+		password = read_secret_fd(fd, &error);
+		close(fd);
+	} else if (password_stdin) {
+		password = read_secret_fd(STDIN_FILENO, &error);
+	} else {
+		password = prompt_password(address, &error);
+	}
+	if (password == NULL) {
+		mpa_cli_error(_("cannot read the password: %s"), error->message);
+		goto out;
+	}
+	if (*password == '\0') {
+		mpa_cli_error("%s", _("the password is empty"));
+		goto out;
+	}
+
+	req = mpa_check_request_new(address);
+	for (guint i = 0; i < 2; i++) {
+		if (servers[i].host == NULL)
+			continue;
+		if (i == MPA_PROTOCOL_IMAP)
+			mpa_check_request_set_imap(req, servers[i].host, servers[i].port, servers[i].security,
+						   servers[i].username);
+		else
+			mpa_check_request_set_smtp(req, servers[i].host, servers[i].port, servers[i].security,
+						   servers[i].username);
+	}
+	mpa_check_request_set_password(req, password);
+	mpa_secret_free(password);
+	password = NULL;
+	if (ca_file != NULL)
+		mpa_check_request_set_ca_file(req, ca_file);
+	if (timeout_s > 0) {
+		guint total = (guint) (timeout_s * 1000 + 0.5);
+
+		mpa_check_request_set_timeouts(req, MIN(total, 10000), total);
+	}
+	mpa_check_request_set_select(req, !no_select);
+
+	if (!common.json) {
+		for (guint i = 0; i < 2; i++) {
+			if (servers[i].host != NULL)
+				g_print(_("%s  %s port %u (%s), user %s\n"), protocol_label(i), servers[i].host,
+					servers[i].port, mpa_security_name(servers[i].security), servers[i].username);
+		}
+		g_print("\n");
+		fflush(stdout);
+	}
+
+	run.loop = g_main_loop_new(NULL, FALSE);
+	run.cancellable = g_cancellable_new();
+	sigint_id = g_unix_signal_add(SIGINT, on_interrupt, &run);
+	sigterm_id = g_unix_signal_add(SIGTERM, on_interrupt, &run);
+	mpa_check_run_async(req, run.cancellable, NULL, NULL, check_done, &run);
+	mpa_check_request_free(req);
+	g_main_loop_run(run.loop);
+	g_source_remove(sigint_id);
+	g_source_remove(sigterm_id);
+	g_main_loop_unref(run.loop);
+	g_object_unref(run.cancellable);
+
+	if (common.json) {
+		MpaJson *j = mpa_json_new();
+		g_autofree gchar *text = NULL;
+
+		mpa_json_begin_object(j, NULL);
+		json_proto(j, "imap", &run.result->imap, servers[0].host, servers[0].port, servers[0].security);
+		json_proto(j, "smtp", &run.result->smtp, servers[1].host, servers[1].port, servers[1].security);
+		mpa_json_int(j, "elapsed_ms", ms(run.result->elapsed_us));
+		mpa_json_end_object(j);
+		text = mpa_json_finish(j);
+		fputs(text, stdout);
+	} else {
+		print_text(provider, run.result);
+	}
+	status = (run.result->imap.outcome == MPA_OUTCOME_OK || run.result->imap.outcome == MPA_OUTCOME_SKIPPED) &&
+		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
+		? MPA_EXIT_OK : MPA_EXIT_FAILED;
+	mpa_check_result_free(run.result);
+	if (fflush(stdout) != 0) {
+		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
+		status = MPA_EXIT_FAILED;
+	}
+
+out:
+	if (db != NULL)
+		mpa_db_free(db);
+	if (password != NULL)
+		mpa_secret_free(password);
+	server_clear(&servers[0]);
+	server_clear(&servers[1]);
+	mpa_cli_common_clear(&common);
+	return status;
+}

@@ -1,0 +1,391 @@
+/* Provider Assistant — tests of the connection check engine that need no real mail server:
+ * cancel and deadline timing, refused / closed / silent / garbage / overlong servers, threads.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The "servers" here are raw loopback sockets in a thread: what matters is what they fail to do.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "mpa-check.h"
+
+typedef enum { SRV_SILENT, SRV_CLOSE, SRV_GARBAGE, SRV_LONG_LINE } SrvMode;
+
+typedef struct {
+	int listen_fd;
+	guint16 port;
+	SrvMode mode;
+	GThread *thread;
+} Srv;
+
+static gpointer
+srv_thread(gpointer data)
+{
+	Srv *srv = data;
+	int fd = accept(srv->listen_fd, NULL, NULL);
+	char buf[256];
+
+	if (fd < 0)
+		return NULL;
+	switch (srv->mode) {
+	case SRV_CLOSE:
+		close(fd);
+		return NULL;
+	case SRV_GARBAGE: {
+		const char *junk = "HTTP/1.0 400 this is not TLS at all\r\n\r\n";
+
+		if (write(fd, junk, strlen(junk)) < 0)
+			break;
+		break;
+	}
+	case SRV_LONG_LINE: {
+		gsize n = 1024 * 1024;
+		gchar *line = g_malloc(n + 8);
+
+		memcpy(line, "* OK ", 5);
+		memset(line + 5, 'A', n);
+		memcpy(line + 5 + n, "\r\n", 2);
+		/* the client may cut us off half-way: that is the point */
+		if (write(fd, line, n + 7) < 0) {
+			g_free(line);
+			break;
+		}
+		g_free(line);
+		break;
+	}
+	case SRV_SILENT:
+		break;
+	}
+	/* Stay connected and silent until the client goes away. */
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+	close(fd);
+	return NULL;
+}
+
+static Srv *
+srv_start(SrvMode mode)
+{
+	Srv *srv = g_new0(Srv, 1);
+	struct sockaddr_in sa = { 0 };
+	socklen_t len = sizeof sa;
+
+	srv->mode = mode;
+	srv->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g_assert_cmpint(bind(srv->listen_fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+	g_assert_cmpint(listen(srv->listen_fd, 4), ==, 0);
+	g_assert_cmpint(getsockname(srv->listen_fd, (struct sockaddr *) &sa, &len), ==, 0);
+	srv->port = ntohs(sa.sin_port);
+	srv->thread = g_thread_new("fake-server", srv_thread, srv);
+	return srv;
+}
+
+static void
+srv_stop(Srv *srv)
+{
+	shutdown(srv->listen_fd, SHUT_RDWR);
+	g_thread_join(srv->thread);
+	close(srv->listen_fd);
+	g_free(srv);
+}
+
+/* A port nobody listens on: bound, then closed again. */
+static guint16
+dead_port(void)
+{
+	struct sockaddr_in sa = { 0 };
+	socklen_t len = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	guint16 port;
+
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	g_assert_cmpint(bind(fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *) &sa, &len), ==, 0);
+	port = ntohs(sa.sin_port);
+	close(fd);
+	return port;
+}
+
+static MpaCheckRequest *
+imap_only(guint16 port, MpaSecurity security)
+{
+	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
+
+	mpa_check_request_set_imap(req, "127.0.0.1", port, security, NULL);
+	mpa_check_request_set_password(req, "Unit-Test-Secret-7781");
+	return req;
+}
+
+/* ---- async harness ---- */
+
+typedef struct {
+	GMainLoop *loop;
+	MpaCheckResult *result;
+	gint64 done_at;
+	GThread *main_thread;
+	guint progress_calls;
+	gboolean progress_in_other_thread;
+	gboolean first_stage_connect;
+} Async;
+
+static void
+async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
+{
+	Async *a = data;
+
+	if (a->progress_calls++ == 0)
+		a->first_stage_connect = stage->stage == MPA_STAGE_CONNECT && stage->outcome == MPA_OUTCOME_SKIPPED;
+	if (g_thread_self() != a->main_thread)
+		a->progress_in_other_thread = TRUE;
+	g_assert_false(mpa_check_thread_is_ours());
+}
+
+static void
+async_done(GObject *source, GAsyncResult *res, gpointer data)
+{
+	Async *a = data;
+	GError *error = NULL;
+
+	g_assert_true(g_thread_self() == a->main_thread);
+	a->result = mpa_check_finish(res, &error);
+	g_assert_no_error(error);
+	a->done_at = g_get_monotonic_time();
+	g_main_loop_quit(a->loop);
+}
+
+static gboolean
+cancel_now(gpointer data)
+{
+	g_cancellable_cancel(data);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel_silent(void)
+{
+	Srv *srv = srv_start(SRV_SILENT);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
+	GCancellable *cancellable = g_cancellable_new();
+	Async a = { 0 };
+	gint64 cancel_at;
+
+	a.loop = g_main_loop_new(NULL, FALSE);
+	a.main_thread = g_thread_self();
+	mpa_check_run_async(req, cancellable, async_progress, &a, async_done, &a);
+	mpa_check_request_free(req);   /* the check has its own copy */
+	g_timeout_add(300, cancel_now, cancellable);
+	g_main_loop_run(a.loop);
+	cancel_at = a.done_at;
+
+	g_assert_nonnull(a.result);
+	g_assert_cmpint(a.result->imap.outcome, ==, MPA_OUTCOME_CANCELLED);
+	g_assert_cmpint(a.result->imap.stage, ==, MPA_STAGE_TLS);
+	g_assert_cmpint(a.result->smtp.outcome, ==, MPA_OUTCOME_SKIPPED);
+	/* started at ~0, cancelled at 300 ms: delivered well within 0.5 s of the cancel */
+	g_assert_cmpint(a.result->elapsed_us, <, 800 * 1000);
+	g_assert_cmpint(a.result->elapsed_us, >=, 290 * 1000);
+	g_assert_cmpuint(a.progress_calls, >=, 2);
+	g_assert_true(a.first_stage_connect);
+	g_assert_false(a.progress_in_other_thread);
+	(void) cancel_at;
+
+	mpa_check_result_free(a.result);
+	g_main_loop_unref(a.loop);
+	g_object_unref(cancellable);
+	srv_stop(srv);   /* returns only once the abandoned worker has let go of the socket */
+}
+
+static void
+test_cancel_latency(void)
+{
+	Srv *srv = srv_start(SRV_SILENT);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	GCancellable *cancellable = g_cancellable_new();
+	Async a = { 0 };
+	gint64 before;
+
+	a.loop = g_main_loop_new(NULL, FALSE);
+	a.main_thread = g_thread_self();
+	mpa_check_run_async(req, cancellable, NULL, NULL, async_done, &a);
+	mpa_check_request_free(req);
+	/* let the worker block in the greeting read, then cancel from inside the loop */
+	g_usleep(200 * 1000);
+	g_idle_add(cancel_now, cancellable);
+	before = g_get_monotonic_time();
+	g_main_loop_run(a.loop);
+	g_assert_cmpint(a.done_at - before, <, 500 * 1000);
+	g_assert_cmpint(a.result->imap.outcome, ==, MPA_OUTCOME_CANCELLED);
+	g_assert_cmpint(a.result->imap.stage, ==, MPA_STAGE_GREETING);
+
+	mpa_check_result_free(a.result);
+	g_main_loop_unref(a.loop);
+	g_object_unref(cancellable);
+	srv_stop(srv);
+}
+
+static void
+test_total_deadline(void)
+{
+	Srv *srv = srv_start(SRV_SILENT);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
+	MpaCheckResult *r;
+
+	mpa_check_request_set_timeouts(req, 10000, 1000);
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TIMEOUT);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
+	g_assert_cmpint(r->elapsed_us, >=, 1000 * 1000);
+	g_assert_cmpint(r->elapsed_us, <, 1300 * 1000);
+	g_assert_nonnull(r->imap.detail);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_idle_timeout(void)
+{
+	Srv *srv = srv_start(SRV_SILENT);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckResult *r;
+
+	mpa_check_request_set_timeouts(req, 1000, 5000);
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TIMEOUT);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
+	g_assert_cmpint(r->elapsed_us, <, 1600 * 1000);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_refused(void)
+{
+	MpaCheckRequest *req = imap_only(dead_port(), MPA_SECURITY_SSL);
+	MpaCheckResult *r;
+
+	mpa_check_request_set_smtp(req, "127.0.0.1", dead_port(), MPA_SECURITY_STARTTLS, NULL);
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_REFUSED);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_CONNECT);
+	g_assert_cmpint(r->smtp.net_error, ==, MPA_NET_REFUSED);
+	g_assert_cmpuint(r->imap.stages->len, ==, 1);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+}
+
+static void
+test_closed_plain(void)
+{
+	Srv *srv = srv_start(SRV_CLOSE);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_CLOSED);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_drop_in_handshake(void)
+{
+	Srv *srv = srv_start(SRV_CLOSE);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
+	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_garbage_not_tls(void)
+{
+	Srv *srv = srv_start(SRV_GARBAGE);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
+	MpaCheckResult *r;
+
+	mpa_check_request_set_timeouts(req, 2000, 3000);
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
+	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_long_line(void)
+{
+	Srv *srv = srv_start(SRV_LONG_LINE);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckResult *r;
+
+	mpa_check_request_set_timeouts(req, 2000, 3000);
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_PROTOCOL);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
+	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+static void
+test_nothing_to_check(void)
+{
+	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
+	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_SKIPPED);
+	g_assert_cmpint(r->smtp.outcome, ==, MPA_OUTCOME_SKIPPED);
+	g_assert_false(mpa_check_thread_is_ours());
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+}
+
+static void
+test_names(void)
+{
+	g_assert_cmpstr(mpa_outcome_name(MPA_OUTCOME_CANCELLED), ==, "cancelled");
+	g_assert_cmpstr(mpa_net_error_name(MPA_NET_CERT_HOSTNAME), ==, "cert-hostname");
+	g_assert_cmpstr(mpa_net_error_name(MPA_NET_STARTTLS_UNSUPPORTED), ==, "starttls-unsupported");
+}
+
+int
+main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, NULL);
+	g_test_add_func("/check/names", test_names);
+	g_test_add_func("/check/nothing-to-check", test_nothing_to_check);
+	g_test_add_func("/check/cancel-silent-tls", test_cancel_silent);
+	g_test_add_func("/check/cancel-latency", test_cancel_latency);
+	g_test_add_func("/check/total-deadline", test_total_deadline);
+	g_test_add_func("/check/idle-timeout", test_idle_timeout);
+	g_test_add_func("/check/refused", test_refused);
+	g_test_add_func("/check/closed-plain", test_closed_plain);
+	g_test_add_func("/check/drop-in-handshake", test_drop_in_handshake);
+	g_test_add_func("/check/garbage-not-tls", test_garbage_not_tls);
+	g_test_add_func("/check/long-line", test_long_line);
+	return g_test_run();
+}

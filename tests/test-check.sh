@@ -1,0 +1,235 @@
+#!/bin/sh
+# test-check.sh — "provider-assistant check --json" against a real Dovecot and the scriptable fake
+# server: real provider replies, broken servers, bad certificates, deadlines, and no password
+# anywhere in the output or the servers' logs.  Prints TAP.
+set -u
+srcdir=${top_srcdir:?run through make check}
+builddir=${top_builddir:?run through make check}
+CLI=$builddir/plugin/provider-assistant
+PY=/usr/bin/python3
+
+. "$srcdir/tests/servers/lib.sh"
+
+n=0
+failures=0
+ok() {
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failures=$((failures + 1))
+	fi
+}
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
+mpa_servers_init
+CA=$MPA_TEST_CERTS/ca.pem
+OUT=$MPA_TMP/out
+mkdir -p "$OUT"
+
+# A password nobody could mistake for anything else, for the fake servers and the leak search.
+CANARY='Canary-Pw-4f9e-Leak?Check'
+printf '%s\n' "$CANARY" > "$MPA_TMP/canary"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+# check NAME PASSWORD-FILE ARGS... : runs the CLI, JSON in $OUT/NAME.json, stderr in
+# $OUT/NAME.err, exit status in $OUT/NAME.rc, wall time in $OUT/NAME.ms
+check() {
+	_name=$1 _pw=$2; shift 2
+	_t0=$(now_ms)
+	"$CLI" check --json --ca-file "$CA" --password-file "$_pw" "$@" \
+		>"$OUT/$_name.json" 2>"$OUT/$_name.err" </dev/null
+	echo $? > "$OUT/$_name.rc"
+	echo $(($(now_ms) - _t0)) > "$OUT/$_name.ms"
+}
+
+# expect NAME DESCRIPTION KEY=VALUE...: KEY is a path like imap.stage; VALUE "~text" means
+# "contains", "null" means JSON null; rc=N checks the exit status, max_ms=N the wall time.
+expect() {
+	_name=$1 _desc=$2; shift 2
+	_why=$("$PY" - "$OUT/$_name" "$@" <<'EOF'
+import json, sys
+base, conds = sys.argv[1], sys.argv[2:]
+try:
+    data = json.load(open(base + '.json'))
+except Exception as e:
+    print('no JSON: %s' % e); sys.exit(1)
+rc = int(open(base + '.rc').read()); ms = int(open(base + '.ms').read())
+bad = []
+for c in conds:
+    key, want = c.split('=', 1)
+    if key == 'rc':
+        got = rc; ok = rc == int(want)
+    elif key == 'max_ms':
+        got = ms; ok = ms <= int(want)
+    elif key == 'min_ms':
+        got = ms; ok = ms >= int(want)
+    else:
+        got = data
+        for part in key.split('.'):
+            got = got.get(part) if isinstance(got, dict) else None
+        if want == 'null':
+            ok = got is None
+        elif want.startswith('~'):
+            ok = isinstance(got, str) and want[1:] in got
+        else:
+            ok = str(got) == want
+    if not ok:
+        bad.append('%s: want %s, got %r' % (key, want, got))
+if bad:
+    print('; '.join(bad)); sys.exit(1)
+EOF
+)
+	_st=$?
+	ok $_st "$_desc"
+	[ $_st -eq 0 ] || { echo "# $_why"; sed 's/^/#   /' "$OUT/$_name.err" | head -5; }
+}
+
+# never_sent LOG DESCRIPTION: the fake server's command log shows no credential command
+never_sent() {
+	! grep -Eq 'CMD (LOGIN|AUTHENTICATE|AUTH)\b' "$1"
+	ok $? "$2"
+}
+
+echo "# starting Dovecot and fake servers"
+mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }
+DPW=$PASSWORD_FILE
+printf 'not-the-password\n' > "$MPA_TMP/wrong"
+
+G=--fault
+mpa_fake_spawn sohu_smtp --proto smtp --reply 'AUTH=535 Authentication failed'
+mpa_fake_spawn qq_smtp --proto smtp --reply-gbk 'AUTH=535 Error: 请使用授权码登录。详情请看: http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256'
+mpa_fake_spawn qq_imap --reply 'LOGIN=NO Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.'
+mpa_fake_spawn ne_imap --reply 'LOGIN=NO LOGIN Login error or password error'
+mpa_fake_spawn ne_id --require-id
+mpa_fake_spawn gm_imap --reply 'LOGIN=NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)'
+mpa_fake_spawn gm_smtp --json '{"proto": "smtp", "replies": {"AUTH": ["534-5.7.9 Application-specific password required. Learn more at", "534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor"]}}'
+mpa_fake_spawn delay --greeting-delay 1
+mpa_fake_spawn silent $G silent
+mpa_fake_spawn silent_tls $G silent-after-tls
+mpa_fake_spawn drop $G drop-handshake
+mpa_fake_spawn garbage $G garbage
+mpa_fake_spawn longline $G long-line
+mpa_fake_spawn slow $G slow --byte-interval 0.5
+mpa_fake_spawn c_self --cert selfsigned
+mpa_fake_spawn c_exp --cert expired
+mpa_fake_spawn c_host --cert wronghost
+mpa_fake_spawn c_ca --cert unknownca
+mpa_fake_spawn c_self_smtp --proto smtp --cert selfsigned
+for s in sohu_smtp qq_smtp qq_imap ne_imap ne_id gm_imap gm_smtp delay silent silent_tls drop garbage \
+	 longline slow c_self c_exp c_host c_ca c_self_smtp; do
+	mpa_fake_wait $s || { echo "Bail out! fake server $s did not start"; exit 1; }
+done
+
+I="--imap 127.0.0.1"
+S="--smtp 127.0.0.1"
+
+# ---- Dovecot: real logins ----
+check dv_ok "$DPW" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+expect dv_ok "Dovecot: both logins work, EXAMINE done, server ID recorded" rc=0 \
+	imap.status=ok imap.stage=select imap.id=~Dovecot smtp.status=ok smtp.stage=auth smtp.smtp_code=235 max_ms=5000
+
+check dv_wrong "$MPA_TMP/wrong" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+expect dv_wrong "Dovecot: wrong password fails at auth with AUTHENTICATIONFAILED / 535 5.7.8" rc=1 \
+	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED \
+	smtp.status=failed smtp.stage=auth smtp.smtp_code=535 smtp.enhanced_code=5.7.8 'smtp.reply=535 5.7.8 Authentication failed.'
+
+check dv_disabled "$DPW" disabled@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+expect dv_disabled "Dovecot: disabled user is CONTACTADMIN / 525" rc=1 \
+	imap.stage=auth imap.imap_code=CONTACTADMIN imap.reply=~'Login disabled' smtp.smtp_code=525 smtp.enhanced_code=5.7.13
+
+check dv_white "$DPW" whitelisted@example.com --imap localhost:$IMAPS_PORT --timeout 5
+expect dv_white "Dovecot: IP-whitelisted user refused from loopback" rc=1 \
+	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED smtp.status=skipped
+
+check dv_needid "$DPW" needid@example.com --imap localhost:$IMAPS_PORT --timeout 5
+expect dv_needid "Dovecot: EXAMINE needs IMAP ID first, and passes because ID is sent" rc=0 \
+	imap.status=ok imap.stage=select
+
+# ---- fake server: providers' own words ----
+check sohu "$MPA_TMP/canary" user@example.com $S:$sohu_smtp_PORT --timeout 3
+expect sohu "Sohu SMTP 535 text kept exactly" rc=1 smtp.stage=auth smtp.smtp_code=535 \
+	'smtp.reply=535 Authentication failed' smtp.enhanced_code=null imap.status=skipped
+
+check qq_smtp "$MPA_TMP/canary" user@example.com $S:$qq_smtp_PORT --timeout 3
+expect qq_smtp "QQ SMTP 535 in GBK is decoded, not mojibake" rc=1 smtp.stage=auth smtp.smtp_code=535 \
+	smtp.reply=~'请使用授权码登录'
+
+check qq_imap "$MPA_TMP/canary" user@example.com $I:$qq_imap_PORT --timeout 3
+expect qq_imap "QQ IMAP login refusal text" rc=1 imap.stage=auth imap.reply=~'NO Login fail. Account is abnormal' imap.imap_code=null
+
+check ne_imap "$MPA_TMP/canary" user@example.com $I:$ne_imap_PORT --timeout 3
+expect ne_imap "NetEase IMAP bare NO LOGIN text" rc=1 imap.stage=auth 'imap.reply=NO LOGIN Login error or password error'
+
+check ne_id "$MPA_TMP/canary" user@example.com $I:$ne_id_PORT --timeout 3
+expect ne_id "NetEase-like server: EXAMINE passes because ID was sent first" rc=0 imap.status=ok imap.stage=select
+grep -q 'CMD ID' "$ne_id_LOG"
+ok $? "NetEase-like server received our IMAP ID"
+
+check gm_imap "$MPA_TMP/canary" user@example.com $I:$gm_imap_PORT --timeout 3
+expect gm_imap "Gmail IMAP AUTHENTICATIONFAILED code parsed" rc=1 imap.imap_code=AUTHENTICATIONFAILED imap.reply=~'Invalid credentials'
+
+check gm_smtp "$MPA_TMP/canary" user@example.com $S:$gm_smtp_PORT --timeout 3
+expect gm_smtp "Gmail SMTP multi-line 534 5.7.9" rc=1 smtp.smtp_code=534 smtp.enhanced_code=5.7.9 smtp.reply=~'Application-specific password required'
+
+# ---- fake server: broken servers, within the deadline ----
+check delay "$MPA_TMP/canary" user@example.com $I:$delay_PORT --timeout 3
+expect delay "greeting after 1 s is waited for" rc=0 imap.status=ok min_ms=1000 max_ms=3000
+
+check silent "$MPA_TMP/canary" user@example.com $I:$silent_PORT --timeout 2
+expect silent "silent after accept: timeout in tls within deadline + 0.3 s" rc=1 imap.stage=tls imap.net_error=timeout max_ms=2300
+
+check silent_tls "$MPA_TMP/canary" user@example.com $I:$silent_tls_PORT --timeout 2
+expect silent_tls "silent after TLS: timeout in greeting" rc=1 imap.stage=greeting imap.net_error=timeout max_ms=2300
+
+check drop "$MPA_TMP/canary" user@example.com $I:$drop_PORT --timeout 2
+expect drop "dropped during handshake: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000
+
+check garbage "$MPA_TMP/canary" user@example.com $I:$garbage_PORT --timeout 2
+expect garbage "garbage instead of TLS: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000
+
+check longline "$MPA_TMP/canary" user@example.com $I:$longline_PORT --timeout 2
+expect longline "1 MiB greeting line: protocol error" rc=1 imap.stage=greeting imap.net_error=protocol max_ms=2300
+
+check slow "$MPA_TMP/canary" user@example.com $I:$slow_PORT --timeout 2
+expect slow "one byte at a time: overall deadline" rc=1 imap.net_error=timeout max_ms=2300
+
+# ---- certificates: refused before any credential ----
+check c_self "$MPA_TMP/canary" user@example.com $I:$c_self_PORT --timeout 2
+expect c_self "self-signed certificate: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'self-signed'
+never_sent "$c_self_LOG" "self-signed: no LOGIN reached the server"
+
+check c_exp "$MPA_TMP/canary" user@example.com $I:$c_exp_PORT --timeout 2
+expect c_exp "expired certificate: cert-expired" rc=1 imap.stage=tls imap.net_error=cert-expired imap.detail=~'expired'
+never_sent "$c_exp_LOG" "expired: no LOGIN reached the server"
+
+check c_host "$MPA_TMP/canary" user@example.com $I:$c_host_PORT --timeout 2
+expect c_host "wrong-host certificate: cert-hostname" rc=1 imap.stage=tls imap.net_error=cert-hostname imap.detail=~'127.0.0.1'
+never_sent "$c_host_LOG" "wrong host: no LOGIN reached the server"
+
+check c_ca "$MPA_TMP/canary" user@example.com $I:$c_ca_PORT --timeout 2
+expect c_ca "unknown CA: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'unknown authority'
+never_sent "$c_ca_LOG" "unknown CA: no LOGIN reached the server"
+
+check c_self_smtp "$MPA_TMP/canary" user@example.com $S:$c_self_smtp_PORT --timeout 2
+expect c_self_smtp "SMTP self-signed certificate: cert-untrusted" rc=1 smtp.stage=tls smtp.net_error=cert-untrusted
+never_sent "$c_self_smtp_LOG" "SMTP self-signed: no AUTH reached the server"
+
+# ---- input handling ----
+"$CLI" check --json --password-file /dev/null user@example.com --imap 'no-port' >/dev/null 2>&1
+ok $([ $? -eq 2 ] && echo 0 || echo 1) "a bad --imap value is a usage error (exit 2)"
+printf '%s\n' "$CANARY" | "$CLI" check --json --password-stdin --ca-file "$CA" user@example.com \
+	$I:$ne_id_PORT --timeout 3 > "$OUT/stdin.json" 2>&1
+ok $? "--password-stdin (trailing newline stripped) logs in"
+
+# ---- the password is nowhere ----
+leaks=$(grep -rlF -e "$CANARY" -e "$(cat "$DPW")" "$OUT" "$MPA_TMP"/fake-*.log "$MPA_DOVECOT_DIR"/*.log 2>/dev/null)
+[ -z "$leaks" ]
+ok $? "no password in any output or server log"
+[ -n "$leaks" ] && echo "# found in: $leaks"
+
+echo "1..$n"
+[ $failures -eq 0 ]
