@@ -84,7 +84,8 @@ printf 'not-the-password' > "$T/badpw"
 
 if ! mpa_have_dovecot; then
 	for what in start imap-ok imap-badpw imap-disabled imap-whitelist imap-expired imap-tempfail \
-		id-without id-with imap-starttls smtps-ok smtps-badpw smtps-disabled submission-starttls stop; do
+		id-without id-with imap-starttls smtps-ok smtps-badpw smtps-disabled submission-starttls \
+		no-password-in-log stop; do
 		skip "dovecot: $what (dovecot-imapd, dovecot-submissiond, dovecot-auth-lua or python3-aiosmtpd missing)"
 	done
 else
