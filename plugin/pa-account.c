@@ -1,0 +1,723 @@
+/* Provider Assistant — account dialog integration: pre-filling from the provider database and the
+ * password hint beside the Password field.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Claws keeps the dialog's widgets in static structs of prefs_account.c and sets no widget names,
+ * so they are found by walking the toplevel and comparing label texts with Claws' own translations
+ * (dgettext("claws-mail", ...)).  The fields are set through the widgets, never through the
+ * PrefsAccount struct: a new account's pages reset the struct from defaults, and Cancel must undo
+ * everything.  Each field remembers the value it had when the dialog opened and the value the
+ * plugin last put there; a field holding anything else was changed by the user and is left alone.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prefs_account.h"
+#include "account.h"
+#include "common/ssl.h"
+#include "gtk/combobox.h"
+#include "gtk/menu.h"
+
+#include "pa-plugin.h"
+
+#define CLAWS(s) dgettext("claws-mail", s)
+/* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages
+ * exist; then the widgets are looked up again from the main loop, a few times. */
+#define FIND_RETRIES 50
+
+typedef enum {
+	F_PROTOCOL,
+	F_RECV_SERVER,
+	F_SMTP_SERVER,
+	F_USERID,
+	F_IMAP_TLS,
+	F_SMTP_TLS,
+	F_SMTP_AUTH,
+	F_IMAP_PORT_SET,
+	F_IMAP_PORT,
+	F_SMTP_PORT_SET,
+	F_SMTP_PORT,
+	F_COUNT
+} Field;
+
+struct _MpaAccountDialog {
+	GtkWindow *toplevel;
+	PrefsAccount *ac_prefs;
+	gboolean is_new;
+	gboolean ready;
+	guint find_source;
+	guint retries;
+
+	GtkWidget *address;
+	GtkWidget *password;
+	GtkWidget *field[F_COUNT];              /* the widget of each field (radio: any of its group) */
+	GtkWidget *imap_tls[SSL_STARTTLS + 1];  /* radio buttons by SSLType */
+	GtkWidget *smtp_tls[SSL_STARTTLS + 1];
+	gchar *initial[F_COUNT];
+	gchar *last_set[F_COUNT];
+
+	GtkWidget *hint;                        /* the box under the Password field */
+	GtkWidget *hint_label;
+
+	const MpaProvider *provider;
+	MpaProviderChangedFunc changed;
+	gpointer changed_data;
+};
+
+/* ---- walking the widget tree ---- */
+
+static void
+collect_cb(GtkWidget *w, gpointer data)
+{
+	GPtrArray *all = data;
+
+	g_ptr_array_add(all, w);
+	if (GTK_IS_CONTAINER(w))
+		gtk_container_forall(GTK_CONTAINER(w), collect_cb, all);
+}
+
+/* Every widget under @root, depth first (forall also enters hidden notebook pages). */
+static GPtrArray *
+collect(GtkWidget *root)
+{
+	GPtrArray *all = g_ptr_array_new();
+
+	if (root)
+		collect_cb(root, all);
+	return all;
+}
+
+static GtkWidget *
+find_frame(GtkWidget *root, const gchar *title, gboolean (*accept)(GtkWidget *frame))
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+		const gchar *label;
+
+		if (!GTK_IS_FRAME(w))
+			continue;
+		label = gtk_frame_get_label(GTK_FRAME(w));
+		if (g_strcmp0(label, title) == 0 && (!accept || accept(w)))
+			return w;
+	}
+	return NULL;
+}
+
+/* The widget right of the label @text in a GtkGrid under @root. */
+static GtkWidget *
+grid_field(GtkWidget *root, const gchar *text)
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+		GtkWidget *parent;
+		gint left = 0, top = 0;
+
+		if (!GTK_IS_LABEL(w) || g_strcmp0(gtk_label_get_text(GTK_LABEL(w)), text) != 0)
+			continue;
+		parent = gtk_widget_get_parent(w);
+		if (!GTK_IS_GRID(parent))
+			continue;
+		gtk_container_child_get(GTK_CONTAINER(parent), w, "left-attach", &left,
+					"top-attach", &top, NULL);
+		return gtk_grid_get_child_at(GTK_GRID(parent), left + 1, top);
+	}
+	return NULL;
+}
+
+static GtkWidget *
+find_button(GtkWidget *root, GType type, const gchar *label)
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+
+		if (G_TYPE_CHECK_INSTANCE_TYPE(w, type) &&
+		    g_strcmp0(gtk_button_get_label(GTK_BUTTON(w)), label) == 0)
+			return w;
+	}
+	return NULL;
+}
+
+static GtkWidget *
+find_first(GtkWidget *root, GType type)
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++)
+		if (G_TYPE_CHECK_INSTANCE_TYPE(all->pdata[i], type))
+			return all->pdata[i];
+	return NULL;
+}
+
+static gboolean
+has_value_radios(GtkWidget *frame)
+{
+	g_autoptr(GPtrArray) all = collect(frame);
+
+	for (guint i = 0; i < all->len; i++)
+		if (GTK_IS_RADIO_BUTTON(all->pdata[i]) &&
+		    g_object_get_data(all->pdata[i], MENU_VAL_ID))
+			return TRUE;
+	return FALSE;
+}
+
+static void
+find_radios(GtkWidget *frame, GtkWidget **radios)
+{
+	g_autoptr(GPtrArray) all = collect(frame);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+		gint v;
+
+		if (!GTK_IS_RADIO_BUTTON(w) || !g_object_get_data(G_OBJECT(w), MENU_VAL_ID))
+			continue;
+		v = GPOINTER_TO_INT(g_object_get_data(G_OBJECT(w), MENU_VAL_ID));
+		if (v >= SSL_NONE && v <= SSL_STARTTLS)
+			radios[v] = w;
+	}
+}
+
+/* The spin button next to the check button "IMAP port" / "SMTP port" of the Advanced page. */
+static GtkWidget *
+port_spin(GtkWidget *check)
+{
+	GtkWidget *box = check ? gtk_widget_get_parent(check) : NULL;
+	g_autoptr(GPtrArray) all = collect(box);
+
+	for (guint i = 0; i < all->len; i++)
+		if (GTK_IS_SPIN_BUTTON(all->pdata[i]))
+			return all->pdata[i];
+	return NULL;
+}
+
+static void
+track(GtkWidget **slot)
+{
+	if (*slot)
+		g_object_add_weak_pointer(G_OBJECT(*slot), (gpointer *) slot);
+}
+
+static void
+untrack(GtkWidget **slot)
+{
+	if (*slot)
+		g_object_remove_weak_pointer(G_OBJECT(*slot), (gpointer *) slot);
+	*slot = NULL;
+}
+
+/* ---- field values as strings ---- */
+
+static gchar *
+field_get(MpaAccountDialog *dlg, Field f)
+{
+	GtkWidget *w = dlg->field[f];
+	GtkWidget **radios;
+
+	if (!w)
+		return NULL;
+	switch (f) {
+	case F_PROTOCOL:
+		return g_strdup_printf("%d", combobox_get_active_data(GTK_COMBO_BOX(w)));
+	case F_RECV_SERVER:
+	case F_SMTP_SERVER:
+	case F_USERID:
+		return g_strdup(gtk_entry_get_text(GTK_ENTRY(w)));
+	case F_IMAP_TLS:
+	case F_SMTP_TLS:
+		radios = f == F_IMAP_TLS ? dlg->imap_tls : dlg->smtp_tls;
+		for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++)
+			if (radios[v] && gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(radios[v])))
+				return g_strdup_printf("%d", v);
+		return g_strdup("");
+	case F_SMTP_AUTH:
+	case F_IMAP_PORT_SET:
+	case F_SMTP_PORT_SET:
+		return g_strdup(gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(w)) ? "1" : "0");
+	case F_IMAP_PORT:
+	case F_SMTP_PORT:
+		return g_strdup_printf("%d", gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(w)));
+	case F_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+static void
+field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
+{
+	GtkWidget *w = dlg->field[f];
+	GtkWidget **radios;
+	gint v;
+
+	if (!w)
+		return;
+	switch (f) {
+	case F_PROTOCOL:
+		combobox_select_by_data(GTK_COMBO_BOX(w), atoi(value));
+		break;
+	case F_RECV_SERVER:
+	case F_SMTP_SERVER:
+	case F_USERID:
+		gtk_entry_set_text(GTK_ENTRY(w), value);
+		break;
+	case F_IMAP_TLS:
+	case F_SMTP_TLS:
+		radios = f == F_IMAP_TLS ? dlg->imap_tls : dlg->smtp_tls;
+		v = atoi(value);
+		if (v >= SSL_NONE && v <= SSL_STARTTLS && radios[v])
+			gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(radios[v]), TRUE);
+		break;
+	case F_SMTP_AUTH:
+	case F_IMAP_PORT_SET:
+	case F_SMTP_PORT_SET:
+		gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(w), g_strcmp0(value, "1") == 0);
+		break;
+	case F_IMAP_PORT:
+	case F_SMTP_PORT:
+		gtk_spin_button_set_value(GTK_SPIN_BUTTON(w), atoi(value));
+		break;
+	case F_COUNT:
+		break;
+	}
+}
+
+/* The user changed a field when it holds neither its initial value nor the plugin's. */
+static gboolean
+field_is_ours(MpaAccountDialog *dlg, Field f)
+{
+	g_autofree gchar *now = field_get(dlg, f);
+	const gchar *expected = dlg->last_set[f] ? dlg->last_set[f] : dlg->initial[f];
+
+	return now && g_strcmp0(now, expected) == 0;
+}
+
+static void
+field_set(MpaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
+{
+	if (!dlg->field[f] || (!force && !field_is_ours(dlg, f)))
+		return;
+	field_put(dlg, f, value);
+	g_free(dlg->last_set[f]);
+	dlg->last_set[f] = field_get(dlg, f);
+}
+
+/* ---- filling from a provider ---- */
+
+static gint
+ssl_type(MpaSecurity s)
+{
+	switch (s) {
+	case MPA_SECURITY_SSL:
+		return SSL_TUNNEL;
+	case MPA_SECURITY_STARTTLS:
+		return SSL_STARTTLS;
+	case MPA_SECURITY_PLAIN:
+		break;
+	}
+	return SSL_NONE;
+}
+
+static void
+fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force)
+{
+	gchar num[16];
+	gboolean port_ours;
+
+	if (p->imap) {
+		g_autofree gchar *uid = mpa_expand_username(p->imap->username, address);
+		gint tls = ssl_type(p->imap->security);
+		guint16 def = tls == SSL_TUNNEL ? 993 : 143;
+
+		g_snprintf(num, sizeof num, "%d", A_IMAP4);
+		field_set(dlg, F_PROTOCOL, num, force);
+		field_set(dlg, F_RECV_SERVER, p->imap->host, force);
+		field_set(dlg, F_USERID, uid, force);
+		g_snprintf(num, sizeof num, "%d", tls);
+		/* Claws' toggled handler moves the Advanced page's port spin to 993 itself. */
+		field_set(dlg, F_IMAP_TLS, num, force);
+		/* The spin follows the check: Claws' TLS handler has just moved it, so it is ours
+		 * whenever the check is. */
+		port_ours = force || field_is_ours(dlg, F_IMAP_PORT_SET);
+		field_set(dlg, F_IMAP_PORT_SET, p->imap->port != def ? "1" : "0", force);
+		if (p->imap->port != def && port_ours) {
+			g_snprintf(num, sizeof num, "%u", p->imap->port);
+			field_set(dlg, F_IMAP_PORT, num, TRUE);
+		}
+	}
+	if (p->smtp) {
+		gint tls = ssl_type(p->smtp->security);
+		guint16 def = tls == SSL_TUNNEL ? 465 : 25;
+
+		field_set(dlg, F_SMTP_SERVER, p->smtp->host, force);
+		g_snprintf(num, sizeof num, "%d", tls);
+		field_set(dlg, F_SMTP_TLS, num, force);
+		field_set(dlg, F_SMTP_AUTH, p->smtp->password_auth ? "1" : "0", force);
+		port_ours = force || field_is_ours(dlg, F_SMTP_PORT_SET);
+		field_set(dlg, F_SMTP_PORT_SET, p->smtp->port != def ? "1" : "0", force);
+		if (p->smtp->port != def && port_ours) {
+			g_snprintf(num, sizeof num, "%u", p->smtp->port);
+			field_set(dlg, F_SMTP_PORT, num, TRUE);
+		}
+	}
+	/* Claws' handlers react to our changes (the port spins follow the TLS radios); what they
+	 * did counts as ours, so a later provider can still change it. */
+	for (Field f = 0; f < F_COUNT; f++) {
+		if (dlg->last_set[f] && dlg->field[f]) {
+			g_free(dlg->last_set[f]);
+			dlg->last_set[f] = field_get(dlg, f);
+		}
+	}
+}
+
+/* ---- the password hint ---- */
+
+static const MpaLink *
+settings_link(const MpaProvider *p)
+{
+	const MpaLink *link = mpa_provider_link(p, "settings");
+
+	if (!link && p->links && p->links->len > 0)
+		link = p->links->pdata[0];
+	return link;
+}
+
+static void
+update_hint(MpaAccountDialog *dlg)
+{
+	const MpaProvider *p = dlg->provider;
+	const gchar *hint_text;
+	const MpaLink *link;
+	g_autoptr(GString) markup = NULL;
+
+	if (!dlg->hint)
+		return;
+	hint_text = (p && p->has_assistant) ? mpa_text_get(p->password_hint) : NULL;
+	if (!hint_text) {
+		gtk_widget_hide(dlg->hint);
+		return;
+	}
+	markup = g_string_new(NULL);
+	if (p->password_label && mpa_text_get(p->password_label)) {
+		g_autofree gchar *head = g_markup_printf_escaped(_("Password: use the %s"),
+								 mpa_text_get(p->password_label));
+		g_string_append_printf(markup, "<b>%s</b>\n", head);
+	}
+	{
+		g_autofree gchar *body = g_markup_escape_text(hint_text, -1);
+		g_string_append(markup, body);
+	}
+	link = settings_link(p);
+	if (link && link->url) {
+		const gchar *title = mpa_text_get(link->title);
+		g_autofree gchar *a = g_markup_printf_escaped("\n<a href=\"%s\">%s</a>", link->url,
+							      title ? title : link->url);
+		g_string_append(markup, a);
+	}
+	gtk_label_set_markup(GTK_LABEL(dlg->hint_label), markup->str);
+	gtk_widget_show_all(dlg->hint);
+}
+
+static void
+create_hint(MpaAccountDialog *dlg)
+{
+	GtkWidget *grid = dlg->password ? gtk_widget_get_parent(dlg->password) : NULL;
+	GtkWidget *icon;
+	gint top = 0;
+
+	if (!GTK_IS_GRID(grid))
+		return;
+	gtk_container_child_get(GTK_CONTAINER(grid), dlg->password, "top-attach", &top, NULL);
+	gtk_grid_insert_row(GTK_GRID(grid), top + 1);
+
+	dlg->hint = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	icon = gtk_image_new_from_icon_name("dialog-information", GTK_ICON_SIZE_BUTTON);
+	gtk_widget_set_valign(icon, GTK_ALIGN_START);
+	gtk_box_pack_start(GTK_BOX(dlg->hint), icon, FALSE, FALSE, 0);
+	dlg->hint_label = gtk_label_new(NULL);
+	gtk_label_set_line_wrap(GTK_LABEL(dlg->hint_label), TRUE);
+	gtk_label_set_max_width_chars(GTK_LABEL(dlg->hint_label), 60);
+	gtk_label_set_xalign(GTK_LABEL(dlg->hint_label), 0.0);
+	gtk_label_set_selectable(GTK_LABEL(dlg->hint_label), FALSE);
+	gtk_box_pack_start(GTK_BOX(dlg->hint), dlg->hint_label, TRUE, TRUE, 0);
+	gtk_widget_set_name(dlg->hint, "mpa-password-hint");
+	gtk_grid_attach(GTK_GRID(grid), dlg->hint, 1, top + 1, 2, 1);
+	gtk_widget_set_no_show_all(dlg->hint, FALSE);
+	track(&dlg->hint);
+	track(&dlg->hint_label);
+}
+
+/* ---- reacting to the address ---- */
+
+static void
+address_changed(GtkEditable *editable, gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+	const gchar *text = gtk_entry_get_text(GTK_ENTRY(editable));
+	g_autofree gchar *normalized = NULL;
+	const MpaProvider *p = NULL;
+
+	if (mpa_pa_db())
+		p = mpa_db_lookup_address(mpa_pa_db(), text, &normalized, NULL);
+	/* Only a new account is filled as the user types; an existing one changes only when the
+	 * user asks for it on the plugin's page. */
+	if (p && dlg->is_new)
+		fill(dlg, p, normalized, FALSE);
+	if (p != dlg->provider) {
+		dlg->provider = p;
+		update_hint(dlg);
+		if (dlg->changed)
+			dlg->changed(p, dlg->changed_data);
+	}
+}
+
+static gboolean
+find_widgets(MpaAccountDialog *dlg)
+{
+	GtkWidget *root = GTK_WIDGET(dlg->toplevel);
+	GtkWidget *server_frame, *imap_frame, *smtp_frame, *check;
+
+	dlg->address = grid_field(root, CLAWS("Mail address"));
+	server_frame = find_frame(root, CLAWS("Server information"), NULL);
+	if (!GTK_IS_ENTRY(dlg->address) || !server_frame)
+		return FALSE;
+
+	/* Scoped to the frame: the Send page has its own "User ID" and "Password". */
+	dlg->field[F_PROTOCOL] = find_first(server_frame, GTK_TYPE_COMBO_BOX);
+	dlg->field[F_RECV_SERVER] = grid_field(server_frame, CLAWS("Server for receiving"));
+	dlg->field[F_SMTP_SERVER] = grid_field(server_frame, CLAWS("SMTP server (send)"));
+	dlg->field[F_USERID] = grid_field(server_frame, CLAWS("User ID"));
+	dlg->password = grid_field(server_frame, CLAWS("Password"));
+
+	imap_frame = find_frame(root, CLAWS("IMAP"), has_value_radios);
+	smtp_frame = find_frame(root, CLAWS("Send (SMTP)"), has_value_radios);
+	if (imap_frame)
+		find_radios(imap_frame, dlg->imap_tls);
+	if (smtp_frame)
+		find_radios(smtp_frame, dlg->smtp_tls);
+	dlg->field[F_IMAP_TLS] = dlg->imap_tls[SSL_TUNNEL];
+	dlg->field[F_SMTP_TLS] = dlg->smtp_tls[SSL_TUNNEL];
+	dlg->field[F_SMTP_AUTH] = find_button(root, GTK_TYPE_CHECK_BUTTON,
+					      CLAWS("SMTP Authentication (SMTP AUTH)"));
+	check = find_button(root, GTK_TYPE_CHECK_BUTTON, CLAWS("IMAP port"));
+	dlg->field[F_IMAP_PORT_SET] = check;
+	dlg->field[F_IMAP_PORT] = port_spin(check);
+	check = find_button(root, GTK_TYPE_CHECK_BUTTON, CLAWS("SMTP port"));
+	dlg->field[F_SMTP_PORT_SET] = check;
+	dlg->field[F_SMTP_PORT] = port_spin(check);
+
+	/* Entries must be entries; anything else means the layout is not the one we know. */
+	for (Field f = F_RECV_SERVER; f <= F_USERID; f++)
+		if (dlg->field[f] && !GTK_IS_ENTRY(dlg->field[f]))
+			dlg->field[f] = NULL;
+	if (dlg->password && !GTK_IS_ENTRY(dlg->password))
+		dlg->password = NULL;
+
+	track(&dlg->address);
+	track(&dlg->password);
+	for (Field f = 0; f < F_COUNT; f++)
+		track(&dlg->field[f]);
+	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
+		track(&dlg->imap_tls[v]);
+		track(&dlg->smtp_tls[v]);
+	}
+	for (Field f = 0; f < F_COUNT; f++)
+		dlg->initial[f] = field_get(dlg, f);
+
+	for (Field f = 0; f < F_COUNT; f++)
+		if (!dlg->field[f])
+			g_warning("%s: account dialog field %d not found", MPA_PLUGIN_NAME, f);
+
+	create_hint(dlg);
+	g_signal_connect(dlg->address, "changed", G_CALLBACK(address_changed), dlg);
+	dlg->ready = TRUE;
+	/* The address may already be there (editing, or a pasted address before we were ready). */
+	address_changed(GTK_EDITABLE(dlg->address), dlg);
+	return TRUE;
+}
+
+static gboolean
+find_later(gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+
+	if (find_widgets(dlg) || ++dlg->retries >= FIND_RETRIES) {
+		dlg->find_source = 0;
+		return G_SOURCE_REMOVE;
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+MpaAccountDialog *
+mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaProviderChangedFunc changed,
+			  gpointer user_data)
+{
+	MpaAccountDialog *dlg = g_new0(MpaAccountDialog, 1);
+
+	dlg->toplevel = toplevel;
+	g_object_add_weak_pointer(G_OBJECT(toplevel), (gpointer *) &dlg->toplevel);
+	dlg->ac_prefs = ac_prefs;
+	/* A new account's PrefsAccount exists already but is not in the account list yet. */
+	dlg->is_new = g_list_find(account_get_list(), ac_prefs) == NULL;
+	dlg->changed = changed;
+	dlg->changed_data = user_data;
+	if (!find_widgets(dlg))
+		dlg->find_source = g_timeout_add(20, find_later, dlg);
+	return dlg;
+}
+
+void
+mpa_account_dialog_detach(MpaAccountDialog *dlg)
+{
+	if (!dlg)
+		return;
+	if (dlg->find_source)
+		g_source_remove(dlg->find_source);
+	if (dlg->address)
+		g_signal_handlers_disconnect_by_data(dlg->address, dlg);
+	if (dlg->hint)
+		gtk_widget_destroy(dlg->hint);
+	untrack(&dlg->hint);
+	untrack(&dlg->hint_label);
+	untrack(&dlg->address);
+	untrack(&dlg->password);
+	for (Field f = 0; f < F_COUNT; f++) {
+		untrack(&dlg->field[f]);
+		g_free(dlg->initial[f]);
+		g_free(dlg->last_set[f]);
+	}
+	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
+		untrack(&dlg->imap_tls[v]);
+		untrack(&dlg->smtp_tls[v]);
+	}
+	if (dlg->toplevel)
+		g_object_remove_weak_pointer(G_OBJECT(dlg->toplevel), (gpointer *) &dlg->toplevel);
+	g_free(dlg);
+}
+
+gboolean
+mpa_account_dialog_is_new(const MpaAccountDialog *dlg)
+{
+	return dlg->is_new;
+}
+
+const MpaProvider *
+mpa_account_dialog_provider(const MpaAccountDialog *dlg)
+{
+	return dlg->provider;
+}
+
+gint
+mpa_account_dialog_account_id(const MpaAccountDialog *dlg)
+{
+	return dlg->ac_prefs ? dlg->ac_prefs->account_id : -1;
+}
+
+void
+mpa_account_dialog_apply(MpaAccountDialog *dlg)
+{
+	g_autofree gchar *normalized = NULL;
+	const MpaProvider *p;
+
+	if (!dlg->ready || !dlg->address)
+		return;
+	p = mpa_db_lookup_address(mpa_pa_db(), gtk_entry_get_text(GTK_ENTRY(dlg->address)),
+				  &normalized, NULL);
+	if (p)
+		fill(dlg, p, normalized, TRUE);
+}
+
+/* ---- reading the dialog for a check ---- */
+
+static const gchar *
+entry_text(GtkWidget *w)
+{
+	const gchar *t = w ? gtk_entry_get_text(GTK_ENTRY(w)) : NULL;
+
+	return (t && *t) ? t : NULL;
+}
+
+static MpaSecurity
+security_of(GtkWidget **radios)
+{
+	if (radios[SSL_TUNNEL] && gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(radios[SSL_TUNNEL])))
+		return MPA_SECURITY_SSL;
+	if (radios[SSL_STARTTLS] &&
+	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(radios[SSL_STARTTLS])))
+		return MPA_SECURITY_STARTTLS;
+	return MPA_SECURITY_PLAIN;
+}
+
+static guint16
+port_of(MpaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 ssl_port,
+	guint16 plain_port)
+{
+	if (dlg->field[set] && dlg->field[spin] &&
+	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[set])))
+		return (guint16) gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(dlg->field[spin]));
+	/* What Claws does without an explicit port (imap.c, send_message.c). */
+	return sec == MPA_SECURITY_SSL ? ssl_port : plain_port;
+}
+
+MpaCheckRequest *
+mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
+{
+	const gchar *address, *recv, *smtp, *uid;
+	MpaCheckRequest *req;
+	gboolean imap;
+
+	if (!dlg->ready || !dlg->address) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+				    _("The account dialog's fields were not found"));
+		return NULL;
+	}
+	address = entry_text(dlg->address);
+	recv = entry_text(dlg->field[F_RECV_SERVER]);
+	smtp = entry_text(dlg->field[F_SMTP_SERVER]);
+	uid = entry_text(dlg->field[F_USERID]);
+	imap = dlg->field[F_PROTOCOL] &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4;
+	if (!address) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    _("Type the mail address on the Basic page first"));
+		return NULL;
+	}
+	if ((!imap || !recv) && !smtp) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    _("Type the IMAP or SMTP server on the Basic page first"));
+		return NULL;
+	}
+	if (!entry_text(dlg->password)) {
+		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+				    _("Type the password on the Basic page first"));
+		return NULL;
+	}
+
+	req = mpa_check_request_new(address);
+	if (imap && recv) {
+		MpaSecurity sec = security_of(dlg->imap_tls);
+		mpa_check_request_set_imap(req, recv,
+					   port_of(dlg, F_IMAP_PORT_SET, F_IMAP_PORT, sec, 993, 143),
+					   sec, uid ? uid : address);
+	}
+	if (smtp) {
+		MpaSecurity sec = security_of(dlg->smtp_tls);
+		mpa_check_request_set_smtp(req, smtp,
+					   port_of(dlg, F_SMTP_PORT_SET, F_SMTP_PORT, sec, 465, 25),
+					   sec, uid ? uid : address);
+	}
+	/* Straight from the entry's buffer into the request's own wiped memory: no copy here. */
+	mpa_check_request_set_password(req, gtk_entry_get_text(GTK_ENTRY(dlg->password)));
+	if (mpa_pa_ca_file())
+		mpa_check_request_set_ca_file(req, mpa_pa_ca_file());
+	return req;
+}

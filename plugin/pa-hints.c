@@ -1,0 +1,332 @@
+/* Provider Assistant — hints when Claws Mail's own logins fail later on.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Claws tells about a failed login only in an alert ("login refused") and in its log, where the
+ * server's words are.  The log hook sees every line on the main loop; pa-loglines correlates them,
+ * and this file maps the host to the account and its provider, diagnoses the server's words and
+ * shows one non-modal window per account and cause per session.  Claws' alert runs a nested main
+ * loop, so the hint waits until every alert has closed instead of stacking on top of it.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "common/hooks.h"
+#include "common/log.h"
+#include "common/utils.h"
+#include "alertpanel.h"
+#include "prefs_account.h"
+#include "account.h"
+
+#include "mpa-diagnose.h"
+#include "pa-loglines.h"
+#include "pa-plugin.h"
+
+#define CLAWS(s) dgettext("claws-mail", s)
+
+typedef struct {
+	gint account_id;
+	gchar *account_name;
+	MpaProtocol protocol;
+	gchar *host;
+	MpaDiagnosis *diagnosis;
+} Hint;
+
+static gulong log_hook_id = HOOK_NONE;
+static gulong alert_hook_id = HOOK_NONE;
+static MpaLogWatch *watch;
+static GHashTable *shown;       /* "account-id:cause" seen this session */
+static GQueue pending;          /* of Hint*, waiting for the alerts to close */
+static gint alerts_open;
+static guint show_source;
+static GSList *windows;         /* open hint windows */
+
+static void
+hint_free(Hint *h)
+{
+	g_free(h->account_name);
+	g_free(h->host);
+	if (h->diagnosis)
+		mpa_diagnosis_free(h->diagnosis);
+	g_free(h);
+}
+
+static PrefsAccount *
+find_account(const MpaLogFailure *f)
+{
+	PrefsAccount *by_host = NULL;
+
+	for (GList *l = account_get_list(); l; l = l->next) {
+		PrefsAccount *ac = l->data;
+		const gchar *server = f->protocol == MPA_PROTOCOL_IMAP ? ac->recv_server : ac->smtp_server;
+		gboolean host_ok = server && f->host && g_ascii_strcasecmp(server, f->host) == 0;
+
+		if (f->account_name && g_strcmp0(ac->account_name, f->account_name) == 0 &&
+		    (host_ok || !f->host))
+			return ac;
+		if (host_ok && !by_host)
+			by_host = ac;
+	}
+	return by_host;
+}
+
+static void
+window_destroyed(GtkWidget *w, gpointer data)
+{
+	windows = g_slist_remove(windows, w);
+}
+
+static GtkWidget *
+label(GtkWidget *box, const gchar *text, gboolean markup)
+{
+	GtkWidget *l = gtk_label_new(NULL);
+
+	if (markup)
+		gtk_label_set_markup(GTK_LABEL(l), text);
+	else
+		gtk_label_set_text(GTK_LABEL(l), text);
+	gtk_label_set_line_wrap(GTK_LABEL(l), TRUE);
+	gtk_label_set_max_width_chars(GTK_LABEL(l), 64);
+	gtk_label_set_xalign(GTK_LABEL(l), 0.0);
+	gtk_label_set_selectable(GTK_LABEL(l), TRUE);
+	gtk_box_pack_start(GTK_BOX(box), l, FALSE, FALSE, 0);
+	return l;
+}
+
+static void
+close_clicked(GtkButton *b, gpointer data)
+{
+	gtk_widget_destroy(GTK_WIDGET(data));
+}
+
+static void
+show_hint(Hint *h)
+{
+	const MpaExplanation *e = h->diagnosis->causes->pdata[0];
+	GtkWidget *win, *vbox, *bbox, *close;
+	g_autofree gchar *title = NULL;
+	g_autofree gchar *head = NULL;
+
+	win = gtk_window_new(GTK_WINDOW_TOPLEVEL);
+	/* TRANSLATORS: window title; %s is the account name. */
+	title = g_strdup_printf(_("Provider Assistant: %s"), h->account_name);
+	gtk_window_set_title(GTK_WINDOW(win), title);
+	gtk_window_set_role(GTK_WINDOW(win), "provider_assistant_hint");
+	gtk_window_set_type_hint(GTK_WINDOW(win), GDK_WINDOW_TYPE_HINT_DIALOG);
+	gtk_container_set_border_width(GTK_CONTAINER(win), 12);
+	vbox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
+	gtk_container_add(GTK_CONTAINER(win), vbox);
+
+	head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
+				       _("<big><b>Login to %s failed (IMAP): %s</b></big>") :
+				       _("<big><b>Sending through %s failed (SMTP): %s</b></big>"),
+				       h->host ? h->host : "", e->title);
+	label(vbox, head, TRUE);
+	if (e->fix)
+		label(vbox, e->fix, FALSE);
+	if (e->link) {
+		GtkWidget *lb = gtk_link_button_new(e->link);
+		GtkWidget *hb = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
+		gtk_box_pack_start(GTK_BOX(hb), lb, FALSE, FALSE, 0);
+		gtk_box_pack_start(GTK_BOX(vbox), hb, FALSE, FALSE, 0);
+	}
+	if (h->diagnosis->reply) {
+		g_autofree gchar *t = g_strdup_printf(_("Server said: %s"), h->diagnosis->reply);
+		label(vbox, t, FALSE);
+	}
+	label(vbox, _("Fix the password (Configuration › Edit accounts › this account) before "
+		      "Claws Mail tries again: it retries a failed login several times and asks "
+		      "for the password again, and a series of failed logins (about six) can make "
+		      "the provider's risk control lock the account for a while."), FALSE);
+	if (h->protocol == MPA_PROTOCOL_IMAP)
+		label(vbox, _("If this account was just created, its folder list may be empty "
+			      "because the first login failed. After fixing the password, test it "
+			      "on the account's \"Provider Assistant\" page, then right-click the "
+			      "account's mailbox and choose \"Rebuild folder tree\"."), FALSE);
+
+	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
+	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);
+	close = gtk_button_new_with_label(_("Close"));
+	g_signal_connect(close, "clicked", G_CALLBACK(close_clicked), win);
+	gtk_container_add(GTK_CONTAINER(bbox), close);
+	gtk_box_pack_start(GTK_BOX(vbox), bbox, FALSE, FALSE, 0);
+
+	g_signal_connect(win, "destroy", G_CALLBACK(window_destroyed), NULL);
+	windows = g_slist_prepend(windows, win);
+	gtk_widget_show_all(win);
+	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, e->cause);
+}
+
+static gboolean
+show_pending(gpointer data)
+{
+	Hint *h;
+
+	show_source = 0;
+	if (alerts_open > 0)
+		return G_SOURCE_REMOVE;
+	while ((h = g_queue_pop_head(&pending))) {
+		show_hint(h);
+		hint_free(h);
+	}
+	return G_SOURCE_REMOVE;
+}
+
+/* Claws logs "LOGIN error" a moment before it opens its own "login refused" alert (the log hook
+ * runs from a zero timeout, the alert after the IMAP thread returns), so a hint shown at once
+ * would end up under that alert.  Waiting a little lets the alert open first; the hint then
+ * waits for it to close (alert_hook). */
+#define SHOW_DELAY_MS 1500
+
+static void
+schedule_show(void)
+{
+	if (!show_source && alerts_open == 0 && !g_queue_is_empty(&pending))
+		show_source = g_timeout_add(SHOW_DELAY_MS, show_pending, NULL);
+}
+
+static void
+handle_failure(const MpaLogFailure *f)
+{
+	PrefsAccount *ac = find_account(f);
+	const MpaProvider *p;
+	MpaFailure fail = { 0 };
+	g_autofree gchar *imap_code = NULL;
+	g_autofree gchar *enhanced = NULL;
+	MpaDiagnosis *d;
+	const MpaExplanation *e;
+	gchar *key;
+	Hint *h;
+
+	if (!ac)
+		return;
+	/* Unknown provider: stay out of the way. */
+	p = mpa_pa_lookup(ac->address);
+	if (!p)
+		return;
+
+	fail.protocol = f->protocol;
+	fail.stage = f->stage;
+	fail.net_error = MPA_NET_NONE;
+	fail.reply = f->reply;
+	if (f->reply) {
+		if (f->protocol == MPA_PROTOCOL_IMAP)
+			imap_code = mpa_parse_imap_code(f->reply);
+		else
+			mpa_parse_smtp_reply(f->reply, &fail.smtp_code, &enhanced);
+	}
+	fail.imap_code = imap_code;
+	fail.enhanced_code = enhanced;
+	d = mpa_diagnose(p, &fail, NULL);
+	if (!d || !d->causes || d->causes->len == 0) {
+		if (d)
+			mpa_diagnosis_free(d);
+		return;
+	}
+	e = d->causes->pdata[0];
+	key = g_strdup_printf("%d:%s", ac->account_id, e->cause);
+	if (g_hash_table_contains(shown, key)) {
+		g_free(key);
+		mpa_diagnosis_free(d);
+		return;
+	}
+	g_hash_table_add(shown, key);
+
+	h = g_new0(Hint, 1);
+	h->account_id = ac->account_id;
+	h->account_name = g_strdup(ac->account_name ? ac->account_name : ac->address);
+	h->protocol = f->protocol;
+	h->host = g_strdup(f->host);
+	h->diagnosis = d;
+	g_queue_push_tail(&pending, h);
+	schedule_show();
+}
+
+static gboolean
+log_hook(gpointer source, gpointer data)
+{
+	LogText *lt = source;
+	MpaLogFailure *f;
+
+	if (!lt || lt->instance != LOG_PROTOCOL || !lt->text)
+		return FALSE;
+	f = mpa_log_watch_feed(watch, lt->text);
+	if (f) {
+		handle_failure(f);
+		mpa_log_failure_free(f);
+	}
+	return FALSE;   /* the log window and others still get the line */
+}
+
+static gboolean
+alert_hook(gpointer source, gpointer data)
+{
+	gboolean *opened = source;
+
+	if (!opened)
+		return FALSE;
+	if (*opened) {
+		alerts_open++;
+	} else if (alerts_open > 0) {
+		alerts_open--;
+		schedule_show();
+	}
+	return FALSE;
+}
+
+void
+mpa_hints_forget_account(gint account_id)
+{
+	GHashTableIter it;
+	gpointer key;
+	g_autofree gchar *prefix = g_strdup_printf("%d:", account_id);
+
+	if (!shown)
+		return;
+	g_hash_table_iter_init(&it, shown);
+	while (g_hash_table_iter_next(&it, &key, NULL))
+		if (g_str_has_prefix(key, prefix))
+			g_hash_table_iter_remove(&it);
+}
+
+void
+mpa_hints_init(void)
+{
+	/* Claws' texts as its users see them: the "claws-mail" domain's translations. */
+	const MpaLogFormats formats = {
+		.imap_connecting = CLAWS("Account '%s': Connecting to IMAP server: %s:%d..."),
+		.smtp_connecting = CLAWS("Account '%s': Connecting to SMTP server: %s:%d..."),
+		.imap_error = CLAWS("IMAP error on %s:"),
+		.login_error = CLAWS("LOGIN error"),
+		.smtp_auth_failed = CLAWS("Authentication failed:\n%s"),
+		.smtp_send_failed = CLAWS("Error occurred while sending the message:\n%s"),
+	};
+
+	watch = mpa_log_watch_new(&formats);
+	shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	g_queue_init(&pending);
+	alerts_open = 0;
+	log_hook_id = hooks_register_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook, NULL);
+	alert_hook_id = hooks_register_hook(ALERTPANEL_OPENED_HOOKLIST, alert_hook, NULL);
+	if (log_hook_id == HOOK_NONE || alert_hook_id == HOOK_NONE)
+		g_warning("%s: could not register the log or alert hook", MPA_PLUGIN_NAME);
+}
+
+void
+mpa_hints_done(void)
+{
+	if (log_hook_id != HOOK_NONE)
+		hooks_unregister_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook_id);
+	if (alert_hook_id != HOOK_NONE)
+		hooks_unregister_hook(ALERTPANEL_OPENED_HOOKLIST, alert_hook_id);
+	log_hook_id = alert_hook_id = HOOK_NONE;
+	if (show_source)
+		g_source_remove(show_source);
+	show_source = 0;
+	g_queue_clear_full(&pending, (GDestroyNotify) hint_free);
+	while (windows)
+		gtk_widget_destroy(windows->data);  /* "destroy" removes it from the list */
+	g_clear_pointer(&shown, g_hash_table_destroy);
+	g_clear_pointer(&watch, mpa_log_watch_free);
+}

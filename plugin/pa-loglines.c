@@ -1,0 +1,271 @@
+/* Provider Assistant — recognising Claws Mail's own log lines about failed logins.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include "pa-loglines.h"
+
+/* How many "Connecting" lines are remembered: enough for every account connecting at startup. */
+#define MAX_CONNECTIONS 32
+
+typedef struct {
+	MpaProtocol protocol;
+	gchar *account_name;
+	gchar *host;
+	guint port;
+} Connection;
+
+struct _MpaLogWatch {
+	GRegex *prefix;         /* Claws' "[2026-01-02 03:04:05] " time stamp */
+	GRegex *imap_connecting;
+	GRegex *smtp_connecting;
+	GRegex *imap_login_error;
+	GRegex *smtp_auth_failed;
+	GRegex *smtp_send_failed;
+	GQueue connections;     /* of Connection*, newest first */
+	gchar *last_imap_reply;
+	gchar *last_smtp_reply;
+};
+
+static void
+connection_free(gpointer data)
+{
+	Connection *c = data;
+
+	g_free(c->account_name);
+	g_free(c->host);
+	g_free(c);
+}
+
+/* A printf format with %s / %d becomes an anchored regex with one group per conversion. */
+static GRegex *
+regex_from_format(const gchar *format)
+{
+	g_autoptr(GString) re = g_string_new("^");
+	const gchar *p = format;
+
+	while (*p) {
+		const gchar *pct = strchr(p, '%');
+		if (!pct) {
+			g_autofree gchar *lit = g_regex_escape_string(p, -1);
+			g_string_append(re, lit);
+			break;
+		}
+		if (pct > p) {
+			g_autofree gchar *lit = g_regex_escape_string(p, pct - p);
+			g_string_append(re, lit);
+		}
+		switch (pct[1]) {
+		case 's':
+			g_string_append(re, "(.*?)");
+			break;
+		case 'd':
+			g_string_append(re, "([0-9]+)");
+			break;
+		case '%':
+			g_string_append(re, "%");
+			break;
+		default:
+			/* Unknown conversion (a translation we do not understand): match anything. */
+			g_string_append(re, ".*?");
+			if (pct[1] == '\0')
+				p = pct + 1;
+			break;
+		}
+		if (pct[1] == '\0')
+			break;
+		p = pct + 2;
+	}
+	g_string_append(re, "$");
+	return g_regex_new(re->str, G_REGEX_DOTALL, 0, NULL);
+}
+
+MpaLogWatch *
+mpa_log_watch_new(const MpaLogFormats *formats)
+{
+	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
+	const MpaLogFormats none = { 0 };
+	g_autofree gchar *login = NULL;
+	g_autofree gchar *login_fmt = NULL;
+
+	if (!formats)
+		formats = &none;
+#define FMT(member, english) (formats->member ? formats->member : (english))
+	w->prefix = g_regex_new("^\\[[0-9][0-9 :.-]*\\] ", 0, 0, NULL);
+	w->imap_connecting = regex_from_format(
+		FMT(imap_connecting, "Account '%s': Connecting to IMAP server: %s:%d..."));
+	w->smtp_connecting = regex_from_format(
+		FMT(smtp_connecting, "Account '%s': Connecting to SMTP server: %s:%d..."));
+	/* Claws builds this one as g_strconcat("IMAP error on %s:", " ", "LOGIN error"). */
+	login_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
+				FMT(login_error, "LOGIN error"), NULL);
+	w->imap_login_error = regex_from_format(login_fmt);
+	w->smtp_auth_failed = regex_from_format(
+		FMT(smtp_auth_failed, "Authentication failed:\n%s"));
+	w->smtp_send_failed = regex_from_format(
+		FMT(smtp_send_failed, "Error occurred while sending the message:\n%s"));
+#undef FMT
+	g_queue_init(&w->connections);
+	return w;
+}
+
+void
+mpa_log_watch_free(MpaLogWatch *w)
+{
+	if (!w)
+		return;
+	g_regex_unref(w->prefix);
+	g_clear_pointer(&w->imap_connecting, g_regex_unref);
+	g_clear_pointer(&w->smtp_connecting, g_regex_unref);
+	g_clear_pointer(&w->imap_login_error, g_regex_unref);
+	g_clear_pointer(&w->smtp_auth_failed, g_regex_unref);
+	g_clear_pointer(&w->smtp_send_failed, g_regex_unref);
+	g_queue_clear_full(&w->connections, connection_free);
+	g_free(w->last_imap_reply);
+	g_free(w->last_smtp_reply);
+	g_free(w);
+}
+
+void
+mpa_log_failure_free(MpaLogFailure *f)
+{
+	if (!f)
+		return;
+	g_free(f->account_name);
+	g_free(f->host);
+	g_free(f->reply);
+	g_free(f);
+}
+
+static gboolean
+match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
+{
+	g_autoptr(GMatchInfo) mi = NULL;
+
+	if (!re || !g_regex_match(re, text, 0, &mi))
+		return FALSE;
+	if (g1)
+		*g1 = g_match_info_fetch(mi, 1);
+	if (g2)
+		*g2 = g_match_info_fetch(mi, 2);
+	if (g3)
+		*g3 = g_match_info_fetch(mi, 3);
+	return TRUE;
+}
+
+static void
+remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar *host, gchar *port)
+{
+	Connection *c = g_new0(Connection, 1);
+
+	c->protocol = protocol;
+	c->account_name = account;
+	c->host = g_ascii_strdown(host, -1);
+	c->port = (guint) g_ascii_strtoull(port, NULL, 10);
+	g_free(host);
+	g_free(port);
+	g_queue_push_head(&w->connections, c);
+	while (g_queue_get_length(&w->connections) > MAX_CONNECTIONS)
+		connection_free(g_queue_pop_tail(&w->connections));
+	/* A new session: replies seen before belong to an older one. */
+	if (protocol == MPA_PROTOCOL_SMTP)
+		g_clear_pointer(&w->last_smtp_reply, g_free);
+}
+
+/* Newest connection of @protocol, to @host when given. */
+static const Connection *
+find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host)
+{
+	for (GList *l = w->connections.head; l; l = l->next) {
+		const Connection *c = l->data;
+		if (c->protocol != protocol)
+			continue;
+		if (host && g_ascii_strcasecmp(c->host, host) != 0)
+			continue;
+		return c;
+	}
+	return NULL;
+}
+
+static MpaLogFailure *
+make_failure(MpaLogWatch *w, MpaProtocol protocol, MpaStage stage, const gchar *host,
+	     const gchar *reply)
+{
+	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+	const Connection *c = find_connection(w, protocol, host);
+
+	f->protocol = protocol;
+	f->stage = stage;
+	if (c) {
+		f->account_name = g_strdup(c->account_name);
+		f->host = g_strdup(c->host);
+		f->port = c->port;
+	} else {
+		f->host = host ? g_ascii_strdown(host, -1) : NULL;
+	}
+	f->reply = (reply && *reply) ? g_strdup(reply) : NULL;
+	return f;
+}
+
+MpaLogFailure *
+mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
+{
+	g_autofree gchar *line = NULL;
+	gchar *a = NULL, *b = NULL, *c = NULL;
+	gsize len;
+
+	g_return_val_if_fail(w != NULL, NULL);
+	if (!text)
+		return NULL;
+
+	line = g_regex_replace_literal(w->prefix, text, -1, 0, "", G_REGEX_MATCH_ANCHORED, NULL);
+	if (!line)
+		return NULL;
+	len = strlen(line);
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		line[--len] = '\0';
+
+	if (g_str_has_prefix(line, "IMAP< ")) {
+		/* Claws' own follow-up line after a failed login is not the server's. */
+		if (!g_str_has_prefix(line, "IMAP< Error logging in to ")) {
+			g_free(w->last_imap_reply);
+			w->last_imap_reply = g_strdup(line + 6);
+		}
+		return NULL;
+	}
+	if (g_str_has_prefix(line, "ESMTP< ") || g_str_has_prefix(line, "SMTP< ")) {
+		g_free(w->last_smtp_reply);
+		w->last_smtp_reply = g_strdup(strchr(line, ' ') + 1);
+		return NULL;
+	}
+	if (match(w->imap_connecting, line, &a, &b, &c)) {
+		remember_connection(w, MPA_PROTOCOL_IMAP, a, b, c);
+		return NULL;
+	}
+	if (match(w->smtp_connecting, line, &a, &b, &c)) {
+		remember_connection(w, MPA_PROTOCOL_SMTP, a, b, c);
+		return NULL;
+	}
+	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
+		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,
+						w->last_imap_reply);
+		g_free(a);
+		g_clear_pointer(&w->last_imap_reply, g_free);
+		return f;
+	}
+	if (match(w->smtp_auth_failed, line, &a, NULL, NULL)) {
+		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_SMTP, MPA_STAGE_AUTH, NULL,
+						*a ? a : w->last_smtp_reply);
+		g_free(a);
+		return f;
+	}
+	if (match(w->smtp_send_failed, line, &a, NULL, NULL)) {
+		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_SMTP, MPA_STAGE_SEND, NULL,
+						*a ? a : w->last_smtp_reply);
+		g_free(a);
+		return f;
+	}
+	return NULL;
+}

@@ -1,0 +1,52 @@
+/* Provider Assistant — recognising Claws Mail's own log lines about failed logins.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * No GTK and no Claws headers, so it can be unit-tested.  Claws' log hook gives only the text of
+ * each line (no account), so the watcher correlates a failure with the latest
+ * "Account 'X': Connecting to ... server: host:port..." line of the same protocol and host, and
+ * with the latest server reply ("IMAP< ..." / "ESMTP< ...") seen before it.
+ */
+#ifndef PA_LOGLINES_H
+#define PA_LOGLINES_H
+
+#include <glib.h>
+#include "mpa-provider.h"
+
+G_BEGIN_DECLS
+
+/* Claws' message formats, as printf formats with %s and %d only.  The plugin passes the
+ * translations from the "claws-mail" domain; NULL members (or a NULL struct) mean English. */
+typedef struct {
+	const gchar *imap_connecting;   /* "Account '%s': Connecting to IMAP server: %s:%d..." */
+	const gchar *smtp_connecting;   /* "Account '%s': Connecting to SMTP server: %s:%d..." */
+	const gchar *imap_error;        /* "IMAP error on %s:" */
+	const gchar *login_error;       /* "LOGIN error" */
+	const gchar *smtp_auth_failed;  /* "Authentication failed:\n%s" */
+	const gchar *smtp_send_failed;  /* "Error occurred while sending the message:\n%s" */
+} MpaLogFormats;
+
+typedef struct {
+	MpaProtocol protocol;
+	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND */
+	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */
+	gchar *host;
+	guint port;                     /* 0 when unknown */
+	gchar *reply;                   /* the server's words as Claws logged them, may be NULL */
+} MpaLogFailure;
+
+typedef struct _MpaLogWatch MpaLogWatch;
+
+MpaLogWatch *mpa_log_watch_new(const MpaLogFormats *formats);
+void mpa_log_watch_free(MpaLogWatch *watch);
+/* Feed one log text (with or without Claws' "[date time] " prefix and trailing newline).
+ * Returns a failure (free with mpa_log_failure_free) when the line reports one, else NULL. */
+MpaLogFailure *mpa_log_watch_feed(MpaLogWatch *watch, const gchar *text);
+void mpa_log_failure_free(MpaLogFailure *failure);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogFailure, mpa_log_failure_free)
+
+G_END_DECLS
+
+#endif

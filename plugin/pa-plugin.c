@@ -1,0 +1,145 @@
+/* Provider Assistant — Claws Mail plugin entry points.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Plugin type "Common", not "GTK3": Claws loads "Common" plugins before prefs_account_init() and
+ * before the startup logins (account_set_missing_folder, the first folder scans).  So the hints see
+ * a login that fails right at startup, and the account page is registered before the built-in
+ * pages, which makes its create_widget run after theirs (pages are built in reverse order).  GTK is
+ * initialised before "Common" plugins are loaded, so the GTK parts work unchanged.
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <locale.h>
+
+#include "common/version.h"
+#include "common/plugin.h"
+#include "common/utils.h"
+#include "common/log.h"
+
+#include "pa-plugin.h"
+
+static MpaDb *db;
+
+const MpaDb *
+mpa_pa_db(void)
+{
+	return db;
+}
+
+const MpaProvider *
+mpa_pa_lookup(const gchar *address)
+{
+	if (!db || !address || !*address)
+		return NULL;
+	return mpa_db_lookup_address(db, address, NULL, NULL);
+}
+
+const gchar *
+mpa_pa_ca_file(void)
+{
+	const gchar *ca = g_getenv("MPA_CA_FILE");
+
+	return (ca && *ca) ? ca : NULL;
+}
+
+static void
+load_providers(void)
+{
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+
+	db = mpa_db_load_default(NULL, problems);
+	/* A bad provider file must not stop the plugin: say which file and line, carry on. */
+	for (guint i = 0; i < problems->len; i++) {
+		g_autofree gchar *text = mpa_problem_to_string(problems->pdata[i]);
+		log_warning(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, text);
+	}
+	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(db));
+}
+
+gint
+plugin_init(gchar **error)
+{
+	const gchar *localedir = g_getenv("MPA_LOCALEDIR");
+
+	if (!check_plugin_version(MAKE_NUMERIC_VERSION(4, 1, 1, 0), VERSION_NUMERIC,
+				  MPA_PLUGIN_NAME, error))
+		return -1;
+
+	bindtextdomain(GETTEXT_PACKAGE, (localedir && *localedir) ? localedir : LOCALEDIR);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+
+	load_providers();
+	mpa_logfilter_install();
+	mpa_page_init();
+	mpa_hints_init();
+	debug_print("%s: loaded\n", MPA_PLUGIN_NAME);
+	return 0;
+}
+
+gboolean
+plugin_done(void)
+{
+	/* A worker thread of a connection check still runs our code: keep the module mapped
+	 * (Claws marks it "unloaded_hidden"); the check ends within its deadline anyway. */
+	if (mpa_page_busy())
+		return FALSE;
+
+	mpa_hints_done();
+	mpa_page_done();
+	mpa_logfilter_remove();
+	g_clear_pointer(&db, mpa_db_free);
+	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
+	return TRUE;
+}
+
+const gchar *
+plugin_name(void)
+{
+	return _("Provider Assistant");
+}
+
+const gchar *
+plugin_desc(void)
+{
+	return _("Helps to set up accounts of known mail providers such as Sohu Mail.\n\n"
+		 "When you type a known provider's address in the account dialog, it fills in "
+		 "the IMAP and SMTP servers, user ID, SSL/TLS and SMTP authentication, and tells "
+		 "you beside the Password field which password the provider expects (for Sohu "
+		 "Mail: the independent password, after switching IMAP/SMTP on).\n\n"
+		 "The page \"Provider Assistant\" of the account preferences shows the provider's "
+		 "checklist and tests a real login with the settings typed in the dialog, "
+		 "explaining any failure with the provider's documented fix.\n\n"
+		 "When a later login of Claws Mail fails, a hint window explains the cause before "
+		 "repeated retries trigger the provider's risk control.");
+}
+
+const gchar *
+plugin_version(void)
+{
+	return MPA_VERSION;
+}
+
+const gchar *
+plugin_type(void)
+{
+	return "Common";
+}
+
+const gchar *
+plugin_licence(void)
+{
+	return "GPL3+";
+}
+
+struct PluginFeature *
+plugin_provides(void)
+{
+	static struct PluginFeature features[] = {
+		{ PLUGIN_UTILITY, N_("Provider Assistant") },
+		{ PLUGIN_NOTHING, NULL }
+	};
+
+	return features;
+}

@@ -1,0 +1,63 @@
+/* Provider Assistant — shared declarations of the Claws Mail glue (provider_assistant.so).
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything here runs on Claws' main thread.  Non-static symbols carry the mpa_ prefix because
+ * Claws opens plugins into the global symbol namespace.
+ */
+#ifndef PA_PLUGIN_H
+#define PA_PLUGIN_H
+
+#include <gtk/gtk.h>
+#include "mpa-provider.h"
+#include "mpa-check.h"
+
+G_BEGIN_DECLS
+
+#define MPA_PLUGIN_NAME "Provider Assistant"
+
+/* pa-plugin.c: the provider database (never NULL while the plugin is loaded). */
+const MpaDb *mpa_pa_db(void);
+/* The provider for an address as typed; NULL for an unknown domain or a non-address. */
+const MpaProvider *mpa_pa_lookup(const gchar *address);
+/* The CA file to trust instead of the system store ($MPA_CA_FILE, for tests), or NULL. */
+const gchar *mpa_pa_ca_file(void);
+
+/* pa-logfilter.c: keeps the plugin's own libetpan traffic out of Claws' network log. */
+void mpa_logfilter_install(void);
+void mpa_logfilter_remove(void);
+
+/* pa-account.c: the widgets of one open account dialog, found by walking its toplevel. */
+typedef struct _MpaAccountDialog MpaAccountDialog;
+typedef void (*MpaProviderChangedFunc)(const MpaProvider *provider, gpointer user_data);
+
+/* @ac_prefs is Claws' PrefsAccount of the dialog.  @changed is called whenever the address typed
+ * maps to a different provider (or to none). */
+MpaAccountDialog *mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs,
+					    MpaProviderChangedFunc changed, gpointer user_data);
+void mpa_account_dialog_detach(MpaAccountDialog *dlg);
+gboolean mpa_account_dialog_is_new(const MpaAccountDialog *dlg);
+const MpaProvider *mpa_account_dialog_provider(const MpaAccountDialog *dlg);
+/* Fill every field from the provider, also fields the user changed ("Apply provider settings"). */
+void mpa_account_dialog_apply(MpaAccountDialog *dlg);
+/* A check request from what the dialog holds now (the password is copied out of the entry).
+ * Returns NULL with @error set when something needed is missing. */
+MpaCheckRequest *mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error);
+/* Claws' account id of the dialog (for per-account plugin data). */
+gint mpa_account_dialog_account_id(const MpaAccountDialog *dlg);
+
+/* pa-page.c: the "Provider Assistant" page of the account dialog. */
+void mpa_page_init(void);
+void mpa_page_done(void);
+/* TRUE while a connection check started from the page is still running. */
+gboolean mpa_page_busy(void);
+
+/* pa-hints.c: hints after Claws' own logins fail. */
+void mpa_hints_init(void);
+void mpa_hints_done(void);
+/* Forget the "already shown" state of an account (after a successful test). */
+void mpa_hints_forget_account(gint account_id);
+
+G_END_DECLS
+
+#endif

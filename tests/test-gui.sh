@@ -1,0 +1,355 @@
+#!/bin/bash
+# test-gui.sh — Provider Assistant inside a real Claws Mail 4.1.1 under Xvfb (TAP).
+#
+# Private HOME/XDG dirs and Claws config dir under a temp dir; no window manager, so windows are
+# driven with xdotool windowfocus + XTEST keys.  Only 127.0.0.1 is ever contacted: phase A runs
+# Claws offline (the Sohu account it creates is never connected), phase B uses a test provider
+# whose servers are the private Dovecot from tests/servers.
+#   A: load the plugin through Configuration › Plugins › Load…, type a sohu.com address and a
+#      password in a new account, OK, check accountrc and that no log holds the password.
+#   B: restart (plugin now loaded from clawsrc at startup), a saved test account with a wrong
+#      password fails its startup login → the hint window; then a new test account typed with the
+#      right password, OK → the plugin offers the test → the test runs against Dovecot and passes.
+# Screenshots go to tests/artifacts/ of the build tree (git-ignored).
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+SO=$top_builddir/plugin/.libs/provider_assistant.so
+ART=$top_builddir/tests/artifacts
+n=0
+fails=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
+done
+[ -f "$SO" ] || skip_all "plugin not built ($SO)"
+
+# Run everything in a private network namespace with only loopback: the Sohu account created in
+# phase A is saved for real, and Claws logs in to a new IMAP account right away; here it cannot
+# reach anything but 127.0.0.1, whatever Claws decides to do (--offline alone did not stop it).
+if [ -z "${MPA_GUI_NETNS:-}" ]; then
+	if unshare -n -- true 2>/dev/null; then
+		export MPA_GUI_NETNS=1 top_srcdir top_builddir
+		exec unshare -n -- bash -c 'ip link set lo up && exec bash "$0"' "$0"
+	fi
+	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
+fi
+
+T=$(mktemp -d /tmp/mpa-gui.XXXXXX)
+chmod 755 "$T"      # Dovecot's unprivileged auth process must reach its files below
+mkdir -p "$ART"
+XVFB_PID= DBUS_PID= DV=$T/dovecot
+cleanup() {
+	claws_stop
+	cp "$DV/dovecot.log" "$ART/dovecot.log" 2>/dev/null
+	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" stop "$DV" >/dev/null 2>&1
+	wait 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
+export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
+unset MPA_PROVIDERS_PATH    # the plugin must read the user's provider dir like in real life
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+CFG=$T/cfg
+PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
+mkdir -p "$CFG" "$PD" "$T/Mail"/{inbox,sent,queue,draft,trash}
+
+# ---- helpers ----
+for d in $(seq 91 140); do [ -e /tmp/.X$d-lock ] || [ -e /tmp/.X11-unix/X$d ] || break; done
+export DISPLAY=:$d
+Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
+XVFB_PID=$!
+
+shot() { import -window root "$ART/$1.png" 2>/dev/null; }
+# wait_win REGEX SECONDS -> prints the window id
+wait_win() {
+	local i w
+	for i in $(seq $(($2 * 5))); do
+		w=$(xdotool search --name "$1" 2>/dev/null | tail -1)
+		[ -n "$w" ] && { echo "$w"; return 0; }
+		sleep 0.2
+	done
+	return 1
+}
+gone_win() {
+	local i
+	for i in $(seq $(($2 * 5))); do
+		xdotool search --name "$1" >/dev/null 2>&1 || return 0
+		sleep 0.2
+	done
+	return 1
+}
+focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
+keys() { xdotool key --delay 60 "$@"; }
+typ() { xdotool type --delay 25 "$1"; }
+
+claws_start() { # [--offline]
+	: >"$T/claws.out"
+	dbus-run-session -- claws-mail --alternate-config-dir "$CFG" --debug "$@" >"$T/claws.out" 2>&1 &
+	DBUS_PID=$!
+	MAIN=$(wait_win ' - Claws Mail ' 30)
+}
+claws_pid() { pgrep -f "claws-mail --alternate-config-dir $CFG" | head -1; }
+# Claws' own alerts and password prompts (modal, nested main loops) are dismissed.
+close_alerts() { # rounds
+	local r name w
+	for r in $(seq "$1"); do
+		for name in '^Error$' '^Warning$' 'Offline warning' '^Notice$' 'Input password'; do
+			w=$(xdotool search --name "$name" 2>/dev/null | tail -1)
+			[ -n "$w" ] && { focus "$w"; keys Escape; }
+		done
+		sleep 0.5
+	done
+}
+claws_stop() {
+	local p i
+	# File › Exit first: Claws writes its configuration on a normal exit.
+	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
+		close_alerts 1; focus "$MAIN"; keys ctrl+q
+		for i in $(seq 50); do [ -z "$(claws_pid)" ] && break; sleep 0.2; done
+	fi
+	p=$(claws_pid)
+	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
+	[ -n "$p" ] && kill "$p" 2>/dev/null
+	for i in $(seq 50); do [ -z "$(claws_pid)" ] && break; sleep 0.1; done
+	p=$(claws_pid); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
+}
+# The "Preferences for new account" dialog, focus in the Mail address entry, then the password.
+new_account() { # address password
+	local w
+	close_alerts 1
+	focus "$MAIN"; keys ctrl+shift+F11
+	w=$(wait_win '^Preferences for new account' 15) || return 1
+	focus "$w"
+	# Tab order from the page tree: name, default, full name, mail address.
+	keys Tab Tab Tab Tab; typ "$1"; sleep 1
+	# Mail address → Organization, Protocol, Auto-configure, receive, SMTP, user ID, password.
+	keys Tab Tab Tab Tab Tab Tab Tab; typ "$2"; sleep 0.5
+	NEWACC=$w
+}
+
+# ---- configuration: no wizard, one SMTP-only local account, accelerators ----
+cat >"$CFG/folderlist.xml" <<X
+<?xml version="1.0" encoding="UTF-8"?>
+<folderlist config_version="4">
+<folder type="mh" name="Mail" path="$T/Mail" collapsed="0">
+<folderitem type="inbox" name="inbox" path="inbox"/>
+<folderitem type="outbox" name="sent" path="sent"/>
+<folderitem type="queue" name="queue" path="queue"/>
+<folderitem type="draft" name="draft" path="draft"/>
+<folderitem type="trash" name="trash" path="trash"/>
+</folder>
+</folderlist>
+X
+LOCAL_ACCOUNT="[Account: 1]
+account_name=Local
+is_default=1
+name=Tester
+address=tester@localhost.invalid
+protocol=4
+smtp_server=127.0.0.1
+set_smtpport=1
+smtp_port=1"
+echo "$LOCAL_ACCOUNT" >"$CFG/accountrc"
+printf '[Common]\nconfig_version=4\n' >"$CFG/clawsrc"
+cat >"$CFG/menurc" <<'X'
+(gtk_accel_path "<Actions>/Menu/Configuration/CreateAccount" "<Primary><Shift>F11")
+(gtk_accel_path "<Actions>/Menu/Configuration/Plugins" "<Primary><Shift>F10")
+X
+
+# ---- test servers and the test provider ----
+/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" start "$DV" --parent $$ --lifetime 300 \
+	>"$T/dovecot.out" 2>&1 || { echo "Bail out! dovecot did not start: $(tail -3 "$T/dovecot.out")"; exit 1; }
+. "$DV/ports"
+GOODPW=$(cat "$PASSWORD_FILE")
+BADPW="wrong-Pw-$$-x"
+SOHUPW="sohu-Secret-$$-pw"
+export MPA_CA_FILE=$CA_FILE
+cat >"$PD/example.com.xml" <<X
+<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1" xmlns:mpa="urn:x-claws-mail-provider-assistant:provider:1">
+  <emailProvider id="example.com">
+    <domain>example.com</domain>
+    <displayName>Example Test Mail</displayName>
+    <incomingServer type="imap">
+      <hostname>127.0.0.1</hostname><port>$IMAPS_PORT</port><socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>127.0.0.1</hostname><port>$SMTPS_PORT</port><socketType>SSL</socketType>
+      <username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication>
+    </outgoingServer>
+    <mpa:assistant checked="2026-11-28">
+      <mpa:name lang="en">Example Test Mail</mpa:name><mpa:name lang="zh_CN">测试邮箱</mpa:name>
+      <mpa:password kind="app-password">
+        <mpa:label lang="en">client password</mpa:label><mpa:label lang="zh_CN">客户端密码</mpa:label>
+        <mpa:hint lang="en">Use the client password &lt;b&gt;&amp; not&lt;/b&gt; the web login password.</mpa:hint>
+        <mpa:hint lang="zh_CN">请使用客户端密码，而不是网页登录密码。</mpa:hint>
+      </mpa:password>
+      <mpa:link id="settings" url="https://mail.example.com/settings?a=1&amp;b=2">
+        <mpa:title lang="en">Web settings</mpa:title><mpa:title lang="zh_CN">网页版设置</mpa:title>
+      </mpa:link>
+      <mpa:step id="enable-service" link="settings">
+        <mpa:title lang="en">Switch IMAP/SMTP on</mpa:title><mpa:title lang="zh_CN">开启 IMAP/SMTP</mpa:title>
+        <mpa:text lang="en">Settings, then tick IMAP/SMTP.</mpa:text><mpa:text lang="zh_CN">在设置中勾选 IMAP/SMTP。</mpa:text>
+      </mpa:step>
+      <mpa:rule protocol="any" stage="auth" match="authentication failed" cause="app-password-required" candidates="service-disabled"/>
+    </mpa:assistant>
+  </emailProvider>
+</clientConfig>
+X
+# Claws trusts a server certificate it has stored: the test server's, as if accepted once.
+mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
+openssl x509 -in "$(dirname "$CA_FILE")/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert"
+cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
+# The Sohu provider: the project's file when present, else a minimal stand-in with its servers.
+if [ -f "$top_srcdir/providers/sohu.com.xml" ]; then
+	cp "$top_srcdir/providers/sohu.com.xml" "$PD/"
+else
+	sed -e "s/example.com/sohu.com/g; s/127.0.0.1<\/hostname><port>$IMAPS_PORT/imap.sohu.com<\/hostname><port>993/; s/127.0.0.1<\/hostname><port>$SMTPS_PORT/smtp.sohu.com<\/hostname><port>465/" \
+		"$PD/example.com.xml" >"$PD/sohu.com.xml"
+fi
+
+echo "1..13"
+
+# ================= phase A: plugin manager, Sohu pre-fill (offline) =================
+# --offline: the Sohu account created here must never reach imap.sohu.com.
+claws_start --offline
+check "Claws Mail main window appears" test -n "$MAIN"
+
+focus "$MAIN"; keys ctrl+shift+F10
+PW=$(wait_win '^Plugins$' 15)
+if [ -n "$PW" ]; then
+	focus "$PW"; keys alt+l
+	FC=$(wait_win 'Select the Plugins to load' 15)
+	if [ -n "$FC" ]; then
+		focus "$FC"; keys ctrl+l; sleep 0.3; typ "$SO"; sleep 0.5; keys Return
+		gone_win 'Select the Plugins to load' 10
+	fi
+	sleep 1; shot 01-plugin-manager
+	focus "$PW"; keys alt+c; gone_win '^Plugins$' 10
+fi
+check "plugin loaded through the plugin manager" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
+check "plugin manager saved it as a Common plugin" \
+	/usr/bin/python3 -c 'import sys; t=open(sys.argv[1]).read(); sys.exit(0 if "[Plugins_Common]\n"+sys.argv[2] in t else 1)' "$CFG/clawsrc" "$SO"
+
+new_account "zhangsan@sohu.com" "$SOHUPW"
+shot 02-sohu-prefilled
+if [ -n "${NEWACC:-}" ]; then
+	focus "$NEWACC"; keys alt+o
+	Q=$(wait_win '^Provider Assistant$' 10)
+	check "OK on an untested new account offers the test" test -n "$Q"
+	shot 03-offer-test
+	# Escape = "not now": never forced.
+	[ -n "$Q" ] && { focus "$Q"; keys Escape; }
+	gone_win '^Preferences for new account' 15
+	# Claws now logs in to the new account (offline warning, then "connection refused" inside
+	# the private network namespace): dismiss its alerts, then close "Edit accounts", which
+	# was opened along with the new account.
+	sleep 1; close_alerts 6
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+else
+	not_ok "OK on an untested new account offers the test"
+fi
+sleep 1
+ACC=$(/usr/bin/python3 - "$CFG/accountrc" <<'P'
+import sys, re
+blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
+for b in blocks:
+    if 'address=zhangsan@sohu.com' in b:
+        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
+P
+)
+echo "# sohu account: $ACC"
+has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
+check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
+	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=zhangsan@sohu.com
+check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on" \
+	has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1 set_imapport=0 set_smtpport=0
+check "the password was saved by Claws (password store)" grep -q '^recv ' "$CFG/passwordstorerc"
+claws_stop
+cp "$T/claws.out" "$ART/claws-phase-a.log"
+
+# ================= phase B: startup failure hint, test connection against Dovecot =================
+# Replace the Sohu account by a test account with a wrong password.  A new id: folderlist.xml
+# still has a mailbox for the Sohu account's id, and only an account without one logs in at startup.
+cat >"$CFG/accountrc" <<X
+$LOCAL_ACCOUNT
+
+[Account: 7]
+account_name=TestBad
+is_default=0
+name=Tester
+address=ok@example.com
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=ok@example.com
+password=$BADPW
+ssl_imap=1
+ssl_smtp=1
+set_imapport=1
+imap_port=$IMAPS_PORT
+set_smtpport=1
+smtp_port=$SMTPS_PORT
+use_smtp_auth=1
+X
+rm -f "$CFG/passwordstorerc"
+claws_start
+# The login at startup fails; Claws shows its alert first, the hint waits for it to close.
+for i in 1 2 3 4 5 6; do
+	H=$(xdotool search --name '^Provider Assistant: TestBad' 2>/dev/null | tail -1)
+	[ -n "$H" ] && break
+	# Close Claws' own alerts / password prompts so its login attempts end.
+	close_alerts 3
+done
+shot 04-startup-hint
+check "a failed login at startup shows the hint window" test -n "$H"
+check "plugin loaded from clawsrc at startup (Common)" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
+# Claws' own retries may still have alerts or a password prompt open.
+close_alerts 4
+[ -n "$H" ] && { focus "$H"; keys Escape; }
+
+new_account "ok@example.com" "$GOODPW"
+shot 05-test-prefilled
+if [ -n "${NEWACC:-}" ]; then
+	focus "$NEWACC"; keys alt+o
+	Q=$(wait_win '^Provider Assistant$' 10)
+	# Return = the default button, "Test connection".
+	[ -n "$Q" ] && { focus "$Q"; keys Return; }
+	for i in $(seq 40); do grep -q 'Provider Assistant: connection test' "$T/claws.out" && break; sleep 0.5; done
+	sleep 0.5; shot 06-test-result
+	check "Test connection against Dovecot passes (IMAP and SMTP)" \
+		grep -q 'Provider Assistant: connection test: IMAP ok, SMTP ok' "$T/claws.out"
+	focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 15
+else
+	not_ok "Test connection against Dovecot passes (IMAP and SMTP)"
+fi
+sleep 2
+claws_stop
+cp "$T/claws.out" "$ART/claws-phase-b.log"
+
+# No password in anything Claws or the plugin wrote (logs, network log, debug output).
+leak=0
+for f in "$ART"/claws-phase-[ab].log "$CFG"/claws.log* "$CFG"/filtering.log*; do
+	[ -f "$f" ] || continue
+	for pw in "$SOHUPW" "$GOODPW" "$BADPW"; do grep -qF -- "$pw" "$f" && { echo "# password found in $f"; leak=1; }; done
+	# AUTH PLAIN blob of the good password
+	b64=$(printf '\0ok@example.com\0%s' "$GOODPW" | base64 -w0)
+	grep -qF -- "$b64" "$f" && { echo "# AUTH PLAIN blob in $f"; leak=1; }
+done
+check "no password in Claws' logs or debug output" test $leak = 0
+check "Claws' network log holds the plugin's test line (the log was checked)" grep -q 'connection test' "$T/claws.out"
+check "no process left behind" test -z "$(claws_pid)"
+exit $((fails > 0))
