@@ -39,6 +39,8 @@
 #include "pa-guard.h"
 
 #define CLAWS_DOMAIN "claws-mail"
+/* Claws' own strings, looked up in its catalogue; a macro so xgettext does not copy them into ours */
+#define CLAWS_TEXT(s) dgettext(CLAWS_DOMAIN, s)
 #define DATA_ACCOUNT_ID "mpa-guard-account-id"
 #define DATA_ADDRESS "mpa-guard-address"
 
@@ -52,7 +54,7 @@ static gint smtp_account_id = -1;   /* account of the SMTP session the log is ta
 
 static void report(const gchar *context, const GError *error)
 {
-	log_error(LOG_PROTOCOL, "%s: %s: %s\n", _("Provider Assistant"), context, error->message);
+	log_error(LOG_PROTOCOL, "%s: %s: %s\n", "Provider Assistant", context, error->message);
 }
 
 static void save_now(void)
@@ -231,7 +233,7 @@ static gboolean before_send_hook(gpointer source, gpointer data)
 /* "Account '%s': Connecting to SMTP server: %s:%d..." → the account of that session. */
 static void note_smtp_connect(const gchar *text)
 {
-	const gchar *format = dgettext(CLAWS_DOMAIN,
+	const gchar *format = CLAWS_TEXT(
 				       "Account '%s': Connecting to SMTP server: %s:%d...");
 	const gchar *first = strstr(format, "%s");
 	const gchar *second = first != NULL ? strstr(first + 2, "%s") : NULL;
@@ -277,7 +279,7 @@ static gboolean log_hook(gpointer source, gpointer data)
 		return FALSE;
 	text = g_strchomp(g_strdup(lt->text));
 	if (lt->type == LOG_MSG &&
-	    strcmp(text, dgettext(CLAWS_DOMAIN, "Mail sent successfully.")) == 0) {
+	    strcmp(text, CLAWS_TEXT("Mail sent successfully.")) == 0) {
 		if (smtp_account_id >= 0 && (ac = account_find_from_id(smtp_account_id)) != NULL &&
 		    ac->address != NULL) {
 			mpa_guard_record_send(guard, ac->account_id, ac->address);
@@ -323,7 +325,7 @@ gboolean mpa_guard_ui_init(MpaDb *db, GError **error)
 		guard_problem = g_strdup_printf(
 			_("The guard's file was damaged and has been kept as %s.corrupt; counting "
 			  "started again from zero (%s)."), mpa_guard_path(guard), local->message);
-		log_error(LOG_PROTOCOL, "%s: %s\n", _("Provider Assistant"), guard_problem);
+		log_error(LOG_PROTOCOL, "%s: %s\n", "Provider Assistant", guard_problem);
 		g_clear_error(&local);
 		if (!mpa_guard_set_aside_corrupt(guard, &local)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
