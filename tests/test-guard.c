@@ -301,6 +301,64 @@ static void test_decide_unknown_provider(Fixture *f, gconstpointer data)
 	g_ptr_array_unref(plain.send_stages);
 }
 
+/* ---- limits from a provider file ------------------------------------------------------------ */
+
+static const gchar provider_xml[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<clientConfig version=\"1.1\" xmlns:mpa=\"urn:x-claws-mail-provider-assistant:provider:1\">\n"
+	" <emailProvider id=\"guard.example\">\n"
+	"  <domain>guard.example</domain>\n"
+	"  <displayName>Guard Example</displayName>\n"
+	"  <outgoingServer type=\"smtp\"><hostname>smtp.guard.example</hostname><port>465</port>\n"
+	"   <socketType>SSL</socketType><username>%EMAILADDRESS%</username>\n"
+	"   <authentication>password-cleartext</authentication></outgoingServer>\n"
+	"  <mpa:assistant checked=\"2026-11-28\">\n"
+	"   <mpa:name lang=\"en\">Guard Example</mpa:name><mpa:name lang=\"zh_CN\">示例</mpa:name>\n"
+	"   <mpa:sending bulk-recipients=\"5\">\n"
+	"    <mpa:stage from=\"0\" to=\"3\" daily=\"2\" interval=\"600\"/>\n"
+	"    <mpa:stage from=\"3\" daily=\"40\" interval=\"30\"/>\n"
+	"   </mpa:sending>\n"
+	"  </mpa:assistant>\n"
+	" </emailProvider>\n"
+	"</clientConfig>\n";
+
+static void test_limits_from_file(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *file = g_build_filename(f->dir, "guard.example.xml", NULL);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
+	MpaProvider *p;
+	MpaGuardDecision d;
+	g_autofree gchar *id = NULL;
+
+	g_assert_true(g_file_set_contents(file, provider_xml, -1, NULL));
+	p = mpa_provider_load_file(file, problems);
+	for (guint i = 0; i < problems->len; i++) {
+		g_autofree gchar *msg = mpa_problem_to_string(problems->pdata[i]);
+
+		g_test_message("%s", msg);
+	}
+	g_assert_nonnull(p);
+	g_assert_cmpuint(p->bulk_recipients, ==, 5);
+
+	mpa_guard_record_send(f->guard, ID, "a@guard.example");
+	mpa_guard_record_send(f->guard, ID, "a@guard.example");
+	f->now += 60;
+	mpa_guard_decide(f->guard, p, ID, "a@guard.example", 6, &d);
+	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OVER_CAP | MPA_GUARD_TOO_SOON | MPA_GUARD_BULK);
+	g_assert_cmpuint(d.daily_limit, ==, 2);
+	g_assert_cmpint(d.wait_s, ==, 540);
+	id = mpa_guard_stage_id(d.stage);
+	g_assert_cmpstr(id, ==, "days-1-3");
+
+	/* three days later: the open-ended stage, generous enough */
+	f->now += 3 * 24 * 3600;
+	mpa_guard_decide(f->guard, p, ID, "a@guard.example", 5, &d);
+	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);
+	g_assert_cmpuint(d.daily_limit, ==, 40);
+	g_assert_cmpuint(d.interval_s, ==, 30);
+	mpa_provider_free(p);
+}
+
 /* ---- the file ------------------------------------------------------------------------------- */
 
 static void test_persistence(Fixture *f, gconstpointer data)
@@ -520,6 +578,7 @@ int main(int argc, char **argv)
 	ADD("/guard/decide/bulk-and-interval", test_decide_bulk_and_more);
 	ADD("/guard/decide/guard-off", test_decide_off);
 	ADD("/guard/decide/unknown-provider", test_decide_unknown_provider);
+	ADD("/guard/limits/from-provider-file", test_limits_from_file);
 	ADD("/guard/file/persistence", test_persistence);
 	ADD("/guard/file/missing", test_missing_file);
 	ADD("/guard/file/corrupt", test_corrupt);
