@@ -26,6 +26,7 @@ static const CliCommand commands[] = {
 	{ "show", mpa_cli_cmd_show, N_("Show the settings, password hint and setup checklist for an address") },
 	{ "validate", mpa_cli_cmd_validate, N_("Check provider files for mistakes") },
 	{ "check", mpa_cli_cmd_check, N_("Log in to the IMAP and SMTP servers and explain any failure") },
+	{ "quota", mpa_cli_cmd_quota, N_("Show today's sent-message count and the provider's sending limits for an address") },
 };
 
 /* Global options that take a value in the next argument: needed to find the subcommand name. */
@@ -33,6 +34,8 @@ static const gchar *const options_with_value[] = {
 	"--providers-dir",
 	/* check */
 	"--password-file", "--imap", "--smtp", "--ca-file", "--timeout", "--only",
+	/* quota */
+	"--config-dir",
 	NULL
 };
 
@@ -64,7 +67,7 @@ static void print_usage(void)
 	const gchar *command_rows[G_N_ELEMENTS(commands)][2];
 	const gchar *const option_rows[][2] = {
 		{ "--providers-dir DIR", _("Read provider files from DIR instead of the installed and user directories (repeatable)") },
-		{ "--json", _("Print machine-readable JSON (show, validate)") },
+		{ "--json", _("Print machine-readable JSON (show, validate, quota)") },
 		{ "-h, --help", _("Show help (for a command: COMMAND --help)") },
 		{ "--version", _("Show the version") },
 	};

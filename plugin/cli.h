@@ -65,6 +65,7 @@ guint mpa_cli_text_width(const gchar *text);
 int mpa_cli_cmd_show(int argc, char **argv);
 int mpa_cli_cmd_validate(int argc, char **argv);
 int mpa_cli_cmd_check(int argc, char **argv);
+int mpa_cli_cmd_quota(int argc, char **argv);
 
 G_END_DECLS
 
