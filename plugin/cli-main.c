@@ -25,6 +25,7 @@ typedef struct {
 static const CliCommand commands[] = {
 	{ "show", mpa_cli_cmd_show, N_("Show the settings, password hint and setup checklist for an address") },
 	{ "validate", mpa_cli_cmd_validate, N_("Check provider files for mistakes") },
+	{ "explain", mpa_cli_cmd_explain, N_("Explain a server's error reply: the cause and what to do") },
 };
 
 /* Global options that take a value in the next argument: needed to find the subcommand name. */
