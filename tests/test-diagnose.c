@@ -238,6 +238,87 @@ static void check_case(gconstpointer data)
 	mpa_diagnosis_free(d);
 }
 
+/* ---- Sohu, from the shipped provider file ---- */
+
+static MpaDb *db;
+
+typedef struct {
+	MpaProtocol protocol;
+	MpaStage stage;
+	MpaNetError net;
+	const gchar *reply;
+	const gchar *cause;
+	const gchar *also;      /* space separated, all must be among the candidates */
+} SohuCase;
+
+static const SohuCase sohu_cases[] = {
+	/* the seed's pit-avoidance table, row by row */
+	/* login password instead of the independent password: the documented reply */
+	{ S, AUTH, N0, "535 Authentication failed", "app-password-required", "service-disabled ip-not-allowed wrong-credentials" },
+	{ I, AUTH, N0, "a1 NO LOGIN Login failed", "app-password-required", "service-disabled ip-not-allowed wrong-credentials" },
+	{ I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "app-password-required", "service-disabled ip-not-allowed" },
+	{ I, AUTH, N0, "a1 NO 系统出了点小问题", "app-password-required", "service-disabled ip-not-allowed" },
+	{ S, AUTH, N0, "535 5.7.8 something Sohu never said before", "app-password-required", "service-disabled ip-not-allowed" },
+	{ S, AUTH, N0, "550 xyzzy", "app-password-required", "service-disabled ip-not-allowed" },
+	/* service not switched on */
+	{ I, AUTH, N0, "a1 NO IMAP service is not open for this account", "service-disabled", "app-password-required" },
+	{ S, AUTH, N0, "553 SMTP服务未开启", "service-disabled", "app-password-required" },
+	/* IP whitelist */
+	{ I, AUTH, N0, "a1 NO login denied: IP not in whitelist", "ip-not-allowed", "app-password-required service-disabled" },
+	{ I, MPA_STAGE_GREETING, MPA_NET_CLOSED, NULL, "connection-closed", "ip-not-allowed" },
+	{ S, MPA_STAGE_GREETING, N0, "554 IP is rejected", "ip-not-allowed", NULL },
+	/* bulk sending: risk control and throttling */
+	{ S, SEND, N0, "554 DT:SPM message rejected as spam", "message-rejected-spam", "rate-limited" },
+	{ S, SEND, N0, "550 too many messages today", "rate-limited", NULL },
+	{ S, SEND, N0, "421 slow down", "rate-limited", NULL },
+	/* a stale independent password: wrong-credentials is a candidate of every auth failure (above) */
+	/* a decisive code is not hidden by Sohu's auth catch-all */
+	{ I, AUTH, N0, "a1 NO [UNAVAILABLE] Try again later", "temporary-failure", NULL },
+};
+
+static void check_sohu(gconstpointer data)
+{
+	const SohuCase *c = data;
+	const MpaProvider *sohu = mpa_db_get(db, "sohu.com");
+	MpaFailure f = { c->protocol, c->stage, c->net, c->reply, NULL, 0, NULL };
+	MpaDiagnosis *d;
+
+	g_assert_nonnull(sohu);
+	d = mpa_diagnose(sohu, &f, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, c->cause);
+	if (c->also != NULL) {
+		g_auto(GStrv) want = g_strsplit(c->also, " ", -1);
+
+		for (guint i = 0; want[i] != NULL; i++)
+			g_assert_true(has_cause(d, want[i], 1));
+	}
+	mpa_diagnosis_free(d);
+}
+
+static void test_sohu_texts(void)
+{
+	const MpaProvider *sohu = mpa_db_get(db, "sohu.com");
+	MpaFailure f = { S, AUTH, N0, "535 Authentication failed", NULL, 0, NULL };
+	MpaDiagnosis *en, *zh;
+	const MpaExplanation *e, *z;
+
+	g_assert_nonnull(sohu);
+	en = mpa_diagnose(sohu, &f, "en");
+	zh = mpa_diagnose(sohu, &f, "zh_CN");
+	g_assert_true(en->from_provider_rule);
+	e = g_ptr_array_index(en->causes, 0);
+	z = g_ptr_array_index(zh->causes, 0);
+	/* Sohu's own words: the independent password, where to make it, and the link */
+	g_assert_nonnull(strstr(e->title, "independent password"));
+	g_assert_nonnull(strstr(e->fix, "POP3/SMTP/IMAP"));
+	g_assert_nonnull(strstr(z->title, "独立密码"));
+	g_assert_nonnull(e->link);
+	g_assert_true(g_str_has_prefix(e->link, "https://"));
+	g_assert_cmpstr(en->reply, ==, "535 Authentication failed");
+	mpa_diagnosis_free(en);
+	mpa_diagnosis_free(zh);
+}
+
 /* ---- Individual behaviours ---- */
 
 static void test_gbk_twin(void)
@@ -546,6 +627,13 @@ int main(int argc, char **argv)
 
 		g_test_add_data_func(path, &cases[i], check_case);
 	}
+	db = mpa_db_load_default(NULL, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(sohu_cases); i++) {
+		g_autofree gchar *path = g_strdup_printf("/diagnose/sohu/%02u-%s", i, sohu_cases[i].cause);
+
+		g_test_add_data_func(path, &sohu_cases[i], check_sohu);
+	}
+	g_test_add_func("/diagnose/sohu/texts", test_sohu_texts);
 	g_test_add_func("/diagnose/gbk-equals-utf8", test_gbk_twin);
 	g_test_add_func("/diagnose/unknown-shows-raw", test_unknown);
 	g_test_add_func("/diagnose/provider/rule-wins", test_provider_rule_wins);
@@ -561,6 +649,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/diagnose/parse/imap", test_parse_imap);
 	ret = g_test_run();
 
+	mpa_db_free(db);
 	mpa_provider_free(app_provider);
 	mpa_provider_free(plain_app_provider);
 	mpa_provider_free(oauth_provider);
