@@ -1,0 +1,268 @@
+/* Provider Assistant — e-mail addresses as users type them: parsing, checking, IDN.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Deliberately narrower than RFC 5322: what a person types into an account dialog, possibly pasted
+ * from a mail header ("Zhang San <zhangsan@sohu.com>").  Quoted local parts, comments and address
+ * literals are refused with a message rather than half-supported.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include "mpa-provider.h"
+#include "mpa-provider-private.h"
+
+/* Longer than any address (254) plus a generous display name: refuse before doing any work. */
+#define MAX_INPUT_LEN 1024
+
+static gboolean address_error(GError **error, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
+
+static gboolean address_error(GError **error, const gchar *format, ...)
+{
+	va_list args;
+	gchar *message;
+
+	va_start(args, format);
+	message = g_strdup_vprintf(format, args);
+	va_end(args);
+	g_set_error_literal(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_ADDRESS, message);
+	g_free(message);
+	return FALSE;
+}
+
+/* Chinese input methods produce full-width "＠" and "。"; they are what the user meant. */
+static gchar *fold_full_width(const gchar *text)
+{
+	GString *s = g_string_sized_new(strlen(text));
+
+	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		switch (c) {
+		case 0xff20: g_string_append_c(s, '@'); break;
+		case 0x3002: case 0xff0e: case 0xff61: g_string_append_c(s, '.'); break;
+		case 0x3000: g_string_append_c(s, ' '); break;
+		case 0xff1c: g_string_append_c(s, '<'); break;
+		case 0xff1e: g_string_append_c(s, '>'); break;
+		default: g_string_append_unichar(s, c);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+static gboolean is_atext(guchar c)
+{
+	return g_ascii_isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
+}
+
+static gboolean check_local(const gchar *local, GError **error)
+{
+	if (*local == '\0')
+		return address_error(error, _("there is nothing before the @ — type the whole address, e.g. zhangsan@sohu.com"));
+	if (strlen(local) > 64)
+		return address_error(error, _("the part before the @ is longer than 64 characters — check the address"));
+	if (local[0] == '.' || local[strlen(local) - 1] == '.')
+		return address_error(error, _("the part before the @ starts or ends with a dot — remove the dot"));
+	if (strstr(local, "..") != NULL)
+		return address_error(error, _("the part before the @ has two dots in a row — remove one"));
+	for (const guchar *p = (const guchar *)local; *p != '\0'; p++) {
+		if (*p != '.' && !is_atext(*p))
+			return address_error(error, _("the character '%c' is not allowed before the @ — check the address"), *p);
+	}
+	return TRUE;
+}
+
+static gchar *check_domain(const gchar *typed, GError **error)
+{
+	g_autofree gchar *dom = g_strdup(typed);
+	g_autofree gchar *ace = NULL;
+	g_autofree gchar *unicode = NULL;
+	const gchar *why = NULL;
+	gsize len = strlen(dom);
+	const gchar *last;
+
+	if (len == 0) {
+		address_error(error, _("there is nothing after the @ — add the domain, e.g. sohu.com"));
+		return NULL;
+	}
+	if (dom[0] == '[') {
+		address_error(error, _("addresses with an IP address after the @ are not supported — use the mail domain, e.g. sohu.com"));
+		return NULL;
+	}
+	/* "sohu.com." is the fully qualified spelling of the same domain */
+	if (len > 1 && dom[len - 1] == '.' && dom[len - 2] != '.')
+		dom[--len] = '\0';
+	ace = g_hostname_to_ascii(dom);
+	if (ace == NULL) {
+		address_error(error, _("the domain '%s' is not a valid domain name — check the part after the @"), typed);
+		return NULL;
+	}
+	for (gchar *p = ace; *p != '\0'; p++)
+		*p = g_ascii_tolower(*p);
+	if (!mpa_hostname_check_labels(ace, &why)) {
+		address_error(error, _("the domain '%s' is not valid: %s — check the part after the @"), typed, why);
+		return NULL;
+	}
+	if (g_hostname_is_ascii_encoded(ace) && (unicode = g_hostname_to_unicode(ace)) == NULL) {
+		address_error(error, _("the domain '%s' has a broken international (xn--) part — check the part after the @"), typed);
+		return NULL;
+	}
+	last = strrchr(ace, '.');
+	if (last == NULL) {
+		address_error(error, _("the domain '%s' has no dot — a mail domain looks like sohu.com"), typed);
+		return NULL;
+	}
+	if (strspn(last + 1, "0123456789") == strlen(last + 1)) {
+		address_error(error, _("'%s' looks like an IP address — use the mail domain after the @, e.g. sohu.com"), typed);
+		return NULL;
+	}
+	return g_steal_pointer(&ace);
+}
+
+/* Finds the address inside "Name <addr>", "\"Quoted, Name\" <addr>" or "<addr>"; returns a
+ * pointer into @s (modified in place) or NULL after setting @error. */
+static gchar *unwrap(gchar *s, GError **error)
+{
+	gchar *lt, *gt;
+
+	if (*s == '"') {
+		gchar *p = s + 1;
+
+		while (*p != '\0' && *p != '"') {
+			if (*p == '\\' && p[1] != '\0')
+				p++;
+			p++;
+		}
+		if (*p != '"') {
+			address_error(error, _("the quoted name has no closing quote — add the \" or remove the name"));
+			return NULL;
+		}
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p != '<') {
+			address_error(error, _("after a quoted name the address must follow in angle brackets, e.g. \"Zhang San\" <zhangsan@sohu.com>"));
+			return NULL;
+		}
+		lt = p;
+	} else {
+		lt = strchr(s, '<');
+		if (lt == NULL) {
+			if (strchr(s, '>') != NULL) {
+				address_error(error, _("there is a '>' without a '<' — remove it or write Name <address>"));
+				return NULL;
+			}
+			return s;
+		}
+		for (gchar *p = s; p < lt; p++) {
+			if (*p == '"' || *p == '>') {
+				address_error(error, _("the name before '<' has a stray '%c' — quote the whole name or remove it"), *p);
+				return NULL;
+			}
+		}
+	}
+	gt = strchr(lt + 1, '>');
+	if (gt == NULL) {
+		address_error(error, _("there is a '<' without a closing '>' — write Name <address>"));
+		return NULL;
+	}
+	for (gchar *p = gt + 1; *p != '\0'; p++) {
+		if (*p != ' ' && *p != '\t') {
+			address_error(error, _("there is text after the '>' — remove it"));
+			return NULL;
+		}
+	}
+	*gt = '\0';
+	if (strchr(lt + 1, '<') != NULL) {
+		address_error(error, _("there is more than one '<' — write Name <address>"));
+		return NULL;
+	}
+	return g_strstrip(lt + 1);
+}
+
+gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain, GError **error)
+{
+	g_autofree gchar *work = NULL;
+	g_autofree gchar *dom = NULL;
+	gchar *addr, *at;
+	gsize len;
+
+	if (local_part != NULL)
+		*local_part = NULL;
+	if (domain != NULL)
+		*domain = NULL;
+	if (text == NULL)
+		return address_error(error, _("no address was given — type an address such as zhangsan@sohu.com"));
+	len = strlen(text);
+	if (len > MAX_INPUT_LEN)
+		return address_error(error, _("the text is far too long for an e-mail address — type only the address"));
+	if (!g_utf8_validate(text, len, NULL))
+		return address_error(error, _("the text is not valid UTF-8 — type the address again"));
+	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0))
+			return address_error(error, _("the address contains an invisible control character — type it again instead of pasting"));
+	}
+	work = g_str_is_ascii(text) ? g_strdup(text) : fold_full_width(text);
+	g_strstrip(work);
+	if (*work == '\0')
+		return address_error(error, _("the address is empty — type an address such as zhangsan@sohu.com"));
+
+	addr = unwrap(work, error);
+	if (addr == NULL)
+		return FALSE;
+	if (*addr == '\0')
+		return address_error(error, _("there is no address between '<' and '>' — type it there"));
+	if (strpbrk(addr, " \t") != NULL)
+		return address_error(error, _("the address contains a space — remove it"));
+	at = strchr(addr, '@');
+	if (at == NULL)
+		return address_error(error, _("'%s' has no @ — an address looks like zhangsan@sohu.com"), addr);
+	if (strchr(at + 1, '@') != NULL)
+		return address_error(error, _("the address has more than one @ — keep only the one before the domain"));
+	*at = '\0';
+	if (!check_local(addr, error))
+		return FALSE;
+	dom = check_domain(at + 1, error);
+	if (dom == NULL)
+		return FALSE;
+	if (strlen(addr) + 1 + strlen(dom) > 254)
+		return address_error(error, _("the address is longer than 254 characters — check it"));
+	if (local_part != NULL)
+		*local_part = g_strdup(addr);
+	if (domain != NULL)
+		*domain = g_steal_pointer(&dom);
+	return TRUE;
+}
+
+gchar *mpa_expand_username(const gchar *tmpl, const gchar *address)
+{
+	g_autofree gchar *local = NULL;
+	const gchar *domain;
+	const gchar *at;
+	GString *out;
+
+	g_return_val_if_fail(tmpl != NULL, NULL);
+	g_return_val_if_fail(address != NULL, NULL);
+	at = strrchr(address, '@');
+	local = at != NULL ? g_strndup(address, at - address) : g_strdup(address);
+	domain = at != NULL ? at + 1 : "";
+	out = g_string_new(NULL);
+	for (const gchar *p = tmpl; *p != '\0';) {
+		if (g_str_has_prefix(p, "%EMAILADDRESS%")) {
+			g_string_append(out, address);
+			p += strlen("%EMAILADDRESS%");
+		} else if (g_str_has_prefix(p, "%EMAILLOCALPART%")) {
+			g_string_append(out, local);
+			p += strlen("%EMAILLOCALPART%");
+		} else if (g_str_has_prefix(p, "%EMAILDOMAIN%")) {
+			g_string_append(out, domain);
+			p += strlen("%EMAILDOMAIN%");
+		} else {
+			g_string_append_c(out, *p++);
+		}
+	}
+	return g_string_free(out, FALSE);
+}
