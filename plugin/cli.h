@@ -48,6 +48,20 @@ void mpa_cli_error(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
 /* The language for provider texts: from the locale (LC_MESSAGES / LANGUAGE), "en" fallback. */
 const gchar *mpa_cli_lang(void);
 
+/* @arg (bytes from the command line) made safe to echo in a message: valid UTF-8, control
+ * characters escaped, shortened to 80 characters.  Free with g_free(). */
+gchar *mpa_cli_display_arg(const gchar *arg);
+/* Columns to wrap output to: the terminal's width when stdout is a terminal, else $COLUMNS,
+ * else 78. */
+guint mpa_cli_width(void);
+/* Print @text wrapped to mpa_cli_width().  @prefix (may be NULL) starts the first line, e.g.
+ * "  1. "; every other line is indented by @indent columns.  Each line of @text stays a line, a
+ * blank line separates paragraphs, wide (CJK) characters count two columns and may break
+ * anywhere; control characters are dropped. */
+void mpa_cli_print_wrapped(const gchar *prefix, const gchar *text, guint indent);
+/* Display width of UTF-8 @text in terminal columns. */
+guint mpa_cli_text_width(const gchar *text);
+
 int mpa_cli_cmd_show(int argc, char **argv);
 int mpa_cli_cmd_validate(int argc, char **argv);
 
