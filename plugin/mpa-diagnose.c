@@ -1,0 +1,1051 @@
+/* Provider Assistant — diagnosis (see mpa-diagnose.h).
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * How a failure is matched (on meaning, not on one provider's exact sentence):
+ *
+ *  1. The failure's codes are classified first: the network/TLS outcome, the IMAP response code
+ *     (RFC 5530), the SMTP enhanced status code (RFC 3463/4954/5248) and the SMTP reply code.
+ *     A code is EXACT (it names the cause by itself: 5.7.9, 5.7.139, [LIMIT], a certificate
+ *     error...), CLASS (it names a family, e.g. a 4xx transient failure, that wording may refine
+ *     within the family) or WEAK (535, [AUTHENTICATIONFAILED], 550...: many causes share it).
+ *  2. The provider's rules, in file order.  A rule that names a code or a regular expression may
+ *     always win; a catch-all rule (neither) is skipped when the code is EXACT or CLASS, so that a
+ *     provider's "any auth failure means the independent password" does not hide "server busy".
+ *  3. An EXACT code.
+ *  4. Wording rules (English and Chinese phrases) on the decoded reply; every rule that matches
+ *     adds its cause, in table order, so a reply that lists several reasons yields all of them.
+ *  5. The code's fallback (WEAK or CLASS), then what the stage alone says (an IMAP NO to LOGIN is
+ *     a refused login), else "unknown".
+ *
+ * A generic authentication failure ("@auth" below) is expanded according to the provider's
+ * password kind: app-password first at providers that want one, OAuth2 first at OAuth2-only
+ * providers, the plain wrong password otherwise.
+ *
+ * Language: @lang NULL uses gettext (the process locale) and mpa_text_get().  An explicit @lang
+ * reads the translation straight from the domain's catalogue (the .mo file under the directory
+ * bound with bindtextdomain(), or the default one): gettext itself cannot be asked for a given
+ * language without changing process-wide state (setlocale, LANGUAGE), which is neither
+ * thread-safe nor reliable when LANGUAGE is set.  "en", "C" and "POSIX" give the English source.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <libintl.h>
+#include <glib/gi18n-lib.h>
+#include "mpa-diagnose.h"
+#include "mpa-text.h"
+
+#define AUTH_GENERIC "@auth"
+
+/* ---- Generic texts ---------------------------------------------------------------------- */
+
+typedef struct {
+	const gchar *id;
+	const gchar *title;
+	const gchar *fix;
+} CauseText;
+
+static const CauseText cause_texts[] = {
+	{ MPA_CAUSE_APP_PASSWORD_REQUIRED,
+	  N_("Use the app password (authorization code), not your login password"),
+	  N_("This provider does not accept your web login password in mail programs.\n"
+	     "1. Log in to your mailbox in a web browser and open its settings (the page is usually called POP3/SMTP/IMAP, Accounts or Security).\n"
+	     "2. Switch IMAP/SMTP on if it is off.\n"
+	     "3. Create the password for mail programs. Providers call it an app password, authorization code (授权码) or independent password (独立密码); some send an SMS code first.\n"
+	     "4. Copy it at once (it is often shown only once) and enter it as the password here instead of your login password.") },
+	{ MPA_CAUSE_SERVICE_DISABLED,
+	  N_("IMAP/SMTP access is switched off for this mailbox"),
+	  N_("Many providers switch mail-program access off until you turn it on yourself.\n"
+	     "1. Log in to your mailbox in a web browser.\n"
+	     "2. Open Settings and find the POP3/SMTP/IMAP page (Gmail: \"Forwarding and POP/IMAP\").\n"
+	     "3. Switch IMAP/SMTP on and save. If the provider then offers an app password or authorization code, use it as the password here.\n"
+	     "4. Wait a few minutes and test again.") },
+	{ MPA_CAUSE_IP_NOT_ALLOWED,
+	  N_("The server does not accept connections from your network (IP address)"),
+	  N_("1. If you turned on an IP whitelist (list of allowed IP addresses) in the mailbox settings, turn it off or add your current address. Home broadband, mobile data and Wi-Fi change addresses often, so a whitelist only suits a fixed company IP range.\n"
+	     "2. If you use a VPN or proxy, try without it, or try another network.\n"
+	     "3. If the provider blocked your address (for example after spam from your network), wait or contact its support.") },
+	{ MPA_CAUSE_CLIENT_ID_REQUIRED,
+	  N_("The server wants the mail program to identify itself (IMAP ID)"),
+	  N_("The login worked, but the server refused to open the mailbox (NetEase calls this \"Unsafe Login\"): it expects the IMAP ID command, which Claws Mail does not send on its own.\n"
+	     "1. Log in to the web mail and confirm any security notice about a new mail program.\n"
+	     "2. Make sure you use the authorization code as the password, not the login password.\n"
+	     "3. If it keeps failing, receive mail with POP3 instead (the provider's POP3 server, SSL/TLS, port 995); sending with SMTP is not affected.") },
+	{ MPA_CAUSE_RATE_LIMITED,
+	  N_("Too many logins or messages: the server is slowing this account down"),
+	  N_("1. Stop trying for a while (15 minutes to a few hours); every new attempt can extend the block.\n"
+	     "2. Make sure no other phone or computer keeps trying an old password, and let Claws Mail check for new mail no more often than every 10 minutes.\n"
+	     "3. Send fewer messages a day and space them out; a personal mailbox is not made for bulk mail.") },
+	{ MPA_CAUSE_MESSAGE_REJECTED_SPAM,
+	  N_("The message was refused as spam"),
+	  N_("1. Do not send the same text to many recipients at once; send to fewer people and write a personal subject and text.\n"
+	     "2. Remove link shorteners, large attachments and advertising phrases, then try again later.\n"
+	     "3. If it keeps happening, follow the help link in the server's answer or contact the provider.") },
+	{ MPA_CAUSE_SENDER_NOT_ALLOWED,
+	  N_("The server does not let this account send with this sender address"),
+	  N_("1. Make sure the From address of the account is exactly the mailbox you log in with.\n"
+	     "2. Make sure SMTP authentication is on (Account → Send → SMTP Authentication) with the same user name and password as for receiving.\n"
+	     "3. To send from another address, first add and verify it in the web mail's settings.") },
+	{ MPA_CAUSE_OAUTH_REQUIRED,
+	  N_("This provider no longer accepts passwords: sign in with OAuth2"),
+	  N_("1. In Claws Mail open the account's preferences, page OAuth2, choose the provider and authorize the account in the browser.\n"
+	     "2. Set the authentication method for receiving and for sending to OAuth2.\n"
+	     "3. If your school or company manages the account, ask its administrator to allow IMAP/SMTP for it.") },
+	{ MPA_CAUSE_ACCOUNT_LOCKED,
+	  N_("The account is locked or waits for a security check"),
+	  N_("1. Log in to the web mail in a browser and complete any security prompt (confirm it was you, verify by phone, change the password).\n"
+	     "2. If the account is frozen or suspended, follow the provider's instructions to unlock it or contact its support.\n"
+	     "3. Then test again here.") },
+	{ MPA_CAUSE_TEMPORARY_FAILURE,
+	  N_("The server has a temporary problem"),
+	  N_("Nothing in this answer points at your settings. Wait a few minutes and test again. If it still fails after an hour, check the provider's service status or contact its support.") },
+	{ MPA_CAUSE_WRONG_CREDENTIALS,
+	  N_("The user name or password was not accepted"),
+	  N_("1. Check the user name: most providers want the full e-mail address.\n"
+	     "2. Type the password again (watch Caps Lock and the keyboard layout); a pasted password may carry a space.\n"
+	     "3. If the provider uses an app password or authorization code, enter that, and create a new one if you changed your login password or deleted the old code.\n"
+	     "4. Log in to the web mail to check that the account works and is not locked.") },
+	{ MPA_CAUSE_DNS_FAILURE,
+	  N_("The server name could not be found"),
+	  N_("1. Check the server name for typing mistakes.\n"
+	     "2. Check that this computer is online (open a web page).\n"
+	     "3. If web pages work, your network's name service may be failing: try again later or on another network.") },
+	{ MPA_CAUSE_CONNECTION_REFUSED,
+	  N_("The server refused the connection"),
+	  N_("1. Check the server name and port (IMAP: 993 with SSL/TLS; SMTP: 465 with SSL/TLS or 587 with STARTTLS).\n"
+	     "2. A firewall, antivirus program or the network (hotel, company, some mobile networks) may block mail ports: try another network.\n"
+	     "3. If all settings are right, the server may be down: try again later.") },
+	{ MPA_CAUSE_TIMEOUT,
+	  N_("The server did not answer in time"),
+	  N_("1. Check the port and security setting: an SSL/TLS port used without SSL/TLS (or the reverse) often just stays silent.\n"
+	     "2. A firewall, VPN or the network may drop mail traffic: try another network.\n"
+	     "3. Try again later; the server may be overloaded.") },
+	{ MPA_CAUSE_CONNECTION_CLOSED,
+	  N_("The server closed the connection"),
+	  N_("1. Check the port and the security setting (SSL/TLS or STARTTLS).\n"
+	     "2. Some providers hang up on networks they do not allow (IP whitelist) or after too many attempts: check the mailbox's security settings and wait a while.\n"
+	     "3. Try again later.") },
+	{ MPA_CAUSE_TLS_HANDSHAKE_FAILED,
+	  N_("A secure (TLS) connection could not be set up"),
+	  N_("1. Match the security setting to the port: 993 and 465 use SSL/TLS, 143 and 587 use STARTTLS.\n"
+	     "2. An antivirus program or company proxy that inspects encrypted traffic can break the connection: try another network.\n"
+	     "3. Do not switch encryption off to get around this: your password would travel readable by anyone on the way.") },
+	{ MPA_CAUSE_CERTIFICATE_UNTRUSTED,
+	  N_("The server's certificate is not trusted"),
+	  N_("The certificate is not signed by an authority this computer trusts: a misconfigured server, a company proxy, or someone intercepting the connection.\n"
+	     "1. Check the server name: use the provider's official host name.\n"
+	     "2. Try another network (some public Wi-Fi and proxies intercept connections).\n"
+	     "3. Do not accept the certificate unless your administrator confirms it.") },
+	{ MPA_CAUSE_CERTIFICATE_EXPIRED,
+	  N_("The server's certificate has expired or is not valid yet"),
+	  N_("1. Check the date and time of this computer: a wrong clock makes valid certificates look expired.\n"
+	     "2. If the clock is right, the provider has to renew its certificate: try again later, and do not accept the certificate.") },
+	{ MPA_CAUSE_CERTIFICATE_HOSTNAME_MISMATCH,
+	  N_("The certificate does not belong to this server name"),
+	  N_("1. Use the provider's exact server name (for example imap.sohu.com), not an IP address or another alias.\n"
+	     "2. If the name is right, something on the network may be intercepting the connection: try another network.") },
+	{ MPA_CAUSE_PROTOCOL_ERROR,
+	  N_("The server's answer did not make sense"),
+	  N_("1. Check the port: a mail program talking to a web server or another service gets answers it cannot read.\n"
+	     "2. Check that the receiving server is an IMAP server and the sending server an SMTP server.\n"
+	     "3. If the settings are right, try again later.") },
+	{ MPA_CAUSE_UNKNOWN,
+	  N_("The failure could not be identified"),
+	  N_("The server's own words are shown below; they usually say what is wrong.\n"
+	     "1. Check the address, password and server settings again.\n"
+	     "2. Log in to the web mail to see whether the account shows a warning.\n"
+	     "3. If you ask the provider's support, give them the server's answer exactly as shown.") },
+};
+
+/* ---- Translation for an explicit language ------------------------------------------------ */
+
+typedef struct {
+	GMappedFile *map;
+	const guint8 *data;
+	gsize len;
+	gboolean swap;
+	guint32 n, orig, trans;
+} MoFile;
+
+static GHashTable *mo_cache;    /* language -> MoFile* (NULL value: no catalogue) */
+G_LOCK_DEFINE_STATIC(mo_cache);
+
+static gboolean mo_u32(const MoFile *mo, gsize off, guint32 *out)
+{
+	guint32 v;
+
+	if (off + 4 > mo->len)
+		return FALSE;
+	memcpy(&v, mo->data + off, 4);
+	*out = mo->swap ? GUINT32_SWAP_LE_BE(v) : v;
+	return TRUE;
+}
+
+static MoFile *mo_open(const gchar *lang)
+{
+	const gchar *dir = bindtextdomain(GETTEXT_PACKAGE, NULL);
+	g_autofree gchar *path = NULL;
+	GMappedFile *map;
+	MoFile *mo;
+	guint32 magic;
+
+	if (dir == NULL)
+		return NULL;
+	path = g_build_filename(dir, lang, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+	map = g_mapped_file_new(path, FALSE, NULL);
+	if (map == NULL)
+		return NULL;
+	mo = g_new0(MoFile, 1);
+	mo->map = map;
+	mo->data = (const guint8 *)g_mapped_file_get_contents(map);
+	mo->len = g_mapped_file_get_length(map);
+	if (mo->len < 20)
+		goto bad;
+	memcpy(&magic, mo->data, 4);
+	if (magic == 0x950412de)
+		mo->swap = FALSE;
+	else if (GUINT32_SWAP_LE_BE(magic) == 0x950412de)
+		mo->swap = TRUE;
+	else
+		goto bad;
+	if (!mo_u32(mo, 8, &mo->n) || !mo_u32(mo, 12, &mo->orig) || !mo_u32(mo, 16, &mo->trans))
+		goto bad;
+	if ((guint64)mo->orig + (guint64)mo->n * 8 > mo->len ||
+	    (guint64)mo->trans + (guint64)mo->n * 8 > mo->len)
+		goto bad;
+	return mo;
+bad:
+	g_mapped_file_unref(map);
+	g_free(mo);
+	return NULL;
+}
+
+/* A NUL-terminated string of the catalogue, or NULL if the table entry is damaged. */
+static const gchar *mo_string(const MoFile *mo, guint32 table, guint32 i)
+{
+	guint32 len, off;
+
+	if (!mo_u32(mo, (gsize)table + (gsize)i * 8, &len) ||
+	    !mo_u32(mo, (gsize)table + (gsize)i * 8 + 4, &off))
+		return NULL;
+	if ((guint64)off + len >= mo->len || mo->data[off + len] != '\0')
+		return NULL;
+	return (const gchar *)mo->data + off;
+}
+
+static const gchar *mo_lookup(const MoFile *mo, const gchar *msgid)
+{
+	guint32 lo = 0, hi = mo->n;
+
+	/* msgfmt writes the original strings sorted, so a binary search finds them */
+	while (lo < hi) {
+		guint32 mid = lo + (hi - lo) / 2;
+		const gchar *s = mo_string(mo, mo->orig, mid);
+		gint c;
+
+		if (s == NULL)
+			return NULL;
+		c = strcmp(msgid, s);
+		if (c == 0) {
+			const gchar *t = mo_string(mo, mo->trans, mid);
+
+			return (t != NULL && *t != '\0') ? t : NULL;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static const MoFile *mo_for_lang(const gchar *lang)
+{
+	g_autofree gchar *norm = g_strdup(lang);
+	gchar *cut;
+	const MoFile *found = NULL;
+
+	g_strdelimit(norm, "-", '_');
+	if ((cut = strpbrk(norm, ".@")) != NULL)
+		*cut = '\0';
+	G_LOCK(mo_cache);
+	if (mo_cache == NULL)
+		mo_cache = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint pass = 0; pass < 2 && found == NULL; pass++) {
+		g_autofree gchar *key = NULL;
+		gpointer value;
+
+		if (pass == 0) {
+			key = g_strdup(norm);
+		} else {
+			/* "zh_TW" has no catalogue of its own: try the bare language, "zh" */
+			if ((cut = strchr(norm, '_')) == NULL)
+				break;
+			key = g_strndup(norm, cut - norm);
+		}
+		if (!g_hash_table_lookup_extended(mo_cache, key, NULL, &value)) {
+			value = mo_open(key);
+			/* kept for the life of the process: the strings are handed out */
+			g_hash_table_insert(mo_cache, g_strdup(key), value);
+		}
+		found = value;
+	}
+	G_UNLOCK(mo_cache);
+	return found;
+}
+
+static gboolean lang_is_source(const gchar *lang)
+{
+	if (g_ascii_strncasecmp(lang, "en", 2) == 0)
+		return lang[2] == '\0' || strchr("_-.@", lang[2]) != NULL;
+	return strcmp(lang, "C") == 0 || g_str_has_prefix(lang, "C.") || strcmp(lang, "POSIX") == 0;
+}
+
+static const gchar *tr(const gchar *lang, const gchar *msgid)
+{
+	const MoFile *mo;
+	const gchar *t;
+
+	if (lang == NULL)
+		return _(msgid);
+	if (lang_is_source(lang))
+		return msgid;
+	mo = mo_for_lang(lang);
+	if (mo == NULL)
+		return msgid;
+	t = mo_lookup(mo, msgid);
+	return t != NULL ? t : msgid;
+}
+
+static const gchar *text_get(const MpaText *text, const gchar *lang)
+{
+	if (text == NULL)
+		return NULL;
+	return lang != NULL ? mpa_text_get_lang(text, lang) : mpa_text_get(text);
+}
+
+/* ---- Code parsing ------------------------------------------------------------------------ */
+
+static gboolean is_enhanced(const gchar *p, gsize *len)
+{
+	/* class "." subject "." detail: [245].[0-9]{1,3}.[0-9]{1,3} */
+	const gchar *q = p;
+	gint n;
+
+	if (*q != '2' && *q != '4' && *q != '5')
+		return FALSE;
+	q++;
+	for (gint part = 0; part < 2; part++) {
+		if (*q != '.')
+			return FALSE;
+		q++;
+		for (n = 0; n < 3 && g_ascii_isdigit(*q); n++)
+			q++;
+		if (n == 0 || g_ascii_isdigit(*q))
+			return FALSE;
+	}
+	if (*q != '\0' && !g_ascii_isspace(*q) && *q != ',' && *q != ';')
+		return FALSE;
+	*len = q - p;
+	return TRUE;
+}
+
+gboolean mpa_parse_smtp_reply(const gchar *text, guint *code, gchar **enhanced)
+{
+	const gchar *p = text;
+	gsize len;
+
+	if (code != NULL)
+		*code = 0;
+	if (enhanced != NULL)
+		*enhanced = NULL;
+	if (text == NULL)
+		return FALSE;
+	while (g_ascii_isspace(*p))
+		p++;
+	if (!(p[0] >= '2' && p[0] <= '5') || !g_ascii_isdigit(p[1]) || !g_ascii_isdigit(p[2]) ||
+	    !(p[3] == '\0' || p[3] == ' ' || p[3] == '-' || p[3] == '\r' || p[3] == '\n'))
+		return FALSE;
+	if (code != NULL)
+		*code = (guint)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
+	p += 3;
+	if (*p == ' ' || *p == '-') {
+		p++;
+		if (*p == '#')  /* some servers write "535 #5.7.0" */
+			p++;
+		if (enhanced != NULL && is_enhanced(p, &len))
+			*enhanced = g_strndup(p, len);
+	}
+	return TRUE;
+}
+
+static gboolean is_status_word(const gchar *w, gsize len)
+{
+	static const gchar *const words[] = { "OK", "NO", "BAD", "BYE", "PREAUTH", NULL };
+
+	for (guint i = 0; words[i] != NULL; i++)
+		if (strlen(words[i]) == len && g_ascii_strncasecmp(w, words[i], len) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/* Parse one line: [tag|*] STATUS [CODE ...] text, or a bare "[CODE] text".  Sets @status to the
+ * status word's start (or NULL) and returns the code (upper case) or NULL. */
+static gchar *imap_line(const gchar *line, const gchar *end, const gchar **status, gsize *status_len)
+{
+	const gchar *p = line, *w;
+	gsize wlen;
+
+	*status = NULL;
+	*status_len = 0;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	for (gint token = 0; token < 2 && p < end && *p != '['; token++) {
+		w = p;
+		while (p < end && *p != ' ' && *p != '[')
+			p++;
+		wlen = p - w;
+		while (p < end && *p == ' ')
+			p++;
+		if (is_status_word(w, wlen)) {
+			*status = w;
+			*status_len = wlen;
+			break;
+		}
+		if (token == 1)
+			return NULL;    /* two tokens and no status word: not a status line */
+	}
+	if (p < end && *p == '[') {
+		const gchar *a = ++p;
+
+		while (p < end && (g_ascii_isalnum(*p) || *p == '-' || *p == '.' || *p == '_'))
+			p++;
+		if (p > a && p < end && (*p == ']' || *p == ' '))
+			return g_ascii_strup(a, p - a);
+	}
+	return NULL;
+}
+
+gchar *mpa_parse_imap_code(const gchar *text)
+{
+	const gchar *line = text;
+	gchar *alert = NULL;
+
+	if (text == NULL)
+		return NULL;
+	while (*line != '\0') {
+		const gchar *end = line + strcspn(line, "\r\n");
+		const gchar *status;
+		gsize slen;
+		gchar *code = imap_line(line, end, &status, &slen);
+
+		/* [ALERT] is advice to show to the user; a real code elsewhere says more */
+		if (code != NULL && strcmp(code, "ALERT") == 0 && alert == NULL)
+			alert = code;
+		else if (code != NULL && strcmp(code, "ALERT") != 0) {
+			g_free(alert);
+			return code;
+		} else
+			g_free(code);
+		line = end + strspn(end, "\r\n");
+	}
+	return alert;
+}
+
+/* The status word of the last status line ("NO", "BAD", "BYE"...), upper case, or NULL. */
+static gchar *imap_status(const gchar *text)
+{
+	const gchar *line = text;
+	gchar *last = NULL;
+
+	if (text == NULL)
+		return NULL;
+	while (*line != '\0') {
+		const gchar *end = line + strcspn(line, "\r\n");
+		const gchar *status;
+		gsize slen;
+
+		g_free(imap_line(line, end, &status, &slen));
+		if (status != NULL) {
+			g_free(last);
+			last = g_ascii_strup(status, slen);
+		}
+		line = end + strspn(end, "\r\n");
+	}
+	return last;
+}
+
+/* ---- Generic rules ----------------------------------------------------------------------- */
+
+typedef enum { WEAK, CLASS, EXACT } Strength;
+typedef enum { KIND_IMAP, KIND_ENHANCED, KIND_SMTP } CodeKind;
+
+typedef struct {
+	CodeKind kind;
+	const gchar *code;      /* IMAP atom; enhanced "5.7.9" or prefix "4.7."; SMTP "535" or "4xx" */
+	gint stage;             /* MpaStage or -1 */
+	Strength strength;
+	const gchar *cause;     /* a cause id or AUTH_GENERIC */
+	const gchar *candidates;        /* space separated, may be NULL */
+	const gchar *refine;    /* CLASS: the causes wording may turn it into; NULL: any */
+} CodeRule;
+
+#define ANY (-1)
+#define TRANSIENT "rate-limited temporary-failure ip-not-allowed account-locked"
+
+static const CodeRule code_rules[] = {
+	/* IMAP response codes, RFC 5530 and friends */
+	{ KIND_IMAP, "AUTHENTICATIONFAILED", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_IMAP, "AUTHORIZATIONFAILED", ANY, WEAK, MPA_CAUSE_SERVICE_DISABLED,
+	  "account-locked wrong-credentials", NULL },
+	{ KIND_IMAP, "EXPIRED", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, "account-locked", NULL },
+	{ KIND_IMAP, "CONTACTADMIN", ANY, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "service-disabled", NULL },
+	{ KIND_IMAP, "UNAVAILABLE", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_IMAP, "INUSE", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, NULL, TRANSIENT },
+	{ KIND_IMAP, "SERVERBUG", ANY, EXACT, MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
+	{ KIND_IMAP, "PRIVACYREQUIRED", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_IMAP, "LIMIT", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ KIND_IMAP, "OVERQUOTA", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ KIND_IMAP, "NOPERM", MPA_STAGE_SELECT, WEAK, MPA_CAUSE_SERVICE_DISABLED, "account-locked", NULL },
+	/* SMTP enhanced status codes: the precise ones before their families */
+	{ KIND_ENHANCED, "5.7.139", ANY, EXACT, MPA_CAUSE_OAUTH_REQUIRED, "service-disabled", NULL },
+	{ KIND_ENHANCED, "5.7.9", ANY, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
+	{ KIND_ENHANCED, "5.7.14", ANY, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "app-password-required", NULL },
+	{ KIND_ENHANCED, "5.7.11", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.12", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
+	{ KIND_ENHANCED, "4.7.12", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.8", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.60", ANY, EXACT, MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.57", ANY, WEAK, MPA_CAUSE_WRONG_CREDENTIALS, "sender-not-allowed", NULL },
+	{ KIND_ENHANCED, "5.4.5", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.1", MPA_STAGE_AUTH, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.1", ANY, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
+	  "message-rejected-spam ip-not-allowed", NULL },
+	{ KIND_ENHANCED, "4.7.0", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_ENHANCED, "4.7.", ANY, CLASS, MPA_CAUSE_RATE_LIMITED, "temporary-failure", TRANSIENT },
+	{ KIND_ENHANCED, "4.", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	/* SMTP reply codes, RFC 5321/4954 */
+	{ KIND_SMTP, "534", ANY, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
+	{ KIND_SMTP, "538", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_SMTP, "535", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_SMTP, "530", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_SMTP, "454", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_SMTP, "421", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_SMTP, "4xx", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_SMTP, "554", MPA_STAGE_GREETING, WEAK, MPA_CAUSE_IP_NOT_ALLOWED,
+	  "rate-limited temporary-failure", NULL },
+	{ KIND_SMTP, "554", MPA_STAGE_CONNECT, WEAK, MPA_CAUSE_IP_NOT_ALLOWED,
+	  "rate-limited temporary-failure", NULL },
+	{ KIND_SMTP, "550", MPA_STAGE_SEND, WEAK, MPA_CAUSE_MESSAGE_REJECTED_SPAM,
+	  "sender-not-allowed rate-limited", NULL },
+	{ KIND_SMTP, "554", MPA_STAGE_SEND, WEAK, MPA_CAUSE_MESSAGE_REJECTED_SPAM,
+	  "sender-not-allowed rate-limited", NULL },
+	{ KIND_SMTP, "553", MPA_STAGE_SEND, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
+	  "message-rejected-spam", NULL },
+	{ KIND_SMTP, "550", MPA_STAGE_AUTH, WEAK, MPA_CAUSE_SERVICE_DISABLED,
+	  "account-locked wrong-credentials", NULL },
+	{ KIND_SMTP, "500", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
+	{ KIND_SMTP, "501", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
+	{ KIND_SMTP, "502", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
+	{ KIND_SMTP, "504", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, "oauth-required", NULL },
+	{ KIND_SMTP, "5xx", MPA_STAGE_AUTH, WEAK, AUTH_GENERIC, NULL, NULL },
+};
+
+typedef struct {
+	gint protocol;          /* MpaProtocol or -1 */
+	const gchar *pattern;
+	const gchar *cause;
+	const gchar *candidates;
+	GRegex *re;
+} WordRule;
+
+/* Most specific first: when several match, the first is the most likely cause.  The plain
+ * "authentication failed" family comes last: it is said alongside almost every other reason. */
+static WordRule word_rules[] = {
+	{ MPA_PROTOCOL_IMAP, "unsafe login|不安全(的)?登录|\\bID command", MPA_CAUSE_CLIENT_ID_REQUIRED, NULL, NULL },
+	{ ANY, "basic auth(entication)? (is )?disabled|oauth ?2?(\\.0)? (is )?required|use oauth|"
+	       "modern authentication|SmtpClientAuthentication is disabled",
+	  MPA_CAUSE_OAUTH_REQUIRED, NULL, NULL },
+	{ ANY, "app(lication)?[- ](specific )?password|authori[sz]ation code|授权码|独立密码|"
+	       "客户端(专用)?密码|专用密码|InvalidSecondFactor|second factor",
+	  MPA_CAUSE_APP_PASSWORD_REQUIRED, NULL, NULL },
+	{ ANY, "(must|should) issue (a )?STARTTLS|STARTTLS (is )?required|encryption required|"
+	       "privacy required|requires? (SSL|TLS)",
+	  MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ ANY, "white ?list|allow ?list|白名单|"
+	       "\\bIP\\b[^.;]{0,30}(not (allowed|permitted|authori[sz]ed)|denied|blocked|banned|rejected|refused|限制|不允许|禁止|拒绝)|"
+	       "(not allowed|denied|blocked|banned|rejected|refused|不允许|禁止|拒绝)[^.;]{0,30}\\bIP\\b|"
+	       "client host [^.;]{0,60}(rejected|blocked)|access denied for",
+	  MPA_CAUSE_IP_NOT_ALLOWED, NULL, NULL },
+	{ MPA_PROTOCOL_SMTP, "spam|junk|垃圾|\\bSPM\\b|content (was )?rejected|suspicious|"
+			     "block ?list|black ?list|reputation",
+	  MPA_CAUSE_MESSAGE_REJECTED_SPAM, NULL, NULL },
+	{ MPA_PROTOCOL_SMTP, "sender (address )?(rejected|not allowed|denied|refused)|"
+			     "mail from (must|should) (equal|match|be)|send(ing)? as|发件人|"
+			     "not (authori[sz]ed|allowed|permitted) to send|"
+			     "relay(ing)? (access )?(denied|not permitted)|does not (own|match) (the )?(sender|from)",
+	  MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
+	{ ANY, "service (is )?not (open|opened|enabled|activated)|"
+	       "(imap|pop3?|smtp)[^.;]{0,40}(not (enabled|open|opened|activated|allowed|permitted)|disabled|is off|turned off)|"
+	       "not enabled for (imap|pop|smtp)|has no permission|no permission|"
+	       "未开启|未开通|没有开启|没有开通|未启用|服务未开|服务已关闭",
+	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
+	{ ANY, "too many|frequen|rate limit|频率|频繁|limit(ed)? exceeded|exceeded [^.;]{0,30}limit|"
+	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
+	       "authenticate too many",
+	  MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
+	       "locked|冻结|锁定|异常|停用|封禁|"
+	       "log ?in (via|through|with) (your )?web browser|web login required|verify (it'?s you|your account)|"
+	       "contact (your )?(administrator|admin)",
+	  MPA_CAUSE_ACCOUNT_LOCKED, NULL, NULL },
+	{ ANY, "try again later|temporar|system is busy|server (is )?busy|系统繁忙|服务器繁忙|系统忙|"
+	       "请稍后|稍后再试|maintenance",
+	  MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
+	{ ANY, "auth(entication)? (failed|failure|unsuccessful|error|rejected)|"
+	       "log ?in (fail|failed|error|failure|incorrect|denied|rejected)|"
+	       "invalid (credentials|password|login|user)|bad (password|credentials|user)|"
+	       "(password|credentials?) (is |are |was )?(incorrect|wrong|invalid|error|not accepted)|"
+	       "password error|username and password|认证失败|验证失败|登录失败|登陆失败|密码错误|"
+	       "用户名或密码|帐号或密码|账号或密码|密码不正确|口令错误",
+	  AUTH_GENERIC, NULL, NULL },
+};
+
+static GRegex *word_regex(guint i)
+{
+	static gsize once;
+
+	if (g_once_init_enter(&once)) {
+		for (guint k = 0; k < G_N_ELEMENTS(word_rules); k++) {
+			g_autoptr(GError) error = NULL;
+
+			word_rules[k].re = g_regex_new(word_rules[k].pattern,
+						       G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
+			/* the table is ours: a broken pattern is a programming error */
+			g_assert_no_error(error);
+		}
+		g_once_init_leave(&once, 1);
+	}
+	return word_rules[i].re;
+}
+
+static gboolean code_rule_matches(const CodeRule *r, const MpaFailure *f, const gchar *imap_code,
+				  guint smtp_code, const gchar *enhanced)
+{
+	if (r->stage != ANY && (gint)f->stage != r->stage)
+		return FALSE;
+	switch (r->kind) {
+	case KIND_IMAP:
+		return f->protocol == MPA_PROTOCOL_IMAP && imap_code != NULL &&
+		       g_ascii_strcasecmp(imap_code, r->code) == 0;
+	case KIND_ENHANCED:
+		if (f->protocol != MPA_PROTOCOL_SMTP || enhanced == NULL)
+			return FALSE;
+		if (g_str_has_suffix(r->code, "."))
+			return g_str_has_prefix(enhanced, r->code);
+		return strcmp(enhanced, r->code) == 0;
+	case KIND_SMTP:
+		if (f->protocol != MPA_PROTOCOL_SMTP || smtp_code == 0)
+			return FALSE;
+		if (strcmp(r->code + 1, "xx") == 0)
+			return smtp_code / 100 == (guint)(r->code[0] - '0');
+		return smtp_code == (guint)atoi(r->code);
+	}
+	return FALSE;
+}
+
+/* ---- Building the answer ----------------------------------------------------------------- */
+
+static void add_cause(GPtrArray *ids, const gchar *id)
+{
+	for (guint i = 0; i < ids->len; i++)
+		if (strcmp(g_ptr_array_index(ids, i), id) == 0)
+			return;
+	g_ptr_array_add(ids, (gpointer)id);
+}
+
+static gboolean provider_has_cause(const MpaProvider *p, const gchar *id)
+{
+	return p != NULL && p->causes != NULL && mpa_provider_cause(p, id) != NULL;
+}
+
+/* A login refused without saying why: ordered by the provider's password kind. */
+static void add_auth_generic(GPtrArray *ids, const MpaProvider *p)
+{
+	static const gchar *const extra[] = {
+		MPA_CAUSE_SERVICE_DISABLED, MPA_CAUSE_IP_NOT_ALLOWED, MPA_CAUSE_ACCOUNT_LOCKED, NULL
+	};
+
+	if (p == NULL || !p->has_assistant) {
+		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
+		add_cause(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
+		add_cause(ids, MPA_CAUSE_SERVICE_DISABLED);
+	} else if (p->password_kind == MPA_PASSWORD_APP) {
+		add_cause(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
+		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
+		add_cause(ids, MPA_CAUSE_SERVICE_DISABLED);
+	} else if (p->password_kind == MPA_PASSWORD_OAUTH2) {
+		add_cause(ids, MPA_CAUSE_OAUTH_REQUIRED);
+		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
+	} else {
+		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
+		add_cause(ids, MPA_CAUSE_ACCOUNT_LOCKED);
+	}
+	/* what the provider documents as a pitfall of its own is worth checking too */
+	for (guint i = 0; extra[i] != NULL; i++)
+		if (provider_has_cause(p, extra[i]))
+			add_cause(ids, extra[i]);
+}
+
+static void add_list(GPtrArray *ids, const gchar *cause, const gchar *const *candidates,
+		     const gchar *candidates_str, const MpaProvider *p)
+{
+	g_auto(GStrv) split = NULL;
+
+	if (strcmp(cause, AUTH_GENERIC) == 0)
+		add_auth_generic(ids, p);
+	else
+		add_cause(ids, cause);
+	if (candidates_str != NULL) {
+		split = g_strsplit(candidates_str, " ", -1);
+		candidates = (const gchar *const *)split;
+	}
+	for (guint i = 0; candidates != NULL && candidates[i] != NULL; i++) {
+		if (*candidates[i] == '\0')
+			continue;
+		if (strcmp(candidates[i], AUTH_GENERIC) == 0)
+			add_auth_generic(ids, p);
+		else if (mpa_cause_is_valid(candidates[i]))
+			add_cause(ids, g_intern_string(candidates[i]));
+	}
+}
+
+static const gchar *net_cause(MpaNetError e, const gchar **candidates)
+{
+	*candidates = NULL;
+	switch (e) {
+	case MPA_NET_DNS:
+		return MPA_CAUSE_DNS_FAILURE;
+	case MPA_NET_REFUSED:
+		*candidates = "ip-not-allowed";
+		return MPA_CAUSE_CONNECTION_REFUSED;
+	case MPA_NET_TIMEOUT:
+		*candidates = "connection-refused";
+		return MPA_CAUSE_TIMEOUT;
+	case MPA_NET_CLOSED:
+		*candidates = "ip-not-allowed rate-limited tls-handshake-failed";
+		return MPA_CAUSE_CONNECTION_CLOSED;
+	case MPA_NET_TLS_HANDSHAKE:
+		return MPA_CAUSE_TLS_HANDSHAKE_FAILED;
+	case MPA_NET_CERT_UNTRUSTED:
+		return MPA_CAUSE_CERTIFICATE_UNTRUSTED;
+	case MPA_NET_CERT_EXPIRED:
+		return MPA_CAUSE_CERTIFICATE_EXPIRED;
+	case MPA_NET_CERT_HOSTNAME:
+		return MPA_CAUSE_CERTIFICATE_HOSTNAME_MISMATCH;
+	case MPA_NET_PROTOCOL:
+		return MPA_CAUSE_PROTOCOL_ERROR;
+	case MPA_NET_STARTTLS_UNSUPPORTED:
+		*candidates = "protocol-error";
+		return MPA_CAUSE_TLS_HANDSHAKE_FAILED;
+	case MPA_NET_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static gboolean rule_code_matches(const MpaRule *rule, const gchar *imap_code, guint smtp_code,
+				  const gchar *enhanced)
+{
+	gchar num[8];
+
+	if (imap_code != NULL && g_ascii_strcasecmp(rule->code, imap_code) == 0)
+		return TRUE;
+	if (enhanced != NULL && g_ascii_strcasecmp(rule->code, enhanced) == 0)
+		return TRUE;
+	if (smtp_code != 0) {
+		g_snprintf(num, sizeof num, "%u", smtp_code);
+		if (strcmp(rule->code, num) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static const MpaRule *provider_rule(const MpaProvider *p, const MpaFailure *f, const gchar *text,
+				    const gchar *imap_code, guint smtp_code, const gchar *enhanced,
+				    gboolean skip_catch_all)
+{
+	if (p == NULL || p->rules == NULL)
+		return NULL;
+	for (guint i = 0; i < p->rules->len; i++) {
+		const MpaRule *r = g_ptr_array_index(p->rules, i);
+
+		if (r->protocol != MPA_RULE_ANY_PROTOCOL && r->protocol != (gint)f->protocol)
+			continue;
+		if (r->stage != MPA_RULE_ANY_STAGE && r->stage != (gint)f->stage)
+			continue;
+		if (r->code == NULL && r->match == NULL && skip_catch_all)
+			continue;
+		if (r->code != NULL && !rule_code_matches(r, imap_code, smtp_code, enhanced))
+			continue;
+		if (r->match != NULL && (text == NULL || !g_regex_match(r->match, text, 0, NULL)))
+			continue;
+		return r;
+	}
+	return NULL;
+}
+
+static gboolean in_list(const gchar *list, const gchar *id)
+{
+	g_auto(GStrv) items = NULL;
+
+	if (list == NULL)
+		return TRUE;
+	items = g_strsplit(list, " ", -1);
+	return g_strv_contains((const gchar *const *)items, id);
+}
+
+/* Wording: every matching rule adds its causes, in table order.  Returns the number of rules
+ * that matched. */
+static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text, const gchar *refine,
+			 const MpaProvider *p, gboolean *auth_matched)
+{
+	guint matched = 0;
+
+	*auth_matched = FALSE;
+	if (text == NULL || *text == '\0')
+		return 0;
+	for (guint i = 0; i < G_N_ELEMENTS(word_rules); i++) {
+		const WordRule *w = &word_rules[i];
+		GRegex *re = word_regex(i);
+
+		if (w->protocol != ANY && w->protocol != (gint)f->protocol)
+			continue;
+		if (refine != NULL && !in_list(refine, w->cause))
+			continue;
+		if (!g_regex_match(re, text, 0, NULL))
+			continue;
+		matched++;
+		if (strcmp(w->cause, AUTH_GENERIC) == 0)
+			*auth_matched = TRUE;
+		add_list(ids, w->cause, NULL, w->candidates, p);
+	}
+	return matched;
+}
+
+static void move_to_front(GPtrArray *ids, const gchar *id)
+{
+	for (guint i = 1; i < ids->len; i++) {
+		if (strcmp(g_ptr_array_index(ids, i), id) == 0) {
+			gpointer v = g_ptr_array_steal_index(ids, i);
+
+			g_ptr_array_insert(ids, 0, v);
+			return;
+		}
+	}
+}
+
+/* Replace the one "%s" of a translated template (not a printf format: translations are data). */
+static gchar *fill(const gchar *tmpl, const gchar *value)
+{
+	const gchar *at = strstr(tmpl, "%s");
+
+	if (at == NULL)
+		return g_strdup(tmpl);
+	return g_strdup_printf("%.*s%s%s", (gint)(at - tmpl), tmpl, value, at + 2);
+}
+
+static MpaExplanation *explain(const MpaProvider *p, const gchar *id, const gchar *lang)
+{
+	MpaExplanation *e = g_new0(MpaExplanation, 1);
+	const MpaCauseFix *fix = (p != NULL && p->causes != NULL) ? mpa_provider_cause(p, id) : NULL;
+	const CauseText *ct = &cause_texts[G_N_ELEMENTS(cause_texts) - 1];
+	const gchar *s;
+
+	for (guint i = 0; i < G_N_ELEMENTS(cause_texts); i++)
+		if (strcmp(cause_texts[i].id, id) == 0)
+			ct = &cause_texts[i];
+	e->cause = g_strdup(id);
+	s = fix != NULL ? text_get(fix->title, lang) : NULL;
+	e->title = g_strdup(s != NULL ? s : tr(lang, ct->title));
+	s = fix != NULL ? text_get(fix->fix, lang) : NULL;
+	if (s != NULL) {
+		e->fix = g_strdup(s);
+	} else if (strcmp(id, MPA_CAUSE_APP_PASSWORD_REQUIRED) == 0 && p != NULL &&
+		   text_get(p->password_label, lang) != NULL) {
+		/* the generic steps, plus the provider's own name for that password */
+		g_autofree gchar *named = fill(tr(lang, N_("At this provider it is called “%s”.")),
+					       text_get(p->password_label, lang));
+
+		e->fix = g_strdup_printf("%s\n%s", tr(lang, ct->fix), named);
+	} else {
+		e->fix = g_strdup(tr(lang, ct->fix));
+	}
+	if (fix != NULL && fix->link != NULL && fix->link->url != NULL)
+		e->link = g_strdup(fix->link->url);
+	return e;
+}
+
+static void explanation_free(gpointer data)
+{
+	MpaExplanation *e = data;
+
+	g_free(e->cause);
+	g_free(e->title);
+	g_free(e->fix);
+	g_free(e->link);
+	g_free(e);
+}
+
+MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
+{
+	MpaDiagnosis *d;
+	g_autoptr(GPtrArray) ids = g_ptr_array_new();
+	g_autofree gchar *parsed_imap = NULL;
+	g_autofree gchar *parsed_enhanced = NULL;
+	g_autofree gchar *status = NULL;
+	const gchar *text, *imap_code, *enhanced;
+	guint smtp_code;
+	const CodeRule *code = NULL;
+	const MpaRule *rule;
+	const gchar *net, *net_candidates;
+	gboolean auth_matched = FALSE;
+	guint words;
+
+	g_return_val_if_fail(failure != NULL, NULL);
+
+	text = failure->reply;
+	imap_code = failure->imap_code;
+	smtp_code = failure->smtp_code;
+	enhanced = failure->enhanced_code;
+	/* the codes are read from the reply when the caller did not parse them */
+	if (failure->protocol == MPA_PROTOCOL_IMAP && imap_code == NULL)
+		imap_code = parsed_imap = mpa_parse_imap_code(text);
+	if (failure->protocol == MPA_PROTOCOL_SMTP && smtp_code == 0 && enhanced == NULL) {
+		mpa_parse_smtp_reply(text, &smtp_code, &parsed_enhanced);
+		enhanced = parsed_enhanced;
+	} else if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
+		guint unused;
+
+		mpa_parse_smtp_reply(text, &unused, &parsed_enhanced);
+		enhanced = parsed_enhanced;
+	}
+
+	d = g_new0(MpaDiagnosis, 1);
+	d->causes = g_ptr_array_new_with_free_func(explanation_free);
+	if (text != NULL && *text != '\0')
+		d->reply = mpa_sanitize_display(text, 1000);
+
+	net = net_cause(failure->net_error, &net_candidates);
+	if (net == NULL) {
+		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && code == NULL; i++)
+			if (code_rule_matches(&code_rules[i], failure, imap_code, smtp_code, enhanced))
+				code = &code_rules[i];
+	}
+
+	/* 1-2: the provider's rules; a catch-all yields to a code that says more */
+	rule = provider_rule(provider, failure, text, imap_code, smtp_code, enhanced,
+			     net != NULL || (code != NULL && code->strength != WEAK));
+	if (rule != NULL && mpa_cause_is_valid(rule->cause)) {
+		add_list(ids, rule->cause, (const gchar *const *)rule->candidates, NULL, provider);
+		d->from_provider_rule = TRUE;
+		goto done;
+	}
+
+	/* 3: the network outcome or an exact code */
+	if (net != NULL && failure->net_error != MPA_NET_CLOSED) {
+		add_list(ids, net, NULL, net_candidates, provider);
+		goto done;
+	}
+	if (code != NULL && code->strength == EXACT) {
+		add_list(ids, code->cause, NULL, code->candidates, provider);
+		goto done;
+	}
+
+	/* 4: wording, restricted to the code's family when it has one */
+	if (net != NULL) {
+		words = add_wording(ids, failure, text, TRANSIENT, provider, &auth_matched);
+		add_list(ids, net, NULL, net_candidates, provider);
+		if (words > 0)
+			move_to_front(ids, net);  /* the hang-up is the fact; wording says why */
+		goto done;
+	}
+	words = add_wording(ids, failure, text, code != NULL ? code->refine : NULL, provider,
+			    &auth_matched);
+	if (words > 0) {
+		/* a reply that lists several reasons: the provider's usual one first */
+		if (auth_matched && words > 1 && provider != NULL && provider->has_assistant) {
+			if (provider->password_kind == MPA_PASSWORD_APP)
+				move_to_front(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
+			else if (provider->password_kind == MPA_PASSWORD_OAUTH2)
+				move_to_front(ids, MPA_CAUSE_OAUTH_REQUIRED);
+		}
+		if (code != NULL)
+			add_list(ids, code->cause, NULL, code->candidates, provider);
+		goto done;
+	}
+
+	/* 5: the code's own meaning, then the stage */
+	if (code != NULL) {
+		add_list(ids, code->cause, NULL, code->candidates, provider);
+		goto done;
+	}
+	if (failure->protocol == MPA_PROTOCOL_IMAP) {
+		status = imap_status(text);
+		if (g_strcmp0(status, "BAD") == 0) {
+			add_cause(ids, MPA_CAUSE_PROTOCOL_ERROR);
+			goto done;
+		}
+		if (failure->stage == MPA_STAGE_AUTH && g_strcmp0(status, "NO") == 0) {
+			add_list(ids, AUTH_GENERIC, NULL, NULL, provider);
+			goto done;
+		}
+		if (failure->stage == MPA_STAGE_GREETING && g_strcmp0(status, "BYE") == 0) {
+			add_list(ids, MPA_CAUSE_TEMPORARY_FAILURE, NULL, "ip-not-allowed rate-limited",
+				 provider);
+			goto done;
+		}
+	}
+	add_cause(ids, MPA_CAUSE_UNKNOWN);
+
+done:
+	for (guint i = 0; i < ids->len; i++)
+		g_ptr_array_add(d->causes, explain(provider, g_ptr_array_index(ids, i), lang));
+	return d;
+}
+
+MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoResult *result,
+				  const gchar *lang)
+{
+	MpaFailure f = { 0 };
+	g_autofree gchar *decoded = NULL;
+
+	g_return_val_if_fail(result != NULL, NULL);
+	if (result->outcome != MPA_OUTCOME_FAILED)
+		return NULL;
+	f.protocol = result->protocol;
+	f.stage = result->stage;
+	f.net_error = result->net_error;
+	f.reply = result->reply;
+	if (f.reply == NULL && result->reply_raw != NULL) {
+		gsize len;
+		const guint8 *raw = g_bytes_get_data(result->reply_raw, &len);
+
+		f.reply = decoded = mpa_decode_reply(raw, len);
+	}
+	f.imap_code = result->imap_code;
+	f.smtp_code = result->smtp_code;
+	f.enhanced_code = result->enhanced_code;
+	return mpa_diagnose(provider, &f, lang);
+}
+
+void mpa_diagnosis_free(MpaDiagnosis *diagnosis)
+{
+	if (diagnosis == NULL)
+		return;
+	g_ptr_array_unref(diagnosis->causes);
+	g_free(diagnosis->reply);
+	g_free(diagnosis);
+}
