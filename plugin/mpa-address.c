@@ -142,7 +142,7 @@ static gchar *unwrap(gchar *s, GError **error)
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p != '<') {
-			address_error(error, _("after a quoted name the address must follow in angle brackets, e.g. \"Zhang San\" <zhangsan@sohu.com>"));
+			address_error(error, _("after a quoted name the address must follow in angle brackets — write it like \"Zhang San\" <zhangsan@sohu.com>"));
 			return NULL;
 		}
 		lt = p;
@@ -199,14 +199,15 @@ gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain
 		return address_error(error, _("the text is far too long for an e-mail address — type only the address"));
 	if (!g_utf8_validate(text, len, NULL))
 		return address_error(error, _("the text is not valid UTF-8 — type the address again"));
-	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+	/* a pasted address often brings a line break along: only surrounding white space is forgiven */
+	work = g_str_is_ascii(text) ? g_strdup(text) : fold_full_width(text);
+	g_strstrip(work);
+	for (const gchar *p = work; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
 
 		if ((c < 0x20 && c != '\t') || c == 0x7f || (c >= 0x80 && c < 0xa0))
 			return address_error(error, _("the address contains an invisible control character — type it again instead of pasting"));
 	}
-	work = g_str_is_ascii(text) ? g_strdup(text) : fold_full_width(text);
-	g_strstrip(work);
 	if (*work == '\0')
 		return address_error(error, _("the address is empty — type an address such as zhangsan@sohu.com"));
 

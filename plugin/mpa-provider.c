@@ -1376,7 +1376,7 @@ static gboolean check_cause_id(Load *l, const Node *n, const gchar *what, const 
 {
 	if (mpa_cause_is_valid(id))
 		return TRUE;
-	problem(l, n->line, _("unknown cause '%s' in %s — use one of the causes listed in doc/provider-format.md, e.g. app-password-required"),
+	problem(l, n->line, _("unknown cause '%s' in the '%s' attribute — use one of the causes listed in doc/provider-format.md, e.g. app-password-required"),
 		id, what);
 	return FALSE;
 }

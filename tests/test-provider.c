@@ -1,0 +1,787 @@
+/* Tests for the provider loader and database: every validation error, ISPDB compatibility,
+ * directories and replacement by id, the Sohu file, localized texts. */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gstdio.h>
+#include "mpa-provider.h"
+#include "mpa-diagnose.h"
+
+/* A valid skeleton.  HEAD is 5 lines, so a line added after it is line 6; ASSIST opens the
+ * mpa:assistant part on lines 6-7, so a line after it is line 8. */
+#define NS MPA_XML_NAMESPACE
+#define HEAD \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<clientConfig version=\"1.1\" xmlns:mpa=\"" NS "\">\n" \
+	"<emailProvider id=\"t.example\">\n" \
+	"<domain>t.example</domain>\n" \
+	"<displayName>Test</displayName>\n"
+#define TAIL "</emailProvider>\n</clientConfig>\n"
+#define ASSIST \
+	"<mpa:assistant checked=\"2026-01-01\">\n" \
+	"<mpa:name lang=\"en\">Test</mpa:name><mpa:name lang=\"zh_CN\">测试</mpa:name>\n"
+#define ASSIST_END "</mpa:assistant>\n"
+#define SERVER(kind, type, host, port, sock, auth) \
+	"<" kind " type=\"" type "\"><hostname>" host "</hostname><port>" port "</port>" \
+	"<socketType>" sock "</socketType><authentication>" auth "</authentication></" kind ">\n"
+#define IMAP_OK SERVER("incomingServer", "imap", "imap.t.example", "993", "SSL", "password-cleartext")
+#define TITLES(el) "<mpa:" el " lang=\"en\">x</mpa:" el "><mpa:" el " lang=\"zh_CN\">x</mpa:" el ">"
+
+typedef struct {
+	gchar *dir;
+} Fixture;
+
+static void fixture_setup(Fixture *f, gconstpointer data)
+{
+	g_autoptr(GError) error = NULL;
+
+	f->dir = g_dir_make_tmp("mpa-test-provider-XXXXXX", &error);
+	g_assert_no_error(error);
+}
+
+static void remove_tree(const gchar *dir)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+
+	if (d == NULL)
+		return;
+	while ((name = g_dir_read_name(d)) != NULL) {
+		g_autofree gchar *path = g_build_filename(dir, name, NULL);
+
+		if (g_file_test(path, G_FILE_TEST_IS_DIR))
+			remove_tree(path);
+		else
+			g_unlink(path);
+	}
+	g_dir_close(d);
+	g_rmdir(dir);
+}
+
+static void fixture_teardown(Fixture *f, gconstpointer data)
+{
+	remove_tree(f->dir);
+	g_free(f->dir);
+}
+
+static gchar *write_file(const gchar *dir, const gchar *name, const gchar *contents)
+{
+	gchar *path = g_build_filename(dir, name, NULL);
+	g_autoptr(GError) error = NULL;
+
+	g_mkdir_with_parents(dir, 0700);
+	g_file_set_contents(path, contents, -1, &error);
+	g_assert_no_error(error);
+	return path;
+}
+
+static GPtrArray *problems_new(void)
+{
+	return g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
+}
+
+static void dump_problems(GPtrArray *problems)
+{
+	for (guint i = 0; i < problems->len; i++) {
+		g_autofree gchar *s = mpa_problem_to_string(g_ptr_array_index(problems, i));
+
+		g_test_message("problem: %s", s);
+	}
+}
+
+/* ---- one bad file per validation error ---- */
+
+typedef struct {
+	const gchar *name;
+	const gchar *xml;
+	guint line;
+	const gchar *message;   /* a part of the expected message */
+} BadCase;
+
+static const BadCase bad_cases[] = {
+	{ "not-well-formed", HEAD "<domain>x.example</dom>\n" TAIL, 6, "not well-formed XML" },
+	{ "root", "<?xml version=\"1.0\"?>\n<config/>\n", 2, "the root element is <config>" },
+	{ "version", "<clientConfig version=\"2.0\">\n<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName></emailProvider>\n</clientConfig>\n",
+	  1, "clientConfig version '2.0' is not supported" },
+	{ "unknown-element", HEAD "<domian>x.example</domian>\n" TAIL, 6, "unknown element <domian> inside <emailProvider>" },
+	{ "unknown-attribute", HEAD "<domain lang=\"en\">x.example</domain>\n" TAIL, 6, "unknown attribute 'lang' on <domain>" },
+	{ "unknown-attribute-prefixed", HEAD "<domain mpa:x=\"1\">x.example</domain>\n" TAIL, 6, "unknown attribute 'mpa:x' on <domain>" },
+	{ "unknown-server-child", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType><authentication>plain</authentication><tls/></incomingServer>\n" TAIL,
+	  6, "unknown element <tls> inside <incomingServer>" },
+	{ "text-in-container", HEAD "stray words\n" TAIL, 3, "text directly inside <emailProvider>" },
+	{ "missing-id", "<clientConfig version=\"1.1\">\n<emailProvider>\n<domain>t.example</domain><displayName>T</displayName>\n</emailProvider></clientConfig>\n",
+	  2, "<emailProvider> has no 'id' attribute" },
+	{ "missing-display-name", "<clientConfig version=\"1.1\">\n<emailProvider id=\"t\">\n<domain>t.example</domain>\n</emailProvider></clientConfig>\n",
+	  2, "<emailProvider> has no <displayName>" },
+	{ "missing-domain", "<clientConfig version=\"1.1\">\n<emailProvider id=\"t\">\n<displayName>T</displayName>\n</emailProvider></clientConfig>\n",
+	  2, "<emailProvider> has no <domain>" },
+	{ "missing-provider", "<clientConfig version=\"1.1\">\n</clientConfig>\n", 1, "<clientConfig> has no <emailProvider>" },
+	{ "missing-port", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><socketType>SSL</socketType><authentication>plain</authentication></incomingServer>\n" TAIL,
+	  6, "<incomingServer> has no <port>" },
+	{ "missing-hostname", HEAD "<outgoingServer type=\"smtp\"><port>465</port><socketType>SSL</socketType><authentication>plain</authentication></outgoingServer>\n" TAIL,
+	  6, "<outgoingServer> has no <hostname>" },
+	{ "missing-authentication", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType></incomingServer>\n" TAIL,
+	  6, "has no <authentication>" },
+	{ "port-too-big", HEAD SERVER("incomingServer", "imap", "imap.t.example", "70000", "SSL", "plain") TAIL, 6, "port '70000' is not a number from 1 to 65535" },
+	{ "port-zero", HEAD SERVER("incomingServer", "imap", "imap.t.example", "0", "SSL", "plain") TAIL, 6, "port '0' is not a number" },
+	{ "port-text", HEAD SERVER("incomingServer", "imap", "imap.t.example", "imaps", "SSL", "plain") TAIL, 6, "port 'imaps' is not a number" },
+	{ "port-negative", HEAD SERVER("incomingServer", "imap", "imap.t.example", "-993", "SSL", "plain") TAIL, 6, "port '-993' is not a number" },
+	{ "host-upper", HEAD SERVER("incomingServer", "imap", "IMAP.t.example", "993", "SSL", "plain") TAIL, 6, "host name 'IMAP.t.example' has upper-case letters — write it in lower case: imap.t.example" },
+	{ "host-double-dot", HEAD SERVER("incomingServer", "imap", "imap..t.example", "993", "SSL", "plain") TAIL, 6, "host name 'imap..t.example' is malformed" },
+	{ "host-underscore", HEAD SERVER("outgoingServer", "smtp", "smtp_t.example", "465", "SSL", "plain") TAIL, 6, "host name 'smtp_t.example' is malformed" },
+	{ "host-hyphen", HEAD SERVER("outgoingServer", "smtp", "-smtp.t.example", "465", "SSL", "plain") TAIL, 6, "is malformed" },
+	{ "host-unicode", HEAD SERVER("outgoingServer", "smtp", "smtp.例子.example", "465", "SSL", "plain") TAIL, 6, "is not ASCII — write it in its punycode form: smtp.xn--" },
+	{ "socket-type", HEAD SERVER("incomingServer", "imap", "imap.t.example", "993", "TLS", "plain") TAIL, 6, "unknown socketType 'TLS' — use SSL, STARTTLS or plain" },
+	{ "authentication", HEAD SERVER("incomingServer", "imap", "imap.t.example", "993", "SSL", "magic") TAIL, 6, "unknown authentication 'magic'" },
+	{ "server-type", HEAD SERVER("incomingServer", "pop4", "pop.t.example", "995", "SSL", "plain") TAIL, 6, "unknown server type 'pop4'" },
+	{ "username-placeholder", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADRESS%</username><authentication>plain</authentication></incomingServer>\n" TAIL,
+	  6, "unknown placeholder" },
+	{ "duplicate-port", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><port>143</port><socketType>SSL</socketType><authentication>plain</authentication></incomingServer>\n" TAIL,
+	  6, "<port> appears more than once in <incomingServer>" },
+	{ "domain-upper", HEAD "<domain>Other.example</domain>\n" TAIL, 6, "domain 'Other.example' has upper-case letters" },
+	{ "domain-malformed", HEAD "<domain>bad_domain.example</domain>\n" TAIL, 6, "domain 'bad_domain.example' is malformed" },
+	{ "domain-no-dot", HEAD "<domain>localhost</domain>\n" TAIL, 6, "domain 'localhost' is malformed: it has no dot" },
+	{ "domain-twice", HEAD "<domain>t.example</domain>\n" TAIL, 6, "domain 't.example' is listed twice (first on line 4)" },
+	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
+	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other'" },
+	{ "undeclared-prefix", HEAD "<y:extra/>\n" TAIL, 6, "element <y:extra> uses the prefix 'y', which is not declared" },
+	{ "mpa-unknown-element", HEAD ASSIST "<mpa:tip/>\n" ASSIST_END TAIL, 8, "unknown element <mpa:tip> inside <mpa:assistant>" },
+	{ "mpa-outside-provider", "<clientConfig version=\"1.1\" xmlns:mpa=\"" NS "\">\n<mpa:assistant checked=\"2026-01-01\"/>\n<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName></emailProvider>\n</clientConfig>\n",
+	  2, "unknown element <mpa:assistant> inside <clientConfig>" },
+	{ "mpa-unknown-attribute", HEAD ASSIST "<mpa:rule cause=\"unknown\" link=\"settings\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'link' on <mpa:rule>" },
+	{ "assistant-twice", HEAD ASSIST ASSIST_END "<mpa:assistant checked=\"2026-01-01\">" TITLES("name") "</mpa:assistant>\n" TAIL, 9, "<mpa:assistant> appears more than once" },
+	{ "checked-missing", HEAD "<mpa:assistant>\n" TITLES("name") "\n" ASSIST_END TAIL, 6, "<mpa:assistant> has no 'checked' attribute" },
+	{ "checked-bad-date", HEAD "<mpa:assistant checked=\"2026-02-30\">\n" TITLES("name") "\n" ASSIST_END TAIL, 6, "checked=\"2026-02-30\" is not a date written YYYY-MM-DD" },
+	{ "checked-bad-format", HEAD "<mpa:assistant checked=\"28.11.2026\">\n" TITLES("name") "\n" ASSIST_END TAIL, 6, "checked=\"28.11.2026\" is not a date" },
+	{ "name-missing", HEAD "<mpa:assistant checked=\"2026-01-01\">\n" ASSIST_END TAIL, 6, "<mpa:assistant> has no <mpa:name>" },
+	{ "text-no-zh", HEAD ASSIST "<mpa:link id=\"web\" url=\"https://t.example/\">\n<mpa:title lang=\"en\">Web</mpa:title>\n</mpa:link>\n" ASSIST_END TAIL,
+	  9, "<mpa:title> has no Simplified Chinese text — add a <mpa:title lang=\"zh_CN\">" },
+	{ "text-no-en", HEAD ASSIST "<mpa:link id=\"web\" url=\"https://t.example/\">\n<mpa:title lang=\"zh_CN\">网页</mpa:title>\n</mpa:link>\n" ASSIST_END TAIL,
+	  9, "<mpa:title> has no English text" },
+	{ "text-missing", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") "</mpa:step>\n" ASSIST_END TAIL, 8, "<mpa:step> has no <mpa:text>" },
+	{ "text-empty", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") "<mpa:text lang=\"en\"> </mpa:text><mpa:text lang=\"zh_CN\">x</mpa:text></mpa:step>\n" ASSIST_END TAIL,
+	  8, "<mpa:text lang=\"en\"> is empty" },
+	{ "text-lang-twice", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") TITLES("text") "<mpa:text lang=\"zh-CN\">y</mpa:text></mpa:step>\n" ASSIST_END TAIL,
+	  8, "<mpa:text> for lang=\"zh_CN\" appears twice" },
+	{ "text-lang-bad", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") TITLES("text") "<mpa:text lang=\"english\">y</mpa:text></mpa:step>\n" ASSIST_END TAIL,
+	  8, "lang=\"english\" is not a language code" },
+	{ "text-lang-missing", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") TITLES("text") "<mpa:text>y</mpa:text></mpa:step>\n" ASSIST_END TAIL,
+	  8, "<mpa:text> has no 'lang' attribute" },
+	{ "link-unknown", HEAD ASSIST "<mpa:step id=\"one\" link=\"nowhere\">" TITLES("title") TITLES("text") "</mpa:step>\n" ASSIST_END TAIL,
+	  8, "link=\"nowhere\" refers to no <mpa:link> of this file" },
+	{ "link-unknown-in-cause", HEAD ASSIST "<mpa:cause id=\"rate-limited\" link=\"help\">" TITLES("title") TITLES("fix") "</mpa:cause>\n" ASSIST_END TAIL,
+	  8, "link=\"help\" refers to no <mpa:link>" },
+	{ "link-bad-url", HEAD ASSIST "<mpa:link id=\"web\" url=\"mail.t.example\">" TITLES("title") "</mpa:link>\n" ASSIST_END TAIL, 8, "url 'mail.t.example' is not a web address" },
+	{ "link-id-twice", HEAD ASSIST "<mpa:link id=\"web\" url=\"https://t.example/\">" TITLES("title") "</mpa:link>\n<mpa:link id=\"web\" url=\"https://t.example/b\">" TITLES("title") "</mpa:link>\n" ASSIST_END TAIL,
+	  9, "link id 'web' is used twice" },
+	{ "step-id-twice", HEAD ASSIST "<mpa:step id=\"one\">" TITLES("title") TITLES("text") "</mpa:step>\n<mpa:note id=\"one\">" TITLES("title") TITLES("text") "</mpa:note>\n" ASSIST_END TAIL,
+	  9, "id 'one' is used twice" },
+	{ "step-id-bad", HEAD ASSIST "<mpa:step id=\"Step One\">" TITLES("title") TITLES("text") "</mpa:step>\n" ASSIST_END TAIL, 8, "id 'Step One' on <mpa:step> is not a word" },
+	{ "cause-unknown", HEAD ASSIST "<mpa:cause id=\"bad-password\">" TITLES("title") TITLES("fix") "</mpa:cause>\n" ASSIST_END TAIL, 8, "unknown cause 'bad-password' in the 'id' attribute" },
+	{ "cause-twice", HEAD ASSIST "<mpa:cause id=\"timeout\">" TITLES("title") TITLES("fix") "</mpa:cause>\n<mpa:cause id=\"timeout\">" TITLES("title") TITLES("fix") "</mpa:cause>\n" ASSIST_END TAIL,
+	  9, "cause 'timeout' has two <mpa:cause> entries" },
+	{ "rule-cause-unknown", HEAD ASSIST "<mpa:rule stage=\"auth\" cause=\"no-such-cause\"/>\n" ASSIST_END TAIL, 8, "unknown cause 'no-such-cause' in the 'cause' attribute" },
+	{ "rule-cause-missing", HEAD ASSIST "<mpa:rule stage=\"auth\"/>\n" ASSIST_END TAIL, 8, "<mpa:rule> has no 'cause' attribute" },
+	{ "rule-candidate-unknown", HEAD ASSIST "<mpa:rule cause=\"timeout\" candidates=\"dns-failure slow-server\"/>\n" ASSIST_END TAIL, 8, "unknown cause 'slow-server' in the 'candidates' attribute" },
+	{ "rule-candidate-twice", HEAD ASSIST "<mpa:rule cause=\"timeout\" candidates=\"dns-failure timeout\"/>\n" ASSIST_END TAIL, 8, "cause 'timeout' is listed twice in the rule" },
+	{ "rule-stage", HEAD ASSIST "<mpa:rule stage=\"login\" cause=\"timeout\"/>\n" ASSIST_END TAIL, 8, "unknown stage 'login'" },
+	{ "rule-protocol", HEAD ASSIST "<mpa:rule protocol=\"pop3\" cause=\"timeout\"/>\n" ASSIST_END TAIL, 8, "unknown protocol 'pop3'" },
+	{ "rule-regex", HEAD ASSIST "<mpa:rule match=\"auth(entication failed\" cause=\"wrong-credentials\"/>\n" ASSIST_END TAIL, 8, "match 'auth(entication failed' is not a valid regular expression" },
+	{ "rule-regex-empty", HEAD ASSIST "<mpa:rule match=\"\" cause=\"wrong-credentials\"/>\n" ASSIST_END TAIL, 8, "match=\"\" is empty" },
+	{ "rule-code", HEAD ASSIST "<mpa:rule code=\"53\" cause=\"wrong-credentials\"/>\n" ASSIST_END TAIL, 8, "code '53' is not an SMTP reply code" },
+	{ "rule-multiline-tag", HEAD ASSIST "<mpa:rule\n  protocol=\"smtp\"\n  stage=\"auth\"\n  cause=\"nope\"/>\n" ASSIST_END TAIL, 8, "unknown cause 'nope'" },
+	{ "password-kind", HEAD ASSIST "<mpa:password kind=\"token\"/>\n" ASSIST_END TAIL, 8, "unknown password kind 'token'" },
+	{ "password-app-needs-label", HEAD ASSIST "<mpa:password kind=\"app-password\">" TITLES("hint") "</mpa:password>\n" ASSIST_END TAIL, 8, "<mpa:password> has no <mpa:label>" },
+	{ "sending-no-stage", HEAD ASSIST "<mpa:sending bulk-recipients=\"20\"/>\n" ASSIST_END TAIL, 8, "<mpa:sending> has no <mpa:stage>" },
+	{ "sending-bulk", HEAD ASSIST "<mpa:sending bulk-recipients=\"many\"><mpa:stage from=\"0\" daily=\"10\"/></mpa:sending>\n" ASSIST_END TAIL, 8, "bulk-recipients 'many' is not a number" },
+	{ "sending-first-not-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"1\" daily=\"10\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "the first sending stage starts at day 1" },
+	{ "sending-gap", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"7\" daily=\"10\"/>\n<mpa:stage from=\"8\" daily=\"20\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
+	  10, "this stage starts at day 8 but the one before ends at day 7" },
+	{ "sending-overlap", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"7\" daily=\"10\"/>\n<mpa:stage from=\"5\" daily=\"20\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
+	  10, "this stage starts at day 5 but the one before ends at day 7" },
+	{ "sending-backwards", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"0\" daily=\"10\"/>\n<mpa:stage from=\"0\" daily=\"20\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
+	  9, "the stage ends (to=\"0\") before it starts (from=\"0\")" },
+	{ "sending-open-not-last", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"10\"/>\n<mpa:stage from=\"7\" daily=\"20\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
+	  9, "only the last sending stage may leave out 'to'" },
+	{ "sending-last-closed", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"7\" daily=\"10\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
+	  9, "the last sending stage ends at day 7" },
+	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
+};
+
+static void test_bad(Fixture *f, gconstpointer data)
+{
+	const BadCase *c = data;
+	g_autofree gchar *path = write_file(f->dir, "bad.xml", c->xml);
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autofree gchar *prefix = g_strdup_printf("%s:%u: ", path, c->line);
+	gboolean found = FALSE;
+
+	dump_problems(problems);
+	g_assert_null(p);
+	g_assert_cmpuint(problems->len, >=, 1);
+	for (guint i = 0; i < problems->len; i++) {
+		const MpaProblem *pr = g_ptr_array_index(problems, i);
+		g_autofree gchar *s = mpa_problem_to_string(pr);
+
+		/* every message says what to do */
+		g_assert_nonnull(strstr(pr->message, " — "));
+		g_assert_cmpstr(pr->file, ==, path);
+		if (g_str_has_prefix(s, prefix) && strstr(s, c->message) != NULL)
+			found = TRUE;
+	}
+	if (!found)
+		g_test_fail_printf("expected \"%s…%s\"", prefix, c->message);
+}
+
+static void test_two_providers(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = write_file(f->dir, "two.xml",
+		HEAD "</emailProvider>\n<emailProvider id=\"u\">\n<domain>u.example</domain><displayName>U</displayName>\n</emailProvider>\n</clientConfig>\n");
+	g_autoptr(GPtrArray) problems = problems_new();
+
+	g_assert_null(mpa_provider_load_file(path, problems));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_cmpuint(((MpaProblem *)problems->pdata[0])->line, ==, 7);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "a second <emailProvider>"));
+}
+
+/* All problems of a file are reported, in line order. */
+static void test_all_problems(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = write_file(f->dir, "many.xml",
+		HEAD SERVER("incomingServer", "imap", "IMAP.t.example", "99999", "SSL", "plain")
+		ASSIST "<mpa:rule stage=\"login\" cause=\"nope\"/>\n" ASSIST_END TAIL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	guint lines[] = { 6, 6, 9, 9 };
+
+	g_assert_null(mpa_provider_load_file(path, problems));
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, G_N_ELEMENTS(lines));
+	for (guint i = 0; i < problems->len; i++)
+		g_assert_cmpuint(((MpaProblem *)problems->pdata[i])->line, ==, lines[i]);
+}
+
+static void test_missing_file(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = g_build_filename(f->dir, "absent.xml", NULL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	g_autofree gchar *s = NULL;
+
+	g_assert_null(mpa_provider_load_file(path, problems));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_cmpuint(((MpaProblem *)problems->pdata[0])->line, ==, 0);
+	s = mpa_problem_to_string(problems->pdata[0]);
+	g_assert_true(g_str_has_prefix(s, path));
+	g_assert_nonnull(strstr(s, ": cannot read the file"));
+}
+
+/* ---- files that must load ---- */
+
+/* A Thunderbird ISPDB file without our part, using the ISPDB elements this project ignores. */
+static const gchar plain_ispdb[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<clientConfig version=\"1.1\">\n"
+	"  <emailProvider id=\"plain.example\">\n"
+	"    <domain>plain.example</domain>\n"
+	"    <domain>plain-mail.example</domain>\n"
+	"    <displayName>Plain Example Mail</displayName>\n"
+	"    <displayShortName>Plain</displayShortName>\n"
+	"    <incomingServer type=\"pop3\">\n"
+	"      <hostname>pop.plain.example</hostname><port>995</port><socketType>SSL</socketType>\n"
+	"      <username>%EMAILLOCALPART%</username><authentication>password-cleartext</authentication>\n"
+	"      <pop3><leaveMessagesOnServer>true</leaveMessagesOnServer></pop3>\n"
+	"    </incomingServer>\n"
+	"    <incomingServer type=\"imap\">\n"
+	"      <hostname>imap.plain.example</hostname><port>143</port><socketType>STARTTLS</socketType>\n"
+	"      <username>%EMAILLOCALPART%</username>\n"
+	"      <authentication>OAuth2</authentication><authentication>password-encrypted</authentication>\n"
+	"    </incomingServer>\n"
+	"    <incomingServer type=\"imap\">\n"
+	"      <hostname>imap2.plain.example</hostname><port>993</port><socketType>SSL</socketType>\n"
+	"      <authentication>password-cleartext</authentication>\n"
+	"    </incomingServer>\n"
+	"    <incomingServer type=\"ews\"><url>https://plain.example/ews</url><authentication>OAuth2</authentication></incomingServer>\n"
+	"    <outgoingServer type=\"smtp\">\n"
+	"      <hostname>mail.%EMAILDOMAIN%</hostname><port>587</port><socketType>STARTTLS</socketType>\n"
+	"      <authentication>password-cleartext</authentication>\n"
+	"      <addThisServer>true</addThisServer><useGlobalPreferredServer>false</useGlobalPreferredServer>\n"
+	"    </outgoingServer>\n"
+	"    <documentation url=\"https://plain.example/help\"><descr>Help without a language</descr>\n"
+	"      <descr lang=\"de\">Hilfe</descr></documentation>\n"
+	"    <enable visiturl=\"https://plain.example/settings\"><instruction>Allow IMAP first</instruction></enable>\n"
+	"    <instruction url=\"https://plain.example/x\"><descr lang=\"en\">More</descr></instruction>\n"
+	"    <inputField key=\"USERNAME\" label=\"User\">x</inputField>\n"
+	"  </emailProvider>\n"
+	"  <oAuth2><issuer>login.plain.example</issuer><scope>mail</scope>\n"
+	"    <authURL>https://login.plain.example/auth</authURL><tokenURL>https://login.plain.example/token</tokenURL></oAuth2>\n"
+	"  <enable visiturl=\"https://plain.example/enable\"><instruction lang=\"en\">Enable it</instruction></enable>\n"
+	"  <webMail><loginPage url=\"https://plain.example/\"/>\n"
+	"    <loginPageInfo url=\"https://plain.example/\"><username>%EMAILADDRESS%</username>\n"
+	"      <usernameField id=\"u\"/><passwordField name=\"p\"/><loginButton id=\"b\"/></loginPageInfo></webMail>\n"
+	"  <addressBook type=\"carddav\"><url>https://dav.plain.example/</url></addressBook>\n"
+	"  <calendar type=\"caldav\"><url>https://dav.plain.example/</url></calendar>\n"
+	"</clientConfig>\n";
+
+static void test_plain_ispdb(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = write_file(f->dir, "plain.example.xml", plain_ispdb);
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autofree gchar *user = NULL;
+	g_autofree gchar *host = NULL;
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->id, ==, "plain.example");
+	g_assert_cmpstr(p->file, ==, path);
+	g_assert_cmpuint(g_strv_length(p->domains), ==, 2);
+	g_assert_cmpstr(p->domains[1], ==, "plain-mail.example");
+	g_assert_cmpstr(p->display_name, ==, "Plain Example Mail");
+	g_assert_cmpstr(p->short_name, ==, "Plain");
+	g_assert_false(p->has_assistant);
+	g_assert_cmpstr(mpa_provider_name(p), ==, "Plain Example Mail");
+	/* the first IMAP server, not the POP3 one before it nor the second IMAP one */
+	g_assert_nonnull(p->imap);
+	g_assert_cmpstr(p->imap->host, ==, "imap.plain.example");
+	g_assert_cmpuint(p->imap->port, ==, 143);
+	g_assert_cmpint(p->imap->security, ==, MPA_SECURITY_STARTTLS);
+	g_assert_true(p->imap->oauth2);
+	g_assert_true(p->imap->password_auth);
+	g_assert_nonnull(p->smtp);
+	g_assert_cmpstr(p->smtp->username, ==, "%EMAILADDRESS%");   /* the default */
+	g_assert_false(p->smtp->oauth2);
+	host = mpa_expand_username(p->smtp->host, "li@plain.example");
+	g_assert_cmpstr(host, ==, "mail.plain.example");
+	user = mpa_expand_username(p->imap->username, "li@plain.example");
+	g_assert_cmpstr(user, ==, "li");
+	g_assert_cmpuint(p->rules->len, ==, 0);
+	g_assert_cmpuint(p->steps->len, ==, 0);
+	g_assert_cmpuint(p->send_stages->len, ==, 0);
+	g_assert_null(p->sending_text);
+	mpa_provider_free(p);
+}
+
+/* Any prefix may name our namespace; even the default namespace may. */
+static void test_other_prefix(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = write_file(f->dir, "prefix.xml",
+		"<clientConfig version=\"1.1\" xmlns:pa=\"" NS "\">\n"
+		"<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
+		"<pa:assistant checked=\"2026-01-01\"><pa:name lang=\"en\">Tee</pa:name><pa:name lang=\"zh-CN\">T 邮箱</pa:name>\n"
+		"<rule xmlns=\"" NS "\" stage=\"auth\" cause=\"wrong-credentials\"/>\n"
+		"</pa:assistant></emailProvider></clientConfig>\n");
+	g_autofree gchar *path2 = write_file(f->dir, "prefix2.xml",
+		"<clientConfig version=\"1.1\">\n"
+		"<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
+		"<mpa:assistant xmlns:mpa=\"urn:example:not-ours\" checked=\"2026-01-01\"/>\n"
+		"</emailProvider></clientConfig>\n");
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(path, problems);
+
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	g_assert_true(p->has_assistant);
+	g_assert_cmpstr(mpa_text_get_lang(p->name, "zh_CN"), ==, "T 邮箱");
+	g_assert_cmpuint(p->rules->len, ==, 1);
+	g_assert_cmpint(((MpaRule *)p->rules->pdata[0])->stage, ==, MPA_STAGE_AUTH);
+	g_assert_cmpint(((MpaRule *)p->rules->pdata[0])->protocol, ==, MPA_RULE_ANY_PROTOCOL);
+	mpa_provider_free(p);
+
+	/* the usual prefix bound to someone else's namespace is not ours */
+	g_assert_null(mpa_provider_load_file(path2, problems));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "unknown namespace 'urn:example:not-ours'"));
+}
+
+static const gchar *sohu_path(void)
+{
+	return g_test_get_filename(G_TEST_DIST, "..", "providers", "sohu.com.xml", NULL);
+}
+
+static void test_sohu(void)
+{
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(sohu_path(), problems);
+	const MpaStep *step;
+	const MpaCauseFix *fix;
+	const MpaRule *rule;
+	const MpaSendStage *st;
+	static const gchar *const step_ids[] = { "enable-service", "independent-password", "ip-whitelist-off", "paste-password" };
+	static const gchar *const fixes[] = { "app-password-required", "service-disabled", "ip-not-allowed",
+					      "wrong-credentials", "rate-limited", "message-rejected-spam" };
+	gboolean imap_auth_rule = FALSE;
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->id, ==, "sohu.com");
+	g_assert_cmpuint(g_strv_length(p->domains), ==, 2);
+	g_assert_cmpstr(p->domains[0], ==, "sohu.com");
+	g_assert_cmpstr(p->domains[1], ==, "vip.sohu.com");
+	g_assert_cmpstr(p->display_name, ==, "Sohu Mail");
+	g_assert_cmpstr(p->imap->host, ==, "imap.sohu.com");
+	g_assert_cmpuint(p->imap->port, ==, 993);
+	g_assert_cmpint(p->imap->security, ==, MPA_SECURITY_SSL);
+	g_assert_cmpstr(p->imap->username, ==, "%EMAILADDRESS%");
+	g_assert_true(p->imap->password_auth);
+	g_assert_cmpstr(p->smtp->host, ==, "smtp.sohu.com");
+	g_assert_cmpuint(p->smtp->port, ==, 465);
+	g_assert_cmpint(p->smtp->security, ==, MPA_SECURITY_SSL);
+	g_assert_cmpstr(p->smtp->username, ==, "%EMAILADDRESS%");
+
+	g_assert_true(p->has_assistant);
+	g_assert_cmpuint(strlen(p->checked), ==, 10);
+	g_assert_cmpstr(mpa_text_get_lang(p->name, "en"), ==, "Sohu Mail");
+	g_assert_cmpstr(mpa_text_get_lang(p->name, "zh_CN"), ==, "搜狐邮箱");
+	g_assert_cmpint(p->password_kind, ==, MPA_PASSWORD_APP);
+	g_assert_cmpstr(mpa_text_get_lang(p->password_label, "en"), ==, "independent password");
+	g_assert_cmpstr(mpa_text_get_lang(p->password_label, "zh_CN"), ==, "独立密码");
+	g_assert_nonnull(strstr(mpa_text_get_lang(p->password_hint, "en"), "authorization code"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(p->password_hint, "en"), "only once"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(p->password_hint, "zh_CN"), "授权码"));
+	/* wrapped lines are joined: no newline inside a one-paragraph hint, no space between hanzi */
+	g_assert_null(strchr(mpa_text_get_lang(p->password_hint, "en"), '\n'));
+	g_assert_nonnull(strstr(mpa_text_get_lang(p->password_hint, "zh_CN"), "授权码”或应用专用密码）：先在"));
+
+	g_assert_cmpstr(mpa_provider_link(p, "settings")->url, ==, "https://mail.sohu.com/");
+	g_assert_cmpuint(p->steps->len, ==, G_N_ELEMENTS(step_ids));
+	for (guint i = 0; i < G_N_ELEMENTS(step_ids); i++) {
+		step = g_ptr_array_index(p->steps, i);
+		g_assert_cmpstr(step->id, ==, step_ids[i]);
+		g_assert_nonnull(mpa_text_get_lang(step->title, "zh_CN"));
+		g_assert_cmpstr(mpa_text_get_lang(step->title, "zh_CN"), !=, mpa_text_get_lang(step->title, "en"));
+	}
+	step = g_ptr_array_index(p->steps, 0);
+	g_assert_nonnull(step->link);
+	g_assert_cmpstr(step->link->url, ==, "https://mail.sohu.com/");
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "POP3/SMTP/IMAP"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "\n\n1. Click the POP3/SMTP/IMAP tab.\n2. Tick"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "zh_CN"), "选项"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "zh_CN"), "设置"));
+	step = g_ptr_array_index(p->steps, 1);
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "one time only"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "password manager"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "several"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "en"), "changing your Sohu login"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "zh_CN"), "短信"));
+	step = g_ptr_array_index(p->steps, 2);
+	g_assert_nonnull(strstr(mpa_text_get_lang(step->text, "zh_CN"), "白名单"));
+	g_assert_cmpuint(p->notes->len, >=, 4);
+
+	for (guint i = 0; i < G_N_ELEMENTS(fixes); i++) {
+		fix = mpa_provider_cause(p, fixes[i]);
+		g_assert_nonnull(fix);
+		g_assert_nonnull(mpa_text_get_lang(fix->fix, "en"));
+		g_assert_nonnull(mpa_text_get_lang(fix->fix, "zh_CN"));
+	}
+	g_assert_null(mpa_provider_cause(p, "client-id-required"));
+	fix = mpa_provider_cause(p, "wrong-credentials");
+	g_assert_nonnull(strstr(mpa_text_get_lang(fix->fix, "en"), "Create a new one"));
+	g_assert_nonnull(strstr(mpa_text_get_lang(fix->title, "zh_CN"), "独立密码"));
+
+	/* the first rule that an SMTP 535 at AUTH meets */
+	for (guint i = 0; i < p->rules->len; i++) {
+		rule = g_ptr_array_index(p->rules, i);
+		if (rule->code != NULL && strcmp(rule->code, "535") == 0)
+			break;
+		rule = NULL;
+	}
+	g_assert_nonnull(rule);
+	g_assert_cmpint(rule->protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_cmpint(rule->stage, ==, MPA_STAGE_AUTH);
+	g_assert_cmpstr(rule->cause, ==, "app-password-required");
+	g_assert_cmpuint(g_strv_length(rule->candidates), ==, 3);
+	g_assert_cmpstr(rule->candidates[0], ==, "service-disabled");
+	g_assert_cmpstr(rule->candidates[1], ==, "ip-not-allowed");
+	g_assert_cmpstr(rule->candidates[2], ==, "wrong-credentials");
+	g_assert_cmpuint(rule->line, >, 0);
+	for (guint i = 0; i < p->rules->len; i++) {
+		rule = g_ptr_array_index(p->rules, i);
+		if (rule->protocol == MPA_PROTOCOL_IMAP && rule->stage == MPA_STAGE_AUTH &&
+		    rule->code == NULL && rule->match == NULL) {
+			imap_auth_rule = TRUE;
+			g_assert_cmpstr(rule->cause, ==, "app-password-required");
+			g_assert_cmpstr(rule->candidates[2], ==, "wrong-credentials");
+		}
+		if (rule->match != NULL && strcmp(rule->cause, "ip-not-allowed") == 0)
+			g_assert_true(g_regex_match(rule->match, "Login denied: IP WHITELIST", 0, NULL));
+		if (rule->match != NULL && strcmp(rule->cause, "service-disabled") == 0)
+			g_assert_true(g_regex_match(rule->match, "IMAP服务未开启", 0, NULL));
+	}
+	g_assert_true(imap_auth_rule);
+
+	g_assert_cmpuint(p->send_stages->len, ==, 3);
+	st = g_ptr_array_index(p->send_stages, 0);
+	g_assert_cmpuint(st->from_day, ==, 0);
+	g_assert_cmpuint(st->to_day, ==, 7);
+	g_assert_cmpuint(st->daily, ==, 50);
+	g_assert_cmpuint(st->interval_s, ==, 300);
+	st = g_ptr_array_index(p->send_stages, 1);
+	g_assert_cmpuint(st->from_day, ==, 7);
+	g_assert_cmpuint(st->to_day, ==, 28);
+	g_assert_cmpuint(st->daily, ==, 150);
+	st = g_ptr_array_index(p->send_stages, 2);
+	g_assert_cmpuint(st->from_day, ==, 28);
+	g_assert_cmpuint(st->to_day, ==, G_MAXUINT);
+	g_assert_cmpuint(st->daily, ==, 300);
+	g_assert_cmpuint(p->bulk_recipients, ==, 20);
+	g_assert_nonnull(strstr(mpa_text_get_lang(p->sending_text, "zh_CN"), "群发"));
+	mpa_provider_free(p);
+}
+
+/* Every file shipped in providers/ loads without a problem. */
+static void test_shipped(void)
+{
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_load_default(NULL, problems);
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_nonnull(mpa_db_get(db, "sohu.com"));
+	g_assert_true(mpa_db_lookup_domain(db, "vip.sohu.com") == mpa_db_get(db, "sohu.com"));
+	mpa_db_free(db);
+}
+
+/* ---- directories ---- */
+
+#define SIMPLE(id, name, domains) \
+	"<clientConfig version=\"1.1\">\n<emailProvider id=\"" id "\">\n" domains \
+	"<displayName>" name "</displayName>\n" IMAP_OK "</emailProvider>\n</clientConfig>\n"
+
+static void test_user_replaces(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *installed = g_build_filename(f->dir, "installed", NULL);
+	g_autofree gchar *user = g_build_filename(g_get_user_config_dir(), "claws-mail-provider-assistant", "providers", NULL);
+	g_autofree gchar *a = write_file(installed, "x.example.xml", SIMPLE("x.example", "Installed", "<domain>x.example</domain>\n<domain>old.example</domain>\n"));
+	g_autofree gchar *b = write_file(installed, "y.example.xml", SIMPLE("y.example", "Other", "<domain>y.example</domain>\n"));
+	g_autofree gchar *c = write_file(user, "mine.xml", SIMPLE("x.example", "Mine", "<domain>x.example</domain>\n<domain>new.example</domain>\n"));
+	const gchar *dirs[] = { installed, user, NULL };
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_load_default(dirs, problems);
+	GPtrArray *all;
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_cmpuint(mpa_db_size(db), ==, 2);
+	g_assert_cmpstr(mpa_db_get(db, "x.example")->display_name, ==, "Mine");
+	g_assert_cmpstr(mpa_db_get(db, "x.example")->file, ==, c);
+	g_assert_cmpstr(mpa_db_lookup_domain(db, "new.example")->display_name, ==, "Mine");
+	g_assert_null(mpa_db_lookup_domain(db, "old.example"));     /* the replaced file's domain went with it */
+	g_assert_cmpstr(mpa_db_lookup_domain(db, "y.example")->display_name, ==, "Other");
+	all = mpa_db_providers(db);
+	g_assert_cmpuint(all->len, ==, 2);
+	g_assert_cmpstr(((MpaProvider *)all->pdata[0])->id, ==, "x.example");
+	g_assert_cmpstr(((MpaProvider *)all->pdata[1])->id, ==, "y.example");
+	mpa_db_free(db);
+}
+
+static void test_default_dirs(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *saved = g_strdup(g_getenv("MPA_PROVIDERS_PATH"));
+	g_autofree gchar *user = g_build_filename(g_get_user_config_dir(), "claws-mail-provider-assistant", "providers", NULL);
+	g_auto(GStrv) dirs = NULL;
+	g_auto(GStrv) env_dirs = NULL;
+
+	g_unsetenv("MPA_PROVIDERS_PATH");
+	dirs = mpa_db_default_dirs();
+	g_assert_cmpuint(g_strv_length(dirs), ==, 2);
+	g_assert_cmpstr(dirs[0], ==, MPA_PROVIDERS_DIR);
+	g_assert_cmpstr(dirs[1], ==, user);
+	g_setenv("MPA_PROVIDERS_PATH", "/a/b::/c", TRUE);
+	env_dirs = mpa_db_default_dirs();
+	g_assert_cmpuint(g_strv_length(env_dirs), ==, 2);
+	g_assert_cmpstr(env_dirs[0], ==, "/a/b");
+	g_assert_cmpstr(env_dirs[1], ==, "/c");
+	if (saved != NULL)
+		g_setenv("MPA_PROVIDERS_PATH", saved, TRUE);
+	else
+		g_unsetenv("MPA_PROVIDERS_PATH");
+}
+
+static void test_bad_file_skipped(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("a.example", "A", "<domain>a.example</domain>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", "<clientConfig version=\"1.1\"><emailProvider");
+	g_autofree gchar *c = write_file(f->dir, "c.xml", SIMPLE("c.example", "C", "<domain>C.example</domain>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", SIMPLE("d.example", "D", "<domain>d.example</domain>\n"));
+	g_autofree gchar *ignored = write_file(f->dir, "notes.txt", "not a provider");
+	g_autofree gchar *hidden = write_file(f->dir, ".#d.xml", "editor lock file");
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 2);
+	g_assert_nonnull(mpa_db_get(db, "a.example"));
+	g_assert_nonnull(mpa_db_get(db, "d.example"));
+	g_assert_cmpuint(problems->len, ==, 2);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[1])->file, ==, c);
+	g_assert_cmpuint(((MpaProblem *)problems->pdata[1])->line, ==, 3);
+	mpa_db_free(db);
+}
+
+static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("a.example", "A", "<domain>a.example</domain>\n<domain>shared.example</domain>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("b.example", "B", "<domain>b.example</domain>\n<domain>shared.example</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	g_autofree gchar *s = NULL;
+
+	mpa_db_load_dir(db, f->dir, problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 1);
+	g_assert_cmpstr(mpa_db_lookup_domain(db, "shared.example")->id, ==, "a.example");
+	g_assert_null(mpa_db_lookup_domain(db, "b.example"));
+	g_assert_cmpuint(problems->len, ==, 1);
+	s = mpa_problem_to_string(problems->pdata[0]);
+	g_test_message("%s", s);
+	g_assert_true(g_str_has_prefix(s, b));
+	g_assert_nonnull(strstr(s, ":4: domain 'shared.example' is already claimed by provider 'a.example' in "));
+	g_assert_nonnull(strstr(s, a));
+	mpa_db_free(db);
+}
+
+static void test_same_id_one_dir(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+
+	mpa_db_load_dir(db, f->dir, problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 1);
+	g_assert_cmpstr(mpa_db_get(db, "same")->display_name, ==, "A");
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
+	g_assert_cmpuint(((MpaProblem *)problems->pdata[0])->line, ==, 2);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "provider id 'same' is already used by"));
+	mpa_db_free(db);
+}
+
+static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *missing = g_build_filename(f->dir, "none", NULL);
+	g_autofree gchar *file = write_file(f->dir, "plain-file", "x");
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+
+	mpa_db_load_dir(db, missing, problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	mpa_db_load_dir(db, file, problems);
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, file);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "cannot read the directory"));
+	g_assert_cmpuint(mpa_db_size(db), ==, 0);
+	mpa_db_free(db);
+}
+
+/* ---- localized texts and names ---- */
+
+static void set_langs(const gchar *language, const gchar *lc_all)
+{
+	g_setenv("LANGUAGE", language, TRUE);
+	g_setenv("LC_ALL", lc_all, TRUE);
+}
+
+static void test_text_get(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = write_file(f->dir, "t.xml",
+		HEAD ASSIST "<mpa:note id=\"n\"><mpa:title lang=\"en\">Hello</mpa:title><mpa:title lang=\"zh-CN\">你好</mpa:title>\n"
+		"<mpa:text lang=\"en\">line one\n   line two\n\n   second paragraph</mpa:text>\n"
+		"<mpa:text lang=\"zh_CN\">第一行\n   第二行\n- 列表项</mpa:text></mpa:note>\n" ASSIST_END TAIL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(path, problems);
+	const MpaStep *note;
+	g_autofree gchar *saved_language = g_strdup(g_getenv("LANGUAGE"));
+	g_autofree gchar *saved_lc_all = g_strdup(g_getenv("LC_ALL"));
+
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	note = g_ptr_array_index(p->notes, 0);
+	g_assert_cmpstr(mpa_text_get_lang(note->text, "en"), ==, "line one line two\n\nsecond paragraph");
+	g_assert_cmpstr(mpa_text_get_lang(note->text, "zh_CN"), ==, "第一行第二行\n- 列表项");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh-CN"), ==, "你好");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh"), ==, "你好");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh_CN.UTF-8"), ==, "你好");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "de"), ==, "Hello");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, NULL), ==, mpa_text_get(note->title));
+
+	set_langs("zh_CN.UTF-8", "C.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	g_assert_cmpstr(mpa_provider_name(p), ==, "测试");
+	set_langs("zh", "C.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	set_langs("fr_FR:zh_CN", "C.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	set_langs("de_DE", "C.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
+	set_langs("", "zh_CN.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	set_langs("", "C.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
+	g_assert_cmpstr(mpa_provider_name(p), ==, "Test");
+
+	g_setenv("LANGUAGE", saved_language != NULL ? saved_language : "", TRUE);
+	g_setenv("LC_ALL", saved_lc_all != NULL ? saved_lc_all : "C.UTF-8", TRUE);
+	g_assert_null(mpa_text_get(NULL));
+	mpa_provider_free(p);
+}
+
+static void test_names(void)
+{
+	MpaStage stage;
+	MpaProtocol protocol;
+	const gchar *const *causes = mpa_cause_ids();
+
+	g_assert_cmpstr(mpa_security_name(MPA_SECURITY_SSL), ==, "ssl");
+	g_assert_cmpstr(mpa_security_name(MPA_SECURITY_STARTTLS), ==, "starttls");
+	g_assert_cmpstr(mpa_security_name(MPA_SECURITY_PLAIN), ==, "plain");
+	g_assert_cmpstr(mpa_protocol_name(MPA_PROTOCOL_IMAP), ==, "imap");
+	g_assert_cmpstr(mpa_protocol_name(MPA_PROTOCOL_SMTP), ==, "smtp");
+	for (guint i = 0; i < MPA_STAGE_COUNT; i++) {
+		g_assert_true(mpa_stage_from_name(mpa_stage_name(i), &stage));
+		g_assert_cmpint(stage, ==, i);
+	}
+	g_assert_cmpstr(mpa_stage_name(MPA_STAGE_AUTH), ==, "auth");
+	g_assert_cmpstr(mpa_stage_name(MPA_STAGE_COUNT), ==, "unknown");
+	g_assert_false(mpa_stage_from_name("login", &stage));
+	g_assert_false(mpa_stage_from_name(NULL, &stage));
+	g_assert_true(mpa_protocol_from_name("smtp", &protocol));
+	g_assert_cmpint(protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_false(mpa_protocol_from_name("pop3", &protocol));
+
+	g_assert_cmpuint(g_strv_length((gchar **)causes), ==, 21);
+	g_assert_true(mpa_cause_is_valid(MPA_CAUSE_APP_PASSWORD_REQUIRED));
+	g_assert_true(mpa_cause_is_valid("unknown"));
+	g_assert_false(mpa_cause_is_valid("App-Password-Required"));
+	g_assert_false(mpa_cause_is_valid(NULL));
+}
+
+int main(int argc, char **argv)
+{
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+	for (guint i = 0; i < G_N_ELEMENTS(bad_cases); i++) {
+		g_autofree gchar *name = g_strdup_printf("/provider/invalid/%s", bad_cases[i].name);
+		g_test_add(name, Fixture, &bad_cases[i], fixture_setup, test_bad, fixture_teardown);
+	}
+	g_test_add("/provider/invalid/two-providers", Fixture, NULL, fixture_setup, test_two_providers, fixture_teardown);
+	g_test_add("/provider/invalid/all-problems", Fixture, NULL, fixture_setup, test_all_problems, fixture_teardown);
+	g_test_add("/provider/invalid/missing-file", Fixture, NULL, fixture_setup, test_missing_file, fixture_teardown);
+	g_test_add("/provider/load/plain-ispdb", Fixture, NULL, fixture_setup, test_plain_ispdb, fixture_teardown);
+	g_test_add("/provider/load/any-prefix", Fixture, NULL, fixture_setup, test_other_prefix, fixture_teardown);
+	g_test_add_func("/provider/load/sohu", test_sohu);
+	g_test_add_func("/provider/load/shipped", test_shipped);
+	g_test_add("/provider/db/user-replaces-installed", Fixture, NULL, fixture_setup, test_user_replaces, fixture_teardown);
+	g_test_add("/provider/db/default-dirs", Fixture, NULL, fixture_setup, test_default_dirs, fixture_teardown);
+	g_test_add("/provider/db/bad-file-skipped", Fixture, NULL, fixture_setup, test_bad_file_skipped, fixture_teardown);
+	g_test_add("/provider/db/domain-claimed-twice", Fixture, NULL, fixture_setup, test_domain_claimed_twice, fixture_teardown);
+	g_test_add("/provider/db/same-id-one-dir", Fixture, NULL, fixture_setup, test_same_id_one_dir, fixture_teardown);
+	g_test_add("/provider/db/missing-or-unreadable-dir", Fixture, NULL, fixture_setup, test_dirs_missing_or_unreadable, fixture_teardown);
+	g_test_add("/provider/text/get", Fixture, NULL, fixture_setup, test_text_get, fixture_teardown);
+	g_test_add_func("/provider/names", test_names);
+	return g_test_run();
+}
