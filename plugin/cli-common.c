@@ -38,8 +38,18 @@ gboolean mpa_cli_parse(GOptionContext *context, int *argc, char ***argv)
 	g_autoptr(GError) error = NULL;
 	const gchar *command = *argc > 0 ? (*argv)[0] : "";
 
-	if (g_option_context_parse(context, argc, argv, &error))
+	if (g_option_context_parse(context, argc, argv, &error)) {
+		/* GOption keeps "--" when an argument after it starts with '-' ("show -- -x@y"):
+		 * what is left are arguments, so the separator has done its job. */
+		for (int i = 1; i < *argc; i++) {
+			if (strcmp((*argv)[i], "--") == 0) {
+				memmove(&(*argv)[i], &(*argv)[i + 1], (*argc - i) * sizeof(char *));
+				(*argc)--;
+				break;
+			}
+		}
 		return TRUE;
+	}
 	g_printerr("provider-assistant %s: %s\n", command, error->message);
 	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), command);
 	return FALSE;

@@ -109,11 +109,12 @@ static void print_text(GPtrArray *results, guint invalid)
 		g_autofree gchar *path = mpa_cli_display_arg(result->path);
 
 		if (result->valid) {
-			/* TRANSLATORS: "FILE: ok (PROVIDER-ID: 2 domains, 4 steps, 12 rules)" */
-			g_autofree gchar *details = g_strdup_printf(_("%u domains, %u steps, %u rules"),
-								    result->domains, result->steps, result->rules);
+			g_autofree gchar *domains = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u domain", "%u domains", result->domains), result->domains);
+			g_autofree gchar *steps = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u step", "%u steps", result->steps), result->steps);
+			g_autofree gchar *rules = g_strdup_printf(g_dngettext(GETTEXT_PACKAGE, "%u rule", "%u rules", result->rules), result->rules);
 
-			g_print(_("%s: ok (%s: %s)\n"), path, result->provider_id, details);
+			/* TRANSLATORS: "FILE: ok (PROVIDER-ID: 2 domains, 4 steps, 12 rules)" */
+			g_print(_("%s: ok (%s: %s, %s, %s)\n"), path, result->provider_id, domains, steps, rules);
 		} else {
 			g_print(_("%s: INVALID\n"), path);
 		}

@@ -97,6 +97,9 @@ for bad in not-an-address "zhangsan@" "@sohu.com" "a@@sohu.com" "" "zhang san@so
 	check "show '$bad' is a bad address: exit 2, says so" all 'rc_is 2' 'out_empty' '[ -s "$tmp/err" ]'
 done
 
+run "$EN" -- show -- -x@example.org
+check "show -- ARG takes an argument starting with '-' as the address" all 'rc_is 3' 'err_has example.org.xml'
+
 # Control characters and invalid UTF-8 in the argument never reach the terminal raw.
 esc=$(printf 'evil\033[31m\007@sohu.com')
 run "$EN" -- show "$esc"
