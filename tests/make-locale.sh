@@ -1,8 +1,10 @@
 #!/bin/sh
-# make-locale.sh DEST PODIR — build the locales the tests need (zh_CN.UTF-8, en_US.UTF-8) into
-# DEST (used as LOCPATH) and put the built catalogues under DEST/mo/LANG/LC_MESSAGES.
+# make-locale.sh DEST PODIR... — build the locales the tests need (zh_CN.UTF-8, en_US.UTF-8) into
+# DEST (used as LOCPATH) and put the built catalogues of each PODIR (later ones win) under
+# DEST/mo/LANG/LC_MESSAGES.
 set -eu
-dest=$1 podir=$2
+dest=$1
+shift
 mkdir -p "$dest"
 for loc in zh_CN en_US; do
 	if [ ! -f "$dest/$loc.UTF-8/LC_CTYPE" ]; then
@@ -19,9 +21,11 @@ done
 if [ ! -e "$dest/C.UTF-8" ] && [ -d /usr/lib/locale/C.utf8 ]; then
 	ln -s /usr/lib/locale/C.utf8 "$dest/C.UTF-8"
 fi
-for gmo in "$podir"/*.gmo; do
-	[ -f "$gmo" ] || continue
-	lang=$(basename "$gmo" .gmo)
-	mkdir -p "$dest/mo/$lang/LC_MESSAGES"
-	cp "$gmo" "$dest/mo/$lang/LC_MESSAGES/claws-mail-provider-assistant.mo"
+for podir in "$@"; do
+	for gmo in "$podir"/*.gmo; do
+		[ -f "$gmo" ] || continue
+		lang=$(basename "$gmo" .gmo)
+		mkdir -p "$dest/mo/$lang/LC_MESSAGES"
+		cp "$gmo" "$dest/mo/$lang/LC_MESSAGES/claws-mail-provider-assistant.mo"
+	done
 done
