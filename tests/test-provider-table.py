@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# TAP: the provider table, through the real command line.
+#  - "provider-assistant validate" accepts every provider file;
+#  - every domain of tests/provider-table.tsv resolves (show --json) to the expected provider, servers,
+#    ports, security and user names (iCloud: IMAP = local part, SMTP = full address);
+#  - every domain listed in a provider file resolves to that file's provider;
+#  - "show" works for every provider in English and in Chinese (LC_ALL=en_US.UTF-8 / zh_CN.UTF-8 with the
+#    test environment's LOCPATH), with the provider's own name and password label in each language.
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import providerfiles as pf  # noqa: E402
+
+top_builddir = os.environ.get("top_builddir")
+srcdir = os.environ.get("G_TEST_SRCDIR", os.path.dirname(os.path.abspath(__file__)))
+PA = os.path.join(top_builddir or ".", "plugin", "provider-assistant")
+n = 0
+failed = 0
+
+
+def ok(cond, desc, diag=()):
+    global n, failed
+    n += 1
+    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
+    if not cond:
+        failed += 1
+        for d in diag:
+            for line in str(d).splitlines()[:20]:
+                print("# " + line)
+
+
+if not top_builddir or not os.access(PA, os.X_OK):
+    print("1..0 # SKIP provider-assistant is not built (run through make check)")
+    sys.exit(0)
+
+home = tempfile.mkdtemp()
+base_env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"))
+
+
+def run(args, lang="en_US.UTF-8"):
+    env = dict(base_env, LC_ALL=lang)
+    p = subprocess.run([PA] + args, capture_output=True, env=env, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+# 1. validate
+rc, out, err = run(["validate"])
+ok(rc == 0 and not err.strip(), "provider-assistant validate accepts every provider file", [out, err])
+
+# 2. the expected table
+rows = []
+for line in open(os.path.join(srcdir, "provider-table.tsv"), encoding="utf-8"):
+    if line.startswith("#") or not line.strip():
+        continue
+    rows.append(line.rstrip("\n").split("\t"))
+
+for dom, pid, ih, ip, isec, iu, sh, sp, ssec, su in rows:
+    addr = "someone@" + dom
+    want_user = {"address": addr, "localpart": "someone"}
+    rc, out, err = run(["show", "--json", addr])
+    try:
+        d = json.loads(out)
+        got = (d["provider"], d["imap"]["host"], d["imap"]["port"], d["imap"]["security"], d["imap"]["username"],
+               d["smtp"]["host"], d["smtp"]["port"], d["smtp"]["security"], d["smtp"]["username"])
+    except (ValueError, KeyError, TypeError) as e:
+        got = ("unparsable: %s" % e,)
+    want = (pid, ih, int(ip), isec, want_user[iu], sh, int(sp), ssec, want_user[su])
+    ok(rc == 0 and got == want, "%s resolves to %s with the expected servers and user names" % (dom, pid),
+       ["want %r" % (want,), "got  %r" % (got,), err])
+
+# 3. every listed domain resolves to its own file; 4. show in both languages
+for f in pf.provider_files():
+    p = pf.load(f)
+    wrong = []
+    for dom in p["domains"]:
+        rc, out, err = run(["show", "--json", "x@" + dom])
+        try:
+            got = json.loads(out)["provider"]
+        except (ValueError, KeyError):
+            got = None
+        if got != p["id"]:
+            wrong.append("%s -> %s (exit %d) %s" % (dom, got, rc, err.strip()))
+    ok(not wrong, "all %d domains of %s resolve to it" % (len(p["domains"]), os.path.basename(f)), wrong)
+    if not p["assistant"]:
+        continue
+    addr = "x@" + p["domains"][0]
+    for lang, key in (("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh_CN")):
+        rc, out, err = run(["show", addr], lang)
+        want = [p["name"][key], p["imap"]["host"], p["smtp"]["host"]]
+        missing = [w for w in want if w not in out]
+        ok(rc == 0 and not missing, "show %s in %s: name and servers" % (p["id"], key),
+           ["missing: %r" % missing, "exit %d" % rc, err, out[:600]])
+        rc, out, err = run(["show", "--json", addr], lang)
+        try:
+            d = json.loads(out)
+            got = (key if d["lang"].split("_")[0] == key.split("_")[0] else d["lang"], d["name"], d["password"]["kind"], d["password"]["label"])
+        except (ValueError, KeyError) as e:
+            got = ("unparsable: %s" % e,)
+        want = (key, p["name"][key], p["password_kind"], p["password_label"][key])
+        ok(rc == 0 and got == want, "show --json %s in %s: the provider's own name and password label" % (p["id"], key),
+           ["want %r" % (want,), "got  %r" % (got,), err])
+
+print("1..%d" % n)
+sys.exit(1 if failed else 0)
