@@ -48,18 +48,24 @@ json_is() {
 
 QQ535='535 Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256'
 
-run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply "$QQ535"
-check "QQ 535: exit 0" test "$rc" -eq 0
-check "QQ 535: the cause's title" out_has "Cause: Use the app password (authorization code), not your login password"
-check "QQ 535: the steps" out_has "1. Log in to your mailbox in a web browser"
-check "QQ 535: other candidates with titles" out_has "- The user name or password was not accepted (wrong-credentials)"
-check "QQ 535: the server's words" out_has "Server said: 535 Login Fail."
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.net --protocol smtp --stage auth --reply "$QQ535"
+check "QQ 535, unknown domain (generic rules): exit 0" test "$rc" -eq 0
+check "QQ 535, unknown domain (generic rules): the cause's title" out_has "Cause: Use the app password (authorization code), not your login password"
+check "QQ 535, unknown domain (generic rules): the steps" out_has "1. Log in to your mailbox in a web browser"
+check "QQ 535, unknown domain (generic rules): other candidates with titles" out_has "- The user name or password was not accepted (wrong-credentials)"
+check "QQ 535, unknown domain (generic rules): the server's words" out_has "Server said: 535 Login Fail."
 
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.net --protocol smtp --stage auth --reply "$QQ535" --json
+check "--json, generic rules: exit 0" test "$rc" -eq 0
+check "--json, generic rules: cause" json_is 'j["cause"]' app-password-required
+check "--json, generic rules: candidates are the other causes, in order" json_is '",".join(j["candidates"])' wrong-credentials,service-disabled
+check "--json, generic rules: title, fix, link, reply" json_is 'bool(j["title"]) and "1." in j["fix"] and "link" in j and j["reply"].startswith("535 Login Fail")' True
+
+# The same reply at qq.com: QQ's own provider file words the fix and orders the candidates.
 run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply "$QQ535" --json
-check "--json: exit 0" test "$rc" -eq 0
-check "--json: cause" json_is 'j["cause"]' app-password-required
-check "--json: candidates are the other causes, in order" json_is '",".join(j["candidates"])' wrong-credentials,service-disabled
-check "--json: title, fix, link, reply" json_is 'bool(j["title"]) and "1." in j["fix"] and "link" in j and j["reply"].startswith("535 Login Fail")' True
+check "QQ 535 at qq.com: exit 0" test "$rc" -eq 0
+check "QQ 535 at qq.com: provider rule" json_is 'j["provider"]+" "+j["cause"]+" "+str(j["from_provider_rule"])' "qq.com app-password-required True"
+check "QQ 535 at qq.com: QQ's own title" json_is '"QQ Mail authorization code" in j["title"]' True
 
 # QQ's 535 as older servers send it, in GBK: "请使用授权码登录。"
 printf '535 Error: \307\353\312\271\323\303\312\332\310\250\302\353\265\307\302\274\241\243' >"$tmp/gbk.txt"
