@@ -165,28 +165,6 @@ ms(gint64 us)
 	return (us + 500) / 1000;
 }
 
-/* The explanation of a failure: the diagnosis engine's causes and fixes, most likely first. */
-static void
-print_failure_explanation(const MpaProvider *provider, const MpaProtoResult *r)
-{
-	MpaDiagnosis *d = mpa_diagnose_result(provider, r, mpa_cli_lang());
-
-	if (d == NULL)
-		return;
-	for (guint i = 0; i < d->causes->len; i++) {
-		const MpaExplanation *ex = d->causes->pdata[i];
-		g_autofree gchar *head = g_strdup_printf(i == 0 ? _("  Most likely: ") : _("  Or: "));
-
-		g_print("\n");
-		mpa_cli_print_wrapped(head, ex->title, 4);
-		if (ex->fix != NULL)
-			mpa_cli_print_wrapped("    ", ex->fix, 4);
-		if (ex->link != NULL)
-			g_print("    %s\n", ex->link);
-	}
-	mpa_diagnosis_free(d);
-}
-
 static void
 print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 {
@@ -218,11 +196,19 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 		g_print(_("%s: cancelled during %s.\n"), label, mpa_stage_name(r->stage));
 	else
 		g_print(_("%s: failed at %s.\n"), label, mpa_stage_name(r->stage));
-	if (r->reply != NULL)
-		g_print(_("  Server said: %s\n"), r->reply);
 	if (r->detail != NULL)
 		g_print(_("  Problem: %s\n"), r->detail);
-	print_failure_explanation(provider, r);
+	/* the same diagnosis as "explain" prints (it ends with the server's words) */
+	{
+		MpaDiagnosis *d = mpa_diagnose_result(provider, r, mpa_cli_lang());
+
+		if (d != NULL) {
+			mpa_cli_print_diagnosis(d, 2);
+			mpa_diagnosis_free(d);
+		} else if (r->reply != NULL) {
+			g_print(_("  Server said: %s\n"), r->reply);
+		}
+	}
 }
 
 static void
@@ -243,9 +229,11 @@ print_text(const MpaProvider *provider, const MpaCheckResult *result)
 }
 
 static void
-json_proto(MpaJson *j, const gchar *key, const MpaProtoResult *r, const gchar *host, guint16 port,
-	   MpaSecurity security)
+json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaProtoResult *r,
+	   const gchar *host, guint16 port, MpaSecurity security)
 {
+	MpaDiagnosis *diagnosis;
+
 	mpa_json_begin_object(j, key);
 	mpa_json_string(j, "status", mpa_outcome_name(r->outcome));
 	mpa_json_string(j, "host", host);
@@ -254,7 +242,13 @@ json_proto(MpaJson *j, const gchar *key, const MpaProtoResult *r, const gchar *h
 		mpa_json_string(j, "security", mpa_security_name(security));
 	}
 	mpa_json_string(j, "stage", r->stages->len > 0 ? mpa_stage_name(r->stage) : NULL);
-	mpa_json_string(j, "reply", r->reply);
+	/* a failure carries its diagnosis: "cause", "candidates", "title", "fix", "link" and the
+	 * server's words as "reply", exactly as "explain --json" prints them */
+	diagnosis = mpa_diagnose_result(provider, r, mpa_cli_lang());
+	if (diagnosis != NULL)
+		mpa_cli_json_diagnosis(j, diagnosis);
+	else
+		mpa_json_string(j, "reply", r->reply);
 	mpa_json_int(j, "elapsed_ms", ms(r->elapsed_us));
 	mpa_json_string(j, "net_error", r->net_error != MPA_NET_NONE ? mpa_net_error_name(r->net_error) : NULL);
 	mpa_json_string(j, "detail", r->detail);
@@ -280,6 +274,8 @@ json_proto(MpaJson *j, const gchar *key, const MpaProtoResult *r, const gchar *h
 	}
 	mpa_json_end_array(j);
 	mpa_json_end_object(j);
+	if (diagnosis != NULL)
+		mpa_diagnosis_free(diagnosis);
 }
 
 /* ---- running ---- */
@@ -535,8 +531,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 		g_autofree gchar *text = NULL;
 
 		mpa_json_begin_object(j, NULL);
-		json_proto(j, "imap", &run.result->imap, servers[0].host, servers[0].port, servers[0].security);
-		json_proto(j, "smtp", &run.result->smtp, servers[1].host, servers[1].port, servers[1].security);
+		json_proto(j, "imap", provider, &run.result->imap, servers[0].host, servers[0].port, servers[0].security);
+		json_proto(j, "smtp", provider, &run.result->smtp, servers[1].host, servers[1].port, servers[1].security);
 		mpa_json_int(j, "elapsed_ms", ms(run.result->elapsed_us));
 		mpa_json_end_object(j);
 		text = mpa_json_finish(j);

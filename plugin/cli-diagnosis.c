@@ -38,6 +38,13 @@ void mpa_cli_print_diagnosis(const MpaDiagnosis *d, guint indent)
 								 cause_at(d, i)->cause);
 
 			mpa_cli_print_wrapped(bullet, line, indent + 4);
+			/* the steps too: where the reply cannot tell causes apart (Sohu), each one is
+			 * a thing to check, and the user should not need a second command for it */
+			if (cause_at(d, i)->fix != NULL) {
+				g_autofree gchar *pad4 = g_strnfill(indent + 4, ' ');
+
+				mpa_cli_print_wrapped(pad4, cause_at(d, i)->fix, indent + 4);
+			}
 		}
 	}
 	if (d->reply != NULL) {

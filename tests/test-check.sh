@@ -74,7 +74,8 @@ for c in conds:
         if want == 'null':
             ok = got is None
         elif want.startswith('~'):
-            ok = isinstance(got, str) and want[1:] in got
+            # a substring of a string, or a member of a list
+            ok = isinstance(got, (str, list)) and want[1:] in got
         else:
             ok = str(got) == want
     if not ok:
@@ -149,6 +150,20 @@ check dv_needid "$DPW" needid@example.com --imap localhost:$IMAPS_PORT --timeout
 expect dv_needid "Dovecot: EXAMINE needs IMAP ID first, and passes because ID is sent" rc=0 \
 	imap.status=ok imap.stage=select
 
+# A Sohu address against the same server: the login is refused, and the diagnosis is Sohu's
+# ordered checklist (independent password first, the IMAP/SMTP switch and the whitelist next).
+check dv_sohu "$MPA_TMP/wrong" zhangsan@sohu.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+expect dv_sohu "Sohu address, wrong password: app-password-required, then service-disabled and ip-not-allowed" rc=1 \
+	imap.cause=app-password-required imap.candidates=~service-disabled imap.candidates=~ip-not-allowed \
+	smtp.cause=app-password-required smtp.candidates=~service-disabled smtp.candidates=~ip-not-allowed
+expect dv_sohu "Sohu address, wrong password: Sohu's own fix, naming the independent password" \
+	smtp.title=~'independent password' smtp.fix=~'Options → Settings → POP3/SMTP/IMAP' smtp.from_provider_rule=True
+# and the human output carries the same diagnosis, with the other candidates' steps
+"$CLI" check --ca-file "$CA" --password-file "$MPA_TMP/wrong" zhangsan@sohu.com \
+	--imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5 >"$OUT/dv_sohu.txt" 2>&1 </dev/null
+grep -q 'IP whitelist' "$OUT/dv_sohu.txt" && grep -q 'Server said: 535' "$OUT/dv_sohu.txt"
+ok $? "Sohu address, human output: the checklist (whitelist too) and the server's words"
+
 # ---- fake server: providers' own words ----
 check sohu "$MPA_TMP/canary" user@example.com $S:$sohu_smtp_PORT --timeout 3
 expect sohu "Sohu SMTP 535 text kept exactly" rc=1 smtp.stage=auth smtp.smtp_code=535 \
@@ -180,7 +195,7 @@ check delay "$MPA_TMP/canary" user@example.com $I:$delay_PORT --timeout 3
 expect delay "greeting after 1 s is waited for" rc=0 imap.status=ok min_ms=1000 max_ms=3000
 
 check silent "$MPA_TMP/canary" user@example.com $I:$silent_PORT --timeout 2
-expect silent "silent after accept: timeout in tls within deadline + 0.3 s" rc=1 imap.stage=tls imap.net_error=timeout max_ms=2300
+expect silent "silent after accept: timeout in tls within deadline + 0.3 s" rc=1 imap.stage=tls imap.net_error=timeout max_ms=2300 imap.cause=timeout
 
 check silent_tls "$MPA_TMP/canary" user@example.com $I:$silent_tls_PORT --timeout 2
 expect silent_tls "silent after TLS: timeout in greeting" rc=1 imap.stage=greeting imap.net_error=timeout max_ms=2300
@@ -189,7 +204,7 @@ check drop "$MPA_TMP/canary" user@example.com $I:$drop_PORT --timeout 2
 expect drop "dropped during handshake: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000
 
 check garbage "$MPA_TMP/canary" user@example.com $I:$garbage_PORT --timeout 2
-expect garbage "garbage instead of TLS: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000
+expect garbage "garbage instead of TLS: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000 imap.cause=tls-handshake-failed
 
 check longline "$MPA_TMP/canary" user@example.com $I:$longline_PORT --timeout 2
 expect longline "1 MiB greeting line: protocol error" rc=1 imap.stage=greeting imap.net_error=protocol max_ms=2300
@@ -199,19 +214,19 @@ expect slow "one byte at a time: overall deadline" rc=1 imap.net_error=timeout m
 
 # ---- certificates: refused before any credential ----
 check c_self "$MPA_TMP/canary" user@example.com $I:$c_self_PORT --timeout 2
-expect c_self "self-signed certificate: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'self-signed'
+expect c_self "self-signed certificate: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'self-signed' imap.cause=certificate-untrusted
 never_sent "$c_self_LOG" "self-signed: no LOGIN reached the server"
 
 check c_exp "$MPA_TMP/canary" user@example.com $I:$c_exp_PORT --timeout 2
-expect c_exp "expired certificate: cert-expired" rc=1 imap.stage=tls imap.net_error=cert-expired imap.detail=~'expired'
+expect c_exp "expired certificate: cert-expired" rc=1 imap.stage=tls imap.net_error=cert-expired imap.detail=~'expired' imap.cause=certificate-expired
 never_sent "$c_exp_LOG" "expired: no LOGIN reached the server"
 
 check c_host "$MPA_TMP/canary" user@example.com $I:$c_host_PORT --timeout 2
-expect c_host "wrong-host certificate: cert-hostname" rc=1 imap.stage=tls imap.net_error=cert-hostname imap.detail=~'127.0.0.1'
+expect c_host "wrong-host certificate: cert-hostname" rc=1 imap.stage=tls imap.net_error=cert-hostname imap.detail=~'127.0.0.1' imap.cause=certificate-hostname-mismatch
 never_sent "$c_host_LOG" "wrong host: no LOGIN reached the server"
 
 check c_ca "$MPA_TMP/canary" user@example.com $I:$c_ca_PORT --timeout 2
-expect c_ca "unknown CA: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'unknown authority'
+expect c_ca "unknown CA: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'unknown authority' imap.cause=certificate-untrusted
 never_sent "$c_ca_LOG" "unknown CA: no LOGIN reached the server"
 
 check c_self_smtp "$MPA_TMP/canary" user@example.com $S:$c_self_smtp_PORT --timeout 2
