@@ -982,10 +982,14 @@ run_imap(Worker *w)
 		capture_reset(w);
 		r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
 		if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
+			g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
+							     srv_version ? srv_version : "", NULL);
+			g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+
+			/* the server's own words, shown like its replies: escape sequences, bells and
+			 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
 			g_mutex_lock(&w->lock);
-			w->res.id_answer = g_strjoin(" ", srv_name ? srv_name : "",
-						     srv_version ? srv_version : "", NULL);
-			g_strstrip(w->res.id_answer);
+			w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
 			g_mutex_unlock(&w->lock);
 		}
 		free(srv_name);
