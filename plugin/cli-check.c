@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -25,6 +27,20 @@
 #define MAX_PASSWORD_BYTES 4096
 
 /* ---- the password ---- */
+
+/* From here on the process holds a password (and, later, libetpan's and OpenSSL's buffers that
+ * carried it): no core file may be written, and a non-dumpable process cannot be ptrace-attached
+ * or have its /proc/PID/mem read by other processes of the same user.  Kept until exit: the
+ * check is the last thing the command does.  Failures are ignored (best effort: nothing more can
+ * be done, and the check itself still works). */
+static void
+protect_secrets(void)
+{
+	const struct rlimit no_core = { 0, 0 };
+
+	(void) setrlimit(RLIMIT_CORE, &no_core);
+	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
 
 /* Drops one trailing line end ("\n" or "\r\n"): files and pipes usually end with one, passwords
  * do not. */
@@ -458,6 +474,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 		goto out;
 	}
 
+	protect_secrets();
 	if (password_file != NULL) {
 		int fd = open(password_file, O_RDONLY | O_CLOEXEC);
 

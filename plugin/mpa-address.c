@@ -108,8 +108,9 @@ static gboolean check_domain(gchar *dom, gchar **idn, const gchar **result, GErr
 	}
 	if (!mpa_hostname_check_labels(ace, &why))
 		return address_error(error, _("the domain '%s' is not valid: %s — check the part after the @"), dom, why);
-	/* punycode typed by hand may not decode; what GLib encoded itself does */
-	if (ascii && strstr(ace, "xn--") != NULL && (unicode = g_hostname_to_unicode(ace)) == NULL)
+	/* punycode typed by hand may not decode, even next to a label GLib encoded: "例子.xn--o"
+	 * keeps its "xn--o" (found by fuzzing) */
+	if (strstr(ace, "xn--") != NULL && (unicode = g_hostname_to_unicode(ace)) == NULL)
 		return address_error(error, _("the domain '%s' has a broken international (xn--) part — check the part after the @"), dom);
 	last = strrchr(ace, '.');
 	if (last == NULL)

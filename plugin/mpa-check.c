@@ -837,6 +837,16 @@ wipe_stream_buffer(mailstream *stream)
 		memset(stream->write_buffer, 0, stream->buffer_max_size);
 }
 
+/* The password is wiped as soon as the login is over: the worker itself lives on after its report
+ * (LOGOUT, freeing the session), so the caller may be back and scanning memory while it runs
+ * (found by tests/test-secrets.sh). */
+static void
+worker_forget_password(Worker *w)
+{
+	mpa_secret_free(w->password);
+	w->password = NULL;
+}
+
 /* Hands the verdict to the coordinator (a copy: the worker keeps its own until it is freed). */
 static void
 worker_report_done(Worker *w)
@@ -982,10 +992,14 @@ run_imap(Worker *w)
 		capture_reset(w);
 		r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
 		if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
+			g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
+							     srv_version ? srv_version : "", NULL);
+			g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+
+			/* the server's own words, shown like its replies: escape sequences, bells and
+			 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
 			g_mutex_lock(&w->lock);
-			w->res.id_answer = g_strjoin(" ", srv_name ? srv_name : "",
-						     srv_version ? srv_version : "", NULL);
-			g_strstrip(w->res.id_answer);
+			w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
 			g_mutex_unlock(&w->lock);
 		}
 		free(srv_name);
@@ -1004,6 +1018,7 @@ run_imap(Worker *w)
 	else
 		r = mailimap_login(imap, w->username, w->password);
 	wipe_stream_buffer(imap->imap_stream);
+	worker_forget_password(w);
 	take_reply(w, NULL);
 	if (r != MAILIMAP_NO_ERROR) {
 		if (imap_is_io_error(r))
@@ -1036,6 +1051,7 @@ out:
 	/* Log out politely while the server is still talking to us, then report. */
 	if (imap->imap_stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
 		mailimap_logout(imap);
+	worker_forget_password(w);
 	worker_report_done(w);
 	mailimap_free(imap);
 }
@@ -1074,6 +1090,21 @@ b64_secret(const guint8 *data, gsize len)
 	return g_base64_encode(data, len);
 }
 
+/* "PREFIX BASE64\r\n" in one exact allocation.  Not g_strdup_printf: glibc's vasprintf grows
+ * its buffer and frees the old one unwiped, which left the AUTH PLAIN line in freed memory
+ * (found by tests/test-secrets.sh). */
+static gchar *
+secret_line(const gchar *prefix, const gchar *b64)
+{
+	gsize p = strlen(prefix), b = strlen(b64);
+	gchar *line = g_malloc(p + b + 3);
+
+	memcpy(line, prefix, p);
+	memcpy(line + p, b64, b);
+	memcpy(line + p + b, "\r\n", 3);
+	return line;
+}
+
 /* AUTH PLAIN (preferred) or AUTH LOGIN, spoken directly: Cyrus SASL's plugins are not always
  * installed, and this keeps the password in buffers we wipe. */
 static int
@@ -1096,7 +1127,7 @@ smtp_auth(Worker *w, mailsmtp *smtp)
 		b64 = b64_secret(blob, n);
 		memset(blob, 0, n);
 		g_free(blob);
-		code = smtp_send_secret(w, smtp, g_strdup_printf("AUTH PLAIN %s\r\n", b64));
+		code = smtp_send_secret(w, smtp, secret_line("AUTH PLAIN ", b64));
 		mpa_secret_free(b64);
 		return code;
 	}
@@ -1112,12 +1143,12 @@ smtp_auth(Worker *w, mailsmtp *smtp)
 		if (code != 334)
 			return code;
 		b64 = b64_secret((const guint8 *) w->username, ulen);
-		code = smtp_send_secret(w, smtp, g_strdup_printf("%s\r\n", b64));
+		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		g_free(b64);
 		if (code != 334)
 			return code;
 		b64 = b64_secret((const guint8 *) w->password, plen);
-		code = smtp_send_secret(w, smtp, g_strdup_printf("%s\r\n", b64));
+		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		mpa_secret_free(b64);
 		return code;
 	}
@@ -1206,6 +1237,7 @@ run_smtp(Worker *w)
 	if (worker_abandoned(w))
 		goto out;
 	code = smtp_auth(w, smtp);
+	worker_forget_password(w);
 	take_reply(w, smtp);
 	if (code == 0) {
 		smtp_fail_io(w);
@@ -1223,6 +1255,7 @@ run_smtp(Worker *w)
 out:
 	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
 		mailsmtp_quit(smtp);
+	worker_forget_password(w);
 	worker_report_done(w);
 	mailsmtp_free(smtp);
 }

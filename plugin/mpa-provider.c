@@ -102,6 +102,19 @@ gchar *mpa_problem_to_string(const MpaProblem *problem)
 	return g_strdup_printf("%s: %s", problem->file, problem->message);
 }
 
+/* GMarkup quotes the very bytes it could not decode in its error messages: a message is shown in
+ * GTK labels and JSON, so it must be UTF-8 whatever the file holds. */
+static gchar *problem_message(const gchar *format, va_list args) G_GNUC_PRINTF(1, 0);
+
+static gchar *problem_message(const gchar *format, va_list args)
+{
+	g_autofree gchar *message = g_strdup_vprintf(format, args);
+
+	if (g_utf8_validate(message, -1, NULL))
+		return g_steal_pointer(&message);
+	return g_utf8_make_valid(message, -1);
+}
+
 void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
 {
 	MpaProblem *problem;
@@ -113,7 +126,7 @@ void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const g
 	problem->file = g_strdup(file);
 	problem->line = line;
 	va_start(args, format);
-	problem->message = g_strdup_vprintf(format, args);
+	problem->message = problem_message(format, args);
 	va_end(args);
 	g_ptr_array_add(problems, problem);
 }
@@ -391,7 +404,7 @@ static void problem(Load *l, guint line, const gchar *format, ...)
 	p->file = g_strdup(l->file);
 	p->line = line;
 	va_start(args, format);
-	p->message = g_strdup_vprintf(format, args);
+	p->message = problem_message(format, args);
 	va_end(args);
 	g_ptr_array_add(l->problems, p);
 	l->problem_count++;
@@ -421,10 +434,20 @@ static void on_start(GMarkupParseContext *context, const gchar *element_name,
 		     gpointer user_data, GError **error)
 {
 	Load *l = user_data;
-	Node *node = g_new0(Node, 1);
-	GPtrArray *names = g_ptr_array_new();
-	GPtrArray *values = g_ptr_array_new();
+	Node *node;
+	GPtrArray *names, *values;
 	const gchar *colon;
+
+	/* GMarkup accepts a second top-level element; XML does not, and the tree has one root. */
+	if (l->current == NULL && l->root != NULL) {
+		g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+			    _("element <%s> follows the end of the document element <%s>"),
+			    element_name, l->root->qname);
+		return;
+	}
+	node = g_new0(Node, 1);
+	names = g_ptr_array_new();
+	values = g_ptr_array_new();
 
 	/* GMarkup reports the position after the start tag, which may be lines below its "<"
 	 * when attributes are wrapped; the position after the previous event is where it begins. */
@@ -1144,6 +1167,11 @@ static void check_client_config(Load *l, const Node *n)
 	const gchar *version;
 	gboolean seen_provider = FALSE;
 
+	if (n == NULL) {
+		/* GMarkup accepts a document of comments and <?...?> only */
+		problem(l, 0, _("the file has no element — a provider file is an ISPDB document whose root is <clientConfig version=\"1.1\">"));
+		return;
+	}
 	if (n->skip)
 		return;
 	if (n->mpa || strcmp(n->name, "clientConfig") != 0) {
@@ -1742,10 +1770,6 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems)
 	g_autofree gchar *contents = NULL;
 	g_autoptr(GError) error = NULL;
 	gsize length = 0;
-	const gchar *start;
-	GMarkupParseContext *context;
-	Load l = { 0 };
-	MpaProvider *result = NULL;
 
 	g_return_val_if_fail(path != NULL, NULL);
 	if (!g_file_get_contents(path, &contents, &length, &error)) {
@@ -1753,6 +1777,20 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems)
 				error->message);
 		return NULL;
 	}
+	return mpa_provider_load_data(path, contents, length, problems);
+}
+
+MpaProvider *mpa_provider_load_data(const gchar *path, const gchar *contents, gsize length,
+				    GPtrArray *problems)
+{
+	g_autoptr(GError) error = NULL;
+	const gchar *start, *bad = NULL;
+	GMarkupParseContext *context;
+	Load l = { 0 };
+	MpaProvider *result = NULL;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(contents != NULL || length == 0, NULL);
 	if (length > MAX_FILE_SIZE) {
 		mpa_problem_add(problems, path, 0, _("the file is larger than 1 MiB — a provider file is a few kilobytes; check that this is the right file"));
 		return NULL;
@@ -1765,14 +1803,24 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems)
 	l.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	l.last_line = 1;
 
-	start = contents;
+	start = contents != NULL ? contents : "";
 	if (length >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
 		start += 3;     /* a byte-order mark, which GMarkup does not expect */
 		length -= 3;
 	}
 	context = g_markup_parse_context_new(&markup_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &l, NULL);
-	if (!g_markup_parse_context_parse(context, start, length, &error) ||
-	    !g_markup_parse_context_end_parse(context, &error)) {
+	/* A provider file is UTF-8 (doc/provider-format.md).  Checked before GMarkup sees the bytes:
+	 * GMarkup's own handling of invalid UTF-8 inside <?...?> sets a GError over another one
+	 * (found by fuzzing, GLib 2.74), and this way the message names the byte and its line. */
+	if (!g_utf8_validate_len(start, length, &bad)) {
+		guint line = 1;
+
+		for (const gchar *p = start; p < bad; p++)
+			line += *p == '\n';
+		problem(&l, line, _("the file is not valid UTF-8 text (byte 0x%02x) — save it in the UTF-8 encoding"),
+			(guint)(guchar)*bad);
+	} else if (!g_markup_parse_context_parse(context, start, length, &error) ||
+		   !g_markup_parse_context_end_parse(context, &error)) {
 		gint line = 0, chr = 0;
 
 		g_markup_parse_context_get_position(context, &line, &chr);

@@ -13,15 +13,29 @@ gchar *mpa_decode_reply(const guint8 *data, gsize len)
 
 	if (data == NULL || len == 0)
 		return g_strdup("");
+	/* A NUL cannot live inside a C string, would cut the text short, and g_utf8_make_valid would
+	 * turn it into U+FFFD: write it the way mpa_sanitize_display shows every other control
+	 * character, so a user still sees that the server sent one. */
+	if (memchr(data, '\0', len) != NULL) {
+		GString *s = g_string_sized_new(len + 16);
+
+		for (gsize i = 0; i < len; i++) {
+			if (data[i] == '\0')
+				g_string_append(s, "\\x00");
+			else
+				g_string_append_c(s, (gchar)data[i]);
+		}
+		out = mpa_decode_reply((const guint8 *)s->str, s->len);
+		g_string_free(s, TRUE);
+		return out;
+	}
 	if (g_utf8_validate_len((const gchar *)data, len, NULL))
 		return g_strndup((const gchar *)data, len);
 	/* Chinese servers still answer in GBK; GB18030 covers it and every other byte sequence
-	 * GBK produces.  A NUL byte makes iconv stop early, so only try when there is none. */
-	if (memchr(data, '\0', len) == NULL) {
-		out = g_convert((const gchar *)data, len, "UTF-8", "GB18030", NULL, NULL, NULL);
-		if (out != NULL)
-			return out;
-	}
+	 * GBK produces. */
+	out = g_convert((const gchar *)data, len, "UTF-8", "GB18030", NULL, NULL, NULL);
+	if (out != NULL)
+		return out;
 	return g_utf8_make_valid((const gchar *)data, len);
 }
 

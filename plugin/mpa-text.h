@@ -13,7 +13,8 @@
 G_BEGIN_DECLS
 
 /* Decode bytes from a server: valid UTF-8 as is, else GB18030 (a superset of GBK), else UTF-8 with
- * invalid bytes replaced by U+FFFD.  Never returns NULL. */
+ * invalid bytes replaced by U+FFFD.  A NUL byte becomes the four characters "\x00".  Never returns
+ * NULL. */
 gchar *mpa_decode_reply(const guint8 *data, gsize len);
 /* Make decoded text safe for one-line display: control characters (C0, DEL, C1, incl. ESC, BEL,
  * NUL shown as U+FFFD-free escapes like "\x1b"), CR/LF become " / " between lines; trailing

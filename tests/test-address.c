@@ -98,6 +98,8 @@ static const Case cases[] = {
 	{ "zhang\nsan@sohu.com", BAD, "control character", NULL },
 	{ "zhangsan@sohu\xc2\x85.com", BAD, "control character", NULL },     /* U+0085 NEL */
 	{ "zhangsan@soh\xffu.com", BAD, "not valid UTF-8", NULL },
+	/* found by fuzzing: a hand-typed broken xn-- label next to one GLib encodes */
+	{ "zhangsan@\xe4\xbe\x8b\xe5\xad\x90.xn--o.com", BAD, "broken international (xn--) part", NULL },
 };
 
 static void test_case(gconstpointer data)

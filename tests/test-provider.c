@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
+#include "mpa-provider-private.h"
 
 /* A valid skeleton.  HEAD is 5 lines, so a line added after it is line 6; ASSIST opens the
  * mpa:assistant part on lines 6-7, so a line after it is line 8. */
@@ -101,6 +102,11 @@ typedef struct {
 static const BadCase bad_cases[] = {
 	{ "not-well-formed", HEAD "<domain>x.example</dom>\n" TAIL, 6, "not well-formed XML" },
 	{ "root", "<?xml version=\"1.0\"?>\n<config/>\n", 2, "the root element is <config>" },
+	/* found by fuzzing (tests/fuzz/fuzz-provider): */
+	{ "not-utf8", HEAD "<!-- caf\xe9 -->\n" TAIL, 6, "not valid UTF-8 text (byte 0xe9)" },
+	{ "not-utf8-declaration", "<?xml ver\x81sion=\"1.0\"?>\n<clientConfig version=\"1.1\"/>\n", 1, "(byte 0x81)" },
+	{ "no-element", "<?xml version=\"1.0\"?>\n<!-- nothing else -->\n", 0, "the file has no element" },
+	{ "second-root", "<clientConfig version=\"1.1\"/>\n<clientConfig/>\n", 2, "element <clientConfig> follows the end of the document element <clientConfig>" },
 	{ "version", "<clientConfig version=\"2.0\">\n<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName></emailProvider>\n</clientConfig>\n",
 	  1, "clientConfig version '2.0' is not supported" },
 	{ "unknown-element", HEAD "<domian>x.example</domian>\n" TAIL, 6, "unknown element <domian> inside <emailProvider>" },
@@ -214,7 +220,8 @@ static void test_bad(Fixture *f, gconstpointer data)
 	g_autofree gchar *path = write_file(f->dir, "bad.xml", c->xml);
 	g_autoptr(GPtrArray) problems = problems_new();
 	MpaProvider *p = mpa_provider_load_file(path, problems);
-	g_autofree gchar *prefix = g_strdup_printf("%s:%u: ", path, c->line);
+	g_autofree gchar *prefix = c->line > 0 ? g_strdup_printf("%s:%u: ", path, c->line)
+					       : g_strdup_printf("%s: ", path);
 	gboolean found = FALSE;
 
 	dump_problems(problems);
@@ -226,12 +233,27 @@ static void test_bad(Fixture *f, gconstpointer data)
 
 		/* every message says what to do */
 		g_assert_nonnull(strstr(pr->message, " — "));
+		g_assert_true(g_utf8_validate(pr->message, -1, NULL));
 		g_assert_cmpstr(pr->file, ==, path);
 		if (g_str_has_prefix(s, prefix) && strstr(s, c->message) != NULL)
 			found = TRUE;
 	}
 	if (!found)
 		g_test_fail_printf("expected \"%s…%s\"", prefix, c->message);
+}
+
+/* From memory, as the fuzz target loads: a NUL byte is not text (found by fuzzing). */
+static void test_nul_byte(void)
+{
+	static const gchar xml[] = HEAD "<domain>x.example\0</domain>\n" TAIL;
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_data("mem.xml", xml, sizeof xml - 1, problems);
+	g_autofree gchar *s = NULL;
+
+	g_assert_null(p);
+	g_assert_cmpuint(problems->len, ==, 1);
+	s = mpa_problem_to_string(g_ptr_array_index(problems, 0));
+	g_assert_cmpstr(s, ==, "mem.xml:6: the file is not valid UTF-8 text (byte 0x00) — save it in the UTF-8 encoding");
 }
 
 static void test_two_providers(Fixture *f, gconstpointer data)
@@ -768,6 +790,7 @@ int main(int argc, char **argv)
 		g_autofree gchar *name = g_strdup_printf("/provider/invalid/%s", bad_cases[i].name);
 		g_test_add(name, Fixture, &bad_cases[i], fixture_setup, test_bad, fixture_teardown);
 	}
+	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
 	g_test_add("/provider/invalid/two-providers", Fixture, NULL, fixture_setup, test_two_providers, fixture_teardown);
 	g_test_add("/provider/invalid/all-problems", Fixture, NULL, fixture_setup, test_all_problems, fixture_teardown);
 	g_test_add("/provider/invalid/missing-file", Fixture, NULL, fixture_setup, test_missing_file, fixture_teardown);

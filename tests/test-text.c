@@ -31,6 +31,20 @@ static void test_decode_invalid(void)
 	g_assert_nonnull(strstr(out, "NO"));
 }
 
+/* Found by tests/test-hostile.sh: NUL bytes became U+FFFD and GBK text next to one was lost. */
+static void test_decode_nul(void)
+{
+	static const guint8 nul[] = { 'N', 'O', ' ', 'a', 0x00, 'b', 0x00 };
+	static const guint8 gbk_nul[] = { '5', '3', '5', 0x00, ' ', 0xc8, 0xcf, 0xd6, 0xa4 };
+	g_autofree gchar *a = mpa_decode_reply(nul, sizeof nul);
+	g_autofree gchar *b = mpa_decode_reply(gbk_nul, sizeof gbk_nul);
+	g_autofree gchar *shown = mpa_sanitize_display(a, 0);
+
+	g_assert_cmpstr(a, ==, "NO a\\x00b\\x00");
+	g_assert_cmpstr(b, ==, "535\\x00 认证");
+	g_assert_cmpstr(shown, ==, "NO a\\x00b\\x00");
+}
+
 static void test_sanitize(void)
 {
 	g_autofree gchar *a = mpa_sanitize_display("line one\r\nline\ttwo\r\n", 0);
@@ -97,6 +111,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/text/decode/utf8", test_decode_utf8);
 	g_test_add_func("/text/decode/gbk", test_decode_gbk);
 	g_test_add_func("/text/decode/invalid", test_decode_invalid);
+	g_test_add_func("/text/decode/nul", test_decode_nul);
 	g_test_add_func("/text/sanitize", test_sanitize);
 	g_test_add_func("/text/json", test_json);
 	g_test_add_func("/text/json/invalid-utf8", test_json_invalid_utf8);

@@ -129,13 +129,13 @@ def render(spec, tag=None):
     items = _expand(items)
     last_text = max((i for i, it in enumerate(items) if isinstance(it, str) or
                      (isinstance(it, dict) and 'text' in it)), default=-1)
-    data = b''
+    parts = []   # joined once: 10 MB of repeated lines must not take quadratic time
     for i, item in enumerate(items):
         if isinstance(item, dict) and 'hex' in item:
-            data += binascii.unhexlify(re.sub(r'\s+', '', item['hex']))
+            parts.append(binascii.unhexlify(re.sub(r'\s+', '', item['hex'])))
             continue
         if isinstance(item, dict) and 'b64' in item:
-            data += base64.b64decode(item['b64'])
+            parts.append(base64.b64decode(item['b64']))
             continue
         if isinstance(item, dict):
             text, enc = item['text'], item.get('encoding', 'utf-8')
@@ -146,8 +146,8 @@ def render(spec, tag=None):
                 text = text.replace('{tag}', tag)
             elif i == last_text and not text.startswith(('*', '+')):
                 text = '%s %s' % (tag, text)
-        data += text.encode(enc) + b'\r\n'
-    return data, delay, then
+        parts.append(text.encode(enc) + b'\r\n')
+    return b''.join(parts), delay, then
 
 
 def _printable(data):
