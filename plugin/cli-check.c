@@ -433,14 +433,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 	if (provider == NULL) {
 		if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN) &&
 		    (imap_arg != NULL || smtp_arg != NULL)) {
-			/* Unknown provider, servers given: implicit TLS, the address as user name. */
-			g_autofree gchar *local = NULL;
-			g_autofree gchar *domain = NULL;
-
-			if (mpa_address_parse(argv[1], &local, &domain, NULL))
-				address = g_strdup_printf("%s@%s", local, domain);
-			else
-				address = g_strdup(argv[1]);
+			/* Unknown provider, servers given: implicit TLS, the address as user name
+			 * (already normalised by the look-up, which set it along with the error). */
 			for (guint i = 0; i < 2; i++) {
 				servers[i].security = MPA_SECURITY_SSL;
 				servers[i].username = g_strdup(address);

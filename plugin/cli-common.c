@@ -68,12 +68,13 @@ MpaDb *mpa_cli_load_db(const MpaCliCommon *common)
 
 	if (common->providers_dirs != NULL) {
 		/* An explicit directory that is not there is most likely a typo: say so, the
-		 * database itself treats a missing directory as empty. */
+		 * database itself treats a missing directory as empty (one that exists but cannot
+		 * be read, or is a file, the database reports itself). */
 		for (gchar **dir = common->providers_dirs; *dir != NULL; dir++) {
-			if (!g_file_test(*dir, G_FILE_TEST_IS_DIR)) {
+			if (!g_file_test(*dir, G_FILE_TEST_EXISTS)) {
 				g_autofree gchar *shown = mpa_cli_display_arg(*dir);
 
-				mpa_cli_error(_("warning: %s: not a directory"), shown);
+				mpa_cli_error(_("warning: %s: no such directory"), shown);
 			}
 		}
 	}

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include "mpa-provider.h"
 #include "mpa-provider-private.h"
 #include "mpa-diagnose.h"
@@ -1770,8 +1771,14 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems)
 	g_autofree gchar *contents = NULL;
 	g_autoptr(GError) error = NULL;
 	gsize length = 0;
+	GStatBuf st;
 
 	g_return_val_if_fail(path != NULL, NULL);
+	/* a FIFO or a device named *.xml would block the read, or never end */
+	if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		mpa_problem_add(problems, path, 0, _("not a regular file — a provider file is a plain text file"));
+		return NULL;
+	}
 	if (!g_file_get_contents(path, &contents, &length, &error)) {
 		mpa_problem_add(problems, path, 0, _("cannot read the file: %s — check that it exists and is readable"),
 				error->message);

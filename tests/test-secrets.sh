@@ -106,6 +106,12 @@ ok $? "no secret in any file under HOME and the XDG directories"
 # In memory, after the check, result and request freed (see tests/secret-scan.c).
 scan() {
 	_desc=$1 _pw=$2; shift 2
+	if [ -n "${MPA_TEST_SANITIZED:-}" ]; then
+		# ASan's shadow memory (terabytes of mapping) and its quarantine of freed blocks make
+		# a scan of the process meaningless; the normal build runs it.
+		n=$((n + 1)); echo "ok $n - memory after the check: $_desc # SKIP sanitizer build"
+		return
+	fi
 	_out=$("$SCAN" "$USER" "$_pw" "$CA" "$@" 2>&1)
 	_st=$?
 	ok $_st "memory after the check: $_desc"
