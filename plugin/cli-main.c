@@ -27,6 +27,7 @@ static const CliCommand commands[] = {
 	{ "validate", mpa_cli_cmd_validate, N_("Check provider files for mistakes") },
 	{ "check", mpa_cli_cmd_check, N_("Log in to the IMAP and SMTP servers and explain any failure") },
 	{ "quota", mpa_cli_cmd_quota, N_("Show today's sent-message count and the provider's sending limits for an address") },
+	{ "explain", mpa_cli_cmd_explain, N_("Explain a server's error reply: the cause and what to do") },
 };
 
 /* Global options that take a value in the next argument: needed to find the subcommand name. */

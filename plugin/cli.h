@@ -13,6 +13,8 @@
 #include <glib.h>
 #include <glib/gi18n-lib.h>
 #include "mpa-provider.h"
+#include "mpa-diagnose.h"
+#include "mpa-text.h"
 
 G_BEGIN_DECLS
 
@@ -66,6 +68,14 @@ int mpa_cli_cmd_show(int argc, char **argv);
 int mpa_cli_cmd_validate(int argc, char **argv);
 int mpa_cli_cmd_check(int argc, char **argv);
 int mpa_cli_cmd_quota(int argc, char **argv);
+int mpa_cli_cmd_explain(int argc, char **argv);
+
+/* A diagnosis for people (cli-diagnosis.c): the cause's title, the steps, the link, the other
+ * candidates with their titles, and "Server said: ..."; every line indented by @indent. */
+void mpa_cli_print_diagnosis(const MpaDiagnosis *diagnosis, guint indent);
+/* The same into the JSON object being written: "cause", "candidates" (the OTHER causes, most
+ * likely first), "title", "fix", "link", "reply" (sanitised, may be null), "from_provider_rule". */
+void mpa_cli_json_diagnosis(MpaJson *json, const MpaDiagnosis *diagnosis);
 
 G_END_DECLS
 

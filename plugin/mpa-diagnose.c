@@ -521,7 +521,7 @@ static const CodeRule code_rules[] = {
 	{ KIND_ENHANCED, "5.7.57", ANY, WEAK, MPA_CAUSE_WRONG_CREDENTIALS, "sender-not-allowed", NULL },
 	{ KIND_ENHANCED, "5.4.5", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
 	{ KIND_ENHANCED, "5.7.1", MPA_STAGE_AUTH, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.1", ANY, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
+	{ KIND_ENHANCED, "5.7.1", MPA_STAGE_SEND, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
 	  "message-rejected-spam ip-not-allowed", NULL },
 	{ KIND_ENHANCED, "4.7.0", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
 	{ KIND_ENHANCED, "4.7.", ANY, CLASS, MPA_CAUSE_RATE_LIMITED, "temporary-failure", TRANSIENT },
@@ -577,7 +577,7 @@ static WordRule word_rules[] = {
 	{ ANY, "white ?list|allow ?list|白名单|"
 	       "\\bIP\\b[^.;]{0,30}(not (allowed|permitted|authori[sz]ed)|denied|blocked|banned|rejected|refused|限制|不允许|禁止|拒绝)|"
 	       "(not allowed|denied|blocked|banned|rejected|refused|不允许|禁止|拒绝)[^.;]{0,30}\\bIP\\b|"
-	       "client host [^.;]{0,60}(rejected|blocked)|access denied for",
+	       "client host [^;]{0,60}(rejected|blocked)|access denied for",
 	  MPA_CAUSE_IP_NOT_ALLOWED, NULL, NULL },
 	{ MPA_PROTOCOL_SMTP, "spam|junk|垃圾|\\bSPM\\b|content (was )?rejected|suspicious|"
 			     "block ?list|black ?list|reputation",
@@ -597,7 +597,7 @@ static WordRule word_rules[] = {
 	       "authenticate too many",
 	  MPA_CAUSE_RATE_LIMITED, NULL, NULL },
 	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
-	       "locked|冻结|锁定|异常|停用|封禁|"
+	       "\\blocked\\b|冻结|锁定|异常|停用|封禁|"
 	       "log ?in (via|through|with) (your )?web browser|web login required|verify (it'?s you|your account)|"
 	       "contact (your )?(administrator|admin)",
 	  MPA_CAUSE_ACCOUNT_LOCKED, NULL, NULL },

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make-locale.sh DEST PODIR... — build the locales the tests need (zh_CN.UTF-8, en_US.UTF-8) into
-# DEST (used as LOCPATH) and put the built catalogues under DEST/mo/LANG/LC_MESSAGES.
+# DEST (used as LOCPATH) and put the built catalogues of each PODIR (later ones win) under
+# DEST/mo/LANG/LC_MESSAGES.
 set -eu
 dest=$1
 shift
@@ -20,13 +21,11 @@ done
 if [ ! -e "$dest/C.UTF-8" ] && [ -d /usr/lib/locale/C.utf8 ]; then
 	ln -s /usr/lib/locale/C.utf8 "$dest/C.UTF-8"
 fi
-# gettext's po/Makefile puts the .gmo files in the source tree, even in an out-of-tree build:
-# look in every PODIR given, the first one found wins.
-rm -rf "$dest/mo"
-for gmo in $(for podir in "$@"; do ls "$podir"/*.gmo 2>/dev/null; done); do
-	lang=$(basename "$gmo" .gmo)
-	[ ! -f "$dest/mo/$lang/.done" ] || continue
-	mkdir -p "$dest/mo/$lang/LC_MESSAGES"
-	cp "$gmo" "$dest/mo/$lang/LC_MESSAGES/claws-mail-provider-assistant.mo"
-	touch "$dest/mo/$lang/.done"
+for podir in "$@"; do
+	for gmo in "$podir"/*.gmo; do
+		[ -f "$gmo" ] || continue
+		lang=$(basename "$gmo" .gmo)
+		mkdir -p "$dest/mo/$lang/LC_MESSAGES"
+		cp "$gmo" "$dest/mo/$lang/LC_MESSAGES/claws-mail-provider-assistant.mo"
+	done
 done

@@ -1,0 +1,220 @@
+/* Provider Assistant — "provider-assistant explain": a server's reply becomes what to do.
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * explain --address ADDRESS --protocol imap|smtp --stage STAGE (--reply TEXT | --reply-file FILE)
+ *         [--code N] [--json]
+ *
+ * The reply is taken as bytes (a GBK reply pasted from a log works like its UTF-8 twin) and
+ * decoded with mpa_decode_reply().  A valid address whose domain no provider file knows is still
+ * explained with the generic rules (exit 0, with a note on stderr): the server's words say more
+ * than the domain.  Exit: 0 explained (also when the cause is "unknown"), 2 bad input.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "mpa-text.h"
+
+/* The largest reply file read: a server's answer is a few lines, not a mailbox. */
+#define MAX_REPLY_BYTES (64 * 1024)
+
+static int usage_error(const gchar *message)
+{
+	g_printerr("provider-assistant explain: %s\n", message);
+	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "explain");
+	return MPA_EXIT_USAGE;
+}
+
+static gboolean all_digits(const gchar *s)
+{
+	if (*s == '\0')
+		return FALSE;
+	for (; *s != '\0'; s++)
+		if (!g_ascii_isdigit(*s))
+			return FALSE;
+	return TRUE;
+}
+
+/* --code: an SMTP reply code (535) or enhanced code (5.7.8) for SMTP, a response code for IMAP. */
+static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *f, gchar **owned)
+{
+	if (protocol == MPA_PROTOCOL_SMTP) {
+		guint n;
+		g_autofree gchar *enhanced = NULL;
+		g_autofree gchar *probe = NULL;
+
+		if (all_digits(code) && strlen(code) == 3 && code[0] >= '2' && code[0] <= '5') {
+			f->smtp_code = (guint)g_ascii_strtoull(code, NULL, 10);
+			return TRUE;
+		}
+		/* reuse the reply parser: "599 5.7.8" yields the enhanced code when it is one */
+		probe = g_strdup_printf("599 %s", code);
+		if (mpa_parse_smtp_reply(probe, &n, &enhanced) && enhanced != NULL &&
+		    strcmp(enhanced, code) == 0) {
+			f->enhanced_code = *owned = g_steal_pointer(&enhanced);
+			return TRUE;
+		}
+		return FALSE;
+	}
+	for (const gchar *p = code; *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.' && *p != '_')
+			return FALSE;
+	if (*code == '\0')
+		return FALSE;
+	f->imap_code = *owned = g_ascii_strup(code, -1);
+	return TRUE;
+}
+
+static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
+{
+	g_autoptr(GError) error = NULL;
+
+	if (strcmp(path, "-") == 0) {
+		GByteArray *bytes = g_byte_array_new();
+		guint8 buf[4096];
+		size_t n;
+
+		while ((n = fread(buf, 1, sizeof buf, stdin)) > 0 && bytes->len <= MAX_REPLY_BYTES)
+			g_byte_array_append(bytes, buf, (guint)n);
+		if (ferror(stdin)) {
+			g_byte_array_unref(bytes);
+			mpa_cli_error(_("cannot read the reply from standard input: %s"), g_strerror(errno));
+			return FALSE;
+		}
+		*len = bytes->len;
+		*contents = (gchar *)g_byte_array_free(bytes, FALSE);
+	} else if (!g_file_get_contents(path, contents, len, &error)) {
+		g_autofree gchar *shown = mpa_cli_display_arg(path);
+
+		mpa_cli_error(_("cannot read the reply file %s: %s"), shown, error->message);
+		return FALSE;
+	}
+	if (*len > MAX_REPLY_BYTES)
+		*len = MAX_REPLY_BYTES;
+	return TRUE;
+}
+
+int mpa_cli_cmd_explain(int argc, char **argv)
+{
+	MpaCliCommon common = { 0 };
+	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
+	g_autofree gchar *address = NULL, *protocol_name = NULL, *stage_name = NULL;
+	/* FILENAME arguments keep the bytes as given: a reply may be GBK, not the locale's charset */
+	g_autofree gchar *reply_arg = NULL, *reply_file = NULL;
+	g_autofree gchar *code = NULL, *code_owned = NULL;
+	g_autofree gchar *raw = NULL, *reply = NULL, *normalized = NULL;
+	g_autoptr(GError) error = NULL;
+	const GOptionEntry entries[] = {
+		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, N_("The e-mail address of the account"), N_("ADDRESS") },
+		{ "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol_name, N_("imap or smtp"), N_("PROTOCOL") },
+		{ "stage", 's', 0, G_OPTION_ARG_STRING, &stage_name,
+		  N_("The stage that failed: connect, tls, greeting, auth, select or send"), N_("STAGE") },
+		{ "reply", 'r', 0, G_OPTION_ARG_FILENAME, &reply_arg, N_("The server's reply, as it was received"), N_("TEXT") },
+		{ "reply-file", 'f', 0, G_OPTION_ARG_FILENAME, &reply_file,
+		  N_("Read the server's reply from FILE (- for standard input)"), N_("FILE") },
+		{ "code", 'c', 0, G_OPTION_ARG_STRING, &code,
+		  N_("SMTP reply or enhanced code (535, 5.7.8) or IMAP response code (AUTHENTICATIONFAILED); read from the reply when left out"),
+		  N_("CODE") },
+		{ NULL }
+	};
+	MpaFailure failure = { 0 };
+	MpaProtocol protocol;
+	MpaStage stage;
+	MpaDb *db;
+	const MpaProvider *provider;
+	MpaDiagnosis *diagnosis;
+	gsize len = 0;
+	int status = MPA_EXIT_OK;
+
+	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
+	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
+	g_option_context_set_summary(context,
+		_("Explain a failed login or send: the likely cause, what to do, and the other possible causes."));
+	g_option_context_set_description(context,
+		_("An address whose domain no provider file knows is explained with the generic rules.\n"
+		  "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
+	mpa_cli_add_common_options(context, &common);
+	if (!mpa_cli_parse(context, &argc, &argv)) {
+		mpa_cli_common_clear(&common);
+		return MPA_EXIT_USAGE;
+	}
+
+	if (argc > 1)
+		status = usage_error(_("unexpected argument (the reply goes after --reply)"));
+	else if (address == NULL)
+		status = usage_error(_("missing --address"));
+	else if (protocol_name == NULL || !mpa_protocol_from_name(protocol_name, &protocol))
+		status = usage_error(_("--protocol must be imap or smtp"));
+	else if (stage_name == NULL || !mpa_stage_from_name(stage_name, &stage))
+		status = usage_error(_("--stage must be connect, tls, greeting, auth, select or send"));
+	else if ((reply_arg == NULL) == (reply_file == NULL))
+		status = usage_error(_("give the reply with either --reply or --reply-file"));
+	else if (code != NULL && !parse_code(code, protocol, &failure, &code_owned))
+		status = usage_error(protocol == MPA_PROTOCOL_SMTP ?
+				     _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") :
+				     _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
+	if (status != MPA_EXIT_OK) {
+		mpa_cli_common_clear(&common);
+		return status;
+	}
+
+	if (reply_file != NULL) {
+		if (!read_reply_file(reply_file, &raw, &len)) {
+			mpa_cli_common_clear(&common);
+			return MPA_EXIT_USAGE;
+		}
+	} else {
+		raw = g_steal_pointer(&reply_arg);
+		len = strlen(raw);
+	}
+	reply = mpa_decode_reply((const guint8 *)raw, len);
+
+	db = mpa_cli_load_db(&common);
+	provider = mpa_db_lookup_address(db, address, &normalized, &error);
+	if (provider == NULL && g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
+		/* the reply still says a lot: generic rules */
+		g_printerr("provider-assistant: %s\n",
+			   _("no provider file knows this domain; the explanation uses the generic rules"));
+	} else if (provider == NULL) {
+		g_autofree gchar *shown = mpa_cli_display_arg(address);
+
+		mpa_cli_error("%s: %s", shown, error->message);
+		mpa_db_free(db);
+		mpa_cli_common_clear(&common);
+		return MPA_EXIT_USAGE;
+	}
+
+	failure.protocol = protocol;
+	failure.stage = stage;
+	failure.net_error = MPA_NET_NONE;
+	failure.reply = reply;
+	diagnosis = mpa_diagnose(provider, &failure, mpa_cli_lang());
+	if (common.json) {
+		MpaJson *j = mpa_json_new();
+		g_autofree gchar *out = NULL;
+
+		mpa_json_begin_object(j, NULL);
+		mpa_json_string(j, "address", normalized);
+		mpa_json_string(j, "provider", provider != NULL ? provider->id : NULL);
+		mpa_json_string(j, "protocol", mpa_protocol_name(protocol));
+		mpa_json_string(j, "stage", mpa_stage_name(stage));
+		mpa_cli_json_diagnosis(j, diagnosis);
+		mpa_json_end_object(j);
+		out = mpa_json_finish(j);
+		fputs(out, stdout);
+	} else {
+		mpa_cli_print_diagnosis(diagnosis, 0);
+	}
+	if (fflush(stdout) != 0) {
+		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
+		status = MPA_EXIT_FAILED;
+	}
+	mpa_diagnosis_free(diagnosis);
+	mpa_db_free(db);
+	mpa_cli_common_clear(&common);
+	return status;
+}

@@ -1,0 +1,659 @@
+/* Tests for mpa-diagnose: real server replies -> causes, generic rules, provider rules, GBK input,
+ * unknown replies, rule validation, reply parsing and zh_CN output. */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+#include <libintl.h>
+#include <glib/gstdio.h>
+#include "mpa-diagnose.h"
+#include "mpa-text.h"
+
+/* ---- Test providers (inline, so the cases do not depend on the shipped files) ---- */
+
+#define HEAD \
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" \
+	"<clientConfig version=\"1.1\" xmlns:mpa=\"urn:x-claws-mail-provider-assistant:provider:1\">\n" \
+	"<emailProvider id=\"%s\"><domain>%s</domain><displayName>%s</displayName>\n" \
+	"<incomingServer type=\"imap\"><hostname>imap.%s</hostname><port>993</port><socketType>SSL</socketType>" \
+	"<username>%%EMAILADDRESS%%</username><authentication>password-cleartext</authentication></incomingServer>\n" \
+	"<outgoingServer type=\"smtp\"><hostname>smtp.%s</hostname><port>465</port><socketType>SSL</socketType>" \
+	"<username>%%EMAILADDRESS%%</username><authentication>password-cleartext</authentication></outgoingServer>\n" \
+	"<mpa:assistant checked=\"2026-11-28\"><mpa:name lang=\"en\">%s</mpa:name><mpa:name lang=\"zh_CN\">%s</mpa:name>\n"
+#define TAIL "</mpa:assistant></emailProvider></clientConfig>\n"
+
+static const gchar app_body[] =
+	"<mpa:password kind=\"app-password\"><mpa:label lang=\"en\">authorization code</mpa:label>"
+	"<mpa:label lang=\"zh_CN\">授权码</mpa:label><mpa:hint lang=\"en\">Use the code.</mpa:hint>"
+	"<mpa:hint lang=\"zh_CN\">请使用授权码。</mpa:hint></mpa:password>\n"
+	"<mpa:link id=\"settings\" url=\"https://mail.apptest.example/settings\"><mpa:title lang=\"en\">Settings</mpa:title>"
+	"<mpa:title lang=\"zh_CN\">设置</mpa:title></mpa:link>\n"
+	"<mpa:cause id=\"service-disabled\" link=\"settings\"><mpa:title lang=\"en\">Switch on IMAP at AppTest</mpa:title>"
+	"<mpa:title lang=\"zh_CN\">在 AppTest 开启 IMAP</mpa:title><mpa:fix lang=\"en\">Settings, Mail, tick IMAP.</mpa:fix>"
+	"<mpa:fix lang=\"zh_CN\">设置，邮件，勾选 IMAP。</mpa:fix></mpa:cause>\n"
+	"<mpa:rule protocol=\"smtp\" stage=\"send\" code=\"554\" match=\"DT:SPM\" cause=\"rate-limited\" candidates=\"message-rejected-spam\"/>\n"
+	"<mpa:rule protocol=\"any\" stage=\"auth\" cause=\"app-password-required\" candidates=\"service-disabled ip-not-allowed\"/>\n";
+
+/* the same kind of password, without rules: the generic rules alone */
+static const gchar plain_app_body[] =
+	"<mpa:password kind=\"app-password\"><mpa:label lang=\"en\">app password</mpa:label>"
+	"<mpa:label lang=\"zh_CN\">应用专用密码</mpa:label><mpa:hint lang=\"en\">Use it.</mpa:hint>"
+	"<mpa:hint lang=\"zh_CN\">请使用它。</mpa:hint></mpa:password>\n";
+
+static const gchar oauth_body[] =
+	"<mpa:password kind=\"oauth2\"/>\n";
+
+static const gchar login_body[] =
+	"<mpa:password kind=\"login\"/>\n";
+
+static gchar *tmpdir;
+
+static MpaProvider *load_inline(const gchar *id, const gchar *body, GPtrArray *problems)
+{
+	g_autofree gchar *xml = g_strdup_printf(HEAD "%s" TAIL, id, id, id, id, id, id, id, body);
+	g_autofree gchar *path = g_build_filename(tmpdir, id, NULL);
+	g_autofree gchar *file = g_strconcat(path, ".xml", NULL);
+
+	g_assert_true(g_file_set_contents(file, xml, -1, NULL));
+	return mpa_provider_load_file(file, problems);
+}
+
+static MpaProvider *app_provider, *plain_app_provider, *oauth_provider, *login_provider;
+
+static const MpaProvider *provider_by_name(const gchar *name)
+{
+	if (name == NULL)
+		return NULL;
+	if (strcmp(name, "app") == 0)
+		return app_provider;
+	if (strcmp(name, "plainapp") == 0)
+		return plain_app_provider;
+	if (strcmp(name, "oauth") == 0)
+		return oauth_provider;
+	if (strcmp(name, "login") == 0)
+		return login_provider;
+	g_assert_not_reached();
+	return NULL;
+}
+
+/* ---- The table ---- */
+
+typedef struct {
+	const gchar *provider;  /* NULL, "app", "oauth", "login" */
+	MpaProtocol protocol;
+	MpaStage stage;
+	MpaNetError net;
+	const gchar *reply;
+	const gchar *cause;
+	const gchar *candidates; /* these must follow the cause, in this order (more may follow) */
+	const gchar *contains;   /* and this one must be somewhere among the candidates */
+} Case;
+
+#define I MPA_PROTOCOL_IMAP
+#define S MPA_PROTOCOL_SMTP
+#define AUTH MPA_STAGE_AUTH
+#define SEL MPA_STAGE_SELECT
+#define SEND MPA_STAGE_SEND
+#define GREET MPA_STAGE_GREETING
+#define N0 MPA_NET_NONE
+
+static const Case cases[] = {
+	/* NetEase (163/126), from public bug reports */
+	{ NULL, I, AUTH, N0, "a1 NO LOGIN Login error or password error", "wrong-credentials", "app-password-required service-disabled", NULL },
+	{ "app", I, AUTH, N0, "a1 NO LOGIN Login error or password error", "app-password-required", NULL, NULL },
+	{ NULL, I, SEL, N0, "a3 NO SELECT Unsafe Login. Please contact kefu@188.com for help", "client-id-required", NULL, NULL },
+	{ "app", I, SEL, N0, "EXAMINE Unsafe Login. Please contact kefu@188.com for help", "client-id-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 Error: authentication failed", "wrong-credentials", "app-password-required service-disabled", NULL },
+	{ NULL, S, AUTH, N0, "550 User has no permission", "service-disabled", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 User has no permission", "service-disabled", NULL, NULL },
+	{ NULL, S, SEND, N0, "554 DT:SPM 163 smtp14,EsCowAD3Q2 please see http://mail.163.com/help/help_spam_16.htm?ip=198.51.100.7", "message-rejected-spam", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 Connection frequency limited", "rate-limited", NULL, NULL },
+	/* QQ / Tencent */
+	{ NULL, S, AUTH, N0, "535 Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "app-password-required", "wrong-credentials", NULL },
+	{ NULL, S, AUTH, N0, "535 Error: 请使用授权码登录。详情请看: http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256", "app-password-required", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.", "service-disabled", NULL, "app-password-required" },
+	{ NULL, I, AUTH, N0, "a1 NO Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.", "service-disabled", NULL, "rate-limited" },
+	{ "plainapp", I, AUTH, N0, "a1 NO Login fail. Account is abnormal, service is not open, password is incorrect, login frequency limited, or system is busy.", "app-password-required", "service-disabled", "account-locked" },
+	/* Gmail */
+	{ NULL, S, AUTH, N0, "534-5.7.9 Application-specific password required. Learn more at\r\n534 5.7.9  https://support.google.com/mail/?p=InvalidSecondFactor", "app-password-required", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)", "wrong-credentials", "app-password-required", NULL },
+	{ "plainapp", I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)", "app-password-required", "wrong-credentials service-disabled", NULL },
+	{ NULL, I, AUTH, N0, "* NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access. (Failure)\r\na1 NO [ALERT] Your account is not enabled for IMAP use. (Failure)", "service-disabled", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [ALERT] Please log in via your web browser: http://support.google.com/mail/accounts/bin/answer.py?answer=78754 (Failure)", "account-locked", NULL, NULL },
+	{ NULL, S, AUTH, N0, "454 4.7.0 Too many login attempts, please try again later. Learn more at 4.7.0 https://support.google.com/mail/answer/7126229 - gsmtp", "rate-limited", NULL, NULL },
+	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535-5.7.8 Username and Password not accepted. Learn more at\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials", "wrong-credentials", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.4.5 Daily user sending quota exceeded.", "rate-limited", NULL, NULL },
+	/* Outlook / Microsoft */
+	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [DB8PR04CA0012.eurprd04.prod.outlook.com]", "oauth-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "oauth-required", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO LOGIN failed.", "wrong-credentials", NULL, NULL },
+	{ "oauth", I, AUTH, N0, "a1 NO LOGIN failed.", "oauth-required", "wrong-credentials", NULL },
+	{ "oauth", I, AUTH, N0, "a1 NO AUTHENTICATE failed.", "oauth-required", NULL, NULL },
+	{ NULL, S, SEND, N0, "530 5.7.57 Client not authenticated to send mail", "wrong-credentials", "sender-not-allowed", NULL },
+	/* Others seen in public reports */
+	{ NULL, S, AUTH, N0, "535 5.7.0 Invalid login or password", "wrong-credentials", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 auth failed (this user authenticate too many times)", "rate-limited", NULL, "wrong-credentials" },
+	{ NULL, S, AUTH, N0, "535 5.7.0 (#AUTH005) Too many bad auth attempts.", "rate-limited", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 5.7.8 Authentication failed.", "wrong-credentials", "app-password-required service-disabled", NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "wrong-credentials", NULL, NULL },
+	{ "login", I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "wrong-credentials", "account-locked", NULL },
+	/* RFC 5530 response codes */
+	{ NULL, I, AUTH, N0, "a1 NO [UNAVAILABLE] Temporary authentication failure", "temporary-failure", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [LIMIT] Too many concurrent connections", "rate-limited", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [CONTACTADMIN] Ask your administrator", "account-locked", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [EXPIRED] Password expired", "wrong-credentials", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [PRIVACYREQUIRED] Use TLS first", "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [AUTHORIZATIONFAILED] No such authorization-ID", "service-disabled", NULL, NULL },
+	{ NULL, I, GREET, N0, "* BYE Too many connections from your IP", "rate-limited", NULL, NULL },
+	{ NULL, I, GREET, N0, "* BYE Server shutting down", "temporary-failure", "ip-not-allowed", NULL },
+	/* SMTP codes (RFC 3463/4954/5248) */
+	{ NULL, S, AUTH, N0, "534 5.7.9 Authentication mechanism is too weak", "app-password-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "538 5.7.11 Encryption required for requested authentication mechanism", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, AUTH, N0, "454 4.7.0 Temporary authentication failure", "temporary-failure", NULL, NULL },
+	{ NULL, S, GREET, N0, "421 4.7.0 Try again later, closing connection.", "temporary-failure", NULL, NULL },
+	{ NULL, S, SEND, N0, "451 4.3.0 Temporary server error. Please try again later", "temporary-failure", NULL, NULL },
+	{ NULL, S, SEND, N0, "450 4.7.28 Rate limited", "rate-limited", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.7.1 Sender address rejected: not owned by user", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "553 Mail from must equal authorized user", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "554 5.7.1 Message rejected as spam by Content Filtering.", "message-rejected-spam", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.7.60 SMTP; Client does not have permissions to send as this sender", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, GREET, N0, "554 5.7.1 Service unavailable; Client host [198.51.100.7] blocked", "ip-not-allowed", NULL, NULL },
+	{ NULL, S, AUTH, N0, "504 5.5.4 Unrecognized authentication type", "protocol-error", NULL, NULL },
+	/* Chinese wording */
+	{ NULL, S, AUTH, N0, "535 Error: 密码错误", "wrong-credentials", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO 您的账号已被冻结，请联系客服", "account-locked", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO 登录IP不在白名单内", "ip-not-allowed", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO 登录频率过快，请稍后再试", "rate-limited", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO IMAP服务未开启", "service-disabled", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 邮件内容被判定为垃圾邮件", "message-rejected-spam", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 请使用独立密码登录", "app-password-required", NULL, NULL },
+	/* Network and TLS outcomes */
+	{ NULL, I, MPA_STAGE_CONNECT, MPA_NET_DNS, NULL, "dns-failure", NULL, NULL },
+	{ NULL, I, MPA_STAGE_CONNECT, MPA_NET_REFUSED, NULL, "connection-refused", NULL, NULL },
+	{ NULL, S, MPA_STAGE_GREETING, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
+	{ NULL, I, MPA_STAGE_GREETING, MPA_NET_CLOSED, NULL, "connection-closed", "ip-not-allowed", NULL },
+	{ NULL, I, MPA_STAGE_TLS, MPA_NET_TLS_HANDSHAKE, NULL, "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, MPA_STAGE_TLS, MPA_NET_CERT_UNTRUSTED, NULL, "certificate-untrusted", NULL, NULL },
+	{ NULL, S, MPA_STAGE_TLS, MPA_NET_CERT_EXPIRED, NULL, "certificate-expired", NULL, NULL },
+	{ NULL, S, MPA_STAGE_TLS, MPA_NET_CERT_HOSTNAME, NULL, "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, I, MPA_STAGE_GREETING, MPA_NET_PROTOCOL, NULL, "protocol-error", NULL, NULL },
+	{ NULL, S, MPA_STAGE_TLS, MPA_NET_STARTTLS_UNSUPPORTED, NULL, "tls-handshake-failed", NULL, NULL },
+	/* a network outcome is a fact that no provider catch-all hides */
+	{ "app", I, AUTH, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
+	/* stage fallbacks */
+	{ NULL, I, AUTH, N0, "a1 NO go away", "wrong-credentials", NULL, NULL },
+	{ NULL, I, SEL, N0, "a3 BAD Command syntax error", "protocol-error", NULL, NULL },
+	{ NULL, I, SEL, N0, "a3 NO xyzzy", "unknown", NULL, NULL },
+};
+
+static gboolean has_cause(const MpaDiagnosis *d, const gchar *id, guint from)
+{
+	for (guint i = from; i < d->causes->len; i++)
+		if (strcmp(((MpaExplanation *)g_ptr_array_index(d->causes, i))->cause, id) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static const gchar *cause_at(const MpaDiagnosis *d, guint i)
+{
+	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->cause : "(none)";
+}
+
+static void check_case(gconstpointer data)
+{
+	const Case *c = data;
+	MpaFailure f = { c->protocol, c->stage, c->net, c->reply, NULL, 0, NULL };
+	MpaDiagnosis *d = mpa_diagnose(provider_by_name(c->provider), &f, "en");
+
+	g_assert_nonnull(d);
+	g_assert_cmpuint(d->causes->len, >=, 1);
+	{
+		g_autoptr(GString) got = g_string_new(NULL);
+
+		for (guint i = 0; i < d->causes->len; i++)
+			g_string_append_printf(got, " %s", cause_at(d, i));
+		g_test_message("%s (net %d) ->%s", c->reply != NULL ? c->reply : "", (gint)c->net, got->str);
+	}
+	g_assert_cmpstr(cause_at(d, 0), ==, c->cause);
+	if (c->candidates != NULL) {
+		g_auto(GStrv) want = g_strsplit(c->candidates, " ", -1);
+
+		for (guint i = 0; want[i] != NULL; i++)
+			g_assert_cmpstr(cause_at(d, i + 1), ==, want[i]);
+	}
+	if (c->contains != NULL)
+		g_assert_true(has_cause(d, c->contains, 1));
+	for (guint i = 0; i < d->causes->len; i++) {
+		const MpaExplanation *e = g_ptr_array_index(d->causes, i);
+
+		g_assert_true(mpa_cause_is_valid(e->cause));
+		g_assert_true(e->title != NULL && *e->title != '\0');
+		g_assert_true(e->fix != NULL && *e->fix != '\0');
+		for (guint j = i + 1; j < d->causes->len; j++)     /* listed once */
+			g_assert_cmpstr(e->cause, !=, cause_at(d, j));
+	}
+	if (c->reply != NULL)
+		g_assert_nonnull(d->reply);
+	mpa_diagnosis_free(d);
+}
+
+/* ---- Sohu, from the shipped provider file ---- */
+
+static MpaDb *db;
+
+typedef struct {
+	MpaProtocol protocol;
+	MpaStage stage;
+	MpaNetError net;
+	const gchar *reply;
+	const gchar *cause;
+	const gchar *also;      /* space separated, all must be among the candidates */
+} SohuCase;
+
+static const SohuCase sohu_cases[] = {
+	/* the seed's pit-avoidance table, row by row */
+	/* login password instead of the independent password: the documented reply */
+	{ S, AUTH, N0, "535 Authentication failed", "app-password-required", "service-disabled ip-not-allowed wrong-credentials" },
+	{ I, AUTH, N0, "a1 NO LOGIN Login failed", "app-password-required", "service-disabled ip-not-allowed wrong-credentials" },
+	{ I, AUTH, N0, "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "app-password-required", "service-disabled ip-not-allowed" },
+	{ I, AUTH, N0, "a1 NO 系统出了点小问题", "app-password-required", "service-disabled ip-not-allowed" },
+	{ S, AUTH, N0, "535 5.7.8 something Sohu never said before", "app-password-required", "service-disabled ip-not-allowed" },
+	{ S, AUTH, N0, "550 xyzzy", "app-password-required", "service-disabled ip-not-allowed" },
+	/* service not switched on */
+	{ I, AUTH, N0, "a1 NO IMAP service is not open for this account", "service-disabled", "app-password-required" },
+	{ S, AUTH, N0, "553 SMTP服务未开启", "service-disabled", "app-password-required" },
+	/* IP whitelist */
+	{ I, AUTH, N0, "a1 NO login denied: IP not in whitelist", "ip-not-allowed", "app-password-required service-disabled" },
+	{ I, MPA_STAGE_GREETING, MPA_NET_CLOSED, NULL, "connection-closed", "ip-not-allowed" },
+	{ S, MPA_STAGE_GREETING, N0, "554 IP is rejected", "ip-not-allowed", NULL },
+	/* bulk sending: risk control and throttling */
+	{ S, SEND, N0, "554 DT:SPM message rejected as spam", "message-rejected-spam", "rate-limited" },
+	{ S, SEND, N0, "550 too many messages today", "rate-limited", NULL },
+	{ S, SEND, N0, "421 slow down", "rate-limited", NULL },
+	/* a stale independent password: wrong-credentials is a candidate of every auth failure (above) */
+	/* a decisive code is not hidden by Sohu's auth catch-all */
+	{ I, AUTH, N0, "a1 NO [UNAVAILABLE] Try again later", "temporary-failure", NULL },
+};
+
+static void check_sohu(gconstpointer data)
+{
+	const SohuCase *c = data;
+	const MpaProvider *sohu = mpa_db_get(db, "sohu.com");
+	MpaFailure f = { c->protocol, c->stage, c->net, c->reply, NULL, 0, NULL };
+	MpaDiagnosis *d;
+
+	g_assert_nonnull(sohu);
+	d = mpa_diagnose(sohu, &f, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, c->cause);
+	if (c->also != NULL) {
+		g_auto(GStrv) want = g_strsplit(c->also, " ", -1);
+
+		for (guint i = 0; want[i] != NULL; i++)
+			g_assert_true(has_cause(d, want[i], 1));
+	}
+	mpa_diagnosis_free(d);
+}
+
+static void test_sohu_texts(void)
+{
+	const MpaProvider *sohu = mpa_db_get(db, "sohu.com");
+	MpaFailure f = { S, AUTH, N0, "535 Authentication failed", NULL, 0, NULL };
+	MpaDiagnosis *en, *zh;
+	const MpaExplanation *e, *z;
+
+	g_assert_nonnull(sohu);
+	en = mpa_diagnose(sohu, &f, "en");
+	zh = mpa_diagnose(sohu, &f, "zh_CN");
+	g_assert_true(en->from_provider_rule);
+	e = g_ptr_array_index(en->causes, 0);
+	z = g_ptr_array_index(zh->causes, 0);
+	/* Sohu's own words: the independent password, where to make it, and the link */
+	g_assert_nonnull(strstr(e->title, "independent password"));
+	g_assert_nonnull(strstr(e->fix, "POP3/SMTP/IMAP"));
+	g_assert_nonnull(strstr(z->title, "独立密码"));
+	g_assert_nonnull(e->link);
+	g_assert_true(g_str_has_prefix(e->link, "https://"));
+	g_assert_cmpstr(en->reply, ==, "535 Authentication failed");
+	mpa_diagnosis_free(en);
+	mpa_diagnosis_free(zh);
+}
+
+/* ---- Individual behaviours ---- */
+
+static void test_gbk_twin(void)
+{
+	/* QQ's 535 in GBK, as a public bug report shows the bytes: "请使用授权码登录。详情请看: " */
+	static const guint8 gbk[] = "535 Error: \xc7\xeb\xca\xb9\xd3\xc3\xca\xda\xc8\xa8\xc2\xeb\xb5\xc7\xc2\xbc"
+				    "\xa1\xa3\xcf\xea\xc7\xe9\xc7\xeb\xbf\xb4: http://service.mail.qq.com/cgi-bin/help";
+	const gchar *utf8 = "535 Error: 请使用授权码登录。详情请看: http://service.mail.qq.com/cgi-bin/help";
+	g_autofree gchar *decoded = mpa_decode_reply(gbk, sizeof gbk - 1);
+	MpaFailure a = { S, AUTH, N0, decoded, NULL, 0, NULL };
+	MpaFailure b = { S, AUTH, N0, utf8, NULL, 0, NULL };
+	MpaDiagnosis *da = mpa_diagnose(NULL, &a, "en");
+	MpaDiagnosis *db = mpa_diagnose(NULL, &b, "en");
+
+	g_assert_cmpstr(decoded, ==, utf8);
+	g_assert_cmpuint(da->causes->len, ==, db->causes->len);
+	for (guint i = 0; i < da->causes->len; i++)
+		g_assert_cmpstr(cause_at(da, i), ==, cause_at(db, i));
+	g_assert_cmpstr(cause_at(da, 0), ==, "app-password-required");
+	g_assert_cmpstr(da->reply, ==, db->reply);
+	g_assert_nonnull(strstr(da->reply, "授权码"));
+	mpa_diagnosis_free(da);
+	mpa_diagnosis_free(db);
+}
+
+static void test_unknown(void)
+{
+	MpaFailure f = { S, SEND, N0, "599 the \x1b[31mflux\x1b[0m capacitor\r\nis empty", NULL, 0, NULL };
+	MpaDiagnosis *d = mpa_diagnose(NULL, &f, "en");
+
+	g_assert_cmpuint(d->causes->len, ==, 1);
+	g_assert_cmpstr(cause_at(d, 0), ==, "unknown");
+	g_assert_false(d->from_provider_rule);
+	/* the raw words are kept, made safe to print */
+	g_assert_cmpstr(d->reply, ==, "599 the \\x1b[31mflux\\x1b[0m capacitor / is empty");
+	mpa_diagnosis_free(d);
+}
+
+static void test_provider_rule_wins(void)
+{
+	/* generically spam; the provider says its DT:SPM means throttling */
+	MpaFailure f = { S, SEND, N0, "554 DT:SPM 163 smtp14,xx please see http://mail.163.com/help/help_spam_16.htm", NULL, 0, NULL };
+	MpaDiagnosis *d = mpa_diagnose(app_provider, &f, "en");
+	MpaDiagnosis *g = mpa_diagnose(NULL, &f, "en");
+
+	g_assert_true(d->from_provider_rule);
+	g_assert_cmpstr(cause_at(d, 0), ==, "rate-limited");
+	g_assert_cmpstr(cause_at(d, 1), ==, "message-rejected-spam");
+	g_assert_false(g->from_provider_rule);
+	g_assert_cmpstr(cause_at(g, 0), ==, "message-rejected-spam");
+	mpa_diagnosis_free(d);
+	mpa_diagnosis_free(g);
+}
+
+static void test_provider_catch_all(void)
+{
+	/* unknown auth wording at the provider: its catch-all rule and its candidates */
+	MpaFailure f = { I, AUTH, N0, "a1 NO something the server never said before", NULL, 0, NULL };
+	MpaDiagnosis *d = mpa_diagnose(app_provider, &f, "en");
+	/* a decisive code is not hidden by the catch-all */
+	MpaFailure busy = { I, AUTH, N0, "a1 NO [UNAVAILABLE] Server busy", NULL, 0, NULL };
+	MpaDiagnosis *b = mpa_diagnose(app_provider, &busy, "en");
+
+	g_assert_true(d->from_provider_rule);
+	g_assert_cmpstr(cause_at(d, 0), ==, "app-password-required");
+	g_assert_cmpstr(cause_at(d, 1), ==, "service-disabled");
+	g_assert_cmpstr(cause_at(d, 2), ==, "ip-not-allowed");
+	g_assert_false(b->from_provider_rule);
+	g_assert_cmpstr(cause_at(b, 0), ==, "temporary-failure");
+	mpa_diagnosis_free(d);
+	mpa_diagnosis_free(b);
+}
+
+static void test_provider_texts(void)
+{
+	MpaFailure f = { I, AUTH, N0, "a1 NO [AUTHORIZATIONFAILED] no", NULL, 0, NULL };
+	MpaDiagnosis *d = mpa_diagnose(app_provider, &f, "en");
+	MpaDiagnosis *z = mpa_diagnose(app_provider, &f, "zh_CN");
+	const MpaExplanation *e, *ez;
+
+	/* the catch-all rule catches it at this provider; its service-disabled text is the provider's */
+	g_assert_true(d->from_provider_rule);
+	g_assert_true(has_cause(d, "service-disabled", 0));
+	for (guint i = 0; i < d->causes->len; i++) {
+		e = g_ptr_array_index(d->causes, i);
+		ez = g_ptr_array_index(z->causes, i);
+		if (strcmp(e->cause, "service-disabled") == 0) {
+			g_assert_cmpstr(e->title, ==, "Switch on IMAP at AppTest");
+			g_assert_cmpstr(e->fix, ==, "Settings, Mail, tick IMAP.");
+			g_assert_cmpstr(e->link, ==, "https://mail.apptest.example/settings");
+			g_assert_cmpstr(ez->title, ==, "在 AppTest 开启 IMAP");
+		} else if (strcmp(e->cause, "app-password-required") == 0) {
+			/* generic steps plus the provider's name for the password */
+			g_assert_nonnull(strstr(e->fix, "“authorization code”"));
+			g_assert_nonnull(strstr(ez->fix, "“授权码”"));
+			g_assert_null(e->link);
+		}
+	}
+	mpa_diagnosis_free(d);
+	mpa_diagnosis_free(z);
+}
+
+static void test_explicit_lang(void)
+{
+	MpaFailure f = { MPA_PROTOCOL_IMAP, MPA_STAGE_CONNECT, MPA_NET_DNS, NULL, NULL, 0, NULL };
+	MpaDiagnosis *en = mpa_diagnose(NULL, &f, "en");
+	MpaDiagnosis *zh = mpa_diagnose(NULL, &f, "zh_CN");
+	MpaDiagnosis *zh2 = mpa_diagnose(NULL, &f, "zh-CN.UTF-8");
+
+	g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(en->causes, 0))->title, ==,
+			"The server name could not be found");
+	g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(zh->causes, 0))->title, ==, "找不到服务器名称");
+	g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(zh2->causes, 0))->title, ==, "找不到服务器名称");
+	mpa_diagnosis_free(en);
+	mpa_diagnosis_free(zh);
+	mpa_diagnosis_free(zh2);
+}
+
+static void test_locale_zh(void)
+{
+	MpaFailure f = { S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled.", NULL, 0, NULL };
+	MpaDiagnosis *d;
+	const gchar *title;
+
+	/* lang NULL follows the process locale, as the plugin and the CLI use it */
+	g_assert_nonnull(setlocale(LC_ALL, "zh_CN.UTF-8"));
+	g_setenv("LC_ALL", "zh_CN.UTF-8", TRUE);
+	d = mpa_diagnose(oauth_provider, &f, NULL);
+	title = ((MpaExplanation *)g_ptr_array_index(d->causes, 0))->title;
+	g_assert_cmpstr(title, ==, "该服务商已不再接受密码登录：请使用 OAuth2 授权");
+	for (guint i = 0; i < d->causes->len; i++)
+		g_assert_false(g_str_has_prefix(((MpaExplanation *)g_ptr_array_index(d->causes, i))->title, "The "));
+	mpa_diagnosis_free(d);
+	g_setenv("LC_ALL", "C.UTF-8", TRUE);
+	setlocale(LC_ALL, "C.UTF-8");
+}
+
+static void test_every_cause_translated(void)
+{
+	/* every cause has a title and fix in both languages, and the Chinese ones differ */
+	for (const gchar *const *id = mpa_cause_ids(); *id != NULL; id++) {
+		MpaProvider fake = { 0 };
+		MpaRule rule = { MPA_RULE_ANY_PROTOCOL, MPA_RULE_ANY_STAGE, NULL, NULL, (gchar *)*id, NULL, 1 };
+		gchar *none[] = { NULL };
+		GPtrArray *rules = g_ptr_array_new();
+		MpaFailure f = { I, SEL, N0, "a3 NO whatever", NULL, 0, NULL };
+		MpaDiagnosis *en, *zh;
+		const MpaExplanation *a, *b;
+
+		/* a one-rule provider forces each cause */
+		rule.candidates = none;
+		g_ptr_array_add(rules, &rule);
+		fake.id = (gchar *)"fake";
+		fake.rules = rules;
+		en = mpa_diagnose(&fake, &f, "en");
+		zh = mpa_diagnose(&fake, &f, "zh_CN");
+		a = g_ptr_array_index(en->causes, 0);
+		b = g_ptr_array_index(zh->causes, 0);
+		g_assert_cmpstr(a->cause, ==, *id);
+		g_assert_cmpstr(a->title, !=, b->title);
+		g_assert_cmpstr(a->fix, !=, b->fix);
+		g_assert_true(g_utf8_validate(b->fix, -1, NULL));
+		mpa_diagnosis_free(en);
+		mpa_diagnosis_free(zh);
+		g_ptr_array_unref(rules);
+	}
+}
+
+static void test_validator(void)
+{
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
+	MpaProvider *p;
+	gboolean cause_reported = FALSE, regex_reported = FALSE;
+
+	p = load_inline("bad.example",
+			"<mpa:password kind=\"login\"/>\n"
+			"<mpa:rule stage=\"auth\" cause=\"password-is-wrong\"/>\n"
+			"<mpa:rule stage=\"auth\" match=\"(unclosed\" cause=\"wrong-credentials\"/>\n",
+			problems);
+	g_assert_null(p);
+	for (guint i = 0; i < problems->len; i++) {
+		g_autofree gchar *s = mpa_problem_to_string(g_ptr_array_index(problems, i));
+
+		if (strstr(s, "password-is-wrong") != NULL)
+			cause_reported = TRUE;
+		if (strstr(s, "(unclosed") != NULL)
+			regex_reported = TRUE;
+	}
+	g_assert_true(cause_reported);
+	g_assert_true(regex_reported);
+}
+
+static void test_diagnose_result(void)
+{
+	MpaProtoResult r = { 0 };
+	MpaDiagnosis *d;
+	static const guint8 raw[] = "a1 NO [AUTHENTICATIONFAILED] Authentication failed.";
+
+	r.protocol = MPA_PROTOCOL_IMAP;
+	r.outcome = MPA_OUTCOME_OK;
+	g_assert_null(mpa_diagnose_result(NULL, &r, "en"));
+	r.outcome = MPA_OUTCOME_FAILED;
+	r.stage = MPA_STAGE_AUTH;
+	r.reply_raw = g_bytes_new_static(raw, sizeof raw - 1);
+	d = mpa_diagnose_result(app_provider, &r, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "app-password-required");
+	g_assert_cmpstr(d->reply, ==, (const gchar *)raw);
+	mpa_diagnosis_free(d);
+	g_bytes_unref(r.reply_raw);
+}
+
+static void test_parse_smtp(void)
+{
+	guint code;
+	gchar *enh;
+
+	g_assert_true(mpa_parse_smtp_reply("535 5.7.8 Authentication failed.", &code, &enh));
+	g_assert_cmpuint(code, ==, 535);
+	g_assert_cmpstr(enh, ==, "5.7.8");
+	g_free(enh);
+	g_assert_true(mpa_parse_smtp_reply("534-5.7.9 Application-specific password required.", &code, &enh));
+	g_assert_cmpuint(code, ==, 534);
+	g_assert_cmpstr(enh, ==, "5.7.9");
+	g_free(enh);
+	g_assert_true(mpa_parse_smtp_reply("535 5.7.139 Authentication unsuccessful", &code, &enh));
+	g_assert_cmpstr(enh, ==, "5.7.139");
+	g_free(enh);
+	g_assert_true(mpa_parse_smtp_reply("535 #5.7.0 Authentication failed", &code, &enh));
+	g_assert_cmpstr(enh, ==, "5.7.0");
+	g_free(enh);
+	g_assert_true(mpa_parse_smtp_reply("550 User has no permission", &code, &enh));
+	g_assert_cmpuint(code, ==, 550);
+	g_assert_null(enh);
+	g_assert_true(mpa_parse_smtp_reply("421", &code, &enh));
+	g_assert_cmpuint(code, ==, 421);
+	g_assert_true(mpa_parse_smtp_reply("535 5.7.8.9 no", &code, &enh));
+	g_assert_null(enh);
+	g_assert_false(mpa_parse_smtp_reply("5355 nope", &code, &enh));
+	g_assert_false(mpa_parse_smtp_reply("hello 535", &code, &enh));
+	g_assert_false(mpa_parse_smtp_reply("635 no", &code, &enh));
+	g_assert_cmpuint(code, ==, 0);
+	g_assert_false(mpa_parse_smtp_reply(NULL, &code, &enh));
+}
+
+static void test_parse_imap(void)
+{
+	static const struct { const gchar *in, *out; } t[] = {
+		{ "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "AUTHENTICATIONFAILED" },
+		{ "NO [unavailable] busy", "UNAVAILABLE" },
+		{ "[LIMIT] too many", "LIMIT" },
+		{ "* NO [ALERT] read this\r\na1 NO [CONTACTADMIN] locked", "CONTACTADMIN" },
+		{ "a1 NO [ALERT] Please log in via your web browser", "ALERT" },
+		{ "* BYE [UNAVAILABLE] bye", "UNAVAILABLE" },
+		{ "a1 NO LOGIN failed.", NULL },
+		{ "a1 NO Login fail [see http://x]", NULL },
+		{ "535 5.7.139 x [DB8PR04.PROD.OUTLOOK.COM]", NULL },
+		{ "", NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_autofree gchar *code = mpa_parse_imap_code(t[i].in);
+
+		g_assert_cmpstr(code, ==, t[i].out);
+	}
+	g_assert_null(mpa_parse_imap_code(NULL));
+}
+
+static void test_explicit_code(void)
+{
+	/* a code given by the caller counts even when the text has none */
+	MpaFailure f = { I, AUTH, N0, "a1 NO something", "LIMIT", 0, NULL };
+	MpaFailure s = { S, AUTH, N0, "rejected", NULL, 534, NULL };
+	MpaDiagnosis *d = mpa_diagnose(NULL, &f, "en");
+	MpaDiagnosis *e = mpa_diagnose(NULL, &s, "en");
+
+	g_assert_cmpstr(cause_at(d, 0), ==, "rate-limited");
+	g_assert_cmpstr(cause_at(e, 0), ==, "app-password-required");
+	mpa_diagnosis_free(d);
+	mpa_diagnosis_free(e);
+}
+
+int main(int argc, char **argv)
+{
+	const gchar *localedir = g_getenv("MPA_LOCALEDIR");
+	int ret;
+
+	setlocale(LC_ALL, "");
+	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	if (localedir != NULL)
+		bindtextdomain(GETTEXT_PACKAGE, localedir);
+	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
+
+	tmpdir = g_dir_make_tmp("test-diagnose-XXXXXX", NULL);
+	g_assert_nonnull(tmpdir);
+	app_provider = load_inline("apptest.example", app_body, NULL);
+	plain_app_provider = load_inline("plainapptest.example", plain_app_body, NULL);
+	oauth_provider = load_inline("oauthtest.example", oauth_body, NULL);
+	login_provider = load_inline("logintest.example", login_body, NULL);
+	g_assert_nonnull(app_provider);
+	g_assert_nonnull(plain_app_provider);
+	g_assert_nonnull(oauth_provider);
+	g_assert_nonnull(login_provider);
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *path = g_strdup_printf("/diagnose/reply/%02u-%s", i, cases[i].cause);
+
+		g_test_add_data_func(path, &cases[i], check_case);
+	}
+	db = mpa_db_load_default(NULL, NULL);
+	for (guint i = 0; i < G_N_ELEMENTS(sohu_cases); i++) {
+		g_autofree gchar *path = g_strdup_printf("/diagnose/sohu/%02u-%s", i, sohu_cases[i].cause);
+
+		g_test_add_data_func(path, &sohu_cases[i], check_sohu);
+	}
+	g_test_add_func("/diagnose/sohu/texts", test_sohu_texts);
+	g_test_add_func("/diagnose/gbk-equals-utf8", test_gbk_twin);
+	g_test_add_func("/diagnose/unknown-shows-raw", test_unknown);
+	g_test_add_func("/diagnose/provider/rule-wins", test_provider_rule_wins);
+	g_test_add_func("/diagnose/provider/catch-all", test_provider_catch_all);
+	g_test_add_func("/diagnose/provider/texts", test_provider_texts);
+	g_test_add_func("/diagnose/provider/validator", test_validator);
+	g_test_add_func("/diagnose/lang/explicit", test_explicit_lang);
+	g_test_add_func("/diagnose/lang/locale-zh", test_locale_zh);
+	g_test_add_func("/diagnose/lang/every-cause", test_every_cause_translated);
+	g_test_add_func("/diagnose/result", test_diagnose_result);
+	g_test_add_func("/diagnose/explicit-code", test_explicit_code);
+	g_test_add_func("/diagnose/parse/smtp", test_parse_smtp);
+	g_test_add_func("/diagnose/parse/imap", test_parse_imap);
+	ret = g_test_run();
+
+	mpa_db_free(db);
+	mpa_provider_free(app_provider);
+	mpa_provider_free(plain_app_provider);
+	mpa_provider_free(oauth_provider);
+	mpa_provider_free(login_provider);
+	g_free(tmpdir);
+	return ret;
+}

@@ -1,0 +1,119 @@
+#!/bin/sh
+# test-explain.sh — "provider-assistant explain", run the way a user runs it.  Prints TAP.
+# Needs the environment of tests/tests.am (top_builddir, LOCPATH, MPA_LOCALEDIR, MPA_PROVIDERS_PATH).
+set -u
+
+PA="${top_builddir:?run through make check}/plugin/provider-assistant"
+PY=/usr/bin/python3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config"
+mkdir -p "$HOME"
+
+n=0
+failures=0
+rc=0
+
+run() {
+	envs=
+	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	env $envs "$PA" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+}
+
+check() {
+	desc=$1
+	shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "# exit status: $rc"
+		sed 's/^/# stdout: /' "$tmp/out" | head -30
+		sed 's/^/# stderr: /' "$tmp/err" | head -10
+		failures=$((failures + 1))
+	fi
+}
+
+out_has() { grep -qF -- "$1" "$tmp/out"; }
+err_has() { grep -qF -- "$1" "$tmp/err"; }
+# json_is EXPR VALUE: a Python expression on the parsed output (variable j) equals VALUE
+json_is() {
+	$PY -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); sys.exit(0 if str(v)==sys.argv[3] else 1)' \
+		"$tmp/out" "$1" "$2"
+}
+
+QQ535='535 Login Fail. Please enter your authorization code to login. More information in http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=28&&no=1001256'
+
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply "$QQ535"
+check "QQ 535: exit 0" test "$rc" -eq 0
+check "QQ 535: the cause's title" out_has "Cause: Use the app password (authorization code), not your login password"
+check "QQ 535: the steps" out_has "1. Log in to your mailbox in a web browser"
+check "QQ 535: other candidates with titles" out_has "- The user name or password was not accepted (wrong-credentials)"
+check "QQ 535: the server's words" out_has "Server said: 535 Login Fail."
+
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply "$QQ535" --json
+check "--json: exit 0" test "$rc" -eq 0
+check "--json: cause" json_is 'j["cause"]' app-password-required
+check "--json: candidates are the other causes, in order" json_is '",".join(j["candidates"])' wrong-credentials,service-disabled
+check "--json: title, fix, link, reply" json_is 'bool(j["title"]) and "1." in j["fix"] and "link" in j and j["reply"].startswith("535 Login Fail")' True
+
+# QQ's 535 as older servers send it, in GBK: "请使用授权码登录。"
+printf '535 Error: \307\353\312\271\323\303\312\332\310\250\302\353\265\307\302\274\241\243' >"$tmp/gbk.txt"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply-file "$tmp/gbk.txt" --json
+check "--reply-file GBK: exit 0" test "$rc" -eq 0
+check "--reply-file GBK: decoded, no mojibake" json_is 'j["reply"]' '535 Error: 请使用授权码登录。'
+check "--reply-file GBK: app-password-required" json_is 'j["cause"]' app-password-required
+cp "$tmp/out" "$tmp/gbk.json"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply '535 Error: 请使用授权码登录。' --json
+check "GBK reply == its UTF-8 twin" cmp -s "$tmp/out" "$tmp/gbk.json"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply "$(cat "$tmp/gbk.txt")" --json
+check "--reply with GBK bytes == its UTF-8 twin" cmp -s "$tmp/out" "$tmp/gbk.json"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply-file - --json
+check "--reply-file - reads standard input" test "$rc" -eq 0
+
+run LC_ALL=zh_CN.UTF-8 -- explain --address zhangsan@sohu.com --protocol smtp --stage auth --reply '535 Authentication failed'
+check "Sohu 535 in Chinese: exit 0" test "$rc" -eq 0
+check "Sohu 535 in Chinese: Sohu's title" out_has "原因： 请使用独立密码，而不是登录密码"
+check "Sohu 535 in Chinese: Chinese labels" out_has "服务器原话： 535 Authentication failed"
+check "Sohu 535 in Chinese: the whitelist among the candidates" out_has "(ip-not-allowed)"
+
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@sohu.com --protocol imap --stage auth --reply 'a1 NO [AUTHENTICATIONFAILED] Authentication failed.' --json
+check "Sohu IMAP AUTHENTICATIONFAILED: independent password first" json_is 'j["cause"]+" "+str("service-disabled" in j["candidates"] and "ip-not-allowed" in j["candidates"])' "app-password-required True"
+check "Sohu: the provider and its link" json_is 'j["provider"]+" "+str(j["link"].startswith("https://"))' "sohu.com True"
+
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.org --protocol imap --stage select --reply "$(printf 'a3 NO the \033[31mflux\033[0m capacitor')" --json
+check "unknown domain, unknown reply: exit 0" test "$rc" -eq 0
+check "unknown domain: note on stderr" err_has "generic rules"
+check "unknown reply: cause unknown, no provider" json_is 'j["cause"]+" "+str(j["provider"])' "unknown None"
+check "unknown reply: raw text shown, escapes made visible" json_is 'j["reply"]' 'a3 NO the \x1b[31mflux\x1b[0m capacitor'
+
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.org --protocol imap --stage auth --reply 'a1 NO whatever' --code limit --json
+check "--code overrides the reply" json_is 'j["cause"]' rate-limited
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.org --protocol smtp --stage auth --reply 'no code here' --code 5.7.139 --json
+check "--code takes an enhanced code" json_is 'j["cause"]' oauth-required
+
+run -- explain --protocol smtp --stage auth --reply x
+check "missing --address: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol pop3 --stage auth --reply x
+check "bad --protocol: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage login --reply x
+check "bad --stage: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth
+check "no reply: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth --reply x --reply-file "$tmp/gbk.txt"
+check "--reply and --reply-file: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth --reply x --code 5x5
+check "bad --code: exit 2" test "$rc" -eq 2
+run -- explain --address not-an-address --protocol smtp --stage auth --reply x
+check "not an address: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth --reply-file "$tmp/missing"
+check "missing reply file: exit 2 and says so" sh -c "test $rc -eq 2 && grep -q missing '$tmp/err'"
+run -- --help
+check "explain is listed in --help" out_has "explain"
+
+echo "1..$n"
+[ "$failures" -eq 0 ]
