@@ -21,6 +21,7 @@
 
 #include "mpa-diagnose.h"
 #include "pa-plugin.h"
+#include "pa-guard.h"
 
 /* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
 #define CLAWS(s) g_dgettext("claws-mail", s)
@@ -497,6 +498,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	gtk_box_pack_start(GTK_BOX(vbox), stages, FALSE, FALSE, 0);
 	pg->results = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->results, FALSE, FALSE, 0);
+	/* The sending guard of this account: today's count, the limits, the switch. */
+	gtk_box_pack_start(GTK_BOX(vbox), mpa_guard_ui_page_section(data), FALSE, FALSE, 6);
 
 	scroll = gtk_scrolled_window_new(NULL, NULL);
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
