@@ -54,6 +54,7 @@ struct _MpaCheckRequest {
 		gchar *username;
 	} server[2];
 	gchar *password;
+	gchar *smtp_password;           /* NULL: SMTP uses @password too */
 	gchar *ca_file;
 	guint idle_ms;
 	guint total_ms;
@@ -124,6 +125,7 @@ mpa_check_request_free(MpaCheckRequest *req)
 		g_free(req->server[i].username);
 	}
 	mpa_secret_free(req->password);
+	mpa_secret_free(req->smtp_password);
 	g_free(req->ca_file);
 	g_free(req);
 }
@@ -177,6 +179,13 @@ mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password)
 {
 	mpa_secret_free(req->password);
 	req->password = g_strdup(password);
+}
+
+void
+mpa_check_request_set_smtp_password(MpaCheckRequest *req, const gchar *password)
+{
+	mpa_secret_free(req->smtp_password);
+	req->smtp_password = g_strdup(password);
 }
 
 void
@@ -1294,7 +1303,10 @@ worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 	w->security = req->server[proto].security;
 	w->username = g_strdup(req->server[proto].username ? req->server[proto].username
 			       : req->address ? req->address : "");
-	w->password = g_strdup(req->password ? req->password : "");
+	if (proto == MPA_PROTOCOL_SMTP && req->smtp_password)
+		w->password = g_strdup(req->smtp_password);
+	else
+		w->password = g_strdup(req->password ? req->password : "");
 	w->ca_file = g_strdup(req->ca_file);
 	w->idle_s = MAX(1, (req->idle_ms + 999) / 1000);
 	w->select = req->select;

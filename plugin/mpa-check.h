@@ -83,6 +83,8 @@ void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16
 /* From a provider's servers with the address expanded into user names. */
 void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider);
 void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password);
+/* A different password for SMTP only (a mail client's separate SMTP login); NULL = the same. */
+void mpa_check_request_set_smtp_password(MpaCheckRequest *req, const gchar *password);
 /* A PEM CA file to trust instead of the system store; NULL = system store. */
 void mpa_check_request_set_ca_file(MpaCheckRequest *req, const gchar *ca_file);
 /* idle: a silent server is given up on after this (default 10 s);

@@ -60,6 +60,8 @@ struct _MpaAccountDialog {
 	gchar *initial[F_COUNT];
 	gchar *last_set[F_COUNT];
 
+	GtkWidget *smtp_uid;                    /* Send page, "Authentication": own SMTP login */
+	GtkWidget *smtp_pass;
 	GtkWidget *hint;                        /* the box under the Password field */
 	GtkWidget *hint_label;
 
@@ -130,6 +132,48 @@ grid_field(GtkWidget *root, const gchar *text)
 		return gtk_grid_get_child_at(GTK_GRID(parent), left + 1, top);
 	}
 	return NULL;
+}
+
+/* The entry packed right after the label @text in a GtkBox under @root (the Send page puts
+ * "User ID" and "Password" with their entries in one horizontal box, not in a grid). */
+static GtkWidget *
+box_field(GtkWidget *root, const gchar *text)
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+		GtkWidget *parent;
+		GList *children, *l;
+		GtkWidget *next = NULL;
+
+		if (!GTK_IS_LABEL(w) || g_strcmp0(gtk_label_get_text(GTK_LABEL(w)), text) != 0)
+			continue;
+		parent = gtk_widget_get_parent(w);
+		if (!GTK_IS_BOX(parent))
+			continue;
+		children = gtk_container_get_children(GTK_CONTAINER(parent));
+		l = g_list_find(children, w);
+		if (l && l->next && GTK_IS_ENTRY(l->next->data))
+			next = l->next->data;
+		g_list_free(children);
+		if (next)
+			return next;
+	}
+	return NULL;
+}
+
+static gboolean
+has_smtp_auth_check(GtkWidget *frame)
+{
+	g_autoptr(GPtrArray) all = collect(frame);
+
+	for (guint i = 0; i < all->len; i++)
+		if (GTK_IS_CHECK_BUTTON(all->pdata[i]) &&
+		    g_strcmp0(gtk_button_get_label(all->pdata[i]),
+			      CLAWS("SMTP Authentication (SMTP AUTH)")) == 0)
+			return TRUE;
+	return FALSE;
 }
 
 static GtkWidget *
@@ -498,6 +542,16 @@ find_widgets(MpaAccountDialog *dlg)
 	dlg->field[F_USERID] = grid_field(server_frame, CLAWS("User ID"));
 	dlg->password = grid_field(server_frame, CLAWS("Password"));
 
+	/* The Send page's own SMTP login ("Authentication" frame); Claws uses it instead of the
+	 * Basic page's when its user ID is set. */
+	{
+		GtkWidget *auth_frame = find_frame(root, CLAWS("Authentication"), has_smtp_auth_check);
+
+		if (auth_frame) {
+			dlg->smtp_uid = box_field(auth_frame, CLAWS("User ID"));
+			dlg->smtp_pass = box_field(auth_frame, CLAWS("Password"));
+		}
+	}
 	imap_frame = find_frame(root, CLAWS("IMAP"), has_value_radios);
 	smtp_frame = find_frame(root, CLAWS("Send (SMTP)"), has_value_radios);
 	if (imap_frame)
@@ -524,6 +578,8 @@ find_widgets(MpaAccountDialog *dlg)
 
 	track(&dlg->address);
 	track(&dlg->password);
+	track(&dlg->smtp_uid);
+	track(&dlg->smtp_pass);
 	for (Field f = 0; f < F_COUNT; f++)
 		track(&dlg->field[f]);
 	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
@@ -590,6 +646,8 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 	untrack(&dlg->hint_label);
 	untrack(&dlg->address);
 	untrack(&dlg->password);
+	untrack(&dlg->smtp_uid);
+	untrack(&dlg->smtp_pass);
 	for (Field f = 0; f < F_COUNT; f++) {
 		untrack(&dlg->field[f]);
 		g_free(dlg->initial[f]);
@@ -671,9 +729,9 @@ port_of(MpaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 s
 MpaCheckRequest *
 mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 {
-	const gchar *address, *recv, *smtp, *uid;
+	const gchar *address, *recv, *smtp, *uid, *smtp_uid, *smtp_pass;
 	MpaCheckRequest *req;
-	gboolean imap;
+	gboolean imap, smtp_auth;
 
 	if (!dlg->ready || !dlg->address) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -696,7 +754,13 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 				    _("Type the IMAP or SMTP server on the Basic page first"));
 		return NULL;
 	}
-	if (!entry_text(dlg->password)) {
+	/* Like Claws when sending: with SMTP AUTH on and a user ID on the Send page, SMTP logs in
+	 * with that user ID and the Send page's password (the Basic page's when that is empty). */
+	smtp_auth = dlg->field[F_SMTP_AUTH] &&
+		gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH]));
+	smtp_uid = smtp_auth ? entry_text(dlg->smtp_uid) : NULL;
+	smtp_pass = smtp_uid ? entry_text(dlg->smtp_pass) : NULL;
+	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv))) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 				    _("Type the password on the Basic page first"));
 		return NULL;
@@ -713,10 +777,13 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 		MpaSecurity sec = security_of(dlg->smtp_tls);
 		mpa_check_request_set_smtp(req, smtp,
 					   port_of(dlg, F_SMTP_PORT_SET, F_SMTP_PORT, sec, 465, 25),
-					   sec, uid ? uid : address);
+					   sec, smtp_uid ? smtp_uid : uid ? uid : address);
 	}
 	/* Straight from the entry's buffer into the request's own wiped memory: no copy here. */
-	mpa_check_request_set_password(req, gtk_entry_get_text(GTK_ENTRY(dlg->password)));
+	if (dlg->password)
+		mpa_check_request_set_password(req, gtk_entry_get_text(GTK_ENTRY(dlg->password)));
+	if (smtp_pass)
+		mpa_check_request_set_smtp_password(req, smtp_pass);
 	if (mpa_pa_ca_file())
 		mpa_check_request_set_ca_file(req, mpa_pa_ca_file());
 	return req;

@@ -418,11 +418,14 @@ GtkWidget *mpa_guard_ui_page_section(PrefsAccount *ac)
 
 	label = gtk_label_new(NULL);
 	gtk_label_set_line_wrap(GTK_LABEL(label), TRUE);
+	gtk_label_set_max_width_chars(GTK_LABEL(label), 70);
 	gtk_label_set_xalign(GTK_LABEL(label), 0.0);
 	gtk_box_pack_start(GTK_BOX(box), label, FALSE, FALSE, 0);
 
 	check = gtk_check_button_new_with_mnemonic(
 		_("_Warn before a message would pass the provider's sending limits"));
+	/* A long label must wrap, not widen the account dialog. */
+	gtk_label_set_line_wrap(GTK_LABEL(gtk_bin_get_child(GTK_BIN(check))), TRUE);
 	gtk_box_pack_start(GTK_BOX(box), check, FALSE, FALSE, 0);
 
 	if (guard == NULL) {

@@ -21,6 +21,7 @@
 
 #include "mpa-diagnose.h"
 #include "pa-plugin.h"
+#include "pa-guard.h"
 
 /* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
 #define CLAWS(s) g_dgettext("claws-mail", s)
@@ -50,6 +51,9 @@ struct _Run {
 	GCancellable *cancellable;
 	const MpaProvider *provider;
 	GtkWidget *rows[2][MPA_STAGE_COUNT][3];     /* status, name, time */
+	guint heartbeat;                /* MPA_STALL_LOG: a 5 ms tick while the check runs */
+	gint64 last_tick, max_gap;
+	guint ticks;
 };
 
 static Page page;
@@ -86,6 +90,53 @@ run_unref(Run *run)
 		return;
 	g_clear_object(&run->cancellable);
 	g_free(run);
+}
+
+/* ---- stall measurement (MPA_STALL_LOG=FILE) ----
+ * The check must never stall Claws' main loop.  With MPA_STALL_LOG set, a 5 ms timeout ticks while
+ * a check runs and the longest gap between two ticks is appended to FILE when the check ends:
+ * any work the check does on the main loop (progress, results) shows up as a longer gap. */
+
+static gboolean
+heartbeat_tick(gpointer data)
+{
+	Run *run = data;
+	gint64 now = g_get_monotonic_time();
+
+	run->max_gap = MAX(run->max_gap, now - run->last_tick);
+	run->last_tick = now;
+	run->ticks++;
+	return G_SOURCE_CONTINUE;
+}
+
+static void
+heartbeat_start(Run *run)
+{
+	const gchar *file = g_getenv("MPA_STALL_LOG");
+
+	if (!file || !*file)
+		return;
+	run->last_tick = g_get_monotonic_time();
+	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
+}
+
+static void
+heartbeat_stop(Run *run, const MpaCheckResult *r)
+{
+	const gchar *file = g_getenv("MPA_STALL_LOG");
+	FILE *f;
+
+	if (!run->heartbeat)
+		return;
+	heartbeat_tick(run);
+	g_source_remove(run->heartbeat);
+	run->heartbeat = 0;
+	f = file ? fopen(file, "a") : NULL;
+	if (!f)
+		return;
+	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT "\n",
+		run->max_gap, run->ticks, r ? r->elapsed_us : (gint64) -1);
+	fclose(f);
 }
 
 /* ---- small widget helpers ---- */
@@ -255,9 +306,11 @@ on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 	stage_row(run, proto, st);
 }
 
-static void
+/* Shows the explanation on the page; returns " (cause-id)" for the log line. */
+static gchar *
 show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 {
+	gchar *cause_id;
 	g_autoptr(GString) s = g_string_new(NULL);
 	MpaDiagnosis *d = mpa_diagnose_result(p, r, NULL);
 	const gchar *proto = r->protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
@@ -293,8 +346,11 @@ show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 		g_autofree gchar *t = g_strdup_printf(_("Details: %s"), r->detail);
 		add_label(pg->results, t, FALSE);
 	}
+	cause_id = g_strdup_printf(" (%s)", (d && d->causes->len) ?
+				   ((MpaExplanation *) d->causes->pdata[0])->cause : "unknown");
 	if (d)
 		mpa_diagnosis_free(d);
+	return cause_id;
 }
 
 static void
@@ -337,6 +393,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_autoptr(GError) error = NULL;
 	MpaCheckResult *r = mpa_check_finish(res, &error);
 
+	heartbeat_stop(run, r);
 	running--;
 	if (!pg) {
 		/* The dialog was closed meanwhile: nothing to show. */
@@ -353,10 +410,13 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		const MpaProtoResult *pr[2] = { &r->imap, &r->smtp };
 		gboolean any_failed = FALSE, any_ok = FALSE, cancelled = FALSE;
 
+		gchar *causes[2] = { g_strdup(""), g_strdup("") };
+
 		for (guint i = 0; i < 2; i++) {
 			if (pr[i]->outcome == MPA_OUTCOME_FAILED) {
 				any_failed = TRUE;
-				show_diagnosis(pg, run->provider, pr[i]);
+				g_free(causes[i]);
+				causes[i] = show_diagnosis(pg, run->provider, pr[i]);
 			} else if (pr[i]->outcome == MPA_OUTCOME_OK) {
 				any_ok = TRUE;
 			} else if (pr[i]->outcome == MPA_OUTCOME_CANCELLED) {
@@ -380,9 +440,11 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		}
 		/* One line in Claws' network log: what was tested and how it went (never a
 		 * password: the check's own traffic is filtered out of this log). */
-		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s\n", MPA_PLUGIN_NAME,
-			    _("connection test"), mpa_outcome_name(r->imap.outcome),
-			    mpa_outcome_name(r->smtp.outcome));
+		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s%s, SMTP %s%s\n", MPA_PLUGIN_NAME,
+			    _("connection test"), mpa_outcome_name(r->imap.outcome), causes[0],
+			    mpa_outcome_name(r->smtp.outcome), causes[1]);
+		g_free(causes[0]);
+		g_free(causes[1]);
 		mpa_check_result_free(r);
 	}
 	run_unref(run);
@@ -425,6 +487,7 @@ start_test(Page *pg)
 	set_running(pg, TRUE);
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
+	heartbeat_start(run);
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
 	run_unref(run);
@@ -472,31 +535,44 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	pg->checklist = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->checklist, FALSE, FALSE, 0);
 
-	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	pg->test_btn = gtk_button_new_with_label(_("Test connection"));
-	pg->cancel_btn = gtk_button_new_with_label(_("Cancel test"));
-	pg->apply_btn = gtk_button_new_with_label(_("Apply provider settings"));
+	/* "Apply provider settings" belongs to the checklist above it; on a row of its own it
+	 * never makes the page wider than Claws' dialog. */
+	pg->apply_btn = gtk_button_new_with_mnemonic(_("Apply _provider settings"));
 	gtk_widget_set_tooltip_text(pg->apply_btn,
 				    _("Set servers, user ID, SSL/TLS and SMTP authentication from "
 				      "the provider's data, also where they were changed"));
+	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	gtk_box_pack_start(GTK_BOX(buttons), pg->apply_btn, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(vbox), buttons, FALSE, FALSE, 0);
+
+	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	pg->test_btn = gtk_button_new_with_mnemonic(_("_Test connection"));
+	pg->cancel_btn = gtk_button_new_with_mnemonic(_("_Stop the test"));
 	gtk_box_pack_start(GTK_BOX(buttons), pg->test_btn, FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(buttons), pg->cancel_btn, FALSE, FALSE, 0);
-	gtk_box_pack_end(GTK_BOX(buttons), pg->apply_btn, FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(vbox), buttons, FALSE, FALSE, 6);
 	g_signal_connect(pg->test_btn, "clicked", G_CALLBACK(test_clicked), pg);
 	g_signal_connect(pg->cancel_btn, "clicked", G_CALLBACK(cancel_clicked), pg);
 	g_signal_connect(pg->apply_btn, "clicked", G_CALLBACK(apply_clicked), pg);
 
 	pg->status = add_label(vbox, "", FALSE);
-	stages = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 24);
+	/* IMAP and SMTP side by side when the dialog is wide enough, one above the other when not. */
+	stages = gtk_flow_box_new();
+	gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(stages), GTK_SELECTION_NONE);
+	gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(stages), 2);
+	gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(stages), 24);
+	gtk_flow_box_set_homogeneous(GTK_FLOW_BOX(stages), FALSE);
 	for (guint i = 0; i < 2; i++) {
 		pg->stages[i] = gtk_grid_new();
 		gtk_grid_set_column_spacing(GTK_GRID(pg->stages[i]), 8);
-		gtk_box_pack_start(GTK_BOX(stages), pg->stages[i], FALSE, FALSE, 0);
+		gtk_widget_set_valign(pg->stages[i], GTK_ALIGN_START);
+		gtk_container_add(GTK_CONTAINER(stages), pg->stages[i]);
 	}
 	gtk_box_pack_start(GTK_BOX(vbox), stages, FALSE, FALSE, 0);
 	pg->results = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->results, FALSE, FALSE, 0);
+	/* The sending guard of this account: today's count, the limits, the switch. */
+	gtk_box_pack_start(GTK_BOX(vbox), mpa_guard_ui_page_section(data), FALSE, FALSE, 6);
 
 	scroll = gtk_scrolled_window_new(NULL, NULL);
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,

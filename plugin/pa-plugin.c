@@ -19,6 +19,7 @@
 #include "common/log.h"
 
 #include "pa-plugin.h"
+#include "pa-guard.h"
 
 static MpaDb *db;
 
@@ -71,6 +72,14 @@ plugin_init(gchar **error)
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
 	load_providers();
+	{
+		g_autoptr(GError) err = NULL;
+
+		/* Without its counts file the guard cannot count, but everything else still helps:
+		 * say why in the log and carry on. */
+		if (!mpa_guard_ui_init(db, &err))
+			log_error(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, err->message);
+	}
 	mpa_logfilter_install();
 	mpa_page_init();
 	mpa_hints_init();
@@ -89,6 +98,7 @@ plugin_done(void)
 	mpa_hints_done();
 	mpa_page_done();
 	mpa_logfilter_remove();
+	mpa_guard_ui_done();
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;
