@@ -512,7 +512,16 @@ static void writer_child(const gchar *path, gint64 now)
 static void test_atomic_kill(Fixture *f, gconstpointer data)
 {
 	guint last = 0, rounds = g_test_slow() ? 400 : 120, changed = 0, mid_write = 0;
-	GRand *rand = g_rand_new_with_seed(0x5e4d);
+	GRand *rand;
+
+#if defined(__SANITIZE_ADDRESS__)
+	/* The kill points are timed for a normal build; under ASan a writer rarely finishes a save
+	 * before it is killed, so the "some saves completed" assertion measures the sanitizer, not
+	 * the file.  The normal build's run of this test is the one that counts. */
+	g_test_skip("timing-based; run in the build without sanitizers");
+	return;
+#endif
+	rand = g_rand_new_with_seed(0x5e4d);
 
 	for (guint r = 0; r < rounds; r++) {
 		g_autoptr(MpaGuard) g = NULL;
