@@ -425,6 +425,7 @@ start_test(Page *pg)
 	set_running(pg, TRUE);
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
+	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
 	run_unref(run);

@@ -8,10 +8,14 @@
  * pages, which makes its create_widget run after theirs (pages are built in reverse order).  GTK is
  * initialised before "Common" plugins are loaded, so the GTK parts work unchanged.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* dladdr(), RTLD_NODELETE */
+#endif
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <dlfcn.h>
 
 #include "common/version.h"
 #include "common/plugin.h"
@@ -42,6 +46,26 @@ mpa_pa_ca_file(void)
 	const gchar *ca = g_getenv("MPA_CA_FILE");
 
 	return (ca && *ca) ? ca : NULL;
+}
+
+void
+mpa_pa_pin_module(void)
+{
+	static gboolean pinned;     /* survives an unload: the mapping does */
+	Dl_info info;
+
+	/* The worker threads of a check outlive it: a cancelled or timed-out check returns at once,
+	 * and its threads end only when the call they are blocked in returns (getaddrinfo() cannot
+	 * be interrupted at all).  If Claws unmapped the module after plugin_done(), they would
+	 * return into unmapped code.  So from the first check on, the module stays in memory
+	 * (RTLD_NODELETE: Claws' g_module_close() no longer unmaps it) and a later load reuses it. */
+	if (pinned)
+		return;
+	if (dladdr((void *) mpa_pa_pin_module, &info) && info.dli_fname &&
+	    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
+		pinned = TRUE;
+	else
+		g_warning("%s: cannot keep the module in memory: %s", MPA_PLUGIN_NAME, dlerror());
 }
 
 static void
