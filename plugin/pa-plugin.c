@@ -91,6 +91,13 @@ plugin_init(gchar **error)
 				  MPA_PLUGIN_NAME, error))
 		return -1;
 
+	/* Loaded again after a plugin_done() that returned FALSE (a check was running): Claws calls
+	 * plugin_init() once more, but nothing was torn down; initialising again would register the
+	 * page and the hooks a second time and leak the provider database. */
+	if (db) {
+		debug_print("%s: shown again; still initialised\n", MPA_PLUGIN_NAME);
+		return 0;
+	}
 	bindtextdomain(GETTEXT_PACKAGE, (localedir && *localedir) ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
@@ -105,10 +112,15 @@ plugin_init(gchar **error)
 gboolean
 plugin_done(void)
 {
-	/* A worker thread of a connection check still runs our code: keep the module mapped
-	 * (Claws marks it "unloaded_hidden"); the check ends within its deadline anyway. */
-	if (mpa_page_busy())
+	/* A check of an open account dialog is running: the modal dialog keeps using the page, so
+	 * nothing is torn down (this happens when Claws quits with the dialog open).  Claws then marks
+	 * the plugin "unloaded_hidden" and keeps the module; a later load calls plugin_init() again,
+	 * which finds everything still in place.  Worker threads of checks that already returned are
+	 * no reason to refuse: mpa_pa_pin_module() keeps their code mapped. */
+	if (mpa_page_busy()) {
+		debug_print("%s: a connection check is running; unload deferred\n", MPA_PLUGIN_NAME);
 		return FALSE;
+	}
 
 	mpa_hints_done();
 	mpa_page_done();

@@ -15,12 +15,13 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
 # Re-run the calling script in a private network namespace with only loopback: Claws may try to
-# log in to whatever account exists; there it cannot reach anything but 127.0.0.1.
+# log in to whatever account exists; there it cannot reach anything but 127.0.0.1.  Also a private
+# mount namespace, so that a test may bind-mount its own /etc/resolv.conf.
 gui_enter_netns() { # script
 	[ -n "${MPA_GUI_NETNS:-}" ] && return 0
-	if unshare -n -- true 2>/dev/null; then
+	if unshare -n -m -- true 2>/dev/null; then
 		export MPA_GUI_NETNS=1 top_srcdir top_builddir
-		exec unshare -n -- bash -c 'ip link set lo up && exec bash "$0"' "$1"
+		exec unshare -n -m -- bash -c 'ip link set lo up && exec bash "$0"' "$1"
 	fi
 	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
 }
