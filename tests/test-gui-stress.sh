@@ -63,9 +63,10 @@ SECRET="PA-SECRET-$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')"
 BADSECRET="PA-SECRET-BAD-$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')"
 # The server's copy of the password lives with the server (excluded from the file scan below).
 mkdir -p "$T/server-secret" && printf '%s' "$SECRET" >"$T/server-secret/pw" && chmod 644 "$T/server-secret/pw"
-mpa_dovecot_start --password-file "$T/server-secret/pw" || { echo "Bail out! dovecot did not start"; exit 1; }
-mpa_fake_spawn SILENTI --proto imap --fault silent --lifetime 900
-mpa_fake_spawn SILENTS --proto smtp --fault silent --lifetime 900
+# The default lifetime (300 s) is shorter than a run with 50 cycles.
+MPA_DOVECOT_LIFETIME=1800 mpa_dovecot_start --password-file "$T/server-secret/pw" || { echo "Bail out! dovecot did not start"; exit 1; }
+mpa_fake_spawn SILENTI --proto imap --fault silent --lifetime 1800
+mpa_fake_spawn SILENTS --proto smtp --fault silent --lifetime 1800
 mpa_fake_wait SILENTI && mpa_fake_wait SILENTS || { echo "Bail out! fake servers did not start"; exit 1; }
 export MPA_CA_FILE=$CA_FILE
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
@@ -85,7 +86,7 @@ while time.time() < t:
     s.settimeout(5)
     try: s.recv(4096)
     except OSError: pass
-' 900 >/dev/null 2>&1 &
+' 1800 >/dev/null 2>&1 &
 mpa_on_exit "kill $! 2>/dev/null; umount /etc/resolv.conf 2>/dev/null"
 slow_dns_on() { mount --bind "$T/resolv.conf" /etc/resolv.conf; }
 slow_dns_off() { umount /etc/resolv.conf; }
