@@ -349,7 +349,7 @@ show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 		g_autofree gchar *t = g_strdup_printf(_("Details: %s"), r->detail);
 		add_label(pg->results, t, FALSE);
 	}
-	cause_id = g_strdup_printf(" (%s)", (d && d->causes->len) ?
+	cause_id = g_strdup_printf(" %s %s", proto, (d && d->causes->len) ?
 				   ((MpaExplanation *) d->causes->pdata[0])->cause : "unknown");
 	if (d)
 		mpa_diagnosis_free(d);
@@ -452,9 +452,10 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		}
 		/* One line in Claws' network log: what was tested and how it went (never a
 		 * password: the check's own traffic is filtered out of this log). */
-		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s%s, SMTP %s%s\n", MPA_PLUGIN_NAME,
-			    _("connection test"), mpa_outcome_name(r->imap.outcome), causes[0],
-			    mpa_outcome_name(r->smtp.outcome), causes[1]);
+		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s%s%s%s\n", MPA_PLUGIN_NAME,
+			    _("connection test"), mpa_outcome_name(r->imap.outcome),
+			    mpa_outcome_name(r->smtp.outcome),
+			    (*causes[0] || *causes[1]) ? "; causes:" : "", causes[0], causes[1]);
 		g_free(causes[0]);
 		g_free(causes[1]);
 		mpa_check_result_free(r);
@@ -500,6 +501,7 @@ start_test(Page *pg)
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
 	heartbeat_start(run);
+	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
 	run_unref(run);

@@ -8,10 +8,14 @@
  * pages, which makes its create_widget run after theirs (pages are built in reverse order).  GTK is
  * initialised before "Common" plugins are loaded, so the GTK parts work unchanged.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* dladdr(), RTLD_NODELETE */
+#endif
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <dlfcn.h>
 
 #include "common/version.h"
 #include "common/plugin.h"
@@ -45,6 +49,26 @@ mpa_pa_ca_file(void)
 	return (ca && *ca) ? ca : NULL;
 }
 
+void
+mpa_pa_pin_module(void)
+{
+	static gboolean pinned;     /* survives an unload: the mapping does */
+	Dl_info info;
+
+	/* The worker threads of a check outlive it: a cancelled or timed-out check returns at once,
+	 * and its threads end only when the call they are blocked in returns (getaddrinfo() cannot
+	 * be interrupted at all).  If Claws unmapped the module after plugin_done(), they would
+	 * return into unmapped code.  So from the first check on, the module stays in memory
+	 * (RTLD_NODELETE: Claws' g_module_close() no longer unmaps it) and a later load reuses it. */
+	if (pinned)
+		return;
+	if (dladdr((void *) mpa_pa_pin_module, &info) && info.dli_fname &&
+	    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
+		pinned = TRUE;
+	else
+		g_warning("%s: cannot keep the module in memory: %s", MPA_PLUGIN_NAME, dlerror());
+}
+
 static void
 load_providers(void)
 {
@@ -68,6 +92,13 @@ plugin_init(gchar **error)
 				  MPA_PLUGIN_NAME, error))
 		return -1;
 
+	/* Loaded again after a plugin_done() that returned FALSE (a check was running): Claws calls
+	 * plugin_init() once more, but nothing was torn down; initialising again would register the
+	 * page and the hooks a second time and leak the provider database. */
+	if (db) {
+		debug_print("%s: shown again; still initialised\n", MPA_PLUGIN_NAME);
+		return 0;
+	}
 	bindtextdomain(GETTEXT_PACKAGE, (localedir && *localedir) ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
@@ -90,10 +121,15 @@ plugin_init(gchar **error)
 gboolean
 plugin_done(void)
 {
-	/* A worker thread of a connection check still runs our code: keep the module mapped
-	 * (Claws marks it "unloaded_hidden"); the check ends within its deadline anyway. */
-	if (mpa_page_busy())
+	/* A check of an open account dialog is running: the modal dialog keeps using the page, so
+	 * nothing is torn down (this happens when Claws quits with the dialog open).  Claws then marks
+	 * the plugin "unloaded_hidden" and keeps the module; a later load calls plugin_init() again,
+	 * which finds everything still in place.  Worker threads of checks that already returned are
+	 * no reason to refuse: mpa_pa_pin_module() keeps their code mapped. */
+	if (mpa_page_busy()) {
+		debug_print("%s: a connection check is running; unload deferred\n", MPA_PLUGIN_NAME);
 		return FALSE;
+	}
 
 	mpa_hints_done();
 	mpa_page_done();

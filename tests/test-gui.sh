@@ -554,7 +554,7 @@ LINE=$(grep 'Provider Assistant: connection test' "$T/claws.out" | tail -1)
 echo "# $LINE"
 check "Stop the test: the check ends within a second" test "${stop_ms:-99999}" -lt 1000
 check "Stop the test: IMAP cancelled" grep -q 'IMAP cancelled' <<<"$LINE"
-check "self-signed certificate: SMTP explained as an untrusted certificate" grep -q 'SMTP failed (certificate-untrusted)' <<<"$LINE"
+check "self-signed certificate: SMTP explained as an untrusted certificate" grep -q 'SMTP failed; causes: SMTP certificate-untrusted' <<<"$LINE"
 check "self-signed certificate: no login sent to that server" \
 	bash -c '! grep -Eq " CMD (AUTH|LOGIN|AUTHENTICATE) " "$1" && grep -q CONNECT "$1"' _ "$T/selfsigned.log"
 
