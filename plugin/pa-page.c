@@ -154,6 +154,9 @@ add_label(GtkWidget *box, const gchar *markup, gboolean is_markup)
 	gtk_label_set_max_width_chars(GTK_LABEL(l), 70);
 	gtk_label_set_xalign(GTK_LABEL(l), 0.0);
 	gtk_label_set_selectable(GTK_LABEL(l), TRUE);
+	/* Selectable for the mouse (copy a server's words), but no keyboard focus: the first label
+	 * would take it when the page opens and show all its text selected. */
+	gtk_widget_set_can_focus(l, FALSE);
 	gtk_box_pack_start(GTK_BOX(box), l, FALSE, FALSE, 0);
 	gtk_widget_show(l);
 	return l;
@@ -346,7 +349,7 @@ show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 		g_autofree gchar *t = g_strdup_printf(_("Details: %s"), r->detail);
 		add_label(pg->results, t, FALSE);
 	}
-	cause_id = g_strdup_printf(" (%s)", (d && d->causes->len) ?
+	cause_id = g_strdup_printf(" %s %s", proto, (d && d->causes->len) ?
 				   ((MpaExplanation *) d->causes->pdata[0])->cause : "unknown");
 	if (d)
 		mpa_diagnosis_free(d);
@@ -404,6 +407,15 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	}
 	pg->run = NULL;
 	set_running(pg, FALSE);
+	/* A stage still spinning never ended (the check was stopped): mark it as cancelled. */
+	for (guint p = 0; p < 2; p++)
+		for (guint s = 0; s < MPA_STAGE_COUNT; s++)
+			if (run->rows[p][s][0] && GTK_IS_SPINNER(run->rows[p][s][0])) {
+				gtk_widget_destroy(run->rows[p][s][0]);
+				run->rows[p][s][0] = gtk_label_new("⊘");
+				gtk_grid_attach(GTK_GRID(pg->stages[p]), run->rows[p][s][0], 0, s + 1, 1, 1);
+				gtk_widget_show(run->rows[p][s][0]);
+			}
 	if (!r) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error ? error->message : "");
 	} else {
@@ -440,9 +452,10 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		}
 		/* One line in Claws' network log: what was tested and how it went (never a
 		 * password: the check's own traffic is filtered out of this log). */
-		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s%s, SMTP %s%s\n", MPA_PLUGIN_NAME,
-			    _("connection test"), mpa_outcome_name(r->imap.outcome), causes[0],
-			    mpa_outcome_name(r->smtp.outcome), causes[1]);
+		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s%s%s%s\n", MPA_PLUGIN_NAME,
+			    _("connection test"), mpa_outcome_name(r->imap.outcome),
+			    mpa_outcome_name(r->smtp.outcome),
+			    (*causes[0] || *causes[1]) ? "; causes:" : "", causes[0], causes[1]);
 		g_free(causes[0]);
 		g_free(causes[1]);
 		mpa_check_result_free(r);
@@ -488,6 +501,7 @@ start_test(Page *pg)
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
 	heartbeat_start(run);
+	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
 	run_unref(run);
@@ -532,6 +546,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	gtk_container_set_border_width(GTK_CONTAINER(vbox), 8);
 
 	pg->title = add_label(vbox, "", FALSE);
+	/* Not selectable: it would take the focus and show selected when the page opens. */
+	gtk_label_set_selectable(GTK_LABEL(pg->title), FALSE);
 	pg->checklist = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->checklist, FALSE, FALSE, 0);
 

@@ -8,10 +8,14 @@
  * pages, which makes its create_widget run after theirs (pages are built in reverse order).  GTK is
  * initialised before "Common" plugins are loaded, so the GTK parts work unchanged.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE             /* dladdr(), RTLD_NODELETE */
+#endif
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
+#include <dlfcn.h>
 
 #include "common/version.h"
 #include "common/plugin.h"
@@ -45,6 +49,55 @@ mpa_pa_ca_file(void)
 	return (ca && *ca) ? ca : NULL;
 }
 
+void
+mpa_pa_pin_module(void)
+{
+	static gboolean pinned;     /* survives an unload: the mapping does */
+	Dl_info info;
+
+	/* The worker threads of a check outlive it: a cancelled or timed-out check returns at once,
+	 * and its threads end only when the call they are blocked in returns (getaddrinfo() cannot
+	 * be interrupted at all).  If Claws unmapped the module after plugin_done(), they would
+	 * return into unmapped code.  So from the first check on, the module stays in memory
+	 * (RTLD_NODELETE: Claws' g_module_close() no longer unmaps it) and a later load reuses it. */
+	if (pinned)
+		return;
+	if (dladdr((void *) mpa_pa_pin_module, &info) && info.dli_fname &&
+	    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
+		pinned = TRUE;
+	else
+		g_warning("%s: cannot keep the module in memory: %s", MPA_PLUGIN_NAME, dlerror());
+}
+
+/* Problems found while loading, logged from the main loop's first idle moment: at startup a
+ * "Common" plugin is loaded before Claws opens claws.log and builds its log window, and a
+ * warning logged then would reach neither. */
+static GPtrArray *pending_log;
+static guint pending_log_source;
+
+static gboolean
+flush_pending_log(gpointer unused)
+{
+	(void) unused;
+	pending_log_source = 0;
+	for (guint i = 0; pending_log && i < pending_log->len; i++)
+		log_warning(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, (const gchar *) pending_log->pdata[i]);
+	g_clear_pointer(&pending_log, g_ptr_array_unref);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+log_later(gchar *text)
+{
+	/* Still shown at once on the terminal with --debug. */
+	debug_print("%s: %s\n", MPA_PLUGIN_NAME, text);
+	if (!pending_log)
+		pending_log = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(pending_log, text);
+	if (!pending_log_source)
+		pending_log_source = g_idle_add(flush_pending_log, NULL);
+}
+
 static void
 load_providers(void)
 {
@@ -52,10 +105,8 @@ load_providers(void)
 
 	db = mpa_db_load_default(NULL, problems);
 	/* A bad provider file must not stop the plugin: say which file and line, carry on. */
-	for (guint i = 0; i < problems->len; i++) {
-		g_autofree gchar *text = mpa_problem_to_string(problems->pdata[i]);
-		log_warning(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, text);
-	}
+	for (guint i = 0; i < problems->len; i++)
+		log_later(mpa_problem_to_string(problems->pdata[i]));
 	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(db));
 }
 
@@ -68,6 +119,13 @@ plugin_init(gchar **error)
 				  MPA_PLUGIN_NAME, error))
 		return -1;
 
+	/* Loaded again after a plugin_done() that returned FALSE (a check was running): Claws calls
+	 * plugin_init() once more, but nothing was torn down; initialising again would register the
+	 * page and the hooks a second time and leak the provider database. */
+	if (db) {
+		debug_print("%s: shown again; still initialised\n", MPA_PLUGIN_NAME);
+		return 0;
+	}
 	bindtextdomain(GETTEXT_PACKAGE, (localedir && *localedir) ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 
@@ -78,7 +136,7 @@ plugin_init(gchar **error)
 		/* Without its counts file the guard cannot count, but everything else still helps:
 		 * say why in the log and carry on. */
 		if (!mpa_guard_ui_init(db, &err))
-			log_error(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, err->message);
+			log_later(g_strdup(err->message));
 	}
 	mpa_logfilter_install();
 	mpa_page_init();
@@ -90,15 +148,22 @@ plugin_init(gchar **error)
 gboolean
 plugin_done(void)
 {
-	/* A worker thread of a connection check still runs our code: keep the module mapped
-	 * (Claws marks it "unloaded_hidden"); the check ends within its deadline anyway. */
-	if (mpa_page_busy())
+	/* A check of an open account dialog is running: the modal dialog keeps using the page, so
+	 * nothing is torn down (this happens when Claws quits with the dialog open).  Claws then marks
+	 * the plugin "unloaded_hidden" and keeps the module; a later load calls plugin_init() again,
+	 * which finds everything still in place.  Worker threads of checks that already returned are
+	 * no reason to refuse: mpa_pa_pin_module() keeps their code mapped. */
+	if (mpa_page_busy()) {
+		debug_print("%s: a connection check is running; unload deferred\n", MPA_PLUGIN_NAME);
 		return FALSE;
+	}
 
 	mpa_hints_done();
 	mpa_page_done();
 	mpa_logfilter_remove();
 	mpa_guard_ui_done();
+	g_clear_handle_id(&pending_log_source, g_source_remove);
+	g_clear_pointer(&pending_log, g_ptr_array_unref);
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

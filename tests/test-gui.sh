@@ -52,11 +52,12 @@ fi
 T=$(mktemp -d /tmp/mpa-gui.XXXXXX)
 chmod 755 "$T"      # Dovecot's unprivileged auth process must reach its files below
 mkdir -p "$ART"
-XVFB_PID= DBUS_PID= DV=$T/dovecot
+XVFB_PID= DBUS_PID= FAKE_PIDS= DV=$T/dovecot
 cleanup() {
 	claws_stop
 	cp "$DV/dovecot.log" "$ART/dovecot.log" 2>/dev/null
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	[ -n "$FAKE_PIDS" ] && kill $FAKE_PIDS 2>/dev/null
 	/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" stop "$DV" >/dev/null 2>&1
 	wait 2>/dev/null
 	rm -rf "$T"
@@ -80,6 +81,12 @@ Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
 XVFB_PID=$!
 
 shot() { import -window root "$ART/$1.png" 2>/dev/null; }
+# MPA_SCREENSHOTS=DIR: also save the window alone, reduced to 256 colours, for doc/screenshots/.
+dshot() { # NAME WINDOW
+	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
+	mkdir -p "$MPA_SCREENSHOTS"
+	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+}
 # wait_win REGEX SECONDS -> prints the window id
 wait_win() {
 	local i w
@@ -186,9 +193,10 @@ ssl_imap=0
 ssl_smtp=0
 use_smtp_auth=0"
 printf '%s\n\n%s\n' "${LOCAL_ACCOUNT/is_default=1/is_default=0}" "$STALE_ACCOUNT" >"$CFG/accountrc"
-# warn_empty_subj=0: the test messages have no subject; editaccountwin: a dialog tall enough to
+# warn_empty_subj=0: the test messages have no subject; enable_aspell=0: no dictionary here, and
+# its alert would swallow the keys typed into a new compose window; editaccountwin: a dialog tall enough to
 # show the page (and the hint under the Password field) in the screenshots.
-printf '[Common]\nconfig_version=4\nwarn_empty_subj=0\neditaccountwin_width=%s\neditaccountwin_height=%s\n' \
+printf '[Common]\nconfig_version=4\nwarn_empty_subj=0\nenable_aspell=0\neditaccountwin_width=%s\neditaccountwin_height=%s\n' \
 	"${MPA_GUI_DLG_W:-760}" "${MPA_GUI_DLG_H:-720}" >"$CFG/clawsrc"
 cat >"$CFG/menurc" <<'X'
 (gtk_accel_path "<Actions>/Menu/Configuration/CreateAccount" "<Primary><Shift>F11")
@@ -261,6 +269,7 @@ fake() { # NAME args...
 	local name=$1; shift
 	$FAKE "$top_srcdir/tests/servers/fakeserver.py" --port-file "$T/$name.port" --log "$T/$name.log" \
 		--lifetime 400 "$@" >"$T/$name.out" 2>&1 &
+	FAKE_PIDS="$FAKE_PIDS $!"
 }
 fake silent --proto imap --fault silent
 fake selfsigned --proto smtp --cert selfsigned
@@ -358,7 +367,7 @@ check "plugin manager saved it as a Common plugin" \
 	/usr/bin/python3 -c 'import sys; t=open(sys.argv[1]).read(); sys.exit(0 if "[Plugins_Common]\n"+sys.argv[2] in t else 1)' "$CFG/clawsrc" "$SO"
 
 new_account "zhangsan@sohu.com" "$SOHUPW"
-shot 02-sohu-prefilled
+shot 02-sohu-prefilled; dshot en-prefilled-hint "${NEWACC:-}"
 if [ -n "${NEWACC:-}" ]; then
 	focus "$NEWACC"; keys alt+o
 	Q=$(wait_win '^Provider Assistant$' 10)
@@ -366,7 +375,9 @@ if [ -n "${NEWACC:-}" ]; then
 	shot 03-offer-test
 	# Escape = "not now": never forced.
 	[ -n "$Q" ] && { focus "$Q"; keys Escape; }
-	gone_win '^Preferences for new account' 15
+	# A second OK always goes through (the offer comes once); on a loaded machine the Escape
+	# may land before the question has the focus.
+	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 	# Claws now logs in to the new account (offline warning, then "connection refused" inside
 	# the private network namespace): dismiss its alerts, then close "Edit accounts", which
 	# was opened along with the new account.
@@ -376,7 +387,7 @@ else
 	not_ok "OK on an untested new account offers the test"
 fi
 # Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
-for i in $(seq 40); do grep -q '^address=zhangsan@sohu.com' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+for i in $(seq 40); do grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
 ACC=$(/usr/bin/python3 - "$CFG/accountrc" <<'P'
 import sys, re
 blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
@@ -395,7 +406,9 @@ check "the password was saved by Claws (password store)" grep -q '^recv ' "$CFG/
 
 # "Apply provider settings" on an existing account: opening the page and OK change nothing ...
 STALE_BEFORE=$(accountrc_of lisi@sohu.com)
+EDITOK=
 if edit_current; then
+	EDITOK=1
 	shot 07-existing-account-page
 	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
 fi
@@ -403,8 +416,11 @@ sleep 0.5
 STALE_MID=$(accountrc_of lisi@sohu.com)
 echo "# stale before: $STALE_BEFORE"
 echo "# stale after OK without Apply: $STALE_MID"
-check "existing account: nothing changes without Apply provider settings" \
-	test -n "$STALE_BEFORE" -a "$STALE_BEFORE" = "$STALE_MID"
+ACC=$STALE_MID
+stale_unchanged() { [ -n "$EDITOK" ] || { echo "# the account dialog did not open"; return 1; }; has_all "$@"; }
+check "existing account: its page opens, and nothing changes without Apply provider settings" \
+	stale_unchanged protocol=1 receive_server=old-imap.sohu.invalid smtp_server=old-smtp.sohu.invalid user_id=lisi \
+	ssl_imap=0 ssl_smtp=0 use_smtp_auth=0
 # ... Apply (Alt+P) puts the provider's settings into the fields, OK saves them.
 if edit_current; then
 	keys alt+p; sleep 0.5
@@ -468,7 +484,8 @@ smtp_port=$SMTPS_PORT
 use_smtp_auth=1
 X
 rm -f "$CFG/passwordstorerc"
-claws_start
+# --online: phase A's --offline is remembered in clawsrc.
+claws_start --online
 # The login at startup fails; Claws shows its alert first, the hint waits for it to close.
 for i in 1 2 3 4 5 6 7 8 9 10; do
 	H=$(xdotool search --name '^Provider Assistant: TestBad' 2>/dev/null | tail -1)
@@ -476,7 +493,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	# Close Claws' own alerts / password prompts so its login attempts end.
 	close_alerts 3
 done
-shot 04-startup-hint
+shot 04-startup-hint; dshot en-login-hint "$H"
 check "a failed login at startup shows the hint window" test -n "$H"
 check "plugin loaded from clawsrc at startup (Common)" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
 # Claws' own retries may still have alerts or a password prompt open.
@@ -523,14 +540,16 @@ if [ -n "${NEWACC:-}" ]; then
 	Q=$(wait_win '^Provider Assistant$' 10)
 	n0=$(grep -c 'Provider Assistant: connection test' "$T/claws.out")
 	[ -n "$Q" ] && { focus "$Q"; keys Return; }
-	sleep 2.5; shot 10-test-running
+	# No screenshot while the check runs: import grabs the X server, which stalls Claws' drawing
+	# and would show up in the stall measurement.
+	sleep 2.5
 	focus "$NEWACC"
 	t0=$(date +%s%N); keys alt+s
 	wait_test_line $((n0 + 1)) 5
 	t1=$(date +%s%N)
 	stop_ms=$(( (t1 - t0) / 1000000 ))
 	echo "# Stop the test → check ended after $stop_ms ms (xdotool key delay included)"
-	sleep 0.3; shot 11-test-stopped
+	sleep 0.3; shot 11-test-stopped; dshot en-page-after-test "$NEWACC"
 	focus "$NEWACC"; keys alt+c; gone_win '^Preferences for new account' 10
 	sleep 0.5; E=$(xdotool search --name '^Edit accounts$' 2>/dev/null | tail -1)
 	[ -n "$E" ] && { focus "$E"; keys Escape; }
@@ -539,11 +558,10 @@ LINE=$(grep 'Provider Assistant: connection test' "$T/claws.out" | tail -1)
 echo "# $LINE"
 check "Stop the test: the check ends within a second" test "${stop_ms:-99999}" -lt 1000
 check "Stop the test: IMAP cancelled" grep -q 'IMAP cancelled' <<<"$LINE"
-check "self-signed certificate: SMTP explained as an untrusted certificate" grep -q 'SMTP failed (certificate-untrusted)' <<<"$LINE"
+check "self-signed certificate: SMTP explained as an untrusted certificate" grep -q 'SMTP failed; causes: SMTP certificate-untrusted' <<<"$LINE"
 check "self-signed certificate: no login sent to that server" \
 	bash -c '! grep -Eq " CMD (AUTH|LOGIN|AUTHENTICATE) " "$1" && grep -q CONNECT "$1"' _ "$T/selfsigned.log"
 
-if [ -n "${MPA_GUI_WIP:-}" ]; then
 # The sending guard: a message really sent through Dovecot is counted ...
 compose_to() { # recipients
 	close_alerts 1
@@ -568,7 +586,7 @@ check "the guard counted it (provider-assistant quota: sent_today rose)" test -n
 # ... and one to more recipients than the bulk threshold (3) is held back.
 compose_to "a@example.com, b@example.com, c@example.com, d@example.com"
 G=$(wait_win 'risk control' 10)
-shot 12-guard-dialog
+shot 12-guard-dialog; dshot en-sending-guard "$G"
 check "a bulk message brings up the sending guard" test -n "$G"
 [ -n "$G" ] && { focus "$G"; keys Return; }    # the default: Go back
 sleep 2
@@ -579,14 +597,6 @@ if [ -n "$C" ]; then
 	focus "$C"; keys ctrl+w
 	D=$(wait_win '^Discard message$' 5) && { focus "$D"; keys alt+d; }
 	gone_win 'Compose message' 5
-fi
-else
-	for d in "a message sent from the compose window reached Dovecot's sink" \
-		"the guard counted it (provider-assistant quota: sent_today rose)" \
-		"a bulk message brings up the sending guard" "Go back: the bulk message stays unsent" \
-		"Go back: its compose window is still open"; do
-		skip "$d" "not reliable yet (MPA_GUI_WIP=1 runs it)"
-	done
 fi
 claws_stop
 cp "$T/claws.out" "$ART/claws-phase-b.log"
@@ -612,15 +622,15 @@ X
 rm -f "$CFG/passwordstorerc"
 # Only the local mailbox: the IMAP accounts of phase B are gone, and so must be their folders.
 cp "$T/folderlist.xml" "$CFG/folderlist.xml"
-if [ -n "${MPA_GUI_WIP:-}" ] && { [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] || locale -a 2>/dev/null | grep -qi '^zh_CN.utf-\?8$'; }; then
-	LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 claws_start
+if [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] || locale -a 2>/dev/null | grep -qi '^zh_CN.utf-\?8$'; then
+	LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 claws_start --online
 	compose_to "wang@example.com"
 	for i in $(seq 8); do
 		H=$(xdotool search --name 'SohuSend$' 2>/dev/null | grep -v "^$MAIN$" | tail -1)
 		[ -n "$H" ] && break
 		close_alerts 2
 	done
-	sleep 0.5; shot 13-zh-smtp-hint
+	sleep 0.5; shot 13-zh-smtp-hint; dshot zh-smtp-hint "$H"
 	HT=$([ -n "$H" ] && xdotool getwindowname "$H")
 	echo "# hint window: $HT"
 	check "zh_CN: a refused SMTP login when sending shows the hint window, in Chinese" \
@@ -632,21 +642,17 @@ if [ -n "${MPA_GUI_WIP:-}" ] && { [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] 
 	C=$(xdotool search --name 'Compose message' 2>/dev/null | tail -1)
 	[ -n "$C" ] && { focus "$C"; keys ctrl+w; D=$(wait_win '^Discard message$' 5) && { focus "$D"; keys alt+d; }; }
 	new_account "zhangsan@sohu.com" "$SOHUPW"
-	shot 14-zh-prefilled
+	shot 14-zh-prefilled; dshot zh-prefilled-hint "${NEWACC:-}"
 	if [ -n "${NEWACC:-}" ]; then
 		# back to the page tree (Shift+Tab from the first field), then the last page
 		keys shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab
-		keys End; sleep 0.8; shot 15-zh-page
+		keys End; sleep 0.8; shot 15-zh-page; dshot zh-page "$NEWACC"
 		focus "$NEWACC"; keys alt+c; gone_win '^Preferences for new account' 10
 	fi
-	check "zh_CN: the plugin's catalogue was used (page title in Chinese in the debug output or screenshot)" \
-		test -s "$ART/15-zh-page.png"
 	claws_stop
 	cp "$T/claws.out" "$ART/claws-phase-c.log"
 else
-	for d in "zh_CN: hint window" "zh_CN: 535" "zh_CN: page"; do
-		skip "$d" "not reliable yet, or no zh_CN.UTF-8 locale (MPA_GUI_WIP=1 runs it)"
-	done
+	for d in "zh_CN: hint window" "zh_CN: 535"; do ok "$d # SKIP no zh_CN.UTF-8 locale"; done
 fi
 
 # The check never stalled Claws' main loop (a 5 ms heartbeat inside the plugin, MPA_STALL_LOG).
@@ -654,8 +660,8 @@ cp "$MPA_STALL_LOG" "$ART/stall.log" 2>/dev/null
 echo "# stall log:"; sed 's/^/#   /' "$MPA_STALL_LOG"
 MAXGAP=$(sed -n 's/^max_gap_us=\([0-9]*\).*/\1/p' "$MPA_STALL_LOG" | sort -n | tail -1)
 check "stall log: every check was measured" test "$(grep -c max_gap_us "$MPA_STALL_LOG")" -ge 3
-check "no main-loop stall over ${MPA_STALL_LIMIT_MS:-200} ms during a check (max ${MAXGAP:-?} us)" \
-	test -n "$MAXGAP" -a "${MAXGAP:-999999}" -lt $((${MPA_STALL_LIMIT_MS:-200} * 1000))
+check "no main-loop stall over ${MPA_STALL_LIMIT_MS:-100} ms during a check (max ${MAXGAP:-?} us)" \
+	test -n "$MAXGAP" -a "${MAXGAP:-999999}" -lt $((${MPA_STALL_LIMIT_MS:-100} * 1000))
 
 # No password in anything Claws or the plugin wrote (logs, network log, debug output).
 leak=0
