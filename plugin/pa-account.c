@@ -371,13 +371,15 @@ ssl_type(MpaSecurity s)
 	return SSL_NONE;
 }
 
+/* @receive: also the receiving side (protocol, server, user ID, TLS, port). */
 static void
-fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force)
+fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
+     gboolean receive)
 {
 	gchar num[16];
 	gboolean port_ours;
 
-	if (p->imap) {
+	if (p->imap && receive) {
 		g_autofree gchar *uid = mpa_expand_username(p->imap->username, address);
 		gint tls = ssl_type(p->imap->security);
 		guint16 def = tls == SSL_TUNNEL ? 993 : 143;
@@ -515,7 +517,7 @@ address_changed(GtkEditable *editable, gpointer data)
 	/* Only a new account is filled as the user types; an existing one changes only when the
 	 * user asks for it on the plugin's page. */
 	if (p && dlg->is_new)
-		fill(dlg, p, normalized, FALSE);
+		fill(dlg, p, normalized, FALSE, TRUE);
 	if (p != dlg->provider) {
 		dlg->provider = p;
 		update_hint(dlg);
@@ -680,18 +682,29 @@ mpa_account_dialog_account_id(const MpaAccountDialog *dlg)
 	return dlg->ac_prefs ? dlg->ac_prefs->account_id : -1;
 }
 
-void
+MpaApplyResult
 mpa_account_dialog_apply(MpaAccountDialog *dlg)
 {
 	g_autofree gchar *normalized = NULL;
 	const MpaProvider *p;
+	gboolean receive;
 
 	if (!dlg->ready || !dlg->address)
-		return;
+		return MPA_APPLY_NOTHING;
 	p = mpa_db_lookup_address(mpa_pa_db(), gtk_entry_get_text(GTK_ENTRY(dlg->address)),
 				  &normalized, NULL);
-	if (p)
-		fill(dlg, p, normalized, TRUE);
+	if (!p)
+		return MPA_APPLY_NOTHING;
+	/* Claws cannot change the protocol of an existing account: it hides the protocol list but
+	 * still saves whatever it holds, so selecting IMAP in a POP3 account would turn it into an
+	 * IMAP account without an IMAP folder tree.  An existing account that is not IMAP keeps its
+	 * receiving side (provider files describe IMAP only) and gets the SMTP settings. */
+	receive = dlg->is_new || (dlg->field[F_PROTOCOL] &&
+		  combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4);
+	fill(dlg, p, normalized, TRUE, receive);
+	if (!receive && p->imap)
+		return MPA_APPLY_SMTP_ONLY;
+	return MPA_APPLY_ALL;
 }
 
 /* ---- reading the dialog for a check ---- */

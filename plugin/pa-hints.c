@@ -87,9 +87,15 @@ label(GtkWidget *box, const gchar *text, gboolean markup)
 	else
 		gtk_label_set_text(GTK_LABEL(l), text);
 	gtk_label_set_line_wrap(GTK_LABEL(l), TRUE);
+	/* A toplevel takes the height its content needs at its *minimum* width: without a minimum
+	 * the labels would be measured wrapped to a few words per line (a window 1000 px tall). */
+	gtk_label_set_width_chars(GTK_LABEL(l), 56);
 	gtk_label_set_max_width_chars(GTK_LABEL(l), 64);
 	gtk_label_set_xalign(GTK_LABEL(l), 0.0);
-	gtk_label_set_selectable(GTK_LABEL(l), TRUE);
+	/* The server's words and the fix can be copied with the mouse; no label takes the focus
+	 * (a focused selectable label shows all its text selected), Close does. */
+	gtk_label_set_selectable(GTK_LABEL(l), !markup);
+	gtk_widget_set_can_focus(l, FALSE);     /* mouse selection still works */
 	gtk_box_pack_start(GTK_BOX(box), l, FALSE, FALSE, 0);
 	return l;
 }
@@ -98,6 +104,15 @@ static void
 close_clicked(GtkButton *b, gpointer data)
 {
 	gtk_widget_destroy(GTK_WIDGET(data));
+}
+
+static gboolean
+key_pressed(GtkWidget *win, GdkEventKey *event, gpointer data)
+{
+	if (event->keyval != GDK_KEY_Escape)
+		return FALSE;
+	gtk_widget_destroy(win);
+	return TRUE;
 }
 
 static void
@@ -154,7 +169,9 @@ show_hint(Hint *h)
 
 	g_signal_connect(win, "destroy", G_CALLBACK(window_destroyed), NULL);
 	windows = g_slist_prepend(windows, win);
+	g_signal_connect(win, "key-press-event", G_CALLBACK(key_pressed), NULL);
 	gtk_widget_show_all(win);
+	gtk_widget_grab_focus(close);
 	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, e->cause);
 }
 

@@ -527,8 +527,22 @@ apply_clicked(GtkButton *b, gpointer data)
 {
 	Page *pg = data;
 
-	if (pg->dlg)
-		mpa_account_dialog_apply(pg->dlg);
+	if (!pg->dlg)
+		return;
+	switch (mpa_account_dialog_apply(pg->dlg)) {
+	case MPA_APPLY_ALL:
+		gtk_label_set_text(GTK_LABEL(pg->status),
+				   _("Provider settings applied. Press OK to keep them or Cancel to undo."));
+		break;
+	case MPA_APPLY_SMTP_ONLY:
+		gtk_label_set_text(GTK_LABEL(pg->status),
+				   _("Only the sending (SMTP) settings were applied: this account does not "
+				     "use IMAP, and an existing account's protocol cannot be changed. To use "
+				     "the provider's IMAP server, create a new account."));
+		break;
+	case MPA_APPLY_NOTHING:
+		break;
+	}
 }
 
 /* ---- PrefsPage callbacks ---- */

@@ -40,8 +40,13 @@ MpaAccountDialog *mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_pre
 void mpa_account_dialog_detach(MpaAccountDialog *dlg);
 gboolean mpa_account_dialog_is_new(const MpaAccountDialog *dlg);
 const MpaProvider *mpa_account_dialog_provider(const MpaAccountDialog *dlg);
+typedef enum {
+	MPA_APPLY_NOTHING,      /* no known provider for the address (or the dialog not ready) */
+	MPA_APPLY_ALL,
+	MPA_APPLY_SMTP_ONLY,    /* an existing account that is not IMAP: its receiving side kept */
+} MpaApplyResult;
 /* Fill every field from the provider, also fields the user changed ("Apply provider settings"). */
-void mpa_account_dialog_apply(MpaAccountDialog *dlg);
+MpaApplyResult mpa_account_dialog_apply(MpaAccountDialog *dlg);
 /* A check request from what the dialog holds now (the password is copied out of the entry).
  * Returns NULL with @error set when something needed is missing. */
 MpaCheckRequest *mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error);

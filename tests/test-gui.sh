@@ -337,7 +337,7 @@ import sys, re
 blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
 for b in blocks:
     if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
+        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
 P
 }
 
@@ -436,6 +436,39 @@ check "existing account: Apply provider settings sets servers, user ID, TLS, SMT
 close_alerts 2
 claws_stop
 cp "$T/claws.out" "$ART/claws-phase-a.log"
+
+# An existing POP3 account: Claws cannot change an account's protocol (it hides the list but
+# saves what it holds), so Apply must keep POP3 and its server and change only the SMTP side.
+cat >"$CFG/accountrc" <<X
+${LOCAL_ACCOUNT/is_default=1/is_default=0}
+
+[Account: 9]
+account_name=PopUser
+is_default=1
+name=Wang Wu
+address=wangwu@sohu.com
+protocol=0
+receive_server=pop3.sohu.com
+smtp_server=old-smtp.sohu.invalid
+user_id=wangwu
+ssl_pop=1
+ssl_smtp=0
+use_smtp_auth=0
+X
+claws_start
+if edit_current; then
+	keys alt+p; sleep 0.5
+	shot 08b-pop-account-applied
+	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
+fi
+sleep 0.5
+ACC=$(accountrc_of wangwu@sohu.com)
+echo "# POP3 account after Apply: $ACC"
+check "existing POP3 account: Apply keeps POP3, its server and user ID, sets SMTP server, TLS, AUTH" \
+	has_all protocol=0 receive_server=pop3.sohu.com user_id=wangwu ssl_pop=1 \
+	smtp_server=smtp.sohu.com ssl_smtp=1 use_smtp_auth=1
+close_alerts 2
+claws_stop
 
 # ================= phase B: startup failure hint, test connection against Dovecot =================
 # Replace the Sohu account by a test account with a wrong password.  A new id: folderlist.xml
