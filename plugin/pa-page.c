@@ -41,8 +41,10 @@ typedef struct {
 	GtkWidget *stages[2];           /* one grid per protocol */
 	GtkWidget *results;
 	Run *run;
+	GtkWidget *rebuild_check;       /* "rebuild the folder tree after OK", when offered */
 	gboolean tested_ok;
 	gboolean asked;
+	gint rebuild_account;           /* set by OK/Apply when the rebuild is wanted, else -1 */
 } Page;
 
 struct _Run {
@@ -58,6 +60,7 @@ struct _Run {
 
 static Page page;
 static gchar *page_path[3];
+static guint rebuild_source;
 static guint running;               /* checks whose worker may still run our code */
 
 /* TRANSLATORS: stages of a connection check, shown one per line with a tick or cross. */
@@ -356,36 +359,50 @@ show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 	return cause_id;
 }
 
-static void
-rebuild_clicked(GtkButton *b, gpointer data)
+/* The account whose first login failed has no folders: Claws never retries by itself (only
+ * "Rebuild folder tree" recovers).  The scan runs once the dialog is closed and Claws has saved
+ * the account with the password that just passed the test; while the dialog is open Claws still
+ * holds the old one, and a scan with it would be one more failed login. */
+static gboolean
+folder_tree_empty(const PrefsAccount *ac)
+{
+	return ac && ac->protocol == A_IMAP4 && ac->folder && ac->folder->node &&
+	       (!ac->folder->inbox || g_node_n_children(ac->folder->node) == 0);
+}
+
+static gboolean
+rebuild_idle(gpointer data)
 {
 	PrefsAccount *ac = account_find_from_id(GPOINTER_TO_INT(data));
 
-	if (ac && ac->folder)
-		folderview_rescan_tree(ac->folder, TRUE);
-	gtk_widget_set_sensitive(GTK_WIDGET(b), FALSE);
+	rebuild_source = 0;
+	if (!folder_tree_empty(ac))
+		return G_SOURCE_REMOVE;
+	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, ac->account_name,
+		    _("fetching the folder list that the failed first login left empty"));
+	/* A scan, not a rebuild: there are no local caches to drop, so Claws need not ask. */
+	folderview_rescan_tree(ac->folder, FALSE);
+	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, ac->account_name,
+		    ac->folder->inbox ? _("folder list restored") :
+		    _("the folder list is still empty; use Rebuild folder tree on the account's mailbox"));
+	return G_SOURCE_REMOVE;
 }
 
-/* A new IMAP account whose first login failed has an empty folder tree; after a successful test
- * Claws' own "Rebuild folder tree" brings it back. */
 static void
 offer_rebuild(Page *pg)
 {
-	gint id = mpa_account_dialog_account_id(pg->dlg);
-	PrefsAccount *ac = account_find_from_id(id);
-	GtkWidget *b, *h;
+	PrefsAccount *ac = account_find_from_id(mpa_account_dialog_account_id(pg->dlg));
 
-	if (!ac || ac->protocol != A_IMAP4 || !ac->folder || !ac->folder->node ||
-	    g_node_n_children(ac->folder->node) > 0)
+	if (!folder_tree_empty(ac) || pg->rebuild_check)
 		return;
-	add_label(pg->results, _("The folder list of this account is empty, probably because an "
-				 "earlier login failed. Rebuild it now that the login works:"), FALSE);
-	b = gtk_button_new_with_label(_("Rebuild folder tree"));
-	g_signal_connect(b, "clicked", G_CALLBACK(rebuild_clicked), GINT_TO_POINTER(id));
-	h = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
-	gtk_box_pack_start(GTK_BOX(h), b, FALSE, FALSE, 0);
-	gtk_box_pack_start(GTK_BOX(pg->results), h, FALSE, FALSE, 0);
-	gtk_widget_show_all(h);
+	add_label(pg->results, _("The folder list of this account is empty because an earlier "
+				 "login failed, and Claws Mail does not try again by itself."), FALSE);
+	pg->rebuild_check = gtk_check_button_new_with_mnemonic(
+		_("_Fetch the folder list from the server when this dialog is closed with OK"));
+	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(pg->rebuild_check), TRUE);
+	g_object_add_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *) &pg->rebuild_check);
+	gtk_box_pack_start(GTK_BOX(pg->results), pg->rebuild_check, FALSE, FALSE, 0);
+	gtk_widget_show(pg->rebuild_check);
 }
 
 static void
@@ -554,6 +571,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	GtkWidget *scroll, *vbox, *buttons, *stages;
 
 	pg->toplevel = window;
+	pg->rebuild_account = -1;
 	pg->tested_ok = FALSE;
 	pg->asked = FALSE;
 	vbox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
@@ -628,6 +646,13 @@ destroy_widget(PrefsPage *pp)
 		pg->run = NULL;
 	}
 	g_clear_pointer(&pg->dlg, mpa_account_dialog_detach);
+	/* OK (or Apply, then Cancel) saved the account: scan its folders once the dialog is gone. */
+	if (pg->rebuild_account >= 0 && !rebuild_source)
+		rebuild_source = g_idle_add(rebuild_idle, GINT_TO_POINTER(pg->rebuild_account));
+	pg->rebuild_account = -1;
+	if (pg->rebuild_check)
+		g_object_remove_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *) &pg->rebuild_check);
+	pg->rebuild_check = NULL;
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
 	pg->toplevel = NULL;
@@ -636,7 +661,12 @@ destroy_widget(PrefsPage *pp)
 static void
 save_page(PrefsPage *pp)
 {
-	/* Nothing of its own to save: the fields it fills belong to Claws' pages. */
+	Page *pg = (Page *) pp;
+
+	/* The fields it fills belong to Claws' pages; its own choice is the folder list scan. */
+	if (pg->dlg && pg->rebuild_check &&
+	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(pg->rebuild_check)))
+		pg->rebuild_account = mpa_account_dialog_account_id(pg->dlg);
 }
 
 static gboolean
@@ -730,5 +760,6 @@ mpa_page_init(void)
 void
 mpa_page_done(void)
 {
+	g_clear_handle_id(&rebuild_source, g_source_remove);
 	prefs_account_unregister_page((PrefsPage *) &page);
 }

@@ -205,7 +205,7 @@ cat >"$CFG/menurc" <<'X'
 X
 
 # ---- test servers and the test provider ----
-/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" start "$DV" --parent $$ --lifetime 300 \
+/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" start "$DV" --parent $$ --lifetime 900 \
 	>"$T/dovecot.out" 2>&1 || { echo "Bail out! dovecot did not start: $(tail -3 "$T/dovecot.out")"; exit 1; }
 . "$DV/ports"
 GOODPW=$(cat "$PASSWORD_FILE")
@@ -688,6 +688,75 @@ else
 	for d in "zh_CN: hint window" "zh_CN: 535"; do ok "$d # SKIP no zh_CN.UTF-8 locale"; done
 fi
 
+# ================= phase D: the folder list after a failed first login =================
+# An IMAP account whose first login is refused (here: the service "switched off", Dovecot's
+# nologin user) is saved with an empty folder tree, and stock Claws never fills it again.  The
+# user switches the service on (the test drops nologin from Dovecot's users file) and tests the
+# account on its page: the page offers to fetch the folder list, and OK does it.
+cat >"$CFG/accountrc" <<X
+${LOCAL_ACCOUNT/is_default=1/is_default=0}
+
+[Account: 51]
+account_name=Later
+is_default=1
+name=Later
+address=disabled@example.com
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=disabled@example.com
+password=$GOODPW
+ssl_imap=1
+ssl_smtp=1
+set_imapport=1
+imap_port=$IMAPS_PORT
+set_smtpport=1
+smtp_port=$SMTPS_PORT
+use_smtp_auth=1
+X
+rm -f "$CFG/passwordstorerc"
+cp "$T/folderlist.xml" "$CFG/folderlist.xml"
+# folderlist.xml: does the IMAP mailbox of account 51 have an INBOX? (yes / no / missing)
+inbox_of_51() {
+	/usr/bin/python3 - "$CFG/folderlist.xml" <<'P'
+import sys, xml.etree.ElementTree as ET
+for f in ET.parse(sys.argv[1]).getroot().iter('folder'):
+    if f.get('type') == 'imap' and f.get('account_id') == '51':
+        print('yes' if any(i.get('type') == 'inbox' for i in f.iter('folderitem')) else 'no')
+        break
+else:
+    print('missing')
+P
+}
+claws_start --online
+H=
+for i in $(seq 10); do
+	H=$(xdotool search --name '^Provider Assistant: Later' 2>/dev/null | tail -1)
+	[ -n "$H" ] && break
+	close_alerts 3
+done
+close_alerts 3
+[ -n "$H" ] && { focus "$H"; keys Escape; }
+EMPTY=$(inbox_of_51)
+echo "# after the refused first login, account 51 has an INBOX: $EMPTY"
+check "a refused first login leaves the account without folders (what stock Claws does)" test "$EMPTY" = no
+sed -i 's/^\(disabled@example.com:.*\)nologin$/\1/' "$DV/users"
+if edit_current; then
+	n0=$(grep -c 'Provider Assistant: connection test' "$T/claws.out")
+	keys alt+t
+	wait_test_line $((n0 + 1)) 20
+	sleep 0.5; shot 16-folder-list-offer; dshot en-folder-list-offer "$EDITACC"
+	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
+fi
+for i in $(seq 40); do grep -q 'Provider Assistant: Later: folder list' "$T/claws.out" && break; sleep 0.5; done
+check "the service switched on: Test connection passes for that account" \
+	bash -c 'grep "Provider Assistant: connection test" "$1" | tail -1 | grep -q "IMAP ok, SMTP ok"' _ "$T/claws.out"
+check "OK after the passing test fetches the folder list (the plugin logs it restored)" \
+	grep -q 'Provider Assistant: Later: folder list restored' "$T/claws.out"
+claws_stop
+cp "$T/claws.out" "$ART/claws-phase-d.log"
+check "folderlist.xml now holds the account's INBOX" test "$(inbox_of_51)" = yes
+
 # The check never stalled Claws' main loop (a 5 ms heartbeat inside the plugin, MPA_STALL_LOG).
 cp "$MPA_STALL_LOG" "$ART/stall.log" 2>/dev/null
 echo "# stall log:"; sed 's/^/#   /' "$MPA_STALL_LOG"
@@ -698,7 +767,7 @@ check "no main-loop stall over ${MPA_STALL_LIMIT_MS:-100} ms during a check (max
 
 # No password in anything Claws or the plugin wrote (logs, network log, debug output).
 leak=0
-for f in "$ART"/claws-phase-[abc].log "$CFG"/claws.log* "$CFG"/filtering.log*; do
+for f in "$ART"/claws-phase-[abcd].log "$CFG"/claws.log* "$CFG"/filtering.log*; do
 	[ -f "$f" ] || continue
 	for pw in "$SOHUPW" "$GOODPW" "$BADPW"; do grep -qF -- "$pw" "$f" && { echo "# password found in $f"; leak=1; }; done
 	# AUTH PLAIN blob of the good password
