@@ -154,4 +154,16 @@ Claws Mail is starting with the Provider Assistant plugin and a private configur
 
 Quit Claws Mail to stop the demo servers.
 T
-claws-mail --alternate-config-dir "$CFG"
+# Root was needed for Dovecot only: Claws Mail runs as the user who called sudo, with a private
+# HOME, on that user's display.
+RUN_AS=()
+mkdir -p "$D/home"
+if [ -n "${SUDO_USER:-}" ] && [ "$SUDO_USER" != root ] && id -u "$SUDO_USER" >/dev/null 2>&1; then
+	if [ -z "${XAUTHORITY:-}" ]; then
+		user_home=$(getent passwd "$SUDO_USER" | cut -d: -f6)
+		[ -f "$user_home/.Xauthority" ] && export XAUTHORITY=$user_home/.Xauthority
+	fi
+	chown -R "$SUDO_USER" "$CFG" "$D/Mail" "$D/config" "$D/home"
+	RUN_AS=(runuser -u "$SUDO_USER" --)
+fi
+"${RUN_AS[@]}" env HOME="$D/home" claws-mail --alternate-config-dir "$CFG"

@@ -156,9 +156,10 @@ show_hint(Hint *h)
 		      "the provider's risk control lock the account for a while."), FALSE);
 	if (h->protocol == MPA_PROTOCOL_IMAP)
 		label(vbox, _("If this account was just created, its folder list may be empty "
-			      "because the first login failed. After fixing the password, test it "
-			      "on the account's \"Provider Assistant\" page, then right-click the "
-			      "account's mailbox and choose \"Rebuild folder tree\"."), FALSE);
+			      "because the first login failed, and Claws Mail will not fetch it by "
+			      "itself. After fixing the password, press Test connection on the "
+			      "account's \"Provider Assistant\" page: when the test passes, it "
+			      "offers to fetch the folder list."), FALSE);
 
 	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
 	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "prefs_account.h"
 #include "account.h"
@@ -28,6 +29,17 @@
 
 typedef struct _Run Run;
 
+/* One line of the live stage display.  Built with the page and only shown, hidden and relabelled
+ * while a check runs: creating and destroying widgets on every progress step (CSS styling, a
+ * relayout of the whole dialog each time) made Claws' window stall for tens of milliseconds. */
+typedef struct {
+	GtkWidget *status;              /* a stack: "spin" (spinner) or "mark" (✓ ✗ ⊘ –) */
+	GtkWidget *spinner;
+	GtkWidget *mark;
+	GtkWidget *name;
+	GtkWidget *time;
+} Row;
+
 typedef struct {
 	PrefsPage page;                 /* first member: Claws casts between the two */
 	MpaAccountDialog *dlg;
@@ -39,6 +51,8 @@ typedef struct {
 	GtkWidget *cancel_btn;
 	GtkWidget *status;
 	GtkWidget *stages[2];           /* one grid per protocol */
+	GtkWidget *heads[2];
+	Row rows[2][MPA_STAGE_COUNT];
 	GtkWidget *results;
 	Run *run;
 	GtkWidget *rebuild_check;       /* "rebuild the folder tree after OK", when offered */
@@ -52,7 +66,6 @@ struct _Run {
 	Page *page;                     /* NULL once the dialog is gone */
 	GCancellable *cancellable;
 	const MpaProvider *provider;
-	GtkWidget *rows[2][MPA_STAGE_COUNT][3];     /* status, name, time */
 	guint heartbeat;                /* MPA_STALL_LOG: a 5 ms tick while the check runs */
 	gint64 last_tick, max_gap;
 	guint ticks;
@@ -258,48 +271,102 @@ set_running(Page *pg, gboolean on)
 }
 
 static void
+row_set_visible(Row *row, gboolean on)
+{
+	gtk_widget_set_visible(row->status, on);
+	gtk_widget_set_visible(row->name, on);
+	gtk_widget_set_visible(row->time, on);
+}
+
+static gboolean
+row_spinning(const Row *row)
+{
+	return gtk_widget_get_visible(row->status) &&
+	       gtk_stack_get_visible_child(GTK_STACK(row->status)) == row->spinner;
+}
+
+static void
+row_mark(Row *row, const gchar *mark)
+{
+	gtk_spinner_stop(GTK_SPINNER(row->spinner));
+	gtk_label_set_text(GTK_LABEL(row->mark), mark);
+	gtk_stack_set_visible_child(GTK_STACK(row->status), row->mark);
+}
+
+static void
 stage_row(Run *run, MpaProtocol proto, const MpaStageResult *st)
 {
-	Page *pg = run->page;
-	GtkWidget **row = run->rows[proto][st->stage];
-	gboolean started = st->outcome == MPA_OUTCOME_SKIPPED && st->elapsed_us == 0;
+	Row *row = &run->page->rows[proto][st->stage];
+	const gchar *mark = "–";
 
-	if (!row[0]) {
-		row[1] = gtk_label_new(_(stage_labels[st->stage]));
-		gtk_label_set_xalign(GTK_LABEL(row[1]), 0.0);
-		row[2] = gtk_label_new("");
-		gtk_grid_attach(GTK_GRID(pg->stages[proto]), row[1], 1, st->stage + 1, 1, 1);
-		gtk_grid_attach(GTK_GRID(pg->stages[proto]), row[2], 2, st->stage + 1, 1, 1);
-	} else {
-		gtk_widget_destroy(row[0]);
+	if (st->outcome == MPA_OUTCOME_SKIPPED && st->elapsed_us == 0) {
+		/* started */
+		gtk_label_set_text(GTK_LABEL(row->time), "");
+		gtk_spinner_start(GTK_SPINNER(row->spinner));
+		gtk_stack_set_visible_child(GTK_STACK(row->status), row->spinner);
+		row_set_visible(row, TRUE);
+		return;
 	}
-	if (started) {
-		row[0] = gtk_spinner_new();
-		gtk_spinner_start(GTK_SPINNER(row[0]));
-	} else {
-		const gchar *mark = "–";
+	switch (st->outcome) {
+	case MPA_OUTCOME_OK:
+		mark = "✓";
+		break;
+	case MPA_OUTCOME_FAILED:
+		mark = "✗";
+		break;
+	case MPA_OUTCOME_CANCELLED:
+		mark = "⊘";
+		break;
+	case MPA_OUTCOME_SKIPPED:
+		break;
+	}
+	row_mark(row, mark);
+	if (st->outcome != MPA_OUTCOME_SKIPPED) {
+		g_autofree gchar *t = g_strdup_printf(_("%.2f s"), st->elapsed_us / 1e6);
+		gtk_label_set_text(GTK_LABEL(row->time), t);
+	}
+	row_set_visible(row, TRUE);
+}
 
-		switch (st->outcome) {
-		case MPA_OUTCOME_OK:
-			mark = "✓";
-			break;
-		case MPA_OUTCOME_FAILED:
-			mark = "✗";
-			break;
-		case MPA_OUTCOME_CANCELLED:
-			mark = "⊘";
-			break;
-		case MPA_OUTCOME_SKIPPED:
-			break;
-		}
-		row[0] = gtk_label_new(mark);
-		if (st->outcome != MPA_OUTCOME_SKIPPED) {
-			g_autofree gchar *t = g_strdup_printf(_("%.2f s"), st->elapsed_us / 1e6);
-			gtk_label_set_text(GTK_LABEL(row[2]), t);
-		}
+/* The stage grid of one protocol: a heading and one hidden row per stage. */
+static GtkWidget *
+stage_grid(Page *pg, MpaProtocol proto)
+{
+	GtkWidget *grid = gtk_grid_new();
+	g_autofree gchar *m = bold(proto == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP");
+
+	gtk_grid_set_column_spacing(GTK_GRID(grid), 8);
+	gtk_widget_set_valign(grid, GTK_ALIGN_START);
+	pg->heads[proto] = gtk_label_new(NULL);
+	gtk_label_set_markup(GTK_LABEL(pg->heads[proto]), m);
+	gtk_label_set_xalign(GTK_LABEL(pg->heads[proto]), 0.0);
+	gtk_widget_set_no_show_all(pg->heads[proto], TRUE);
+	gtk_grid_attach(GTK_GRID(grid), pg->heads[proto], 0, 0, 3, 1);
+	for (guint s = 0; s < MPA_STAGE_COUNT; s++) {
+		Row *row = &pg->rows[proto][s];
+
+		row->status = gtk_stack_new();
+		row->spinner = gtk_spinner_new();
+		row->mark = gtk_label_new("");
+		gtk_stack_add_named(GTK_STACK(row->status), row->spinner, "spin");
+		gtk_stack_add_named(GTK_STACK(row->status), row->mark, "mark");
+		gtk_widget_show(row->spinner);
+		gtk_widget_show(row->mark);
+		row->name = gtk_label_new(_(stage_labels[s]));
+		gtk_label_set_xalign(GTK_LABEL(row->name), 0.0);
+		row->time = gtk_label_new("");
+		/* Room for "99.99 s" from the start: a new time never changes the layout. */
+		gtk_label_set_width_chars(GTK_LABEL(row->time), 7);
+		gtk_label_set_xalign(GTK_LABEL(row->time), 1.0);
+		gtk_grid_attach(GTK_GRID(grid), row->status, 0, s + 1, 1, 1);
+		gtk_grid_attach(GTK_GRID(grid), row->name, 1, s + 1, 1, 1);
+		gtk_grid_attach(GTK_GRID(grid), row->time, 2, s + 1, 1, 1);
+		gtk_widget_set_no_show_all(row->status, TRUE);
+		gtk_widget_set_no_show_all(row->name, TRUE);
+		gtk_widget_set_no_show_all(row->time, TRUE);
 	}
-	gtk_grid_attach(GTK_GRID(pg->stages[proto]), row[0], 0, st->stage + 1, 1, 1);
-	gtk_widget_show_all(pg->stages[proto]);
+	pg->stages[proto] = grid;
+	return grid;
 }
 
 static void
@@ -427,12 +494,8 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	/* A stage still spinning never ended (the check was stopped): mark it as cancelled. */
 	for (guint p = 0; p < 2; p++)
 		for (guint s = 0; s < MPA_STAGE_COUNT; s++)
-			if (run->rows[p][s][0] && GTK_IS_SPINNER(run->rows[p][s][0])) {
-				gtk_widget_destroy(run->rows[p][s][0]);
-				run->rows[p][s][0] = gtk_label_new("⊘");
-				gtk_grid_attach(GTK_GRID(pg->stages[p]), run->rows[p][s][0], 0, s + 1, 1, 1);
-				gtk_widget_show(run->rows[p][s][0]);
-			}
+			if (row_spinning(&pg->rows[p][s]))
+				row_mark(&pg->rows[p][s], "⊘");
 	if (!r) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error ? error->message : "");
 	} else {
@@ -490,23 +553,21 @@ start_test(Page *pg)
 	if (pg->run || !pg->dlg)
 		return;
 	clear_box(pg->results);
+	/* Rows of an earlier test stay, emptied: hiding and showing them again would change the
+	 * layout of the whole dialog on every test. */
 	for (guint i = 0; i < 2; i++)
-		clear_box(pg->stages[i]);
+		for (guint st = 0; st < MPA_STAGE_COUNT; st++) {
+			row_mark(&pg->rows[i][st], "");
+			gtk_label_set_text(GTK_LABEL(pg->rows[i][st].time), "");
+		}
 	/* Read on the main thread, now; the password goes straight into the request. */
 	req = mpa_account_dialog_make_request(pg->dlg, &error);
 	if (!req) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error->message);
 		return;
 	}
-	for (guint i = 0; i < 2; i++) {
-		GtkWidget *h = gtk_label_new(NULL);
-		g_autofree gchar *m = bold(i == 0 ? "IMAP" : "SMTP");
-
-		gtk_label_set_markup(GTK_LABEL(h), m);
-		gtk_label_set_xalign(GTK_LABEL(h), 0.0);
-		gtk_grid_attach(GTK_GRID(pg->stages[i]), h, 0, 0, 3, 1);
-		gtk_widget_show(h);
-	}
+	for (guint i = 0; i < 2; i++)
+		gtk_widget_show(pg->heads[i]);
 	run = g_new0(Run, 1);
 	run->ref = 1;
 	run->page = pg;
@@ -610,12 +671,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	gtk_flow_box_set_max_children_per_line(GTK_FLOW_BOX(stages), 2);
 	gtk_flow_box_set_column_spacing(GTK_FLOW_BOX(stages), 24);
 	gtk_flow_box_set_homogeneous(GTK_FLOW_BOX(stages), FALSE);
-	for (guint i = 0; i < 2; i++) {
-		pg->stages[i] = gtk_grid_new();
-		gtk_grid_set_column_spacing(GTK_GRID(pg->stages[i]), 8);
-		gtk_widget_set_valign(pg->stages[i], GTK_ALIGN_START);
-		gtk_container_add(GTK_CONTAINER(stages), pg->stages[i]);
-	}
+	for (guint i = 0; i < 2; i++)
+		gtk_container_add(GTK_CONTAINER(stages), stage_grid(pg, i));
 	gtk_box_pack_start(GTK_BOX(vbox), stages, FALSE, FALSE, 0);
 	pg->results = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->results, FALSE, FALSE, 0);
@@ -655,6 +712,8 @@ destroy_widget(PrefsPage *pp)
 	pg->rebuild_check = NULL;
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
+	pg->heads[0] = pg->heads[1] = NULL;
+	memset(pg->rows, 0, sizeof pg->rows);
 	pg->toplevel = NULL;
 }
 

@@ -85,6 +85,8 @@ shot() { import -window root "$ART/$1.png" 2>/dev/null; }
 dshot() { # NAME WINDOW
 	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
 	mkdir -p "$MPA_SCREENSHOTS"
+	# No window manager: a window is captured with whatever lies over it, so raise it first.
+	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
 	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 # wait_win REGEX SECONDS -> prints the window id
@@ -526,7 +528,8 @@ for i in 1 2 3 4 5 6 7 8 9 10; do
 	# Close Claws' own alerts / password prompts so its login attempts end.
 	close_alerts 3
 done
-shot 04-startup-hint; dshot en-login-hint "$H"
+shot 04-startup-hint
+dshot en-login-hint "$H"
 check "a failed login at startup shows the hint window" test -n "$H"
 check "plugin loaded from clawsrc at startup (Common)" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
 # Claws' own retries may still have alerts or a password prompt open.

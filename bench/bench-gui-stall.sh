@@ -1,0 +1,111 @@
+#!/bin/bash
+# bench-gui-stall.sh [BUILDDIR] — does Test connection ever stall Claws Mail's window?
+#
+# Real Claws Mail 4.1.1 under Xvfb (private network namespace, private config), the plugin
+# loaded, one IMAP account of a test provider whose servers are the test Dovecot.  The account's
+# Provider Assistant page runs Test connection MPA_BENCH_RUNS times (default 20).  During each
+# check the plugin ticks a 5 ms main-loop timer (MPA_STALL_LOG) and records the longest gap
+# between two ticks: the longest time Claws' window could not react.  Target: no gap over 20 ms.
+# Prints the median and the worst of the per-check maxima; exits 1 when the target is missed.
+# Needs root (Dovecot, the network namespace) and the test packages (.ci/packages).
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$(cd "${1:-$top_srcdir}" && pwd)}
+RUNS=${MPA_BENCH_RUNS:-20}
+TARGET_MS=20
+. "$top_srcdir/tests/gui-lib.sh"
+# gui-lib's skip_all speaks TAP; a benchmark says why it cannot run and fails.
+skip_all() { echo "bench-gui-stall: cannot run: $1" >&2; exit 2; }
+
+SO=$top_builddir/plugin/.libs/provider_assistant.so
+[ -f "$SO" ] || skip_all "plugin not built ($SO): run make first"
+for tool in Xvfb xdotool claws-mail dbus-run-session /usr/bin/python3 dovecot unshare ip; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed (see .ci/packages)"
+done
+gui_enter_netns "$0"
+
+. "$top_srcdir/tests/servers/lib.sh"
+mpa_servers_init
+MPA_DOVECOT_LIFETIME=900 mpa_dovecot_start || skip_all "Dovecot did not start"
+T=$MPA_TMP
+# Screenshots and Claws' output of a failed run.
+ART=$top_builddir/bench/artifacts
+mkdir -p "$ART"
+mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
+export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
+unset MPA_PROVIDERS_PATH
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
+CFG=$T/cfg
+PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
+mkdir -p "$PD"
+gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
+export MPA_CA_FILE=$CA_FILE MPA_STALL_LOG=$T/stall.log
+: >"$MPA_STALL_LOG"
+
+gui_write_config
+sed -i 's/^is_default=1$/is_default=0/' "$CFG/accountrc"
+cat >>"$CFG/accountrc" <<X
+
+[Account: 2]
+account_name=Bench
+is_default=1
+name=Bench
+address=ok@example.com
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=ok@example.com
+password=$(cat "$PASSWORD_FILE")
+ssl_imap=1
+ssl_smtp=1
+set_imapport=1
+imap_port=$IMAPS_PORT
+set_smtpport=1
+smtp_port=$SMTPS_PORT
+use_smtp_auth=1
+X
+printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
+echo '(gtk_accel_path "<Actions>/Menu/Configuration/AccountPrefs" "<Primary><Shift>F9")' >>"$CFG/menurc"
+
+# Claws' own login at startup trusts the test server's certificate it finds stored.
+mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
+openssl x509 -in "$(dirname "$CA_FILE")/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert"
+cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
+
+gui_start_xvfb
+claws_start --online
+[ -n "$MAIN" ] || { shot gui-stall-start; cp "$T/claws.out" "$ART/"; skip_all "Claws Mail did not start (see $ART)"; }
+sleep 3      # Claws' own first login and folder scan of the account
+close_alerts 1
+focus "$MAIN"; keys ctrl+shift+F9
+W=$(wait_win ' - Account preferences$' 10) || skip_all "the account preferences did not open"
+focus "$W"; keys End; sleep 0.8
+
+for i in $(seq "$RUNS"); do
+	keys alt+t
+	for j in $(seq 100); do
+		[ "$(grep -c max_gap_us "$MPA_STALL_LOG")" -ge "$i" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+done
+focus "$W"; keys Escape
+claws_stop
+
+done_runs=$(grep -c max_gap_us "$MPA_STALL_LOG")
+[ "$done_runs" -ge "$RUNS" ] || { echo "bench-gui-stall: only $done_runs of $RUNS checks finished" >&2; exit 2; }
+grep -q 'IMAP ok, SMTP ok' "$T/claws.out" || { echo "bench-gui-stall: the checks did not pass" >&2; exit 2; }
+sed -n 's/^max_gap_us=\([0-9]*\).*/\1/p' "$MPA_STALL_LOG" | sort -n | awk -v target="$TARGET_MS" '
+	{ v[NR] = $1 }
+	END {
+		med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		worst = v[NR]
+		verdict = (worst <= target * 1000) ? "ok" : "MISSED"
+		printf "Test connection, %d checks: longest main-loop gap per check: median %.1f ms, worst %.1f ms (target %d ms): %s\n",
+			NR, med / 1000, worst / 1000, target, verdict
+		exit verdict != "ok"
+	}'
