@@ -17,6 +17,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -513,16 +515,35 @@ imap_code_of(const gchar *line)
 	return g_ascii_strup(p, end - p);
 }
 
-/* Enhanced status code "x.y.z" after the reply code of the last line of an SMTP reply. */
+/* Enhanced status code "x.y.z" (RFC 3463: class 2, 4 or 5, then 1-3 digits twice) after the reply
+ * code of the last line of an SMTP reply. */
 static gchar *
 enhanced_code_of(const gchar *line)
 {
-	g_autoptr(GRegex) re = g_regex_new("^[0-9]{3}[ -]([245]\\.[0-9]{1,3}\\.[0-9]{1,3})\\b", 0, 0, NULL);
-	g_autoptr(GMatchInfo) mi = NULL;
+	const gchar *p = line + 4, *start = line + 4;
 
-	if (g_regex_match(re, line, 0, &mi))
-		return g_match_info_fetch(mi, 1);
-	return NULL;
+	if (strlen(line) < 4 || !g_ascii_isdigit(line[0]) || !g_ascii_isdigit(line[1]) ||
+	    !g_ascii_isdigit(line[2]) || (line[3] != ' ' && line[3] != '-'))
+		return NULL;
+	if (*p != '2' && *p != '4' && *p != '5')
+		return NULL;
+	p++;
+	for (guint part = 0; part < 2; part++) {
+		guint digits = 0;
+
+		if (*p++ != '.')
+			return NULL;
+		while (g_ascii_isdigit(*p) && digits < 4) {
+			p++;
+			digits++;
+		}
+		if (digits == 0 || digits > 3)
+			return NULL;
+	}
+	/* it must end there: "5.7.8x" is not a code */
+	if (g_ascii_isalnum(*p) || *p == '_')
+		return NULL;
+	return g_strndup(start, p - start);
 }
 
 /* The last complete line of the capture (without CR LF). */
@@ -674,6 +695,29 @@ sni_callback(struct mailstream_ssl_context *ssl_context, void *data)
 		mailstream_ssl_set_server_name(ssl_context, w->host);
 }
 
+/* Why a name look-up failed, in words that tell "this name does not exist" (a typing mistake)
+ * from "nobody could be asked" (offline, or a broken name server). */
+static gchar *
+lookup_failure(const gchar *host, int r)
+{
+	switch (r) {
+	case EAI_NONAME:
+#ifdef EAI_NODATA
+	case EAI_NODATA:
+#endif
+		return g_strdup_printf(_("host name %s not found: the name service says it does not exist"),
+				       host);
+	case EAI_AGAIN:
+	case EAI_FAIL:
+		return g_strdup_printf(_("host name %s could not be looked up: no name server answered (%s)"),
+				       host, gai_strerror(r));
+	case EAI_SYSTEM:
+		return g_strdup_printf("%s: %s", host, g_strerror(errno));
+	default:
+		return g_strdup_printf(_("host name %s not found (%s)"), host, gai_strerror(r));
+	}
+}
+
 /* Our own TCP connect (instead of libetpan's) to tell DNS failures from refusals and to let an
  * abandon end the wait at once.  Returns a non-blocking socket or -1 after fail(). */
 static int
@@ -691,11 +735,7 @@ tcp_connect(Worker *w)
 	g_snprintf(port_str, sizeof port_str, "%u", w->port);
 	r = getaddrinfo(w->host, port_str, &hints, &res);
 	if (r != 0) {
-		if (r == EAI_SYSTEM)
-			fail(w, MPA_NET_DNS, g_strdup_printf("%s: %s", w->host, g_strerror(errno)));
-		else
-			fail(w, MPA_NET_DNS, g_strdup_printf(_("host name %s not found (%s)"), w->host,
-							     gai_strerror(r)));
+		fail(w, MPA_NET_DNS, lookup_failure(w->host, r));
 		return -1;
 	}
 
@@ -734,8 +774,15 @@ tcp_connect(Worker *w)
 			break;
 	}
 	freeaddrinfo(res);
-	if (fd >= 0)
+	if (fd >= 0) {
+		int one = 1;
+
+		/* Every command is one write followed by a wait for the answer, but TLS handshakes
+		 * write twice in a row (ChangeCipherSpec, then Finished): with Nagle's algorithm the
+		 * second waits for the server's (possibly delayed) ACK of the first. */
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 		return fd;
+	}
 
 	if (timed_out)
 		fail(w, MPA_NET_TIMEOUT, g_strdup_printf(_("no connection to %s port %u within %u seconds"),
@@ -890,6 +937,44 @@ fail_starttls_io(Worker *w)
 	fail(w, err, detail);
 }
 
+/* STARTTLS was asked for: without the server's offer the check stops here, before any
+ * credential, rather than log in over plain text. */
+static gboolean
+starttls_offered(Worker *w, gboolean offered)
+{
+	if (!offered)
+		fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
+		     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
+	return offered;
+}
+
+/* After the upgrade: the certificate is checked like an implicit-TLS one, before anything else
+ * is sent over the new channel. */
+static gboolean
+starttls_verified(Worker *w, mailstream *stream)
+{
+	if (!verify_stream(w, stream))
+		return FALSE;
+	stage_end(w, MPA_OUTCOME_OK);
+	return TRUE;
+}
+
+static void
+worker_succeeded(Worker *w)
+{
+	g_mutex_lock(&w->lock);
+	w->res.outcome = MPA_OUTCOME_OK;
+	g_mutex_unlock(&w->lock);
+}
+
+/* The end of either protocol's run: the password goes, the verdict goes to the caller. */
+static void
+worker_finish(Worker *w)
+{
+	worker_forget_password(w);
+	worker_report_done(w);
+}
+
 /* ---- IMAP ---- */
 
 static void
@@ -912,6 +997,110 @@ static gboolean
 imap_is_io_error(int r)
 {
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE;
+}
+
+/* A command the server answered with NO or BAD: its own words are the reason.  Anything else was
+ * the connection failing under it. */
+static void
+imap_fail_command(Worker *w, int r)
+{
+	if (imap_is_io_error(r))
+		imap_fail_io(w, r);
+	else
+		fail(w, MPA_NET_NONE, NULL);
+}
+
+/* Asks for CAPABILITY unless the session already knows it (most servers list it in the greeting
+ * or the LOGIN answer).  A refusal is only fatal when @must_answer: a server that refuses
+ * CAPABILITY may still accept LOGIN, but without it STARTTLS cannot be found. */
+static gboolean
+imap_ensure_capability(Worker *w, mailimap *imap, gboolean must_answer)
+{
+	struct mailimap_capability_data *caps = NULL;
+	int r;
+
+	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL)
+		return TRUE;
+	capture_reset(w);
+	r = mailimap_capability(imap, &caps);
+	if (caps != NULL)
+		mailimap_capability_data_free(caps);
+	if (r == MAILIMAP_NO_ERROR || (!must_answer && !imap_is_io_error(r)))
+		return TRUE;
+	imap_fail_io(w, r);
+	return FALSE;
+}
+
+/* RFC 3501 6.2.1: what the server said before TLS may have been altered by anyone on the way and
+ * must be forgotten.  libetpan keeps it, so LOGINDISABLED or a missing ID seen in clear text
+ * would otherwise decide how we log in after TLS. */
+static void
+imap_forget_capability(mailimap *imap)
+{
+	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL) {
+		mailimap_capability_data_free(imap->imap_connection_info->imap_capability);
+		imap->imap_connection_info->imap_capability = NULL;
+	}
+}
+
+static gboolean
+imap_starttls(Worker *w, mailimap *imap)
+{
+	int r;
+
+	stage_begin(w, MPA_STAGE_TLS);
+	if (!imap_ensure_capability(w, imap, TRUE))
+		return FALSE;
+	if (!starttls_offered(w, mailimap_has_extension(imap, "STARTTLS")))
+		return FALSE;
+	capture_reset(w);
+	r = mailimap_socket_starttls_with_callback(imap, sni_callback, w);
+	if (r != MAILIMAP_NO_ERROR) {
+		if (r == MAILIMAP_ERROR_STREAM) {
+			fail_starttls_io(w);
+		} else if (r == MAILIMAP_ERROR_PARSE) {
+			imap_fail_io(w, r);
+		} else {
+			take_reply(w, NULL);
+			fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
+		}
+		return FALSE;
+	}
+	imap_forget_capability(imap);
+	return starttls_verified(w, imap->imap_stream);
+}
+
+/* IMAP ID (RFC 2971), only when offered: some servers drop the connection on commands they do
+ * not know.  Records the server's answer; FALSE when the connection failed. */
+static gboolean
+imap_send_id(Worker *w, mailimap *imap)
+{
+	char *srv_name = NULL, *srv_version = NULL;
+	int r;
+
+	if (!mailimap_has_id(imap))
+		return TRUE;
+	capture_reset(w);
+	r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
+	if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
+		g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
+						     srv_version ? srv_version : "", NULL);
+		g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+
+		/* the server's own words, shown like its replies: escape sequences, bells and
+		 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
+		g_mutex_lock(&w->lock);
+		w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
+		g_mutex_unlock(&w->lock);
+	}
+	free(srv_name);
+	free(srv_version);
+	/* an answer that does not parse is the server's problem with ID, not with the login */
+	if (imap_is_io_error(r) && r != MAILIMAP_ERROR_PARSE) {
+		imap_fail_io(w, r);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static void
@@ -941,83 +1130,12 @@ run_imap(Worker *w)
 	}
 	stage_end(w, MPA_OUTCOME_OK);
 
-	if (w->security == MPA_SECURITY_STARTTLS) {
-		stage_begin(w, MPA_STAGE_TLS);
-		if (imap->imap_connection_info == NULL || imap->imap_connection_info->imap_capability == NULL) {
-			struct mailimap_capability_data *caps = NULL;
-
-			capture_reset(w);
-			r = mailimap_capability(imap, &caps);
-			if (caps != NULL)
-				mailimap_capability_data_free(caps);
-			if (r != MAILIMAP_NO_ERROR) {
-				imap_fail_io(w, r);
-				goto out;
-			}
-		}
-		if (!mailimap_has_extension(imap, "STARTTLS")) {
-			fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
-			     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
-			goto out;
-		}
-		capture_reset(w);
-		r = mailimap_socket_starttls_with_callback(imap, sni_callback, w);
-		if (r != MAILIMAP_NO_ERROR) {
-			if (r == MAILIMAP_ERROR_STREAM) {
-				fail_starttls_io(w);
-			} else if (r == MAILIMAP_ERROR_PARSE) {
-				imap_fail_io(w, r);
-			} else {
-				take_reply(w, NULL);
-				fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
-			}
-			goto out;
-		}
-		if (!verify_stream(w, imap->imap_stream))
-			goto out;
-		stage_end(w, MPA_OUTCOME_OK);
-	}
+	if (w->security == MPA_SECURITY_STARTTLS && !imap_starttls(w, imap))
+		goto out;
 
 	stage_begin(w, MPA_STAGE_AUTH);
-	if (imap->imap_connection_info == NULL || imap->imap_connection_info->imap_capability == NULL) {
-		struct mailimap_capability_data *caps = NULL;
-
-		capture_reset(w);
-		r = mailimap_capability(imap, &caps);
-		if (caps != NULL)
-			mailimap_capability_data_free(caps);
-		if (r != MAILIMAP_NO_ERROR) {
-			if (imap_is_io_error(r)) {
-				imap_fail_io(w, r);
-				goto out;
-			}
-			/* A server that refuses CAPABILITY can still accept LOGIN. */
-		}
-	}
-	/* Some servers drop the connection on commands they do not know: ID only when offered. */
-	if (mailimap_has_id(imap)) {
-		char *srv_name = NULL, *srv_version = NULL;
-
-		capture_reset(w);
-		r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
-		if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
-			g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
-							     srv_version ? srv_version : "", NULL);
-			g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
-
-			/* the server's own words, shown like its replies: escape sequences, bells and
-			 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
-			g_mutex_lock(&w->lock);
-			w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
-			g_mutex_unlock(&w->lock);
-		}
-		free(srv_name);
-		free(srv_version);
-		if (imap_is_io_error(r) && r != MAILIMAP_ERROR_PARSE) {
-			imap_fail_io(w, r);
-			goto out;
-		}
-	}
+	if (!imap_ensure_capability(w, imap, FALSE) || !imap_send_id(w, imap))
+		goto out;
 	if (worker_abandoned(w))
 		goto out;
 	capture_reset(w);
@@ -1030,10 +1148,7 @@ run_imap(Worker *w)
 	worker_forget_password(w);
 	take_reply(w, NULL);
 	if (r != MAILIMAP_NO_ERROR) {
-		if (imap_is_io_error(r))
-			imap_fail_io(w, r);
-		else
-			fail(w, MPA_NET_NONE, NULL);
+		imap_fail_command(w, r);
 		goto out;
 	}
 	stage_end(w, MPA_OUTCOME_OK);
@@ -1044,24 +1159,18 @@ run_imap(Worker *w)
 		r = mailimap_examine(imap, "INBOX");
 		take_reply(w, NULL);
 		if (r != MAILIMAP_NO_ERROR) {
-			if (imap_is_io_error(r))
-				imap_fail_io(w, r);
-			else
-				fail(w, MPA_NET_NONE, NULL);
+			imap_fail_command(w, r);
 			goto out;
 		}
 		stage_end(w, MPA_OUTCOME_OK);
 	}
-	g_mutex_lock(&w->lock);
-	w->res.outcome = MPA_OUTCOME_OK;
-	g_mutex_unlock(&w->lock);
+	worker_succeeded(w);
 
 out:
 	/* Log out politely while the server is still talking to us, then report. */
 	if (imap->imap_stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
 		mailimap_logout(imap);
-	worker_forget_password(w);
-	worker_report_done(w);
+	worker_finish(w);
 	mailimap_free(imap);
 }
 
@@ -1180,6 +1289,31 @@ smtp_ehlo(Worker *w, mailsmtp *smtp)
 	return FALSE;
 }
 
+static gboolean
+smtp_starttls(Worker *w, mailsmtp *smtp)
+{
+	int r;
+
+	stage_begin(w, MPA_STAGE_TLS);
+	if (!starttls_offered(w, (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0))
+		return FALSE;
+	capture_reset(w);
+	r = mailsmtp_socket_starttls_with_callback(smtp, sni_callback, w);
+	if (r != MAILSMTP_NO_ERROR) {
+		if (r == MAILSMTP_ERROR_STREAM) {
+			smtp_fail_io(w);
+		} else if (r == MAILSMTP_ERROR_SSL) {
+			take_reply(w, smtp);
+			fail(w, MPA_NET_TLS_HANDSHAKE, g_strdup(_("the TLS handshake after STARTTLS failed")));
+		} else {
+			take_reply(w, smtp);
+			fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
+		}
+		return FALSE;
+	}
+	return starttls_verified(w, smtp->stream);
+}
+
 static void
 run_smtp(Worker *w)
 {
@@ -1210,31 +1344,8 @@ run_smtp(Worker *w)
 		goto out;
 	stage_end(w, MPA_OUTCOME_OK);
 
-	if (w->security == MPA_SECURITY_STARTTLS) {
-		stage_begin(w, MPA_STAGE_TLS);
-		if (!(smtp->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
-			fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
-			     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
-			goto out;
-		}
-		capture_reset(w);
-		r = mailsmtp_socket_starttls_with_callback(smtp, sni_callback, w);
-		if (r != MAILSMTP_NO_ERROR) {
-			if (r == MAILSMTP_ERROR_STREAM) {
-				smtp_fail_io(w);
-			} else if (r == MAILSMTP_ERROR_SSL) {
-				take_reply(w, smtp);
-				fail(w, MPA_NET_TLS_HANDSHAKE, g_strdup(_("the TLS handshake after STARTTLS failed")));
-			} else {
-				take_reply(w, smtp);
-				fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
-			}
-			goto out;
-		}
-		if (!verify_stream(w, smtp->stream))
-			goto out;
-		stage_end(w, MPA_OUTCOME_OK);
-	}
+	if (w->security == MPA_SECURITY_STARTTLS && !smtp_starttls(w, smtp))
+		goto out;
 
 	stage_begin(w, MPA_STAGE_AUTH);
 	if (w->security == MPA_SECURITY_STARTTLS && !smtp_ehlo(w, smtp))
@@ -1257,15 +1368,12 @@ run_smtp(Worker *w)
 		goto out;
 	}
 	stage_end(w, MPA_OUTCOME_OK);
-	g_mutex_lock(&w->lock);
-	w->res.outcome = MPA_OUTCOME_OK;
-	g_mutex_unlock(&w->lock);
+	worker_succeeded(w);
 
 out:
 	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
 		mailsmtp_quit(smtp);
-	worker_forget_password(w);
-	worker_report_done(w);
+	worker_finish(w);
 	mailsmtp_free(smtp);
 }
 

@@ -4,6 +4,9 @@
  */
 #include "config.h"
 
+#include <string.h>
+#include <sys/stat.h>
+
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
 #include <openssl/x509.h>
@@ -61,6 +64,73 @@ explain(int err, X509 *cert, const gchar *host, gchar **detail)
 	}
 }
 
+/* The trusted certificates, loaded once and shared.  Parsing the system bundle (about 140
+ * certificates) costs some 30 ms of CPU here; without the cache both workers of every check paid
+ * it, at the same time.  A store is only read during verification, which OpenSSL allows from
+ * several threads; it is reloaded when its file changes (a CA update while Claws Mail runs). */
+static GMutex trust_lock;
+static X509_STORE *trust_store;
+static gchar *trust_ca_file;            /* NULL: the system store */
+static struct stat trust_stat;
+
+static void
+trust_file_stat(const gchar *ca_file, struct stat *st)
+{
+	const char *path = ca_file;
+
+	if (path == NULL) {
+		path = g_getenv(X509_get_default_cert_file_env());
+		if (path == NULL)
+			path = X509_get_default_cert_file();
+	}
+	if (stat(path, st) != 0)
+		memset(st, 0, sizeof *st);
+}
+
+static gboolean
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* A reference to the store for @ca_file (NULL: the system's), or NULL with *detail set. */
+static X509_STORE *
+trust_store_get(const gchar *ca_file, gchar **detail)
+{
+	X509_STORE *store = NULL;
+	struct stat st;
+
+	trust_file_stat(ca_file, &st);
+	g_mutex_lock(&trust_lock);
+	if (trust_store != NULL && g_strcmp0(trust_ca_file, ca_file) == 0 && same_file(&st, &trust_stat)) {
+		X509_STORE_up_ref(trust_store);
+		g_mutex_unlock(&trust_lock);
+		return trust_store;
+	}
+
+	store = X509_STORE_new();
+	if (ca_file != NULL && X509_STORE_load_locations(store, ca_file, NULL) != 1) {
+		*detail = g_strdup_printf(_("the CA file %s could not be loaded"), ca_file);
+		X509_STORE_free(store);
+		store = NULL;
+	} else if (ca_file == NULL && X509_STORE_set_default_paths(store) != 1) {
+		*detail = g_strdup(_("the system's trusted certificates could not be loaded"));
+		X509_STORE_free(store);
+		store = NULL;
+	} else {
+		if (trust_store != NULL)
+			X509_STORE_free(trust_store);
+		g_free(trust_ca_file);
+		trust_store = store;
+		trust_ca_file = g_strdup(ca_file);
+		trust_stat = st;
+		X509_STORE_up_ref(store);
+	}
+	g_mutex_unlock(&trust_lock);
+	return store;
+}
+
 MpaNetError
 mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file, gchar **detail)
 {
@@ -94,16 +164,9 @@ mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file, 
 			sk_X509_push(untrusted, cert);
 	}
 
-	store = X509_STORE_new();
-	if (ca_file != NULL) {
-		if (X509_STORE_load_locations(store, ca_file, NULL) != 1) {
-			*detail = g_strdup_printf(_("the CA file %s could not be loaded"), ca_file);
-			goto out;
-		}
-	} else if (X509_STORE_set_default_paths(store) != 1) {
-		*detail = g_strdup(_("the system's trusted certificates could not be loaded"));
+	store = trust_store_get(ca_file, detail);
+	if (store == NULL)
 		goto out;
-	}
 
 	ctx = X509_STORE_CTX_new();
 	X509_STORE_CTX_init(ctx, store, leaf, untrusted);

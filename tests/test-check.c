@@ -13,7 +13,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "mpa-check.h"
+#include "mpa-tls.h"
 
 typedef enum { SRV_SILENT, SRV_CLOSE, SRV_GARBAGE, SRV_LONG_LINE } SrvMode;
 
@@ -372,6 +375,87 @@ test_names(void)
 	g_assert_cmpstr(mpa_net_error_name(MPA_NET_STARTTLS_UNSUPPORTED), ==, "starttls-unsupported");
 }
 
+/* The first certificate of a PEM file, as DER. */
+static GBytes *
+pem_to_der(const gchar *path)
+{
+	g_autofree gchar *text = NULL;
+	const gchar *begin, *end;
+	g_autofree gchar *b64 = NULL;
+	guchar *der;
+	gsize len;
+
+	g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+	begin = strstr(text, "-----BEGIN CERTIFICATE-----");
+	g_assert_nonnull(begin);
+	begin = strchr(begin, '\n') + 1;
+	end = strstr(begin, "-----END CERTIFICATE-----");
+	g_assert_nonnull(end);
+	b64 = g_strndup(begin, end - begin);
+	der = g_base64_decode(b64, &len);
+	return g_bytes_new_take(der, len);
+}
+
+/* The trusted certificates are loaded once and shared, but a CA file that changes is read
+ * again: a cached store must never keep trusting what the file no longer says. */
+static void
+test_trust_cache_follows_file(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("mpa-trust-XXXXXX", NULL);
+	g_autofree gchar *script = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : "..",
+						    "tests", "servers", "make-certs.sh", NULL);
+	g_autofree gchar *certs = g_build_filename(dir, "certs", NULL);
+	g_autofree gchar *server = g_build_filename(certs, "server.pem", NULL);
+	g_autofree gchar *ca = g_build_filename(certs, "ca.pem", NULL);
+	g_autofree gchar *other = g_build_filename(certs, "other-ca.pem", NULL);
+	g_autofree gchar *trust = g_build_filename(dir, "trust.pem", NULL);
+	g_autofree gchar *ca_text = NULL, *other_text = NULL;
+	g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+	const gchar *argv[] = { "sh", script, certs, NULL };
+	gint status = -1;
+	gchar *detail = NULL;
+
+	g_assert_nonnull(dir);
+	if (!g_spawn_sync(NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+			  NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status(status, NULL)) {
+		g_test_skip("make-certs.sh (openssl) could not make the test certificates");
+		return;
+	}
+	g_ptr_array_add(chain, pem_to_der(server));
+	g_assert_true(g_file_get_contents(ca, &ca_text, NULL, NULL));
+	g_assert_true(g_file_get_contents(other, &other_text, NULL, NULL));
+
+	g_assert_true(g_file_set_contents(trust, ca_text, -1, NULL));
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "localhost", trust, &detail), ==, MPA_NET_NONE);
+	g_assert_null(detail);
+	/* the second time from the cache, same verdict */
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "localhost", trust, &detail), ==, MPA_NET_NONE);
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "wrong.example", trust, &detail), ==, MPA_NET_CERT_HOSTNAME);
+	g_clear_pointer(&detail, g_free);
+
+	/* the file now trusts another CA only (a new file, as an update would write it) */
+	g_assert_true(g_file_set_contents(trust, other_text, -1, NULL));
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "localhost", trust, &detail), ==, MPA_NET_CERT_UNTRUSTED);
+	g_assert_nonnull(strstr(detail, "unknown authority"));
+	g_clear_pointer(&detail, g_free);
+
+	/* and back */
+	g_assert_true(g_file_set_contents(trust, ca_text, -1, NULL));
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "localhost", trust, &detail), ==, MPA_NET_NONE);
+
+	/* a CA file that is gone is an error, not the old cached store */
+	g_assert_cmpint(g_unlink(trust), ==, 0);
+	g_assert_cmpint(mpa_tls_verify_chain(chain, "localhost", trust, &detail), ==, MPA_NET_CERT_UNTRUSTED);
+	g_assert_nonnull(strstr(detail, "could not be loaded"));
+	g_clear_pointer(&detail, g_free);
+
+	{
+		const gchar *rm[] = { "rm", "-rf", dir, NULL };
+
+		g_spawn_sync(NULL, (gchar **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -387,5 +471,6 @@ main(int argc, char **argv)
 	g_test_add_func("/check/drop-in-handshake", test_drop_in_handshake);
 	g_test_add_func("/check/garbage-not-tls", test_garbage_not_tls);
 	g_test_add_func("/check/long-line", test_long_line);
+	g_test_add_func("/tls/trust-cache-follows-file", test_trust_cache_follows_file);
 	return g_test_run();
 }

@@ -124,8 +124,11 @@ mpa_fake_spawn c_exp --cert expired
 mpa_fake_spawn c_host --cert wronghost
 mpa_fake_spawn c_ca --cert unknownca
 mpa_fake_spawn c_self_smtp --proto smtp --cert selfsigned
+mpa_fake_spawn st_imap --tls starttls
+mpa_fake_spawn nost_imap --tls starttls --no-advertise-starttls
+mpa_fake_spawn nost_smtp --proto smtp --tls starttls --no-advertise-starttls
 for s in sohu_smtp qq_smtp qq_imap ne_imap ne_id gm_imap gm_smtp delay silent silent_tls drop garbage \
-	 longline slow c_self c_exp c_host c_ca c_self_smtp; do
+	 longline slow c_self c_exp c_host c_ca c_self_smtp st_imap nost_imap nost_smtp; do
 	mpa_fake_wait $s || { echo "Bail out! fake server $s did not start"; exit 1; }
 done
 
@@ -167,6 +170,89 @@ expect dv_sohu "Sohu address, wrong password: Sohu's own fix, naming the indepen
 	--imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5 >"$OUT/dv_sohu.txt" 2>&1 </dev/null
 grep -q 'IP whitelist' "$OUT/dv_sohu.txt" && grep -q 'Server said: 535' "$OUT/dv_sohu.txt"
 ok $? "Sohu address, human output: the checklist (whitelist too) and the server's words"
+
+# ---- STARTTLS (143 / 587 style) ----
+# --imap/--smtp keep the provider's security mode, so a test-only provider for example.com
+# says STARTTLS for both (the real providers/ never know example.com).
+STDIR=$MPA_TMP/providers-starttls
+mkdir -p "$STDIR"
+cat > "$STDIR/example.com.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="example.com">
+    <domain>example.com</domain>
+    <displayName>STARTTLS test provider</displayName>
+    <incomingServer type="imap">
+      <hostname>localhost</hostname>
+      <port>143</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>localhost</hostname>
+      <port>587</port>
+      <socketType>STARTTLS</socketType>
+      <username>%EMAILADDRESS%</username>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+  </emailProvider>
+</clientConfig>
+XML
+ST="--providers-dir $STDIR"
+
+# stages NAME PROTO STAGE:STATUS...: the exact list of stages and their outcomes, in order
+stages() {
+	_name=$1 _proto=$2; shift 2
+	"$PY" - "$OUT/$_name.json" "$_proto" "$@" <<'PYEOF'
+import json, sys
+path, proto, want = sys.argv[1], sys.argv[2], sys.argv[3:]
+got = ['%s:%s' % (s['stage'], s['status']) for s in json.load(open(path))[proto]['stages']]
+if got != want:
+    print('# want %s, got %s' % (' '.join(want), ' '.join(got))); sys.exit(1)
+PYEOF
+}
+
+check st_ok "$DPW" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
+expect st_ok "Dovecot STARTTLS: IMAP (143-style) and submission (587-style) both log in" rc=0 \
+	imap.security=starttls imap.status=ok imap.stage=select imap.id=~Dovecot \
+	smtp.security=starttls smtp.status=ok smtp.stage=auth smtp.smtp_code=235 max_ms=5000
+stages st_ok imap connect:ok greeting:ok tls:ok auth:ok select:ok
+ok $? "Dovecot STARTTLS IMAP: greeting in clear, then TLS, then login and EXAMINE"
+stages st_ok smtp connect:ok greeting:ok tls:ok auth:ok
+ok $? "Dovecot STARTTLS SMTP: greeting and EHLO in clear, then TLS, then AUTH"
+# Dovecot marks a session that went through STARTTLS with "TLS" in its login line
+[ "$(grep -c 'Login: user=<ok@example.com>.*, TLS' "$MPA_DOVECOT_DIR/dovecot.log")" -ge 2 ]
+ok $? "Dovecot logged both STARTTLS logins as TLS sessions"
+
+check st_wrong "$MPA_TMP/wrong" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
+expect st_wrong "Dovecot STARTTLS, wrong password: both fail at auth with the server's codes" rc=1 \
+	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED imap.net_error=null \
+	smtp.status=failed smtp.stage=auth smtp.smtp_code=535 smtp.enhanced_code=5.7.8
+stages st_wrong imap connect:ok greeting:ok tls:ok auth:failed
+ok $? "Dovecot STARTTLS IMAP, wrong password: TLS was up before the refusal"
+stages st_wrong smtp connect:ok greeting:ok tls:ok auth:failed
+ok $? "Dovecot STARTTLS SMTP, wrong password: TLS was up before the refusal"
+
+# The capabilities seen before TLS (here STARTTLS LOGINDISABLED) are forgotten after it
+# (RFC 3501 6.2.1): the client asks again and logs in with LOGIN, which the server now allows.
+check st_caps "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$st_imap_PORT --only imap --timeout 3
+expect st_caps "fake STARTTLS IMAP: login over the upgraded connection" rc=0 imap.status=ok imap.stage=select
+sed -n '/ TLS ok /,$p' "$st_imap_LOG" | grep -q 'CMD CAPABILITY' && grep -q 'CMD LOGIN' "$st_imap_LOG"
+ok $? "fake STARTTLS IMAP: CAPABILITY asked again after TLS, then LOGIN (pre-TLS LOGINDISABLED forgotten)"
+
+# A server that does not offer STARTTLS: no login in clear text, no other way round.
+check nost "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$nost_imap_PORT --smtp 127.0.0.1:$nost_smtp_PORT --timeout 3
+expect nost "no STARTTLS offered: both stop at tls, starttls-unsupported, explained" rc=1 \
+	imap.status=failed imap.stage=tls imap.net_error=starttls-unsupported imap.detail=~'does not offer STARTTLS' \
+	imap.cause=tls-handshake-failed \
+	smtp.status=failed smtp.stage=tls smtp.net_error=starttls-unsupported smtp.detail=~'does not offer STARTTLS' \
+	smtp.cause=tls-handshake-failed max_ms=3000
+never_sent "$nost_imap_LOG" "no STARTTLS offered, IMAP: no LOGIN/AUTHENTICATE reached the server"
+never_sent "$nost_smtp_LOG" "no STARTTLS offered, SMTP: no AUTH reached the server"
+[ "$(grep -c ' CONNECT ' "$nost_imap_LOG")" -eq 1 ] && [ "$(grep -c ' CONNECT ' "$nost_smtp_LOG")" -eq 1 ] &&
+	! grep -q ' TLS ' "$nost_imap_LOG" "$nost_smtp_LOG"
+ok $? "no STARTTLS offered: one connection each, never upgraded, never retried"
 
 # ---- fake server: providers' own words ----
 check sohu "$MPA_TMP/canary" user@example.com $S:$sohu_smtp_PORT --timeout 3
