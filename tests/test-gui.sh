@@ -129,6 +129,23 @@ close_alerts() { # rounds
 		sleep 0.5
 	done
 }
+# Claws retries a refused login on its own, one attempt after another (an error alert, then a
+# password prompt, ...), later on a loaded machine: dismiss them until none has shown up for 3 s,
+# so that keys typed next do not land in one of them.
+settle_alerts() {
+	local quiet=0 i w name found
+	for i in $(seq 60); do
+		found=
+		for name in '^Error$' '^Warning$' 'Offline warning' '^Notice$' 'Input password'; do
+			w=$(xdotool search --onlyvisible --name "$name" 2>/dev/null | tail -1)
+			[ -n "$w" ] && { focus "$w"; keys Escape; found=1; }
+		done
+		if [ -n "$found" ]; then quiet=0; else quiet=$((quiet + 1)); fi
+		[ $quiet -ge 6 ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
 claws_stop() {
 	local p i
 	# File › Exit first: Claws writes its configuration on a normal exit.
@@ -532,8 +549,8 @@ shot 04-startup-hint
 dshot en-login-hint "$H"
 check "a failed login at startup shows the hint window" test -n "$H"
 check "plugin loaded from clawsrc at startup (Common)" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
-# Claws' own retries may still have alerts or a password prompt open.
-close_alerts 4
+# Claws' own retries may still have alerts or a password prompt open, or open them soon.
+settle_alerts
 [ -n "$H" ] && { focus "$H"; keys Escape; }
 
 new_account "ok@example.com" "$GOODPW"
@@ -738,7 +755,7 @@ for i in $(seq 10); do
 	[ -n "$H" ] && break
 	close_alerts 3
 done
-close_alerts 3
+settle_alerts
 [ -n "$H" ] && { focus "$H"; keys Escape; }
 EMPTY=$(inbox_of_51)
 echo "# after the refused first login, account 51 has an INBOX: $EMPTY"
