@@ -338,8 +338,7 @@ server_clear(Server *s)
 static void
 usage_error(const gchar *message)
 {
-	g_printerr("provider-assistant check: %s\n", message);
-	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "check");
+	mpa_cli_usage_error("check", message);
 }
 
 int
@@ -399,10 +398,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 		return MPA_EXIT_USAGE;
 	}
 	status = MPA_EXIT_USAGE;
-	if (argc != 2) {
-		usage_error(argc < 2 ? _("missing ADDRESS") : _("give only one ADDRESS"));
+	if (!mpa_cli_one_address("check", argc))
 		goto out;
-	}
 	if (password_file != NULL && password_stdin) {
 		usage_error(_("give either --password-file or --password-stdin, not both"));
 		goto out;

@@ -50,8 +50,22 @@ gboolean mpa_cli_parse(GOptionContext *context, int *argc, char ***argv)
 		}
 		return TRUE;
 	}
-	g_printerr("provider-assistant %s: %s\n", command, error->message);
+	mpa_cli_usage_error(command, error->message);
+	return FALSE;
+}
+
+int mpa_cli_usage_error(const gchar *command, const gchar *message)
+{
+	g_printerr("provider-assistant %s: %s\n", command, message);
 	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), command);
+	return MPA_EXIT_USAGE;
+}
+
+gboolean mpa_cli_one_address(const gchar *command, int argc)
+{
+	if (argc == 2)
+		return TRUE;
+	mpa_cli_usage_error(command, argc < 2 ? _("missing ADDRESS") : _("give only one ADDRESS"));
 	return FALSE;
 }
 

@@ -24,9 +24,7 @@
 
 static int usage_error(const gchar *message)
 {
-	g_printerr("provider-assistant explain: %s\n", message);
-	g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "explain");
-	return MPA_EXIT_USAGE;
+	return mpa_cli_usage_error("explain", message);
 }
 
 static gboolean all_digits(const gchar *s)

@@ -160,10 +160,7 @@ int mpa_cli_cmd_quota(int argc, char **argv)
 		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}
-	if (argc != 2) {
-		g_printerr("provider-assistant quota: %s\n",
-			   argc < 2 ? _("missing ADDRESS") : _("give only one ADDRESS"));
-		g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "quota");
+	if (!mpa_cli_one_address("quota", argc)) {
 		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}

@@ -296,10 +296,7 @@ int mpa_cli_cmd_show(int argc, char **argv)
 		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}
-	if (argc != 2) {
-		g_printerr("provider-assistant show: %s\n",
-			   argc < 2 ? _("missing ADDRESS") : _("give only one ADDRESS"));
-		g_printerr(_("Run 'provider-assistant %s --help' for usage.\n"), "show");
+	if (!mpa_cli_one_address("show", argc)) {
 		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}

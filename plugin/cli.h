@@ -36,6 +36,12 @@ void mpa_cli_add_common_options(GOptionContext *context, MpaCliCommon *common);
 /* Parse @argv with @context; on error prints "provider-assistant SUBCOMMAND: message" and a hint
  * to use --help, and returns FALSE (exit MPA_EXIT_USAGE). */
 gboolean mpa_cli_parse(GOptionContext *context, int *argc, char ***argv);
+/* Print "provider-assistant SUBCOMMAND: message" and the hint to use --help on stderr; returns
+ * MPA_EXIT_USAGE. */
+int mpa_cli_usage_error(const gchar *command, const gchar *message);
+/* For subcommands that take exactly one ADDRESS: TRUE when @argc (after parsing) says so, else
+ * prints the usage error and returns FALSE. */
+gboolean mpa_cli_one_address(const gchar *command, int argc);
 void mpa_cli_common_clear(MpaCliCommon *common);
 
 /* Load the database from --providers-dir or the default dirs.  Problems in files are printed as

@@ -428,15 +428,23 @@ static gchar *imap_line(const gchar *line, const gchar *end, const gchar **statu
 	return NULL;
 }
 
+/* Steps over line breaks to the next line of a reply: FALSE when none is left, else @end is set to
+ * the end of the line at @line.  for (line = text; next_line(&line, &end); line = end) */
+static gboolean next_line(const gchar **line, const gchar **end)
+{
+	if (*line == NULL)
+		return FALSE;
+	*line += strspn(*line, "\r\n");
+	*end = *line + strcspn(*line, "\r\n");
+	return **line != '\0';
+}
+
 gchar *mpa_parse_imap_code(const gchar *text)
 {
-	const gchar *line = text;
+	const gchar *line, *end;
 	gchar *alert = NULL;
 
-	if (text == NULL)
-		return NULL;
-	while (*line != '\0') {
-		const gchar *end = line + strcspn(line, "\r\n");
+	for (line = text; next_line(&line, &end); line = end) {
 		const gchar *status;
 		gsize slen;
 		gchar *code = imap_line(line, end, &status, &slen);
@@ -449,7 +457,6 @@ gchar *mpa_parse_imap_code(const gchar *text)
 			return code;
 		} else
 			g_free(code);
-		line = end + strspn(end, "\r\n");
 	}
 	return alert;
 }
@@ -457,13 +464,10 @@ gchar *mpa_parse_imap_code(const gchar *text)
 /* The status word of the last status line ("NO", "BAD", "BYE"...), upper case, or NULL. */
 static gchar *imap_status(const gchar *text)
 {
-	const gchar *line = text;
+	const gchar *line, *end;
 	gchar *last = NULL;
 
-	if (text == NULL)
-		return NULL;
-	while (*line != '\0') {
-		const gchar *end = line + strcspn(line, "\r\n");
+	for (line = text; next_line(&line, &end); line = end) {
 		const gchar *status;
 		gsize slen;
 
@@ -472,7 +476,6 @@ static gchar *imap_status(const gchar *text)
 			g_free(last);
 			last = g_ascii_strup(status, slen);
 		}
-		line = end + strspn(end, "\r\n");
 	}
 	return last;
 }
@@ -484,8 +487,9 @@ typedef enum { KIND_IMAP, KIND_ENHANCED, KIND_SMTP } CodeKind;
 
 typedef struct {
 	CodeKind kind;
-	const gchar *code;      /* IMAP atom; enhanced "5.7.9" or prefix "4.7."; SMTP "535" or "4xx" */
-	gint stage;             /* MpaStage or -1 */
+	const gchar *codes;     /* space separated; IMAP atoms; enhanced "5.7.9" or prefix "4.7.";
+				 * SMTP "535" or "4xx" */
+	guint stages;           /* STAGE() bits; 0: any stage */
 	Strength strength;
 	const gchar *cause;     /* a cause id or AUTH_GENERIC */
 	const gchar *candidates;        /* space separated, may be NULL */
@@ -493,64 +497,57 @@ typedef struct {
 } CodeRule;
 
 #define ANY (-1)
+#define STAGE(s) (1u << (s))
 #define TRANSIENT "rate-limited temporary-failure ip-not-allowed account-locked"
 
+/* The first row that matches is the code's meaning.  Codes that mean the same share a row. */
 static const CodeRule code_rules[] = {
 	/* IMAP response codes, RFC 5530 and friends */
-	{ KIND_IMAP, "AUTHENTICATIONFAILED", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_IMAP, "AUTHORIZATIONFAILED", ANY, WEAK, MPA_CAUSE_SERVICE_DISABLED,
+	{ KIND_IMAP, "AUTHENTICATIONFAILED", 0, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_IMAP, "AUTHORIZATIONFAILED", 0, WEAK, MPA_CAUSE_SERVICE_DISABLED,
 	  "account-locked wrong-credentials", NULL },
-	{ KIND_IMAP, "EXPIRED", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, "account-locked", NULL },
-	{ KIND_IMAP, "CONTACTADMIN", ANY, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "service-disabled", NULL },
-	{ KIND_IMAP, "UNAVAILABLE", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
-	{ KIND_IMAP, "INUSE", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, NULL, TRANSIENT },
-	{ KIND_IMAP, "SERVERBUG", ANY, EXACT, MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
-	{ KIND_IMAP, "PRIVACYREQUIRED", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
-	{ KIND_IMAP, "LIMIT", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
-	{ KIND_IMAP, "OVERQUOTA", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
-	{ KIND_IMAP, "NOPERM", MPA_STAGE_SELECT, WEAK, MPA_CAUSE_SERVICE_DISABLED, "account-locked", NULL },
+	{ KIND_IMAP, "EXPIRED", 0, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, "account-locked", NULL },
+	{ KIND_IMAP, "CONTACTADMIN", 0, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "service-disabled", NULL },
+	{ KIND_IMAP, "UNAVAILABLE", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_IMAP, "INUSE", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, NULL, TRANSIENT },
+	{ KIND_IMAP, "SERVERBUG", 0, EXACT, MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
+	{ KIND_IMAP, "PRIVACYREQUIRED", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_IMAP, "LIMIT OVERQUOTA", 0, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ KIND_IMAP, "NOPERM", STAGE(MPA_STAGE_SELECT), WEAK, MPA_CAUSE_SERVICE_DISABLED,
+	  "account-locked", NULL },
 	/* SMTP enhanced status codes: the precise ones before their families */
-	{ KIND_ENHANCED, "5.7.139", ANY, EXACT, MPA_CAUSE_OAUTH_REQUIRED, "service-disabled", NULL },
-	{ KIND_ENHANCED, "5.7.9", ANY, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
-	{ KIND_ENHANCED, "5.7.14", ANY, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "app-password-required", NULL },
-	{ KIND_ENHANCED, "5.7.11", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.12", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
-	{ KIND_ENHANCED, "4.7.12", ANY, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.8", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.60", ANY, EXACT, MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.57", ANY, WEAK, MPA_CAUSE_WRONG_CREDENTIALS, "sender-not-allowed", NULL },
-	{ KIND_ENHANCED, "5.4.5", ANY, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.1", MPA_STAGE_AUTH, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_ENHANCED, "5.7.1", MPA_STAGE_SEND, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
+	{ KIND_ENHANCED, "5.7.139", 0, EXACT, MPA_CAUSE_OAUTH_REQUIRED, "service-disabled", NULL },
+	{ KIND_ENHANCED, "5.7.9", 0, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
+	{ KIND_ENHANCED, "5.7.14", 0, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "app-password-required", NULL },
+	{ KIND_ENHANCED, "5.7.11", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.12 4.7.12", 0, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.8", 0, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.60", 0, EXACT, MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.57", 0, WEAK, MPA_CAUSE_WRONG_CREDENTIALS, "sender-not-allowed", NULL },
+	{ KIND_ENHANCED, "5.4.5", 0, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.1", STAGE(MPA_STAGE_AUTH), WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.1", STAGE(MPA_STAGE_SEND), WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
 	  "message-rejected-spam ip-not-allowed", NULL },
-	{ KIND_ENHANCED, "4.7.0", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
-	{ KIND_ENHANCED, "4.7.", ANY, CLASS, MPA_CAUSE_RATE_LIMITED, "temporary-failure", TRANSIENT },
-	{ KIND_ENHANCED, "4.", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_ENHANCED, "4.7.0", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_ENHANCED, "4.7.", 0, CLASS, MPA_CAUSE_RATE_LIMITED, "temporary-failure", TRANSIENT },
+	{ KIND_ENHANCED, "4.", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
 	/* SMTP reply codes, RFC 5321/4954 */
-	{ KIND_SMTP, "534", ANY, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
-	{ KIND_SMTP, "538", ANY, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
-	{ KIND_SMTP, "535", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_SMTP, "530", ANY, WEAK, AUTH_GENERIC, NULL, NULL },
-	{ KIND_SMTP, "454", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
-	{ KIND_SMTP, "421", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
-	{ KIND_SMTP, "4xx", ANY, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
-	{ KIND_SMTP, "554", MPA_STAGE_GREETING, WEAK, MPA_CAUSE_IP_NOT_ALLOWED,
-	  "rate-limited temporary-failure", NULL },
-	{ KIND_SMTP, "554", MPA_STAGE_CONNECT, WEAK, MPA_CAUSE_IP_NOT_ALLOWED,
-	  "rate-limited temporary-failure", NULL },
-	{ KIND_SMTP, "550", MPA_STAGE_SEND, WEAK, MPA_CAUSE_MESSAGE_REJECTED_SPAM,
+	{ KIND_SMTP, "534", 0, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
+	{ KIND_SMTP, "538", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_SMTP, "535 530", 0, WEAK, AUTH_GENERIC, NULL, NULL },
+	/* 421 (closing) and 454 (temporary auth failure) named for the reader; every 4xx is transient */
+	{ KIND_SMTP, "421 454 4xx", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
+	{ KIND_SMTP, "554", STAGE(MPA_STAGE_CONNECT) | STAGE(MPA_STAGE_GREETING), WEAK,
+	  MPA_CAUSE_IP_NOT_ALLOWED, "rate-limited temporary-failure", NULL },
+	{ KIND_SMTP, "550 554", STAGE(MPA_STAGE_SEND), WEAK, MPA_CAUSE_MESSAGE_REJECTED_SPAM,
 	  "sender-not-allowed rate-limited", NULL },
-	{ KIND_SMTP, "554", MPA_STAGE_SEND, WEAK, MPA_CAUSE_MESSAGE_REJECTED_SPAM,
-	  "sender-not-allowed rate-limited", NULL },
-	{ KIND_SMTP, "553", MPA_STAGE_SEND, WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
+	{ KIND_SMTP, "553", STAGE(MPA_STAGE_SEND), WEAK, MPA_CAUSE_SENDER_NOT_ALLOWED,
 	  "message-rejected-spam", NULL },
-	{ KIND_SMTP, "550", MPA_STAGE_AUTH, WEAK, MPA_CAUSE_SERVICE_DISABLED,
+	{ KIND_SMTP, "550", STAGE(MPA_STAGE_AUTH), WEAK, MPA_CAUSE_SERVICE_DISABLED,
 	  "account-locked wrong-credentials", NULL },
-	{ KIND_SMTP, "500", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
-	{ KIND_SMTP, "501", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
-	{ KIND_SMTP, "502", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
-	{ KIND_SMTP, "504", ANY, WEAK, MPA_CAUSE_PROTOCOL_ERROR, "oauth-required", NULL },
-	{ KIND_SMTP, "5xx", MPA_STAGE_AUTH, WEAK, AUTH_GENERIC, NULL, NULL },
+	{ KIND_SMTP, "500 501 502", 0, WEAK, MPA_CAUSE_PROTOCOL_ERROR, NULL, NULL },
+	{ KIND_SMTP, "504", 0, WEAK, MPA_CAUSE_PROTOCOL_ERROR, "oauth-required", NULL },
+	{ KIND_SMTP, "5xx", STAGE(MPA_STAGE_AUTH), WEAK, AUTH_GENERIC, NULL, NULL },
 };
 
 typedef struct {
@@ -631,28 +628,51 @@ static GRegex *word_regex(guint i)
 	return word_rules[i].re;
 }
 
+/* One code of a rule against the failure's code of that kind. */
+static gboolean code_matches(CodeKind kind, const gchar *code, const gchar *imap_code,
+			     guint smtp_code, const gchar *enhanced)
+{
+	switch (kind) {
+	case KIND_IMAP:
+		return g_ascii_strcasecmp(imap_code, code) == 0;
+	case KIND_ENHANCED:
+		if (g_str_has_suffix(code, "."))
+			return g_str_has_prefix(enhanced, code);
+		return strcmp(enhanced, code) == 0;
+	case KIND_SMTP:
+		if (strcmp(code + 1, "xx") == 0)
+			return smtp_code / 100 == (guint)(code[0] - '0');
+		return smtp_code == (guint)atoi(code);
+	}
+	return FALSE;
+}
+
 static gboolean code_rule_matches(const CodeRule *r, const MpaFailure *f, const gchar *imap_code,
 				  guint smtp_code, const gchar *enhanced)
 {
-	if (r->stage != ANY && (gint)f->stage != r->stage)
+	g_auto(GStrv) codes = NULL;
+	gboolean have;
+
+	if (r->stages != 0 &&
+	    ((guint)f->stage >= MPA_STAGE_COUNT || (r->stages & STAGE(f->stage)) == 0))
 		return FALSE;
 	switch (r->kind) {
 	case KIND_IMAP:
-		return f->protocol == MPA_PROTOCOL_IMAP && imap_code != NULL &&
-		       g_ascii_strcasecmp(imap_code, r->code) == 0;
+		have = f->protocol == MPA_PROTOCOL_IMAP && imap_code != NULL;
+		break;
 	case KIND_ENHANCED:
-		if (f->protocol != MPA_PROTOCOL_SMTP || enhanced == NULL)
-			return FALSE;
-		if (g_str_has_suffix(r->code, "."))
-			return g_str_has_prefix(enhanced, r->code);
-		return strcmp(enhanced, r->code) == 0;
-	case KIND_SMTP:
-		if (f->protocol != MPA_PROTOCOL_SMTP || smtp_code == 0)
-			return FALSE;
-		if (strcmp(r->code + 1, "xx") == 0)
-			return smtp_code / 100 == (guint)(r->code[0] - '0');
-		return smtp_code == (guint)atoi(r->code);
+		have = f->protocol == MPA_PROTOCOL_SMTP && enhanced != NULL;
+		break;
+	default:
+		have = f->protocol == MPA_PROTOCOL_SMTP && smtp_code != 0;
+		break;
 	}
+	if (!have)
+		return FALSE;
+	codes = g_strsplit(r->codes, " ", -1);
+	for (guint i = 0; codes[i] != NULL; i++)
+		if (code_matches(r->kind, codes[i], imap_code, smtp_code, enhanced))
+			return TRUE;
 	return FALSE;
 }
 
@@ -674,25 +694,34 @@ static gboolean provider_has_cause(const MpaProvider *p, const gchar *id)
 /* A login refused without saying why: ordered by the provider's password kind. */
 static void add_auth_generic(GPtrArray *ids, const MpaProvider *p)
 {
+	/* unknown provider: it may want an app password without our knowing */
+	static const gchar *const unknown[] = {
+		MPA_CAUSE_WRONG_CREDENTIALS, MPA_CAUSE_APP_PASSWORD_REQUIRED, MPA_CAUSE_SERVICE_DISABLED, NULL
+	};
+	static const gchar *const app[] = {
+		MPA_CAUSE_APP_PASSWORD_REQUIRED, MPA_CAUSE_WRONG_CREDENTIALS, MPA_CAUSE_SERVICE_DISABLED, NULL
+	};
+	static const gchar *const oauth2[] = {
+		MPA_CAUSE_OAUTH_REQUIRED, MPA_CAUSE_WRONG_CREDENTIALS, NULL
+	};
+	static const gchar *const plain[] = {
+		MPA_CAUSE_WRONG_CREDENTIALS, MPA_CAUSE_ACCOUNT_LOCKED, NULL
+	};
 	static const gchar *const extra[] = {
 		MPA_CAUSE_SERVICE_DISABLED, MPA_CAUSE_IP_NOT_ALLOWED, MPA_CAUSE_ACCOUNT_LOCKED, NULL
 	};
+	const gchar *const *first;
 
-	if (p == NULL || !p->has_assistant) {
-		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
-		add_cause(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
-		add_cause(ids, MPA_CAUSE_SERVICE_DISABLED);
-	} else if (p->password_kind == MPA_PASSWORD_APP) {
-		add_cause(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
-		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
-		add_cause(ids, MPA_CAUSE_SERVICE_DISABLED);
-	} else if (p->password_kind == MPA_PASSWORD_OAUTH2) {
-		add_cause(ids, MPA_CAUSE_OAUTH_REQUIRED);
-		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
-	} else {
-		add_cause(ids, MPA_CAUSE_WRONG_CREDENTIALS);
-		add_cause(ids, MPA_CAUSE_ACCOUNT_LOCKED);
-	}
+	if (p == NULL || !p->has_assistant)
+		first = unknown;
+	else if (p->password_kind == MPA_PASSWORD_APP)
+		first = app;
+	else if (p->password_kind == MPA_PASSWORD_OAUTH2)
+		first = oauth2;
+	else
+		first = plain;
+	for (guint i = 0; first[i] != NULL; i++)
+		add_cause(ids, first[i]);
 	/* what the provider documents as a pitfall of its own is worth checking too */
 	for (guint i = 0; extra[i] != NULL; i++)
 		if (provider_has_cause(p, extra[i]))
@@ -923,14 +952,13 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 	/* the codes are read from the reply when the caller did not parse them */
 	if (failure->protocol == MPA_PROTOCOL_IMAP && imap_code == NULL)
 		imap_code = parsed_imap = mpa_parse_imap_code(text);
-	if (failure->protocol == MPA_PROTOCOL_SMTP && smtp_code == 0 && enhanced == NULL) {
-		mpa_parse_smtp_reply(text, &smtp_code, &parsed_enhanced);
-		enhanced = parsed_enhanced;
-	} else if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
-		guint unused;
+	if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
+		guint parsed_code;
 
-		mpa_parse_smtp_reply(text, &unused, &parsed_enhanced);
+		mpa_parse_smtp_reply(text, &parsed_code, &parsed_enhanced);
 		enhanced = parsed_enhanced;
+		if (smtp_code == 0)
+			smtp_code = parsed_code;
 	}
 
 	d = g_new0(MpaDiagnosis, 1);

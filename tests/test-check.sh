@@ -8,20 +8,8 @@ builddir=${top_builddir:?run through make check}
 CLI=$builddir/plugin/provider-assistant
 PY=/usr/bin/python3
 
+. "$srcdir/tests/tap.sh"
 . "$srcdir/tests/servers/lib.sh"
-
-n=0
-failures=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
 mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
 mpa_servers_init
@@ -35,9 +23,9 @@ printf '%s\n' "$CANARY" > "$MPA_TMP/canary"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# check NAME PASSWORD-FILE ARGS... : runs the CLI, JSON in $OUT/NAME.json, stderr in
+# run_check NAME PASSWORD-FILE ARGS... : runs the CLI, JSON in $OUT/NAME.json, stderr in
 # $OUT/NAME.err, exit status in $OUT/NAME.rc, wall time in $OUT/NAME.ms
-check() {
+run_check() {
 	_name=$1 _pw=$2; shift 2
 	_t0=$(now_ms)
 	"$CLI" check --json --ca-file "$CA" --password-file "$_pw" "$@" \
@@ -89,14 +77,14 @@ if bad:
 EOF
 )
 	_st=$?
-	ok $_st "$_desc"
+	result $_st "$_desc"
 	[ $_st -eq 0 ] || { echo "# $_why"; sed 's/^/#   /' "$OUT/$_name.err" | head -5; }
 }
 
 # never_sent LOG DESCRIPTION: the fake server's command log shows no credential command
 never_sent() {
 	! grep -Eq 'CMD (LOGIN|AUTHENTICATE|AUTH)\b' "$1"
-	ok $? "$2"
+	result $? "$2"
 }
 
 echo "# starting Dovecot and fake servers"
@@ -136,30 +124,30 @@ I="--imap 127.0.0.1"
 S="--smtp 127.0.0.1"
 
 # ---- Dovecot: real logins ----
-check dv_ok "$DPW" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+run_check dv_ok "$DPW" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
 expect dv_ok "Dovecot: both logins work, EXAMINE done, server ID recorded" rc=0 \
 	imap.status=ok imap.stage=select imap.id=~Dovecot smtp.status=ok smtp.stage=auth smtp.smtp_code=235 max_ms=5000
 
-check dv_wrong "$MPA_TMP/wrong" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+run_check dv_wrong "$MPA_TMP/wrong" ok@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
 expect dv_wrong "Dovecot: wrong password fails at auth with AUTHENTICATIONFAILED / 535 5.7.8" rc=1 \
 	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED \
 	smtp.status=failed smtp.stage=auth smtp.smtp_code=535 smtp.enhanced_code=5.7.8 'smtp.reply=535 5.7.8 Authentication failed.'
 
-check dv_disabled "$DPW" disabled@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+run_check dv_disabled "$DPW" disabled@example.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
 expect dv_disabled "Dovecot: disabled user is CONTACTADMIN / 525" rc=1 \
 	imap.stage=auth imap.imap_code=CONTACTADMIN imap.reply=~'Login disabled' smtp.smtp_code=525 smtp.enhanced_code=5.7.13
 
-check dv_white "$DPW" whitelisted@example.com --imap localhost:$IMAPS_PORT --timeout 5
+run_check dv_white "$DPW" whitelisted@example.com --imap localhost:$IMAPS_PORT --timeout 5
 expect dv_white "Dovecot: IP-whitelisted user refused from loopback" rc=1 \
 	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED smtp.status=skipped
 
-check dv_needid "$DPW" needid@example.com --imap localhost:$IMAPS_PORT --timeout 5
+run_check dv_needid "$DPW" needid@example.com --imap localhost:$IMAPS_PORT --timeout 5
 expect dv_needid "Dovecot: EXAMINE needs IMAP ID first, and passes because ID is sent" rc=0 \
 	imap.status=ok imap.stage=select
 
 # A Sohu address against the same server: the login is refused, and the diagnosis is Sohu's
 # ordered checklist (independent password first, the IMAP/SMTP switch and the whitelist next).
-check dv_sohu "$MPA_TMP/wrong" zhangsan@sohu.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
+run_check dv_sohu "$MPA_TMP/wrong" zhangsan@sohu.com --imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5
 expect dv_sohu "Sohu address, wrong password: app-password-required, then service-disabled and ip-not-allowed" rc=1 \
 	imap.cause=app-password-required imap.candidates=~service-disabled imap.candidates=~ip-not-allowed \
 	smtp.cause=app-password-required smtp.candidates=~service-disabled smtp.candidates=~ip-not-allowed
@@ -169,7 +157,7 @@ expect dv_sohu "Sohu address, wrong password: Sohu's own fix, naming the indepen
 "$CLI" check --ca-file "$CA" --password-file "$MPA_TMP/wrong" zhangsan@sohu.com \
 	--imap localhost:$IMAPS_PORT --smtp localhost:$SMTPS_PORT --timeout 5 >"$OUT/dv_sohu.txt" 2>&1 </dev/null
 grep -q 'IP whitelist' "$OUT/dv_sohu.txt" && grep -q 'Server said: 535' "$OUT/dv_sohu.txt"
-ok $? "Sohu address, human output: the checklist (whitelist too) and the server's words"
+result $? "Sohu address, human output: the checklist (whitelist too) and the server's words"
 
 # ---- STARTTLS (143 / 587 style) ----
 # --imap/--smtp keep the provider's security mode, so a test-only provider for example.com
@@ -255,86 +243,85 @@ never_sent "$nost_smtp_LOG" "no STARTTLS offered, SMTP: no AUTH reached the serv
 ok $? "no STARTTLS offered: one connection each, never upgraded, never retried"
 
 # ---- fake server: providers' own words ----
-check sohu "$MPA_TMP/canary" user@example.com $S:$sohu_smtp_PORT --timeout 3
+run_check sohu "$MPA_TMP/canary" user@example.com $S:$sohu_smtp_PORT --timeout 3
 expect sohu "Sohu SMTP 535 text kept exactly" rc=1 smtp.stage=auth smtp.smtp_code=535 \
 	'smtp.reply=535 Authentication failed' smtp.enhanced_code=null imap.status=skipped
 
-check qq_smtp "$MPA_TMP/canary" user@example.com $S:$qq_smtp_PORT --timeout 3
+run_check qq_smtp "$MPA_TMP/canary" user@example.com $S:$qq_smtp_PORT --timeout 3
 expect qq_smtp "QQ SMTP 535 in GBK is decoded, not mojibake" rc=1 smtp.stage=auth smtp.smtp_code=535 \
 	smtp.reply=~'请使用授权码登录'
 
-check qq_imap "$MPA_TMP/canary" user@example.com $I:$qq_imap_PORT --timeout 3
+run_check qq_imap "$MPA_TMP/canary" user@example.com $I:$qq_imap_PORT --timeout 3
 expect qq_imap "QQ IMAP login refusal text" rc=1 imap.stage=auth imap.reply=~'NO Login fail. Account is abnormal' imap.imap_code=null
 
-check ne_imap "$MPA_TMP/canary" user@example.com $I:$ne_imap_PORT --timeout 3
+run_check ne_imap "$MPA_TMP/canary" user@example.com $I:$ne_imap_PORT --timeout 3
 expect ne_imap "NetEase IMAP bare NO LOGIN text" rc=1 imap.stage=auth 'imap.reply=NO LOGIN Login error or password error'
 
-check ne_id "$MPA_TMP/canary" user@example.com $I:$ne_id_PORT --timeout 3
+run_check ne_id "$MPA_TMP/canary" user@example.com $I:$ne_id_PORT --timeout 3
 expect ne_id "NetEase-like server: EXAMINE passes because ID was sent first" rc=0 imap.status=ok imap.stage=select
 grep -q 'CMD ID' "$ne_id_LOG"
-ok $? "NetEase-like server received our IMAP ID"
+result $? "NetEase-like server received our IMAP ID"
 
-check gm_imap "$MPA_TMP/canary" user@example.com $I:$gm_imap_PORT --timeout 3
+run_check gm_imap "$MPA_TMP/canary" user@example.com $I:$gm_imap_PORT --timeout 3
 expect gm_imap "Gmail IMAP AUTHENTICATIONFAILED code parsed" rc=1 imap.imap_code=AUTHENTICATIONFAILED imap.reply=~'Invalid credentials'
 
-check gm_smtp "$MPA_TMP/canary" user@example.com $S:$gm_smtp_PORT --timeout 3
+run_check gm_smtp "$MPA_TMP/canary" user@example.com $S:$gm_smtp_PORT --timeout 3
 expect gm_smtp "Gmail SMTP multi-line 534 5.7.9" rc=1 smtp.smtp_code=534 smtp.enhanced_code=5.7.9 smtp.reply=~'Application-specific password required'
 
 # ---- fake server: broken servers, within the deadline ----
-check delay "$MPA_TMP/canary" user@example.com $I:$delay_PORT --timeout 3
+run_check delay "$MPA_TMP/canary" user@example.com $I:$delay_PORT --timeout 3
 expect delay "greeting after 1 s is waited for" rc=0 imap.status=ok min_ms=1000 max_ms=3000
 
-check silent "$MPA_TMP/canary" user@example.com $I:$silent_PORT --timeout 2
+run_check silent "$MPA_TMP/canary" user@example.com $I:$silent_PORT --timeout 2
 expect silent "silent after accept: timeout in tls within deadline + 0.3 s" rc=1 imap.stage=tls imap.net_error=timeout max_ms=2300 imap.cause=timeout
 
-check silent_tls "$MPA_TMP/canary" user@example.com $I:$silent_tls_PORT --timeout 2
+run_check silent_tls "$MPA_TMP/canary" user@example.com $I:$silent_tls_PORT --timeout 2
 expect silent_tls "silent after TLS: timeout in greeting" rc=1 imap.stage=greeting imap.net_error=timeout max_ms=2300
 
-check drop "$MPA_TMP/canary" user@example.com $I:$drop_PORT --timeout 2
+run_check drop "$MPA_TMP/canary" user@example.com $I:$drop_PORT --timeout 2
 expect drop "dropped during handshake: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000
 
-check garbage "$MPA_TMP/canary" user@example.com $I:$garbage_PORT --timeout 2
+run_check garbage "$MPA_TMP/canary" user@example.com $I:$garbage_PORT --timeout 2
 expect garbage "garbage instead of TLS: tls-handshake" rc=1 imap.stage=tls imap.net_error=tls-handshake max_ms=2000 imap.cause=tls-handshake-failed
 
-check longline "$MPA_TMP/canary" user@example.com $I:$longline_PORT --timeout 2
+run_check longline "$MPA_TMP/canary" user@example.com $I:$longline_PORT --timeout 2
 expect longline "1 MiB greeting line: protocol error" rc=1 imap.stage=greeting imap.net_error=protocol max_ms=2300
 
-check slow "$MPA_TMP/canary" user@example.com $I:$slow_PORT --timeout 2
+run_check slow "$MPA_TMP/canary" user@example.com $I:$slow_PORT --timeout 2
 expect slow "one byte at a time: overall deadline" rc=1 imap.net_error=timeout max_ms=2300
 
 # ---- certificates: refused before any credential ----
-check c_self "$MPA_TMP/canary" user@example.com $I:$c_self_PORT --timeout 2
+run_check c_self "$MPA_TMP/canary" user@example.com $I:$c_self_PORT --timeout 2
 expect c_self "self-signed certificate: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'self-signed' imap.cause=certificate-untrusted
 never_sent "$c_self_LOG" "self-signed: no LOGIN reached the server"
 
-check c_exp "$MPA_TMP/canary" user@example.com $I:$c_exp_PORT --timeout 2
+run_check c_exp "$MPA_TMP/canary" user@example.com $I:$c_exp_PORT --timeout 2
 expect c_exp "expired certificate: cert-expired" rc=1 imap.stage=tls imap.net_error=cert-expired imap.detail=~'expired' imap.cause=certificate-expired
 never_sent "$c_exp_LOG" "expired: no LOGIN reached the server"
 
-check c_host "$MPA_TMP/canary" user@example.com $I:$c_host_PORT --timeout 2
+run_check c_host "$MPA_TMP/canary" user@example.com $I:$c_host_PORT --timeout 2
 expect c_host "wrong-host certificate: cert-hostname" rc=1 imap.stage=tls imap.net_error=cert-hostname imap.detail=~'127.0.0.1' imap.cause=certificate-hostname-mismatch
 never_sent "$c_host_LOG" "wrong host: no LOGIN reached the server"
 
-check c_ca "$MPA_TMP/canary" user@example.com $I:$c_ca_PORT --timeout 2
+run_check c_ca "$MPA_TMP/canary" user@example.com $I:$c_ca_PORT --timeout 2
 expect c_ca "unknown CA: cert-untrusted" rc=1 imap.stage=tls imap.net_error=cert-untrusted imap.detail=~'unknown authority' imap.cause=certificate-untrusted
 never_sent "$c_ca_LOG" "unknown CA: no LOGIN reached the server"
 
-check c_self_smtp "$MPA_TMP/canary" user@example.com $S:$c_self_smtp_PORT --timeout 2
+run_check c_self_smtp "$MPA_TMP/canary" user@example.com $S:$c_self_smtp_PORT --timeout 2
 expect c_self_smtp "SMTP self-signed certificate: cert-untrusted" rc=1 smtp.stage=tls smtp.net_error=cert-untrusted
 never_sent "$c_self_smtp_LOG" "SMTP self-signed: no AUTH reached the server"
 
 # ---- input handling ----
 "$CLI" check --json --password-file /dev/null user@example.com --imap 'no-port' >/dev/null 2>&1
-ok $([ $? -eq 2 ] && echo 0 || echo 1) "a bad --imap value is a usage error (exit 2)"
+result $([ $? -eq 2 ] && echo 0 || echo 1) "a bad --imap value is a usage error (exit 2)"
 printf '%s\n' "$CANARY" | "$CLI" check --json --password-stdin --ca-file "$CA" user@example.com \
 	$I:$ne_id_PORT --timeout 3 > "$OUT/stdin.json" 2>&1
-ok $? "--password-stdin (trailing newline stripped) logs in"
+result $? "--password-stdin (trailing newline stripped) logs in"
 
 # ---- the password is nowhere ----
 leaks=$(grep -rlF -e "$CANARY" -e "$(cat "$DPW")" "$OUT" "$MPA_TMP"/fake-*.log "$MPA_DOVECOT_DIR"/*.log 2>/dev/null)
 [ -z "$leaks" ]
-ok $? "no password in any output or server log"
+result $? "no password in any output or server log"
 [ -n "$leaks" ] && echo "# found in: $leaks"
 
-echo "1..$n"
-[ $failures -eq 0 ]
+tap_done

@@ -4,57 +4,10 @@
 set -u
 
 PA="${top_builddir:?run through make check}/plugin/provider-assistant"
-PY=/usr/bin/python3
 SRC_PROVIDERS=${MPA_PROVIDERS_PATH:?}
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# Never read the real user's provider files.
-export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config"
-mkdir -p "$HOME"
-
-n=0
-failures=0
-rc=0
-
-# run [ENV=VALUE...] -- ARGS...: runs the tool, sets $rc, $tmp/out, $tmp/err
-run() {
-	envs=
-	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
-	shift
-	# shellcheck disable=SC2086
-	env $envs "$PA" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-}
-
-diag() {
-	echo "# exit status: $rc"
-	sed 's/^/# stdout: /' "$tmp/out" | head -40
-	sed 's/^/# stderr: /' "$tmp/err" | head -20
-}
-
-# check DESCRIPTION COMMAND...: one TAP line for the outcome of COMMAND
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		failures=$((failures + 1))
-		diag
-	fi
-}
-
-rc_is() { [ "$rc" -eq "$1" ]; }
-out_has() { for s in "$@"; do grep -qF -- "$s" "$tmp/out" || { echo "# missing in stdout: $s"; return 1; }; done; }
-err_has() { for s in "$@"; do grep -qF -- "$s" "$tmp/err" || { echo "# missing in stderr: $s"; return 1; }; done; }
-out_lacks() { for s in "$@"; do ! grep -qF -- "$s" "$tmp/out" || { echo "# unexpected in stdout: $s"; return 1; }; done; }
-out_empty() { [ ! -s "$tmp/out" ]; }
-# json EXPR: a Python expression on the parsed stdout (as "d") must be true
-json() { "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1], encoding="utf-8")); sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/out" "$1"; }
-all() { for c in "$@"; do eval "$c" || return 1; done; }
+. "${top_srcdir:?}/tests/tap.sh"
+tap_tmpdir cli
+. "$top_srcdir/tests/cli-run.sh"
 
 EN="LC_ALL=en_US.UTF-8"
 ZH="LC_ALL=zh_CN.UTF-8"
@@ -274,5 +227,4 @@ rc=$?
 check "show reads no password from stdin and prints none" all 'rc_is 0' \
 	"! grep -q hunter2 \"\$tmp/out\" \"\$tmp/err\""
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

@@ -3,10 +3,9 @@
 set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP the demo's Dovecot must run as root"; exit 0; }
-command -v dovecot >/dev/null || { echo "1..0 # SKIP dovecot not installed"; exit 0; }
-n=0 fails=0
-check() { local d=$1; shift; n=$((n + 1)); if "$@"; then echo "ok $n - $d"; else fails=$((fails + 1)); echo "not ok $n - $d"; fi; }
+. "$top_srcdir/tests/tap.sh"
+[ "$(id -u)" = 0 ] || skip_all "the demo's Dovecot must run as root"
+command -v dovecot >/dev/null || skip_all "dovecot not installed"
 
 out=$(mktemp /tmp/mpa-demo-test.XXXXXX)
 trap 'rm -f "$out"' EXIT
@@ -25,5 +24,4 @@ check "the demo servers are stopped at the end" \
 	bash -c '! pgrep -f "dovecot.*/tmp/mpa-demo\." >/dev/null'
 check "no password file left in /tmp (the demo dir is removed)" \
 	bash -c '! ls -d /tmp/mpa-demo.* >/dev/null 2>&1'
-echo "1..$n"
-exit $((fails > 0))
+tap_done

@@ -4,42 +4,10 @@
 set -u
 
 PA="${top_builddir:?run through make check}/plugin/provider-assistant"
-PY=/usr/bin/python3
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config"
-mkdir -p "$HOME"
+. "${top_srcdir:?}/tests/tap.sh"
+tap_tmpdir explain
+. "$top_srcdir/tests/cli-run.sh"
 
-n=0
-failures=0
-rc=0
-
-run() {
-	envs=
-	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
-	shift
-	# shellcheck disable=SC2086
-	env $envs "$PA" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	rc=$?
-}
-
-check() {
-	desc=$1
-	shift
-	n=$((n + 1))
-	if "$@"; then
-		echo "ok $n - $desc"
-	else
-		echo "not ok $n - $desc"
-		echo "# exit status: $rc"
-		sed 's/^/# stdout: /' "$tmp/out" | head -30
-		sed 's/^/# stderr: /' "$tmp/err" | head -10
-		failures=$((failures + 1))
-	fi
-}
-
-out_has() { grep -qF -- "$1" "$tmp/out"; }
-err_has() { grep -qF -- "$1" "$tmp/err"; }
 # json_is EXPR VALUE: a Python expression on the parsed output (variable j) equals VALUE
 json_is() {
 	$PY -c 'import json,sys; j=json.load(open(sys.argv[1])); v=eval(sys.argv[2]); sys.exit(0 if str(v)==sys.argv[3] else 1)' \
@@ -121,5 +89,4 @@ check "missing reply file: exit 2 and says so" sh -c "test $rc -eq 2 && grep -q 
 run -- --help
 check "explain is listed in --help" out_has "explain"
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

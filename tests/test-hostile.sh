@@ -13,21 +13,11 @@ PY=/usr/bin/python3
 TIMEOUT=4               # --timeout of every check (seconds)
 MAX_GROWTH_KB=20480     # a hostile server may cost at most 20 MB more than a plain login
 
+. "$srcdir/tests/tap.sh"
 . "$srcdir/tests/servers/lib.sh"
 
-n=0
-failures=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
 
-[ -x /usr/bin/time ] || { echo "1..0 # SKIP /usr/bin/time (package time) is not installed"; exit 0; }
+[ -x /usr/bin/time ] || skip_all "/usr/bin/time (package time) is not installed"
 mpa_servers_init
 CA=$MPA_TEST_CERTS/ca.pem
 OUT=$MPA_TMP/out
@@ -115,7 +105,7 @@ if bad:
 PYEOF
 )
 	_st=$?
-	ok $_st "$_desc"
+	result $_st "$_desc"
 	[ $_st -eq 0 ] || echo "# $_why"
 	echo "#   max RSS $(tail -n 1 "$OUT/$_name.json.rss") / $(tail -n 1 "$OUT/$_name.text.rss") KB (json / text), $(cat "$OUT/$_name.json.ms") ms"
 }
@@ -159,7 +149,7 @@ S="--smtp 127.0.0.1"
 run plain json user@example.com $I:$plain_PORT
 BASE_RSS=$(tail -n 1 "$OUT/plain.json.rss")
 [ "$(cat "$OUT/plain.json.rc")" = 0 ] && [ "$BASE_RSS" -gt 0 ]
-ok $? "plain login works; its max RSS ($BASE_RSS KB) is the yardstick"
+result $? "plain login works; its max RSS ($BASE_RSS KB) is the yardstick"
 
 both markup imap $I:$markup_PORT
 judge markup imap "IMAP Pango markup is shown literally" imap.stage=auth \
@@ -214,5 +204,4 @@ judge talk_smtp smtp "an SMTP server talking first (forged 235) does not fake a 
 both id_hostile imap $I:$id_hostile_PORT
 judge id_hostile imap "a hostile IMAP ID answer is made visible" 'imap.id=~Evil\x1b[2J\x07' 'text=~Evil\x1b[2J\x07'
 
-echo "1..$n"
-[ $failures -eq 0 ]
+tap_done

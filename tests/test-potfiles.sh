@@ -4,21 +4,8 @@
 # msgfmt --check.  Prints TAP.
 set -u
 srcdir=${top_srcdir:?run through make check}
-n=0
-failures=0
-
-result() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
-
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$srcdir/tests/tap.sh"
+tap_tmpdir potfiles
 
 listed=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$srcdir/po/POTFILES.in")
 
@@ -63,5 +50,4 @@ for po in "$srcdir"/po/*.po; do
 	esac
 done
 
-echo "1..$n"
-[ "$failures" -eq 0 ]
+tap_done

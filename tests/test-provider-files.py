@@ -7,36 +7,22 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import providerfiles as pf  # noqa: E402
+import tap  # noqa: E402
 
 files = pf.provider_files()
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=()):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    for d in diag:
-        print("# " + d)
-    if not cond:
-        failed += 1
-
-
-ok(len(files) >= 20, "providers/ holds the provider files (%d found)" % len(files))
+tap.ok(len(files) >= 20, "providers/ holds the provider files (%d found)" % len(files))
 owner = {}
 for f in files:
     probs = pf.validate(f)
-    ok(not probs, "%s is valid" % os.path.basename(f), probs)
+    tap.ok(not probs, "%s is valid" % os.path.basename(f), probs)
     if probs:
         continue
     p = pf.load(f)
-    ok(p["assistant"] and len(p["rules"]) >= 1 and p["password_kind"] is not None,
-       "%s has the assistant part, a password kind and rules" % os.path.basename(f))
+    tap.ok(p["assistant"] and len(p["rules"]) >= 1 and p["password_kind"] is not None,
+           "%s has the assistant part, a password kind and rules" % os.path.basename(f))
     clash = [d for d in p["domains"] if d in owner]
-    ok(not clash, "%s claims no domain of another file" % os.path.basename(f),
-       ["%s is also in %s" % (d, owner[d]) for d in clash])
+    tap.ok(not clash, "%s claims no domain of another file" % os.path.basename(f),
+           ["%s is also in %s" % (d, owner[d]) for d in clash])
     for d in p["domains"]:
         owner.setdefault(d, os.path.basename(f))
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

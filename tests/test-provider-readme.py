@@ -7,36 +7,25 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import tap  # noqa: E402
+
 top = os.environ.get("top_srcdir") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 gen = os.path.join(top, "providers", "gen-table.py")
 prov = os.path.join(top, "providers")
 py = sys.executable or "/usr/bin/python3"
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=""):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    if not cond:
-        failed += 1
-        for line in diag.splitlines()[:40]:
-            print("# " + line)
-
-
 def check(*args):
     p = subprocess.run([py, gen, "--providers", prov, "--check"] + list(args), capture_output=True, text=True)
     return p.returncode, p.stderr
 
 
 rc, err = check("--doc", os.path.join(top, "doc", "providers.md"))
-ok(rc == 0, "doc/providers.md is up to date with providers/ (make provider-table)", err)
+tap.ok(rc == 0, "doc/providers.md is up to date with providers/ (make provider-table)", err)
 readme = os.path.join(top, "README")
 text = open(readme, encoding="utf-8").read()
-ok("<!-- providers:begin -->" in text and "<!-- providers:end -->" in text, "README has the provider table markers")
+tap.ok("<!-- providers:begin -->" in text and "<!-- providers:end -->" in text, "README has the provider table markers")
 rc, err = check("--readme", readme)
-ok(rc == 0, "README's provider table is up to date with providers/ (make provider-table)", err)
+tap.ok(rc == 0, "README's provider table is up to date with providers/ (make provider-table)", err)
 
 # The check must notice a change: a copy of the files with one host changed is out of date.
 tmp = tempfile.mkdtemp()
@@ -47,8 +36,7 @@ try:
     open(f, "w", encoding="utf-8").write(s)
     p = subprocess.run([py, gen, "--providers", os.path.join(tmp, "p"), "--check", "--readme", readme],
                        capture_output=True, text=True)
-    ok(p.returncode == 1 and "imap2.qq.com" in p.stderr, "a changed provider file makes the README table stale")
+    tap.ok(p.returncode == 1 and "imap2.qq.com" in p.stderr, "a changed provider file makes the README table stale")
 finally:
     shutil.rmtree(tmp)
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

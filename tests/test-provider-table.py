@@ -14,28 +14,13 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import providerfiles as pf  # noqa: E402
+import tap  # noqa: E402
 
 top_builddir = os.environ.get("top_builddir")
 srcdir = os.environ.get("G_TEST_SRCDIR", os.path.dirname(os.path.abspath(__file__)))
 PA = os.path.join(top_builddir or ".", "plugin", "provider-assistant")
-n = 0
-failed = 0
-
-
-def ok(cond, desc, diag=()):
-    global n, failed
-    n += 1
-    print("%s %d - %s" % ("ok" if cond else "not ok", n, desc))
-    if not cond:
-        failed += 1
-        for d in diag:
-            for line in str(d).splitlines()[:20]:
-                print("# " + line)
-
-
 if not top_builddir or not os.access(PA, os.X_OK):
-    print("1..0 # SKIP provider-assistant is not built (run through make check)")
-    sys.exit(0)
+    tap.skip_all("provider-assistant is not built (run through make check)")
 
 home = tempfile.mkdtemp()
 base_env = dict(os.environ, HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"))
@@ -49,7 +34,7 @@ def run(args, lang="en_US.UTF-8"):
 
 # 1. validate
 rc, out, err = run(["validate"])
-ok(rc == 0 and not err.strip(), "provider-assistant validate accepts every provider file", [out, err])
+tap.ok(rc == 0 and not err.strip(), "provider-assistant validate accepts every provider file", [out, err])
 
 # 2. the expected table
 rows = []
@@ -69,8 +54,8 @@ for dom, pid, ih, ip, isec, iu, sh, sp, ssec, su in rows:
     except (ValueError, KeyError, TypeError) as e:
         got = ("unparsable: %s" % e,)
     want = (pid, ih, int(ip), isec, want_user[iu], sh, int(sp), ssec, want_user[su])
-    ok(rc == 0 and got == want, "%s resolves to %s with the expected servers and user names" % (dom, pid),
-       ["want %r" % (want,), "got  %r" % (got,), err])
+    tap.ok(rc == 0 and got == want, "%s resolves to %s with the expected servers and user names" % (dom, pid),
+           ["want %r" % (want,), "got  %r" % (got,), err])
 
 # 3. every listed domain resolves to its own file; 4. show in both languages
 for f in pf.provider_files():
@@ -84,7 +69,7 @@ for f in pf.provider_files():
             got = None
         if got != p["id"]:
             wrong.append("%s -> %s (exit %d) %s" % (dom, got, rc, err.strip()))
-    ok(not wrong, "all %d domains of %s resolve to it" % (len(p["domains"]), os.path.basename(f)), wrong)
+    tap.ok(not wrong, "all %d domains of %s resolve to it" % (len(p["domains"]), os.path.basename(f)), wrong)
     if not p["assistant"]:
         continue
     addr = "x@" + p["domains"][0]
@@ -92,8 +77,8 @@ for f in pf.provider_files():
         rc, out, err = run(["show", addr], lang)
         want = [p["name"][key], p["imap"]["host"], p["smtp"]["host"]]
         missing = [w for w in want if w not in out]
-        ok(rc == 0 and not missing, "show %s in %s: name and servers" % (p["id"], key),
-           ["missing: %r" % missing, "exit %d" % rc, err, out[:600]])
+        tap.ok(rc == 0 and not missing, "show %s in %s: name and servers" % (p["id"], key),
+               ["missing: %r" % missing, "exit %d" % rc, err, out[:600]])
         rc, out, err = run(["show", "--json", addr], lang)
         try:
             d = json.loads(out)
@@ -101,8 +86,7 @@ for f in pf.provider_files():
         except (ValueError, KeyError) as e:
             got = ("unparsable: %s" % e,)
         want = (key, p["name"][key], p["password_kind"], p["password_label"][key])
-        ok(rc == 0 and got == want, "show --json %s in %s: the provider's own name and password label" % (p["id"], key),
-           ["want %r" % (want,), "got  %r" % (got,), err])
+        tap.ok(rc == 0 and got == want, "show --json %s in %s: the provider's own name and password label" % (p["id"], key),
+               ["want %r" % (want,), "got  %r" % (got,), err])
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

@@ -9,23 +9,9 @@ builddir=${top_builddir:?run through make check}
 srcdir=${top_srcdir:?run through make check}
 CLI=$builddir/plugin/provider-assistant
 
-n=0
-failures=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-		[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/#   /' "$3" | head -8
-	fi
-}
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/mpa-robust.XXXXXX") || exit 99
-trap 'rm -rf "$T"' EXIT
-export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config"
-mkdir -p "$HOME"
+. "$srcdir/tests/tap.sh"
+tap_tmpdir robust
+T=$tmp
 
 GOOD=$T/good
 mkdir -p "$GOOD"
@@ -44,29 +30,29 @@ rc() { cat "$T/$1.rc"; }
 # 1. a syntax error next to a good file
 run syntax show --providers-dir "$GOOD" zhangsan@sohu.com
 [ "$(rc syntax)" = 0 ] && grep -q 'imap.sohu.com' "$T/syntax.out"
-ok $? "a file with a syntax error: show still works for the good file" "$T/syntax.err"
+result $? "a file with a syntax error: show still works for the good file" "$T/syntax.err"
 grep -q "warning: $GOOD/broken.xml:4: the file is not well-formed XML: .* — correct the XML syntax" "$T/syntax.err"
-ok $? "... and names the file, the line and why" "$T/syntax.err"
+result $? "... and names the file, the line and why" "$T/syntax.err"
 run syntax_v validate --providers-dir "$GOOD"
 [ "$(rc syntax_v)" = 1 ] && grep -q "broken.xml: INVALID" "$T/syntax_v.out" && grep -q "sohu.com.xml: ok" "$T/syntax_v.out"
-ok $? "validate reports the bad file and still checks the good one" "$T/syntax_v.out"
+result $? "validate reports the bad file and still checks the good one" "$T/syntax_v.out"
 
 # 2. a "directory" that is a file
 printf 'not a directory\n' > "$T/plainfile"
 run notdir show --providers-dir "$T/plainfile" --providers-dir "$GOOD" zhangsan@sohu.com
 [ "$(rc notdir)" = 0 ] && grep -q "warning: $T/plainfile: cannot read the directory: .*Not a directory" "$T/notdir.err"
-ok $? "a provider directory that is a file: reported, the next directory is used" "$T/notdir.err"
+result $? "a provider directory that is a file: reported, the next directory is used" "$T/notdir.err"
 
 # 3. a missing directory: named when given explicitly, silent in the search path
 run missing show --providers-dir "$T/nowhere" --providers-dir "$GOOD" zhangsan@sohu.com
 [ "$(rc missing)" = 0 ] && grep -q "warning: $T/nowhere: no such directory" "$T/missing.err"
-ok $? "an explicit missing directory: 'no such directory', the next one is used" "$T/missing.err"
+result $? "an explicit missing directory: 'no such directory', the next one is used" "$T/missing.err"
 MPA_PROVIDERS_PATH="$T/nowhere:$GOOD" run missing_path show zhangsan@sohu.com
 [ "$(rc missing_path)" = 0 ] && ! grep -q nowhere "$T/missing_path.err"
-ok $? "a missing directory in the search path is not an error" "$T/missing_path.err"
+result $? "a missing directory in the search path is not an error" "$T/missing_path.err"
 MPA_PROVIDERS_PATH="$T/nowhere" run none show zhangsan@sohu.com
 [ "$(rc none)" = 3 ] && grep -qi 'provider file' "$T/none.err"
-ok $? "no provider directory at all: unknown domain (exit 3) with the advice, no crash" "$T/none.err"
+result $? "no provider directory at all: unknown domain (exit 3) with the advice, no crash" "$T/none.err"
 
 # 4. files root cannot read as files: a directory named *.xml, a dangling link, a FIFO
 ODD=$T/odd
@@ -76,26 +62,25 @@ mkfifo "$ODD/fifo.xml"
 cp "$srcdir/providers/sohu.com.xml" "$ODD/"
 run odd show --providers-dir "$ODD" zhangsan@sohu.com
 [ "$(rc odd)" = 0 ] && grep -q 'imap.sohu.com' "$T/odd.out"
-ok $? "a directory, a dangling link and a FIFO named *.xml: show works, no hang" "$T/odd.err"
+result $? "a directory, a dangling link and a FIFO named *.xml: show works, no hang" "$T/odd.err"
 grep -q "warning: $ODD/dir.xml: not a regular file" "$T/odd.err" &&
 	grep -q "warning: $ODD/fifo.xml: not a regular file" "$T/odd.err" &&
 	grep -q "warning: $ODD/dangling.xml: cannot read the file: " "$T/odd.err"
-ok $? "... each is named with its reason" "$T/odd.err"
+result $? "... each is named with its reason" "$T/odd.err"
 run odd_v validate "$ODD/fifo.xml"
 [ "$(rc odd_v)" != 0 ] && [ "$(rc odd_v)" != 124 ] && grep -q "fifo.xml" "$T/odd_v.err"
-ok $? "validate FIFO: refused at once, not read (no hang)" "$T/odd_v.err"
+result $? "validate FIFO: refused at once, not read (no hang)" "$T/odd_v.err"
 
 # 5. the check command loads the same database: a broken file does not stop it either
 printf 'x' > "$T/pw"
 run check check --providers-dir "$GOOD" --password-file "$T/pw" --timeout 1 someone@example.org \
 	--imap 127.0.0.1:1 --json
 [ "$(rc check)" = 1 ] && grep -q '"net_error": "refused"' "$T/check.out" && grep -q 'broken.xml:4' "$T/check.err"
-ok $? "check with a broken provider file: warns, then checks" "$T/check.err"
+result $? "check with a broken provider file: warns, then checks" "$T/check.err"
 
 # 6. all of it in Chinese too: the reason is translated
 LC_ALL=zh_CN.UTF-8 LANGUAGE= LOCPATH=${LOCPATH:-} run zh show --providers-dir "$T/nowhere" --providers-dir "$ODD" zhangsan@sohu.com
 grep -q '目录不存在' "$T/zh.err" && grep -q '不是普通文件' "$T/zh.err"
-ok $? "the warnings are in Chinese under zh_CN.UTF-8" "$T/zh.err"
+result $? "the warnings are in Chinese under zh_CN.UTF-8" "$T/zh.err"
 
-echo "1..$n"
-[ $failures -eq 0 ]
+tap_done

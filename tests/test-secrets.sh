@@ -12,21 +12,10 @@ CLI=$builddir/plugin/provider-assistant
 SCAN=$builddir/tests/secret-scan
 PY=/usr/bin/python3
 
+. "$srcdir/tests/tap.sh"
 . "$srcdir/tests/servers/lib.sh"
 
-n=0
-failures=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
-
-mpa_have_dovecot || { echo "1..0 # SKIP Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"; exit 0; }
+mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
 mpa_servers_init
 CA=$MPA_TEST_CERTS/ca.pem
 OUT=$MPA_TMP/out
@@ -77,30 +66,30 @@ cli fk_ok "$MPA_TMP/secret" "$USER" --imap 127.0.0.1:$f_imap_PORT --smtp 127.0.0
 cli fk_login "$MPA_TMP/secret" "$USER" --smtp 127.0.0.1:$f_login_PORT
 for c in dv_ssl fk_ok fk_login; do
 	[ "$(cat "$OUT/$c.rc")" = 0 ] && [ "$(cat "$OUT/$c.json.rc")" = 0 ]
-	ok $? "$c: the login with the secret works (text and JSON)"
+	result $? "$c: the login with the secret works (text and JSON)"
 done
 [ "$(cat "$OUT/dv_wrong.rc")" = 1 ]
-ok $? "dv_wrong: a wrong password is refused"
+result $? "dv_wrong: a wrong password is refused"
 grep -q 'AUTH LOGIN' "$f_login_LOG" && grep -q ' CMD AUTH ' "$f_login_LOG"
-ok $? "fk_login: the SMTP server saw AUTH LOGIN (the base64 password path)"
+result $? "fk_login: the SMTP server saw AUTH LOGIN (the base64 password path)"
 
 # find_secret WHERE...: prints the files holding a needle
 find_secret() { grep -rlF -f "$MPA_TMP/needles" "$@" 2>/dev/null; }
 
 leaks=$(find_secret "$OUT")
 [ -z "$leaks" ]
-ok $? "no secret in any stdout/stderr, text or JSON"
+result $? "no secret in any stdout/stderr, text or JSON"
 [ -n "$leaks" ] && echo "# found in: $leaks"
 
 # Dovecot's password file and the passdb it generates hold the password by necessity.
 leaks=$(find_secret "$MPA_DOVECOT_DIR"/*.log "$MPA_DOVECOT_DIR"/*.stderr "$MPA_TMP"/fake-*.log "$MPA_TMP"/fake-*.err)
 [ -z "$leaks" ]
-ok $? "no secret in Dovecot's, the sink's or the fake servers' logs"
+result $? "no secret in Dovecot's, the sink's or the fake servers' logs"
 [ -n "$leaks" ] && echo "# found in: $leaks"
 
 leaks=$(find_secret "$H")
 [ -z "$leaks" ]
-ok $? "no secret in any file under HOME and the XDG directories"
+result $? "no secret in any file under HOME and the XDG directories"
 [ -n "$leaks" ] && echo "# found in: $leaks"
 
 # In memory, after the check, result and request freed (see tests/secret-scan.c).
@@ -109,12 +98,12 @@ scan() {
 	if [ -n "${MPA_TEST_SANITIZED:-}" ]; then
 		# ASan's shadow memory (terabytes of mapping) and its quarantine of freed blocks make
 		# a scan of the process meaningless; the normal build runs it.
-		n=$((n + 1)); echo "ok $n - memory after the check: $_desc # SKIP sanitizer build"
+		skip "memory after the check: $_desc" "sanitizer build"
 		return
 	fi
 	_out=$("$SCAN" "$USER" "$_pw" "$CA" "$@" 2>&1)
 	_st=$?
-	ok $_st "memory after the check: $_desc"
+	result $_st "memory after the check: $_desc"
 	[ $_st -eq 0 ] || echo "$_out" | sed 's/^/# /'
 }
 scan "Dovecot IMAPS + SMTPS" "$MPA_TMP/secret" imap:$D:$IMAPS_PORT:ssl smtp:$D:$SMTPS_PORT:ssl
@@ -137,11 +126,10 @@ while ! grep -q '^Max core file size *0 *0 ' /proc/$cli_pid/limits 2>/dev/null &
 	sleep 0.1; i=$((i + 1))
 done
 grep -q '^Max core file size *0 *0 ' /proc/$cli_pid/limits 2>/dev/null
-ok $? "the CLI forbids core files before it reads the password"
+result $? "the CLI forbids core files before it reads the password"
 cat "$MPA_TMP/secret" >&7
 exec 7>&-
 wait $cli_pid
-ok $? "... and the check then runs normally"
+result $? "... and the check then runs normally"
 
-echo "1..$n"
-[ $failures -eq 0 ]
+tap_done

@@ -4,19 +4,12 @@
 set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 MPA_SERVERS_DIR=$srcdir/tests/servers
+. "$srcdir/tests/tap.sh"
 . "$MPA_SERVERS_DIR/lib.sh"
 PY=/usr/bin/python3
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
-skip() { n=$((n + 1)); echo "ok $n # SKIP $1"; }
 # check NAME COMMAND...: passes when COMMAND succeeds; shows its output otherwise.
-check() {
-	_name=$1; shift
-	if _out=$("$@" 2>&1); then ok "$_name"; else not_ok "$_name"; printf '%s\n' "$_out" | sed 's/^/# /'; fi
-}
+TAP_CAPTURE=1
 # has FILE REGEX / lacks FILE REGEX
 has() { grep -Eq -- "$2" "$1" || { echo "# '$2' not in $1:"; sed 's/^/#   /' "$1" | head -40; return 1; }; }
 lacks() { ! grep -Eq -- "$2" "$1" || { echo "# '$2' unexpectedly in $1:"; sed 's/^/#   /' "$1" | head -40; return 1; }; }
@@ -262,5 +255,4 @@ t0=$(now)
 "$PY" "$MPA_SERVERS_DIR/fakeserver.py" --proto smtp --tls plain --lifetime 0.5 > /dev/null 2>&1
 check "fake server: stops by itself after its lifetime" sh -c "[ $(ms_since "$t0") -lt 3000 ]"
 
-echo "1..$n"
-[ "$failed" -eq 0 ]
+tap_done
