@@ -1520,7 +1520,7 @@ static void check_rule(Load *l, const Node *n)
 
 		if (*match == '\0')
 			problem(l, n->line, _("match=\"\" is empty — write a regular expression or leave the attribute out"));
-		else if ((rule->match = g_regex_new(match, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error)) == NULL)
+		else if ((rule->match = g_regex_new(match, G_REGEX_CASELESS, 0, &error)) == NULL)
 			problem(l, n->line, _("match '%s' is not a valid regular expression (%s) — correct it; put a backslash before special characters such as . ( ["),
 				match, error->message);
 	}

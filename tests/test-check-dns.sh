@@ -12,7 +12,7 @@ builddir=${top_builddir:?run through make check}
 CLI=$builddir/plugin/provider-assistant
 PY=/usr/bin/python3
 
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+. "$srcdir/tests/tap.sh"
 
 if [ -z "${MPA_DNS_NETNS:-}" ]; then
 	unshare -n -m -- true 2>/dev/null ||
@@ -21,17 +21,6 @@ if [ -z "${MPA_DNS_NETNS:-}" ]; then
 	exec unshare -n -m -- sh -c 'ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null; exec sh "$0"' "$0"
 fi
 
-n=0
-failures=0
-ok() {
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failures=$((failures + 1))
-	fi
-}
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/mpa-dns.XXXXXX") || exit 99
 DNS_PID=
@@ -108,7 +97,7 @@ if not eval(cond):
 EOF
 )
 	_st=$?
-	ok $_st "$2"
+	result $_st "$2"
 	[ $_st -eq 0 ] || echo "# $_why"
 }
 
@@ -123,7 +112,7 @@ expect nx "unknown host name: diagnosed as dns-failure, with steps to fix it" \
 expect nx "unknown host name: answered at once (under 1 s), nothing else tried" \
 	"(slow_ok or ms < 1000) and d['smtp']['status'] == 'skipped' and [s['stage'] for s in d['imap']['stages']] == ['connect']"
 grep -q 'QUERY no-such-host.invalid' "$T/dns.log"
-ok $? "the look-up went to the test's own name server on 127.0.0.1"
+result $? "the look-up went to the test's own name server on 127.0.0.1"
 
 # 2. No name server answers at all (nothing listens on 127.0.0.2:53): a different reason.
 printf 'nameserver 127.0.0.2\noptions timeout:1 attempts:1\n' > "$T/resolv.conf"
@@ -140,7 +129,6 @@ printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$T/resolv.conf"
 "$CLI" check --password-file "$T/pw" user@example.com --imap no-such-host.invalid:993 --timeout 5 \
 	>"$T/human.txt" 2>&1 </dev/null
 grep -q 'no-such-host.invalid' "$T/human.txt" && grep -q 'server name could not be found' "$T/human.txt"
-ok $? "human output: the host name and 'The server name could not be found'"
+result $? "human output: the host name and 'The server name could not be found'"
 
-echo "1..$n"
-[ $failures -eq 0 ]
+tap_done

@@ -201,7 +201,7 @@ if got != want:
 PYEOF
 }
 
-check st_ok "$DPW" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
+run_check st_ok "$DPW" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
 expect st_ok "Dovecot STARTTLS: IMAP (143-style) and submission (587-style) both log in" rc=0 \
 	imap.security=starttls imap.status=ok imap.stage=select imap.id=~Dovecot \
 	smtp.security=starttls smtp.status=ok smtp.stage=auth smtp.smtp_code=235 max_ms=5000
@@ -213,7 +213,7 @@ ok $? "Dovecot STARTTLS SMTP: greeting and EHLO in clear, then TLS, then AUTH"
 [ "$(grep -c 'Login: user=<ok@example.com>.*, TLS' "$MPA_DOVECOT_DIR/dovecot.log")" -ge 2 ]
 ok $? "Dovecot logged both STARTTLS logins as TLS sessions"
 
-check st_wrong "$MPA_TMP/wrong" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
+run_check st_wrong "$MPA_TMP/wrong" ok@example.com $ST --imap localhost:$IMAP_STARTTLS_PORT --smtp localhost:$SUBMISSION_PORT --timeout 5
 expect st_wrong "Dovecot STARTTLS, wrong password: both fail at auth with the server's codes" rc=1 \
 	imap.status=failed imap.stage=auth imap.imap_code=AUTHENTICATIONFAILED imap.net_error=null \
 	smtp.status=failed smtp.stage=auth smtp.smtp_code=535 smtp.enhanced_code=5.7.8
@@ -224,13 +224,13 @@ ok $? "Dovecot STARTTLS SMTP, wrong password: TLS was up before the refusal"
 
 # The capabilities seen before TLS (here STARTTLS LOGINDISABLED) are forgotten after it
 # (RFC 3501 6.2.1): the client asks again and logs in with LOGIN, which the server now allows.
-check st_caps "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$st_imap_PORT --only imap --timeout 3
+run_check st_caps "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$st_imap_PORT --only imap --timeout 3
 expect st_caps "fake STARTTLS IMAP: login over the upgraded connection" rc=0 imap.status=ok imap.stage=select
 sed -n '/ TLS ok /,$p' "$st_imap_LOG" | grep -q 'CMD CAPABILITY' && grep -q 'CMD LOGIN' "$st_imap_LOG"
 ok $? "fake STARTTLS IMAP: CAPABILITY asked again after TLS, then LOGIN (pre-TLS LOGINDISABLED forgotten)"
 
 # A server that does not offer STARTTLS: no login in clear text, no other way round.
-check nost "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$nost_imap_PORT --smtp 127.0.0.1:$nost_smtp_PORT --timeout 3
+run_check nost "$MPA_TMP/canary" user@example.com $ST --imap 127.0.0.1:$nost_imap_PORT --smtp 127.0.0.1:$nost_smtp_PORT --timeout 3
 expect nost "no STARTTLS offered: both stop at tls, starttls-unsupported, explained" rc=1 \
 	imap.status=failed imap.stage=tls imap.net_error=starttls-unsupported imap.detail=~'does not offer STARTTLS' \
 	imap.cause=tls-handshake-failed \
