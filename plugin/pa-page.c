@@ -263,11 +263,13 @@ show_provider(const MpaProvider *p, gpointer data)
 
 /* ---- the check ---- */
 
+/* Stop stays in place, only greyed out while idle: showing and hiding it changed the page's
+ * layout at the start of every test, and that relayout was the main loop's longest pause. */
 static void
 set_running(Page *pg, gboolean on)
 {
 	gtk_widget_set_sensitive(pg->test_btn, !on);
-	gtk_widget_set_visible(pg->cancel_btn, on);
+	gtk_widget_set_sensitive(pg->cancel_btn, on);
 }
 
 static void
@@ -684,7 +686,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 				       GTK_POLICY_AUTOMATIC);
 	gtk_container_add(GTK_CONTAINER(scroll), vbox);
 	gtk_widget_show_all(scroll);
-	gtk_widget_hide(pg->cancel_btn);
+	gtk_widget_set_sensitive(pg->cancel_btn, FALSE);
 	pg->page.widget = scroll;
 
 	show_provider(NULL, pg);
