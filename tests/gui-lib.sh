@@ -1,18 +1,13 @@
 # gui-lib.sh — shell helpers for tests that drive a real Claws Mail 4.1.1 under Xvfb (bash).
 #
-# Copied from tests/test-gui.sh (to be shared by both later): ok, not_ok, check, skip_all, the
-# private network namespace re-exec (gui_enter_netns), wait_win, gone_win, focus, keys, typ,
-# claws_start, claws_pid, close_alerts, claws_stop and the configuration files of gui_write_config.
-# New here: typ_secret, gui_start_xvfb, claws_rss_kb, claws_alive.
+# TAP (ok, not_ok, check, skip, skip_all) comes from tests/tap.sh.  Here: the private network
+# namespace re-exec (gui_enter_netns), wait_win, gone_win, focus, keys, typ, typ_secret,
+# gui_start_xvfb, claws_start, claws_pid, claws_rss_kb, claws_alive, close_alerts, claws_stop and
+# the configuration files of gui_write_config.
 #
 # Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
 
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+. "$top_srcdir/tests/tap.sh"
 
 # Re-run the calling script in a private network namespace with only loopback: Claws may try to
 # log in to whatever account exists; there it cannot reach anything but 127.0.0.1.  Also a private

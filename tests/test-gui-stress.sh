@@ -333,4 +333,4 @@ check "Claws' log file (claws.log) names the broken file too" grep -q "Provider 
 cp "$T/claws.out" "$ART/stress-claws-3.log"
 echo "total seconds=$(( $(date +%s) - t_start ))" | tee -a "$NUM" | sed 's/^/# /'
 
-exit $((fails > 0))
+exit $((failures > 0))

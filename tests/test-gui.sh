@@ -23,14 +23,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 SO=$top_builddir/plugin/.libs/provider_assistant.so
 ART=$top_builddir/tests/artifacts
-n=0
-fails=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); fails=$((fails + 1)); echo "not ok $n - $1"; }
-check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
-# skip DESCRIPTION REASON: a TAP test point that was not run, and why
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+. "$top_srcdir/tests/tap.sh"
 [ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests already ran in this CI job)"
 
 for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip; do
@@ -797,5 +790,4 @@ done
 check "no password in Claws' logs or debug output" test $leak = 0
 check "Claws' network log holds the plugin's test line (the log was checked)" grep -q 'connection test' "$ART/claws-phase-b.log"
 check "no process left behind" test -z "$(claws_pid)"
-echo "1..$n"
-exit $((fails > 0))
+tap_done
