@@ -482,6 +482,29 @@ check "existing POP3 account: Apply keeps POP3, its server and user ID, sets SMT
 close_alerts 2
 claws_stop
 
+# dovecot_account ID NAME ADDRESS USER PASSWORD DEFAULT: an accountrc block for an IMAP account
+# on the test Dovecot (IMAPS and SMTPS, SMTP AUTH on).
+dovecot_account() {
+	cat <<X
+[Account: $1]
+account_name=$2
+is_default=$6
+name=$2
+address=$3
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=$4
+password=$5
+ssl_imap=1
+ssl_smtp=1
+set_imapport=1
+imap_port=$IMAPS_PORT
+set_smtpport=1
+smtp_port=$SMTPS_PORT
+use_smtp_auth=1
+X
+}
 # ================= phase B: startup failure hint, test connection against Dovecot =================
 # Replace the Sohu account by a test account with a wrong password.  A new id: folderlist.xml
 # still has a mailbox for the Sohu account's id, and only an account without one logs in at startup.
@@ -490,43 +513,11 @@ claws_stop
 cat >"$CFG/accountrc" <<X
 ${LOCAL_ACCOUNT/is_default=1/is_default=0}
 
-[Account: 8]
-account_name=Sender
-is_default=1
-name=Sender
-address=sender@example.com
-protocol=1
-receive_server=127.0.0.1
-smtp_server=127.0.0.1
-user_id=ok@example.com
-password=$GOODPW
-ssl_imap=1
-ssl_smtp=1
-set_imapport=1
-imap_port=$IMAPS_PORT
-set_smtpport=1
-smtp_port=$SMTPS_PORT
-use_smtp_auth=1
+$(dovecot_account 8 Sender sender@example.com ok@example.com "$GOODPW" 1)
 smtp_user_id=needid@example.com
 smtp_password=$GOODPW
 
-[Account: 7]
-account_name=TestBad
-is_default=0
-name=Tester
-address=ok@example.com
-protocol=1
-receive_server=127.0.0.1
-smtp_server=127.0.0.1
-user_id=ok@example.com
-password=$BADPW
-ssl_imap=1
-ssl_smtp=1
-set_imapport=1
-imap_port=$IMAPS_PORT
-set_smtpport=1
-smtp_port=$SMTPS_PORT
-use_smtp_auth=1
+$(dovecot_account 7 TestBad ok@example.com ok@example.com "$BADPW" 0)
 X
 rm -f "$CFG/passwordstorerc"
 # --online: phase A's --offline is remembered in clawsrc.
@@ -709,23 +700,7 @@ fi
 cat >"$CFG/accountrc" <<X
 ${LOCAL_ACCOUNT/is_default=1/is_default=0}
 
-[Account: 51]
-account_name=Later
-is_default=1
-name=Later
-address=disabled@example.com
-protocol=1
-receive_server=127.0.0.1
-smtp_server=127.0.0.1
-user_id=disabled@example.com
-password=$GOODPW
-ssl_imap=1
-ssl_smtp=1
-set_imapport=1
-imap_port=$IMAPS_PORT
-set_smtpport=1
-smtp_port=$SMTPS_PORT
-use_smtp_auth=1
+$(dovecot_account 51 Later disabled@example.com disabled@example.com "$GOODPW" 1)
 X
 rm -f "$CFG/passwordstorerc"
 cp "$T/folderlist.xml" "$CFG/folderlist.xml"
