@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # bench-check.sh [BUILDDIR] — how fast is "provider-assistant check" against a local Dovecot?
 #
 #  1. our whole check (IMAP login + EXAMINE and SMTP AUTH, in parallel) vs. curl doing the same
@@ -8,6 +8,10 @@
 #  3. time to a verdict on a server that accepts and stays silent, with --timeout 2:
 #     target <= the deadline + 0.3 s.
 # Medians of $MPA_BENCH_RUNS (default 20) runs.  Exit status 0 when every target is met.
+# MPA_BENCH_RTT_MS=N puts a relay that delays every chunk by N/2 ms each way (bench/delay-proxy.py)
+# between the clients and Dovecot: a round trip of N ms, as to a remote server.
+# bash, not sh: the clock is $EPOCHREALTIME, read without starting a process (a `date` per
+# reading cost several ms here, added to every measured command alike: unfair to the pair's ratio).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top_srcdir=$(dirname "$here")
@@ -23,12 +27,22 @@ command -v curl >/dev/null || { echo "bench-check.sh: curl is needed for the com
 mpa_servers_init
 mpa_dovecot_start || { echo "bench-check.sh: Dovecot did not start" >&2; exit 2; }
 mpa_fake_start silent --fault silent || exit 2
+RTT_MS=${MPA_BENCH_RTT_MS:-0}
+if [ "$RTT_MS" != 0 ]; then
+	"$MPA_SYSTEM_PYTHON" "$here/delay-proxy.py" --delay-ms "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
+		--port-file "$MPA_TMP/relay.ports" "$IMAPS_PORT" "$SMTPS_PORT" &
+	relay_pid=$!
+	mpa_on_exit "kill $relay_pid 2>/dev/null"
+	for _i in $(seq 50); do [ -s "$MPA_TMP/relay.ports" ] && break; sleep 0.1; done
+	[ -s "$MPA_TMP/relay.ports" ] || { echo "bench-check.sh: the delay relay did not start" >&2; exit 2; }
+	IMAPS_PORT=$(awk -v p="$IMAPS_PORT" '$1 == p { print $2 }' "$MPA_TMP/relay.ports")
+	SMTPS_PORT=$(awk -v p="$SMTPS_PORT" '$1 == p { print $2 }' "$MPA_TMP/relay.ports")
+fi
 PW=$(cat "$PASSWORD_FILE")
 USER=ok@example.com
 # curl takes the password on its command line; this is a throw-away test password.
 CURL_AUTH="$USER:$PW"
 
-now_us() { echo $(($(date +%s%N) / 1000)); }
 
 # median_us CMD...: runs CMD $RUNS times, prints the median wall time in microseconds
 median_us() {
@@ -36,9 +50,10 @@ median_us() {
 	: > "$_f"
 	_i=0
 	while [ $_i -lt "$RUNS" ]; do
-		_t0=$(now_us)
-		"$@" >/dev/null 2>&1 || { echo "bench-check.sh: failed: $*" >&2; return 1; }
-		echo $(($(now_us) - _t0)) >> "$_f"
+		_t0=${EPOCHREALTIME/./}
+		"$@" >"$MPA_TMP/out" 2>&1 || { echo "bench-check.sh: failed: $*" >&2; tail -20 "$MPA_TMP/out" >&2; return 1; }
+		_t1=${EPOCHREALTIME/./}
+		echo $((_t1 - _t0)) >> "$_f"
 		_i=$((_i + 1))
 	done
 	sort -n "$_f" | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'
@@ -72,9 +87,9 @@ slower=$imap
 [ "$smtp" -gt "$slower" ] && slower=$smtp
 
 awk -v both="$both" -v imap="$imap" -v smtp="$smtp" -v pair="$pair" -v slower="$slower" \
-    -v verdict="$verdict" -v runs="${MPA_BENCH_RUNS:-20}" 'BEGIN {
+    -v verdict="$verdict" -v runs="${MPA_BENCH_RUNS:-20}" -v rtt="$RTT_MS" 'BEGIN {
 	fail = 0
-	printf "connection check against local Dovecot, medians of %d runs\n", runs
+	printf "connection check against local Dovecot%s, medians of %d runs\n", rtt ? sprintf(" (round trip %s ms through a delay relay)", rtt) : "", runs
 	printf "  ours, IMAP + SMTP in parallel  %8.1f ms\n", both / 1000
 	printf "  ours, IMAP alone               %8.1f ms\n", imap / 1000
 	printf "  ours, SMTP alone               %8.1f ms\n", smtp / 1000

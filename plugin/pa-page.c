@@ -12,6 +12,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
+#include <time.h>
 
 #include "prefs_account.h"
 #include "account.h"
@@ -68,6 +69,8 @@ struct _Run {
 	const MpaProvider *provider;
 	guint heartbeat;                /* MPA_STALL_LOG: a 5 ms tick while the check runs */
 	gint64 last_tick, max_gap;
+	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
+	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
 	guint ticks;
 };
 
@@ -111,16 +114,34 @@ run_unref(Run *run)
 /* ---- stall measurement (MPA_STALL_LOG=FILE) ----
  * The check must never stall Claws' main loop.  With MPA_STALL_LOG set, a 5 ms timeout ticks while
  * a check runs and the longest gap between two ticks is appended to FILE when the check ends:
- * any work the check does on the main loop (progress, results) shows up as a longer gap. */
+ * any work the check does on the main loop (progress, results) shows up as a longer gap.  A gap is
+ * either work on the main thread or time it waited for a CPU (or the X server): the thread's CPU
+ * time tells them apart, so the most CPU time spent between two ticks is logged as well. */
+
+static gint64
+thread_cpu_us(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
 
 static gboolean
 heartbeat_tick(gpointer data)
 {
 	Run *run = data;
 	gint64 now = g_get_monotonic_time();
+	gint64 cpu = thread_cpu_us();
 
-	run->max_gap = MAX(run->max_gap, now - run->last_tick);
+	if (now - run->last_tick > run->max_gap) {
+		run->max_gap = now - run->last_tick;
+		run->max_gap_cpu = cpu - run->last_cpu;
+	}
+	run->max_busy = MAX(run->max_busy, cpu - run->last_cpu);
 	run->last_tick = now;
+	run->last_cpu = cpu;
 	run->ticks++;
 	return G_SOURCE_CONTINUE;
 }
@@ -133,6 +154,7 @@ heartbeat_start(Run *run)
 	if (!file || !*file)
 		return;
 	run->last_tick = g_get_monotonic_time();
+	run->last_cpu = thread_cpu_us();
 	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
 }
 
@@ -150,8 +172,9 @@ heartbeat_stop(Run *run, const MpaCheckResult *r)
 	f = file ? fopen(file, "a") : NULL;
 	if (!f)
 		return;
-	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT "\n",
-		run->max_gap, run->ticks, r ? r->elapsed_us : (gint64) -1);
+	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
+		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT "\n", run->max_gap, run->max_gap_cpu,
+		run->max_busy, run->ticks, r ? r->elapsed_us : (gint64) -1);
 	fclose(f);
 }
 
