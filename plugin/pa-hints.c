@@ -17,6 +17,7 @@
 #include "common/utils.h"
 #include "alertpanel.h"
 #include "prefs_account.h"
+#include "prefs_common.h"
 #include "account.h"
 
 #include "mpa-diagnose.h"
@@ -29,6 +30,7 @@ typedef struct {
 	gint account_id;
 	gchar *account_name;
 	MpaProtocol protocol;
+	MpaNetError net_error;          /* MPA_NET_NONE: the server refused a login or a message */
 	gchar *host;
 	MpaDiagnosis *diagnosis;
 } Hint;
@@ -133,10 +135,16 @@ show_hint(Hint *h)
 	vbox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
 	gtk_container_add(GTK_CONTAINER(win), vbox);
 
-	head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
-				       _("<big><b>Login to %s failed (IMAP): %s</b></big>") :
-				       _("<big><b>Sending through %s failed (SMTP): %s</b></big>"),
-				       h->host ? h->host : "", e->title);
+	if (h->net_error != MPA_NET_NONE)
+		head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
+					       _("<big><b>Could not connect to %s (IMAP): %s</b></big>") :
+					       _("<big><b>Could not connect to %s (SMTP): %s</b></big>"),
+					       h->host ? h->host : "", e->title);
+	else
+		head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
+					       _("<big><b>Login to %s failed (IMAP): %s</b></big>") :
+					       _("<big><b>Sending through %s failed (SMTP): %s</b></big>"),
+					       h->host ? h->host : "", e->title);
 	label(vbox, head, TRUE);
 	if (e->fix)
 		label(vbox, e->fix, FALSE);
@@ -150,16 +158,28 @@ show_hint(Hint *h)
 		g_autofree gchar *t = g_strdup_printf(_("Server said: %s"), h->diagnosis->reply);
 		label(vbox, t, FALSE);
 	}
-	label(vbox, _("Fix the password (Configuration › Edit accounts › this account) before "
-		      "Claws Mail tries again: it retries a failed login several times and asks "
-		      "for the password again, and a series of failed logins (about six) can make "
-		      "the provider's risk control lock the account for a while."), FALSE);
+	if (h->net_error == MPA_NET_TIMEOUT)
+		label(vbox, _("Claws Mail waited for the server for its whole network timeout before "
+			      "giving up, without saying why. A longer timeout (Preferences › Other › "
+			      "Miscellaneous) does not help a server that cannot be reached: the steps "
+			      "above do."), FALSE);
+	else if (h->net_error == MPA_NET_NONE)
+		label(vbox, _("Fix the password (Configuration › Edit accounts › this account) before "
+			      "Claws Mail tries again: it retries a failed login several times and asks "
+			      "for the password again, and a series of failed logins (about six) can make "
+			      "the provider's risk control lock the account for a while."), FALSE);
 	if (h->protocol == MPA_PROTOCOL_IMAP)
-		label(vbox, _("If this account was just created, its folder list may be empty "
-			      "because the first login failed, and Claws Mail will not fetch it by "
-			      "itself. After fixing the password, press Test connection on the "
-			      "account's \"Provider Assistant\" page: when the test passes, it "
-			      "offers to fetch the folder list."), FALSE);
+		label(vbox, h->net_error != MPA_NET_NONE
+		      ? _("If this account was just created, its folder list may be empty because "
+			  "the first connection failed, and Claws Mail will not fetch it by itself. "
+			  "Once the server can be reached, press Test connection on the account's "
+			  "\"Provider Assistant\" page: when the test passes, it offers to fetch the "
+			  "folder list.")
+		      : _("If this account was just created, its folder list may be empty "
+			  "because the first login failed, and Claws Mail will not fetch it by "
+			  "itself. After fixing the password, press Test connection on the "
+			  "account's \"Provider Assistant\" page: when the test passes, it "
+			  "offers to fetch the folder list."), FALSE);
 
 	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
 	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);
@@ -226,7 +246,7 @@ handle_failure(const MpaLogFailure *f)
 
 	fail.protocol = f->protocol;
 	fail.stage = f->stage;
-	fail.net_error = MPA_NET_NONE;
+	fail.net_error = f->net_error;
 	fail.reply = f->reply;
 	if (f->reply) {
 		if (f->protocol == MPA_PROTOCOL_IMAP)
@@ -255,6 +275,7 @@ handle_failure(const MpaLogFailure *f)
 	h->account_id = ac->account_id;
 	h->account_name = g_strdup(ac->account_name ? ac->account_name : ac->address);
 	h->protocol = f->protocol;
+	h->net_error = f->net_error;
 	h->host = g_strdup(f->host);
 	h->diagnosis = d;
 	g_queue_push_tail(&pending, h);
@@ -269,6 +290,8 @@ log_hook(gpointer source, gpointer data)
 
 	if (!lt || lt->instance != LOG_PROTOCOL || !lt->text)
 		return FALSE;
+	/* Read each time: the user may change it in the preferences. */
+	mpa_log_watch_set_io_timeout(watch, (guint) MAX(prefs_common_get_prefs()->io_timeout_secs, 1));
 	f = mpa_log_watch_feed(watch, lt->text);
 	if (f) {
 		handle_failure(f);
@@ -319,6 +342,12 @@ mpa_hints_init(void)
 		.login_error = CLAWS("LOGIN error"),
 		.smtp_auth_failed = CLAWS("Authentication failed:\n%s"),
 		.smtp_send_failed = CLAWS("Error occurred while sending the message:\n%s"),
+		.pop3_connecting = CLAWS("Account '%s': Connecting to POP3 server: %s:%d..."),
+		.stream_error = CLAWS("stream error"),
+		.connection_refused = CLAWS("connection refused"),
+		.tls_failed = CLAWS("TLS handshake failed"),
+		.session_timed_out = CLAWS("Session timed out. You may be able to recover by increasing "
+					   "the timeout value in Preferences/Other/Miscellaneous."),
 	};
 
 	watch = mpa_log_watch_new(&formats);

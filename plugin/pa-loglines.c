@@ -9,12 +9,23 @@
 
 /* How many "Connecting" lines are remembered: enough for every account connecting at startup. */
 #define MAX_CONNECTIONS 32
+/* A failure this close to one I/O timeout after its "Connecting" line is that timeout. */
+#define TIMEOUT_SLACK_US (2 * G_USEC_PER_SEC)
+/* Claws' own TLS handshake (SMTP, POP3; common/ssl.c) is given up after 30 s whatever the I/O
+ * timeout; IMAP's (libetpan) after the I/O timeout. */
+#define CLAWS_TLS_LIMIT_US (30 * G_USEC_PER_SEC)
+/* A hang-up this soon after connecting, with no reply in between, is a refusal to talk. */
+#define EARLY_CLOSE_US (5 * G_USEC_PER_SEC)
+
+/* POP3 is remembered only so that its lines are not taken for another protocol's. */
+#define PROTOCOL_POP3 ((MpaProtocol) 99)
 
 typedef struct {
 	MpaProtocol protocol;
 	gchar *account_name;
 	gchar *host;
 	guint port;
+	gint64 at;              /* when the line was logged */
 } Connection;
 
 struct _MpaLogWatch {
@@ -24,9 +35,16 @@ struct _MpaLogWatch {
 	GRegex *imap_login_error;
 	GRegex *smtp_auth_failed;
 	GRegex *smtp_send_failed;
+	GRegex *pop3_connecting;
+	GRegex *imap_stream_error;
+	GRegex *imap_refused;
+	gchar *tls_failed;
+	gchar *session_timed_out;
 	GQueue connections;     /* of Connection*, newest first */
 	gchar *last_imap_reply;
 	gchar *last_smtp_reply;
+	gint64 last_imap_reply_at;
+	gint64 io_timeout_us;
 };
 
 static void
@@ -87,8 +105,9 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 {
 	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
 	const MpaLogFormats none = { 0 };
-	g_autofree gchar *login = NULL;
 	g_autofree gchar *login_fmt = NULL;
+	g_autofree gchar *stream_fmt = NULL;
+	g_autofree gchar *refused_fmt = NULL;
 
 	if (!formats)
 		formats = &none;
@@ -106,8 +125,21 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 		FMT(smtp_auth_failed, "Authentication failed:\n%s"));
 	w->smtp_send_failed = regex_from_format(
 		FMT(smtp_send_failed, "Error occurred while sending the message:\n%s"));
+	w->pop3_connecting = regex_from_format(
+		FMT(pop3_connecting, "Account '%s': Connecting to POP3 server: %s:%d..."));
+	stream_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
+				 FMT(stream_error, "stream error"), NULL);
+	w->imap_stream_error = regex_from_format(stream_fmt);
+	refused_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
+				  FMT(connection_refused, "connection refused"), NULL);
+	w->imap_refused = regex_from_format(refused_fmt);
+	w->tls_failed = g_strdup(FMT(tls_failed, "TLS handshake failed"));
+	w->session_timed_out = g_strdup(FMT(session_timed_out,
+		"Session timed out. You may be able to recover by increasing the timeout value in "
+		"Preferences/Other/Miscellaneous."));
 #undef FMT
 	g_queue_init(&w->connections);
+	w->io_timeout_us = 60 * G_USEC_PER_SEC;
 	return w;
 }
 
@@ -122,6 +154,11 @@ mpa_log_watch_free(MpaLogWatch *w)
 	g_clear_pointer(&w->imap_login_error, g_regex_unref);
 	g_clear_pointer(&w->smtp_auth_failed, g_regex_unref);
 	g_clear_pointer(&w->smtp_send_failed, g_regex_unref);
+	g_clear_pointer(&w->pop3_connecting, g_regex_unref);
+	g_clear_pointer(&w->imap_stream_error, g_regex_unref);
+	g_clear_pointer(&w->imap_refused, g_regex_unref);
+	g_free(w->tls_failed);
+	g_free(w->session_timed_out);
 	g_queue_clear_full(&w->connections, connection_free);
 	g_free(w->last_imap_reply);
 	g_free(w->last_smtp_reply);
@@ -155,12 +192,21 @@ match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
 	return TRUE;
 }
 
+void
+mpa_log_watch_set_io_timeout(MpaLogWatch *w, guint seconds)
+{
+	g_return_if_fail(w != NULL);
+	w->io_timeout_us = (gint64) MAX(seconds, 1) * G_USEC_PER_SEC;
+}
+
 static void
-remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar *host, gchar *port)
+remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar *host, gchar *port,
+		    gint64 now)
 {
 	Connection *c = g_new0(Connection, 1);
 
 	c->protocol = protocol;
+	c->at = now;
 	c->account_name = account;
 	c->host = g_ascii_strdown(host, -1);
 	c->port = (guint) g_ascii_strtoull(port, NULL, 10);
@@ -174,13 +220,13 @@ remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar 
 		g_clear_pointer(&w->last_smtp_reply, g_free);
 }
 
-/* Newest connection of @protocol, to @host when given. */
+/* Newest connection of @protocol (any protocol when -1), to @host when given. */
 static const Connection *
 find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host)
 {
 	for (GList *l = w->connections.head; l; l = l->next) {
 		const Connection *c = l->data;
-		if (c->protocol != protocol)
+		if (protocol != (MpaProtocol) -1 && c->protocol != protocol)
 			continue;
 		if (host && g_ascii_strcasecmp(c->host, host) != 0)
 			continue;
@@ -209,8 +255,51 @@ make_failure(MpaLogWatch *w, MpaProtocol protocol, MpaStage stage, const gchar *
 	return f;
 }
 
+/* A connection that failed: the account and host are the connection's. */
+static MpaLogFailure *
+net_failure(const Connection *c, MpaNetError err)
+{
+	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+
+	f->protocol = c->protocol;
+	f->stage = MPA_STAGE_CONNECT;
+	f->net_error = err;
+	f->account_name = g_strdup(c->account_name);
+	f->host = g_strdup(c->host);
+	f->port = c->port;
+	return f;
+}
+
+/* A stream error or failed handshake of connection @c, logged at @now: one I/O timeout after the
+ * connection began, the server did not answer; within seconds and before any reply, it hung up
+ * (a failed TLS handshake when @tls); otherwise a session that broke later, not ours to explain. */
+static MpaLogFailure *
+timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
+{
+	gint64 elapsed = now - c->at;
+	gint64 limit = w->io_timeout_us;
+
+	if (c->protocol != MPA_PROTOCOL_IMAP && c->protocol != MPA_PROTOCOL_SMTP)
+		return NULL;
+	if (tls && c->protocol == MPA_PROTOCOL_SMTP)
+		limit = MIN(limit, CLAWS_TLS_LIMIT_US);
+	if (elapsed >= limit - TIMEOUT_SLACK_US && elapsed <= limit + 3 * TIMEOUT_SLACK_US)
+		return net_failure(c, MPA_NET_TIMEOUT);
+	if (tls && elapsed < limit - TIMEOUT_SLACK_US)
+		return net_failure(c, MPA_NET_TLS_HANDSHAKE);
+	if (elapsed < EARLY_CLOSE_US && (c->protocol != MPA_PROTOCOL_IMAP || w->last_imap_reply_at < c->at))
+		return net_failure(c, MPA_NET_CLOSED);
+	return NULL;
+}
+
 MpaLogFailure *
 mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
+{
+	return mpa_log_watch_feed_at(w, text, g_get_monotonic_time());
+}
+
+MpaLogFailure *
+mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 {
 	g_autofree gchar *line = NULL;
 	gchar *a = NULL, *b = NULL, *c = NULL;
@@ -233,6 +322,7 @@ mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
 			g_free(w->last_imap_reply);
 			w->last_imap_reply = g_strdup(line + 6);
 		}
+		w->last_imap_reply_at = now;
 		return NULL;
 	}
 	if (g_str_has_prefix(line, "ESMTP< ") || g_str_has_prefix(line, "SMTP< ")) {
@@ -241,12 +331,51 @@ mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
 		return NULL;
 	}
 	if (match(w->imap_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_IMAP, a, b, c);
+		remember_connection(w, MPA_PROTOCOL_IMAP, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->smtp_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_SMTP, a, b, c);
+		remember_connection(w, MPA_PROTOCOL_SMTP, a, b, c, now);
 		return NULL;
+	}
+	if (match(w->pop3_connecting, line, &a, &b, &c)) {
+		remember_connection(w, PROTOCOL_POP3, a, b, c, now);
+		return NULL;
+	}
+	if (match(w->imap_refused, line, &a, NULL, NULL)) {
+		/* libetpan says "refused" for every failed connect(): an unknown host name, a refusal,
+		 * and after a whole I/O timeout a host that never answered (packets dropped). */
+		const Connection *conn = find_connection(w, MPA_PROTOCOL_IMAP, a);
+
+		g_free(a);
+		if (!conn)
+			return NULL;
+		return net_failure(conn, now - conn->at >= w->io_timeout_us - TIMEOUT_SLACK_US
+				   ? MPA_NET_TIMEOUT : MPA_NET_REFUSED);
+	}
+	if (match(w->imap_stream_error, line, &a, NULL, NULL)) {
+		const Connection *conn = find_connection(w, MPA_PROTOCOL_IMAP, a);
+
+		g_free(a);
+		return conn ? timed_failure(w, conn, FALSE, now) : NULL;
+	}
+	if (strcmp(line, w->tls_failed) == 0) {
+		/* No host in this line: it is the newest connection's, of whichever protocol. */
+		const Connection *conn = find_connection(w, (MpaProtocol) -1, NULL);
+
+		return conn ? timed_failure(w, conn, TRUE, now) : NULL;
+	}
+	if (strcmp(line, w->session_timed_out) == 0) {
+		/* POP3 and SMTP sessions log the same words: only the newer of the two is meant. */
+		const Connection *conn = NULL;
+
+		for (GList *l = w->connections.head; l && !conn; l = l->next) {
+			const Connection *x = l->data;
+
+			if (x->protocol == MPA_PROTOCOL_SMTP || x->protocol == PROTOCOL_POP3)
+				conn = x;
+		}
+		return (conn && conn->protocol == MPA_PROTOCOL_SMTP) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
 		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,

@@ -6,12 +6,21 @@
  * each line (no account), so the watcher correlates a failure with the latest
  * "Account 'X': Connecting to ... server: host:port..." line of the same protocol and host, and
  * with the latest server reply ("IMAP< ..." / "ESMTP< ...") seen before it.
+ *
+ * Connection failures are told apart by when they come.  Claws logs no "Can't connect" line (that
+ * one is only an alert), but "IMAP error on HOST: connection refused", "... stream error", "TLS
+ * handshake failed" (IMAP and SMTP alike, without a host) and, for SMTP, "Session timed out...".
+ * A stream error or TLS failure one I/O timeout (Claws' io_timeout_secs; 30 s at most for the
+ * TLS handshake of SMTP, which Claws does itself) after the connection began is a server that
+ * did not answer; a hang-up within seconds of connecting, before any
+ * reply, is a closed connection; anything else (a session that broke later) is left alone.
  */
 #ifndef PA_LOGLINES_H
 #define PA_LOGLINES_H
 
 #include <glib.h>
 #include "mpa-provider.h"
+#include "mpa-check.h"
 
 G_BEGIN_DECLS
 
@@ -24,11 +33,17 @@ typedef struct {
 	const gchar *login_error;       /* "LOGIN error" */
 	const gchar *smtp_auth_failed;  /* "Authentication failed:\n%s" */
 	const gchar *smtp_send_failed;  /* "Error occurred while sending the message:\n%s" */
+	const gchar *pop3_connecting;   /* "Account '%s': Connecting to POP3 server: %s:%d..." */
+	const gchar *stream_error;      /* "stream error" (after "IMAP error on %s: ") */
+	const gchar *connection_refused; /* "connection refused" (likewise) */
+	const gchar *tls_failed;        /* "TLS handshake failed" */
+	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
 } MpaLogFormats;
 
 typedef struct {
 	MpaProtocol protocol;
-	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND */
+	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
+	MpaNetError net_error;          /* MPA_NET_NONE for a refused login or send */
 	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */
 	gchar *host;
 	guint port;                     /* 0 when unknown */
@@ -42,6 +57,10 @@ void mpa_log_watch_free(MpaLogWatch *watch);
 /* Feed one log text (with or without Claws' "[date time] " prefix and trailing newline).
  * Returns a failure (free with mpa_log_failure_free) when the line reports one, else NULL. */
 MpaLogFailure *mpa_log_watch_feed(MpaLogWatch *watch, const gchar *text);
+/* The same, with the time the line was logged (monotonic, microseconds), for tests. */
+MpaLogFailure *mpa_log_watch_feed_at(MpaLogWatch *watch, const gchar *text, gint64 now_us);
+/* Claws' I/O timeout (io_timeout_secs; default 60). */
+void mpa_log_watch_set_io_timeout(MpaLogWatch *watch, guint seconds);
 void mpa_log_failure_free(MpaLogFailure *failure);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)

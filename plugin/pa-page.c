@@ -286,8 +286,8 @@ show_provider(const MpaProvider *p, gpointer data)
 
 /* ---- the check ---- */
 
-/* Stop stays in place, only greyed out while idle: showing and hiding it changed the page's
- * layout at the start of every test, and that relayout was the main loop's longest pause. */
+/* Stop stays in place, only greyed out while idle: showing and hiding it made the whole page
+ * move at the start and end of every test. */
 static void
 set_running(Page *pg, gboolean on)
 {

@@ -2,7 +2,7 @@
 #
 # TAP (ok, not_ok, check, skip, skip_all) comes from tests/tap.sh.  Here: the private network
 # namespace re-exec (gui_enter_netns), wait_win, gone_win, focus, keys, typ, typ_secret,
-# gui_start_xvfb, claws_start, claws_pid, claws_rss_kb, claws_alive, close_alerts, claws_stop and
+# gui_start_xvfb, claws_spawn, claws_start, claws_pid, claws_rss_kb, claws_alive, close_alerts, claws_stop and
 # the configuration files of gui_write_config.
 #
 # Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
@@ -60,10 +60,15 @@ typ() { xdotool type --delay 15 "$1"; }
 # A secret is typed from stdin: never in xdotool's argv, where any process could read it.
 typ_secret() { printf '%s' "$1" | xdotool type --delay 15 --file -; }
 
-claws_start() { # [claws options]
+# claws_spawn starts Claws; claws_start also waits for its main window (MAIN).  Alerts at
+# startup (a failed login) hold the main window back until they are closed.
+claws_spawn() { # [claws options]
 	: >"$T/claws.out"
 	dbus-run-session -- claws-mail --alternate-config-dir "$CFG" --debug "$@" >"$T/claws.out" 2>&1 &
 	DBUS_PID=$!
+}
+claws_start() { # [claws options]
+	claws_spawn "$@"
 	MAIN=$(wait_win ' - Claws Mail ' 30)
 }
 # Anchored: dbus-run-session's own command line also names the config dir.

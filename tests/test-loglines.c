@@ -85,7 +85,7 @@ test_other_imap_errors_ignored(void)
 	const gchar *lines[] = {
 		"Account 'A': Connecting to IMAP server: imap.a.example:993...\n",
 		"IMAP error on imap.a.example: SELECT error\n",
-		"IMAP error on imap.a.example: connection refused\n",
+		"IMAP error on imap.a.example: LIST error\n",
 		NULL
 	};
 	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
@@ -173,6 +173,234 @@ test_special_characters(void)
 	g_assert_cmpstr(f->account_name, ==, "a.*(b)");
 }
 
+/* ---- connection failures: told apart by when they come ---- */
+
+#define S(x) ((gint64) ((x) * G_USEC_PER_SEC))
+
+typedef struct {
+	gdouble at;             /* seconds */
+	const gchar *text;
+} Timed;
+
+/* Feeds @lines at their times; returns the last failure (the others must be NULL). */
+static MpaLogFailure *
+feed_timed(MpaLogWatch *w, const Timed *lines)
+{
+	MpaLogFailure *found = NULL;
+
+	for (guint i = 0; lines[i].text; i++) {
+		MpaLogFailure *f = mpa_log_watch_feed_at(w, lines[i].text, S(1000 + lines[i].at));
+		if (f) {
+			g_assert_null(found);
+			found = f;
+		}
+	}
+	return found;
+}
+
+static void
+assert_net(const MpaLogFailure *f, MpaProtocol proto, MpaNetError err, const gchar *account,
+	   const gchar *host, guint port)
+{
+	g_assert_nonnull(f);
+	g_assert_cmpint(f->protocol, ==, proto);
+	g_assert_cmpint(f->stage, ==, MPA_STAGE_CONNECT);
+	g_assert_cmpint(f->net_error, ==, err);
+	g_assert_cmpstr(f->account_name, ==, account);
+	g_assert_cmpstr(f->host, ==, host);
+	g_assert_cmpuint(f->port, ==, port);
+	g_assert_null(f->reply);
+}
+
+static void
+test_imap_refused(void)
+{
+	const Timed quick[] = {
+		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
+		{ 0.2, "IMAP error on imap.sohu.com: connection refused\n" },
+		{ 0, NULL }
+	};
+	/* packets dropped: connect() gives up after the whole I/O timeout */
+	const Timed dropped[] = {
+		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
+		{ 60.1, "IMAP error on imap.sohu.com: connection refused\n" },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, quick);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, dropped);
+
+	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+}
+
+static void
+test_imap_refused_unknown_connection(void)
+{
+	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+
+	/* no "Connecting" line for that host: no account to blame */
+	g_assert_null(mpa_log_watch_feed_at(w, "IMAP error on imap.x.example: connection refused\n", S(5)));
+}
+
+static void
+test_tls_failure(void)
+{
+	/* a silent server on an SSL port: the handshake waits for the whole I/O timeout */
+	const Timed silent[] = {
+		{ 0, "[12:00:00] Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
+		{ 60.05, "[12:01:00] TLS handshake failed\n" },
+		{ 0, NULL }
+	};
+	/* plain text (or a hang-up) where TLS was expected */
+	const Timed garbage[] = {
+		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
+		{ 0.4, "TLS handshake failed\n" },
+		{ 0, NULL }
+	};
+	/* the line has no host: it belongs to the newest connection (here SMTP) */
+	const Timed newest[] = {
+		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
+		{ 3, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 3.2, "TLS handshake failed\n" },
+		{ 0, NULL }
+	};
+	/* Claws gives its own (SMTP) TLS handshake 30 s, whatever the I/O timeout */
+	const Timed smtp_silent[] = {
+		{ 0, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 30.1, "TLS handshake failed\n" },
+		{ 0, NULL }
+	};
+	/* ... and when that is a POP3 connection, it is none of ours */
+	const Timed pop3[] = {
+		{ 0, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 1, "Account 'Pop': Connecting to POP3 server: pop3.sohu.com:995...\n" },
+		{ 1.1, "TLS handshake failed\n" },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w4 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w5 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, silent);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, garbage);
+	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, newest);
+	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, pop3);
+	g_autoptr(MpaLogFailure) f5 = feed_timed(w5, smtp_silent);
+
+	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
+	assert_net(f3, MPA_PROTOCOL_SMTP, MPA_NET_TLS_HANDSHAKE, "Sohu", "smtp.sohu.com", 465);
+	g_assert_null(f4);
+	assert_net(f5, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+}
+
+static void
+test_imap_stream_error(void)
+{
+	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
+	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
+	/* silent after TLS: no greeting within the timeout */
+	const Timed silent[] = { { 0, connecting }, { 61, stream }, { 0, NULL } };
+	/* hung up at once, before any reply */
+	const Timed hangup[] = { { 0, connecting }, { 0.5, stream }, { 0, NULL } };
+	/* a session that had started talking and then broke: not a connection failure */
+	const Timed talked[] = {
+		{ 0, connecting }, { 0.3, "IMAP< * OK ready\n" }, { 0.6, stream }, { 0, NULL }
+	};
+	/* a session that broke long after it began */
+	const Timed later[] = { { 0, connecting }, { 600, stream }, { 0, NULL } };
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w4 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, silent);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, hangup);
+	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, talked);
+	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, later);
+
+	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
+	g_assert_null(f3);
+	g_assert_null(f4);
+}
+
+static void
+test_io_timeout_setting(void)
+{
+	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
+	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
+	const Timed ten[] = { { 0, connecting }, { 10.2, stream }, { 0, NULL } };
+	const Timed sixty[] = { { 0, connecting }, { 60.2, stream }, { 0, NULL } };
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = NULL;
+	g_autoptr(MpaLogFailure) f2 = NULL;
+
+	mpa_log_watch_set_io_timeout(w1, 10);
+	mpa_log_watch_set_io_timeout(w2, 10);
+	f1 = feed_timed(w1, ten);
+	f2 = feed_timed(w2, sixty);
+	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	g_assert_null(f2);      /* 60 s is not this user's timeout: a later break */
+}
+
+static void
+test_smtp_session_timeout(void)
+{
+	const gchar *timed_out = "Session timed out. You may be able to recover by increasing the "
+				 "timeout value in Preferences/Other/Miscellaneous.\n";
+	const Timed smtp[] = {
+		{ 0, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 60, timed_out },
+		{ 0, NULL }
+	};
+	/* POP3 sessions log the same words */
+	const Timed pop3[] = {
+		{ 0, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 2, "Account 'Pop': Connecting to POP3 server: pop3.sohu.com:995...\n" },
+		{ 62, timed_out },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, smtp);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, pop3);
+
+	assert_net(f1, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	g_assert_null(f2);
+}
+
+static void
+test_translated_connection_formats(void)
+{
+	const MpaLogFormats fmt = {
+		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
+		.imap_error = "%s 上的 IMAP 错误：",
+		.connection_refused = "连接被拒绝",
+		.tls_failed = "TLS 握手失败",
+	};
+	const Timed refused[] = {
+		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },
+		{ 0.1, "imap.sohu.com 上的 IMAP 错误： 连接被拒绝\n" },
+		{ 0, NULL }
+	};
+	const Timed tls[] = {
+		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },
+		{ 60, "TLS 握手失败\n" },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(&fmt);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(&fmt);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, refused);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, tls);
+
+	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -185,5 +413,12 @@ main(int argc, char **argv)
 	g_test_add_func("/loglines/smtp/send", test_smtp_send);
 	g_test_add_func("/loglines/translated", test_translated_formats);
 	g_test_add_func("/loglines/special-characters", test_special_characters);
+	g_test_add_func("/loglines/connect/imap-refused", test_imap_refused);
+	g_test_add_func("/loglines/connect/imap-refused-unknown", test_imap_refused_unknown_connection);
+	g_test_add_func("/loglines/connect/tls", test_tls_failure);
+	g_test_add_func("/loglines/connect/imap-stream-error", test_imap_stream_error);
+	g_test_add_func("/loglines/connect/io-timeout", test_io_timeout_setting);
+	g_test_add_func("/loglines/connect/smtp-timeout", test_smtp_session_timeout);
+	g_test_add_func("/loglines/connect/translated", test_translated_connection_formats);
 	return g_test_run();
 }

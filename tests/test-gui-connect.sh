@@ -1,0 +1,118 @@
+#!/bin/bash
+# test-gui-connect.sh — Claws Mail 4.1.1 cannot reach a known provider's IMAP server: the hint
+# names the cause (TAP).
+#
+# Stock Claws says only "Can't connect to IMAP server" (an alert, not even logged) after waiting
+# for its whole I/O timeout; its log has "TLS handshake failed" or "IMAP error on HOST: stream
+# error / connection refused".  Four IMAP accounts of a test provider, each on a broken server,
+# log in when Claws starts (I/O timeout 4 s):
+#   Silent     accepts and never sends a byte (the TLS handshake waits)   -> timeout
+#   SilentTLS  completes TLS, never greets                                -> timeout
+#   Garbage    answers the TLS ClientHello with plain text                -> tls-handshake-failed
+#   Refused    nothing listens on the port                                -> connection-refused
+# Real Claws under Xvfb in a private network namespace, as tests/test-gui.sh.
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/gui-lib.sh"
+SO=$top_builddir/plugin/.libs/provider_assistant.so
+ART=$top_builddir/tests/artifacts
+[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests run in their own CI step)"
+for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
+done
+[ -f "$SO" ] || skip_all "plugin not built ($SO)"
+gui_enter_netns "$0"
+
+. "$top_srcdir/tests/servers/lib.sh"
+mpa_servers_init
+T=$MPA_TMP
+mkdir -p "$ART"
+mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+
+export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
+export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
+unset MPA_PROVIDERS_PATH
+mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
+CFG=$T/cfg
+
+mpa_fake_spawn SILENT --proto imap --fault silent
+mpa_fake_spawn SILENTTLS --proto imap --fault silent-after-tls
+mpa_fake_spawn GARBAGE --proto imap --fault garbage
+mpa_fake_wait SILENT && mpa_fake_wait SILENTTLS && mpa_fake_wait GARBAGE ||
+	{ echo "Bail out! fake servers did not start"; exit 1; }
+REFUSED_PORT=9     # nothing listens there in this network namespace
+
+PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
+mkdir -p "$PD"
+gui_write_provider "$PD/example.com.xml" example.com "$SILENT_PORT" "$SILENT_PORT"
+
+gui_write_config
+# imap_account ID NAME PORT: an IMAP account (SSL tunnel) of the test provider on 127.0.0.1:PORT.
+imap_account() {
+	cat <<X
+
+[Account: $1]
+account_name=$2
+is_default=0
+name=$2
+address=user$1@example.com
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=user$1@example.com
+password=not-the-point
+ssl_imap=1
+set_imapport=1
+imap_port=$3
+X
+}
+{
+	imap_account 2 Silent "$SILENT_PORT"
+	imap_account 3 SilentTLS "$SILENTTLS_PORT"
+	imap_account 4 Garbage "$GARBAGE_PORT"
+	imap_account 5 Refused "$REFUSED_PORT"
+} >>"$CFG/accountrc"
+# A short I/O timeout (Configuration › Preferences › Other › Miscellaneous; default 60 s).
+printf 'io_timeout_secs=4\n' >>"$CFG/clawsrc"
+printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
+# The server completing TLS has the test certificate: stored, so Claws asks nothing about it.
+mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
+openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$SILENTTLS_PORT.cert"
+
+gui_start_xvfb
+# Claws logs in to the four accounts at startup, before its main window shows, and opens a
+# "Can't connect" alert for each; the hints wait until the alerts are closed.
+claws_spawn --online
+want="Silent:timeout SilentTLS:timeout Garbage:tls-handshake-failed Refused:connection-refused"
+for i in $(seq 60); do
+	all=1
+	for w in $want; do
+		grep -q "Provider Assistant: ${w%%:*}: ${w#*:}\$" "$T/claws.out" || all=
+	done
+	[ -n "$all" ] && break
+	close_alerts 1
+	sleep 0.5
+done
+MAIN=$(wait_win ' - Claws Mail ' 20)
+check "Claws Mail main window appears" test -n "$MAIN"
+shot connect-hints
+
+for w in $want; do
+	name=${w%%:*} cause=${w#*:}
+	check "$name: the hint names the cause ($cause)" grep -q "Provider Assistant: $name: $cause\$" "$T/claws.out"
+	check "$name: its hint window is open" \
+		sh -c "xdotool search --onlyvisible --name '^Provider Assistant: $name\$' >/dev/null 2>&1"
+done
+check "one hint per account and cause" \
+	test "$(grep -c 'Provider Assistant: [A-Za-z]*: [a-z-]*$' "$T/claws.out")" -eq 4
+# What stock Claws logs for them, so that a Claws that words it differently shows up here.
+check "Claws logged the failed TLS handshakes" grep -q 'TLS handshake failed' "$T/claws.out"
+check "Claws logged the refused connection" grep -q 'IMAP error on 127.0.0.1: connection refused' "$T/claws.out"
+
+claws_stop
+[ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"
+[ "$failures" -gt 0 ] && cp "$T/claws.out" "$ART/connect-claws.out"
+tap_done
