@@ -17,11 +17,9 @@
 /* A hang-up this soon after connecting, with no reply in between, is a refusal to talk. */
 #define EARLY_CLOSE_US (5 * G_USEC_PER_SEC)
 
-/* POP3 is remembered only so that its lines are not taken for another protocol's. */
-#define PROTOCOL_POP3 ((MpaProtocol) 99)
-
 typedef struct {
 	MpaProtocol protocol;
+	gboolean pop3;          /* POP3: remembered only so its lines are not taken for others' */
 	gchar *account_name;
 	gchar *host;
 	guint port;
@@ -200,12 +198,13 @@ mpa_log_watch_set_io_timeout(MpaLogWatch *w, guint seconds)
 }
 
 static void
-remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar *host, gchar *port,
-		    gint64 now)
+remember_connection(MpaLogWatch *w, MpaProtocol protocol, gboolean pop3, gchar *account, gchar *host,
+		    gchar *port, gint64 now)
 {
 	Connection *c = g_new0(Connection, 1);
 
 	c->protocol = protocol;
+	c->pop3 = pop3;
 	c->at = now;
 	c->account_name = account;
 	c->host = g_ascii_strdown(host, -1);
@@ -216,17 +215,17 @@ remember_connection(MpaLogWatch *w, MpaProtocol protocol, gchar *account, gchar 
 	while (g_queue_get_length(&w->connections) > MAX_CONNECTIONS)
 		connection_free(g_queue_pop_tail(&w->connections));
 	/* A new session: replies seen before belong to an older one. */
-	if (protocol == MPA_PROTOCOL_SMTP)
+	if (protocol == MPA_PROTOCOL_SMTP && !pop3)
 		g_clear_pointer(&w->last_smtp_reply, g_free);
 }
 
-/* Newest connection of @protocol (any protocol when -1), to @host when given. */
+/* Newest IMAP or SMTP connection of @protocol, to @host when given. */
 static const Connection *
 find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host)
 {
 	for (GList *l = w->connections.head; l; l = l->next) {
 		const Connection *c = l->data;
-		if (protocol != (MpaProtocol) -1 && c->protocol != protocol)
+		if (c->pop3 || c->protocol != protocol)
 			continue;
 		if (host && g_ascii_strcasecmp(c->host, host) != 0)
 			continue;
@@ -279,7 +278,7 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 	gint64 elapsed = now - c->at;
 	gint64 limit = w->io_timeout_us;
 
-	if (c->protocol != MPA_PROTOCOL_IMAP && c->protocol != MPA_PROTOCOL_SMTP)
+	if (c->pop3)
 		return NULL;
 	if (tls && c->protocol == MPA_PROTOCOL_SMTP)
 		limit = MIN(limit, CLAWS_TLS_LIMIT_US);
@@ -331,15 +330,15 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return NULL;
 	}
 	if (match(w->imap_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_IMAP, a, b, c, now);
+		remember_connection(w, MPA_PROTOCOL_IMAP, FALSE, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->smtp_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_SMTP, a, b, c, now);
+		remember_connection(w, MPA_PROTOCOL_SMTP, FALSE, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->pop3_connecting, line, &a, &b, &c)) {
-		remember_connection(w, PROTOCOL_POP3, a, b, c, now);
+		remember_connection(w, MPA_PROTOCOL_SMTP, TRUE, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->imap_refused, line, &a, NULL, NULL)) {
@@ -361,7 +360,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 	}
 	if (strcmp(line, w->tls_failed) == 0) {
 		/* No host in this line: it is the newest connection's, of whichever protocol. */
-		const Connection *conn = find_connection(w, (MpaProtocol) -1, NULL);
+		const Connection *conn = g_queue_peek_head(&w->connections);
 
 		return conn ? timed_failure(w, conn, TRUE, now) : NULL;
 	}
@@ -372,10 +371,10 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		for (GList *l = w->connections.head; l && !conn; l = l->next) {
 			const Connection *x = l->data;
 
-			if (x->protocol == MPA_PROTOCOL_SMTP || x->protocol == PROTOCOL_POP3)
+			if (x->protocol == MPA_PROTOCOL_SMTP)       /* SMTP or POP3 */
 				conn = x;
 		}
-		return (conn && conn->protocol == MPA_PROTOCOL_SMTP) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
+		return (conn && !conn->pop3) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
 		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,
