@@ -28,16 +28,8 @@ mpa_servers_init
 mpa_dovecot_start || { echo "bench-check.sh: Dovecot did not start" >&2; exit 2; }
 mpa_fake_start silent --fault silent || exit 2
 RTT_MS=${MPA_BENCH_RTT_MS:-0}
-if [ "$RTT_MS" != 0 ]; then
-	"$MPA_SYSTEM_PYTHON" "$here/delay-proxy.py" --delay-ms "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
-		--port-file "$MPA_TMP/relay.ports" "$IMAPS_PORT" "$SMTPS_PORT" &
-	relay_pid=$!
-	mpa_on_exit "kill $relay_pid 2>/dev/null"
-	for _i in $(seq 50); do [ -s "$MPA_TMP/relay.ports" ] && break; sleep 0.1; done
-	[ -s "$MPA_TMP/relay.ports" ] || { echo "bench-check.sh: the delay relay did not start" >&2; exit 2; }
-	IMAPS_PORT=$(awk -v p="$IMAPS_PORT" '$1 == p { print $2 }' "$MPA_TMP/relay.ports")
-	SMTPS_PORT=$(awk -v p="$SMTPS_PORT" '$1 == p { print $2 }' "$MPA_TMP/relay.ports")
-fi
+. "$top_srcdir/bench/relay.sh"
+bench_relay_start "$RTT_MS" || { echo "bench-check.sh: the delay relay did not start" >&2; exit 2; }
 PW=$(cat "$PASSWORD_FILE")
 USER=ok@example.com
 # curl takes the password on its command line; this is a throw-away test password.

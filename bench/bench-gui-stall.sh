@@ -35,29 +35,14 @@ mpa_servers_init
 MPA_DOVECOT_LIFETIME=900 mpa_dovecot_start || skip_all "Dovecot did not start"
 T=$MPA_TMP
 RTT_MS=${MPA_BENCH_RTT_MS:-0}
-if [ "$RTT_MS" != 0 ]; then
-	"$MPA_SYSTEM_PYTHON" "$top_srcdir/bench/delay-proxy.py" --delay-ms "$(awk -v r="$RTT_MS" 'BEGIN { print r / 2 }')" \
-		--port-file "$T/relay.ports" "$IMAPS_PORT" "$SMTPS_PORT" &
-	relay_pid=$!
-	mpa_on_exit "kill $relay_pid 2>/dev/null"
-	for _i in $(seq 50); do [ -s "$T/relay.ports" ] && break; sleep 0.1; done
-	[ -s "$T/relay.ports" ] || skip_all "the delay relay did not start"
-	IMAPS_PORT=$(awk -v p="$IMAPS_PORT" '$1 == p { print $2 }' "$T/relay.ports")
-	SMTPS_PORT=$(awk -v p="$SMTPS_PORT" '$1 == p { print $2 }' "$T/relay.ports")
-fi
+. "$top_srcdir/bench/relay.sh"
+bench_relay_start "$RTT_MS" || skip_all "the delay relay did not start"
 # Screenshots and Claws' output of a failed run.
 ART=$top_builddir/bench/artifacts
 mkdir -p "$ART"
 mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
 
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
-export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
-unset MPA_PROVIDERS_PATH
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
-CFG=$T/cfg
-PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
-mkdir -p "$PD"
+gui_private_home
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
 export MPA_CA_FILE=$CA_FILE MPA_STALL_LOG=$T/stall.log
 : >"$MPA_STALL_LOG"

@@ -6,6 +6,7 @@
 # the configuration files of gui_write_config.
 #
 # Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
+# gui_private_home sets up HOME, XDG_*, TMPDIR, CFG and PD below $T.
 
 . "$top_srcdir/tests/tap.sh"
 
@@ -19,6 +20,20 @@ gui_enter_netns() { # script
 		exec unshare -n -m -- bash -c 'ip link set lo up && exec bash "$0"' "$1"
 	fi
 	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
+}
+
+# A private home below $T for Claws and the plugin: HOME, the XDG directories, TMPDIR, C.UTF-8,
+# Adwaita, no MPA_PROVIDERS_PATH (the plugin reads the user's provider directory, as in real
+# life).  Sets CFG (Claws' configuration directory) and PD (the user's provider directory, made).
+gui_private_home() {
+	export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
+	export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
+	export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
+	unset MPA_PROVIDERS_PATH
+	mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
+	CFG=$T/cfg
+	PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
+	mkdir -p "$PD"
 }
 
 XVFB_PID= DBUS_PID= MAIN=

@@ -31,12 +31,7 @@ T=$MPA_TMP
 mkdir -p "$ART"
 mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
 
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
-export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
-unset MPA_PROVIDERS_PATH
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
-CFG=$T/cfg
+gui_private_home
 
 mpa_fake_spawn SILENT --proto imap --fault silent
 mpa_fake_spawn SILENTTLS --proto imap --fault silent-after-tls
@@ -45,8 +40,6 @@ mpa_fake_wait SILENT && mpa_fake_wait SILENTTLS && mpa_fake_wait GARBAGE ||
 	{ echo "Bail out! fake servers did not start"; exit 1; }
 REFUSED_PORT=9     # nothing listens there in this network namespace
 
-PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
-mkdir -p "$PD"
 gui_write_provider "$PD/example.com.xml" example.com "$SILENT_PORT" "$SILENT_PORT"
 
 gui_write_config

@@ -48,14 +48,7 @@ gui_cleanup() {
 }
 mpa_on_exit gui_cleanup
 
-export HOME=$T/home XDG_CONFIG_HOME=$T/home/.config XDG_DATA_HOME=$T/home/.local/share
-export XDG_CACHE_HOME=$T/home/.cache XDG_RUNTIME_DIR=$T/run TMPDIR=$T/tmp
-export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 GTK_THEME=Adwaita
-unset MPA_PROVIDERS_PATH    # the plugin reads the user's provider dir, as in real life
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" "$TMPDIR" && chmod 700 "$XDG_RUNTIME_DIR"
-CFG=$T/cfg
-PD=$XDG_CONFIG_HOME/claws-mail-provider-assistant/providers
-mkdir -p "$PD"
+gui_private_home
 gui_start_xvfb
 t_start=$(date +%s)
 
