@@ -10,7 +10,7 @@
  * Connection failures are told apart by when they come.  Claws logs no "Can't connect" line (that
  * one is only an alert), but "IMAP error on HOST: connection refused", "... stream error", "TLS
  * handshake failed" (IMAP and SMTP alike, without a host) and, for SMTP, "Session timed out...".
- * A stream error or TLS failure one I/O timeout (Claws' io_timeout_secs; 30 s at most for the
+ * A stream error or TLS failure one I/O timeout (Claws' io_timeout_secs; always 30 s for the
  * TLS handshake of SMTP, which Claws does itself) after the connection began is a server that
  * did not answer; a hang-up within seconds of connecting, before any
  * reply, is a closed connection; anything else (a session that broke later) is left alone.

@@ -10,6 +10,8 @@
 #   SilentTLS  completes TLS, never greets                                -> timeout
 #   Garbage    answers the TLS ClientHello with plain text                -> tls-handshake-failed
 #   Refused    nothing listens on the port                                -> connection-refused
+# and a message is sent through an SMTP server that accepts and never speaks; Claws gives its own
+# TLS handshake 30 s and then logs "TLS handshake failed"        -> SilentSMTP: timeout
 # Real Claws under Xvfb in a private network namespace, as tests/test-gui.sh.
 set -u
 
@@ -36,7 +38,8 @@ gui_private_home
 mpa_fake_spawn SILENT --proto imap --fault silent
 mpa_fake_spawn SILENTTLS --proto imap --fault silent-after-tls
 mpa_fake_spawn GARBAGE --proto imap --fault garbage
-mpa_fake_wait SILENT && mpa_fake_wait SILENTTLS && mpa_fake_wait GARBAGE ||
+mpa_fake_spawn SILENTS --proto smtp --fault silent
+mpa_fake_wait SILENT && mpa_fake_wait SILENTTLS && mpa_fake_wait GARBAGE && mpa_fake_wait SILENTS ||
 	{ echo "Bail out! fake servers did not start"; exit 1; }
 REFUSED_PORT=9     # nothing listens there in this network namespace
 
@@ -67,9 +70,28 @@ X
 	imap_account 3 SilentTLS "$SILENTTLS_PORT"
 	imap_account 4 Garbage "$GARBAGE_PORT"
 	imap_account 5 Refused "$REFUSED_PORT"
+	# sending only (like gui_write_config's Local account), the default for a new message
+	cat <<X
+
+[Account: 6]
+account_name=SilentSMTP
+is_default=1
+name=SilentSMTP
+address=user6@example.com
+protocol=4
+smtp_server=127.0.0.1
+set_smtpport=1
+smtp_port=$SILENTS_PORT
+ssl_smtp=1
+use_smtp_auth=1
+user_id=user6@example.com
+password=not-the-point
+X
 } >>"$CFG/accountrc"
+sed -i '0,/^is_default=1$/s//is_default=0/' "$CFG/accountrc"    # Local is no longer the default
 # A short I/O timeout (Configuration › Preferences › Other › Miscellaneous; default 60 s).
-printf 'io_timeout_secs=4\n' >>"$CFG/clawsrc"
+# No subject warning, no spell checker (no dictionary here: its alert would take the keys).
+printf 'io_timeout_secs=4\nwarn_empty_subj=0\nenable_aspell=0\n' >>"$CFG/clawsrc"
 printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
 # The server completing TLS has the test certificate: stored, so Claws asks nothing about it.
 mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
@@ -93,6 +115,24 @@ MAIN=$(wait_win ' - Claws Mail ' 20)
 check "Claws Mail main window appears" test -n "$MAIN"
 shot connect-hints
 
+# A message through the silent SMTP server: the hint comes once Claws gives up (30 s).
+close_alerts 2
+focus "$MAIN"; keys ctrl+m
+COMPOSE=$(wait_win 'Compose message' 15)
+check "the compose window opens" test -n "$COMPOSE"
+if [ -n "$COMPOSE" ]; then
+	# the To entry has the focus once the window is fully built
+	sleep 2; focus "$COMPOSE"; typ "someone@example.com"; sleep 0.5
+	keys ctrl+Return
+fi
+for i in $(seq 100); do
+	grep -q 'Provider Assistant: SilentSMTP: timeout$' "$T/claws.out" && break
+	close_alerts 1
+	sleep 0.5
+done
+shot connect-smtp-hint
+want="$want SilentSMTP:timeout"
+
 for w in $want; do
 	name=${w%%:*} cause=${w#*:}
 	check "$name: the hint names the cause ($cause)" grep -q "Provider Assistant: $name: $cause\$" "$T/claws.out"
@@ -100,7 +140,7 @@ for w in $want; do
 		sh -c "xdotool search --onlyvisible --name '^Provider Assistant: $name\$' >/dev/null 2>&1"
 done
 check "one hint per account and cause" \
-	test "$(grep -c 'Provider Assistant: [A-Za-z]*: [a-z-]*$' "$T/claws.out")" -eq 4
+	test "$(grep -c 'Provider Assistant: [A-Za-z]*: [a-z-]*$' "$T/claws.out")" -eq 5
 # What stock Claws logs for them, so that a Claws that words it differently shows up here.
 check "Claws logged the failed TLS handshakes" grep -q 'TLS handshake failed' "$T/claws.out"
 check "Claws logged the refused connection" grep -q 'IMAP error on 127.0.0.1: connection refused' "$T/claws.out"

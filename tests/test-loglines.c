@@ -348,6 +348,24 @@ test_io_timeout_setting(void)
 }
 
 static void
+test_smtp_tls_timeout_fixed(void)
+{
+	/* Claws 4.1.1 with io_timeout_secs=4: its SMTP TLS handshake still took 30.8 s */
+	const Timed lines[] = {
+		{ 0, "Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n" },
+		{ 30.8, "TLS handshake failed\n" },
+		{ 30.8, "Error occurred while sending the message.\n" },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f = NULL;
+
+	mpa_log_watch_set_io_timeout(w, 4);
+	f = feed_timed(w, lines);
+	assert_net(f, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+}
+
+static void
 test_smtp_session_timeout(void)
 {
 	const gchar *timed_out = "Session timed out. You may be able to recover by increasing the "
@@ -418,6 +436,7 @@ main(int argc, char **argv)
 	g_test_add_func("/loglines/connect/tls", test_tls_failure);
 	g_test_add_func("/loglines/connect/imap-stream-error", test_imap_stream_error);
 	g_test_add_func("/loglines/connect/io-timeout", test_io_timeout_setting);
+	g_test_add_func("/loglines/connect/smtp-tls-30s", test_smtp_tls_timeout_fixed);
 	g_test_add_func("/loglines/connect/smtp-timeout", test_smtp_session_timeout);
 	g_test_add_func("/loglines/connect/translated", test_translated_connection_formats);
 	return g_test_run();
