@@ -345,7 +345,7 @@ mpa_hints_init(void)
 		.pop3_connecting = CLAWS("Account '%s': Connecting to POP3 server: %s:%d..."),
 		.stream_error = CLAWS("stream error"),
 		.connection_refused = CLAWS("connection refused"),
-		.tls_failed = CLAWS("TLS handshake failed"),
+		.tls_failed = CLAWS("TLS handshake failed\n"),       /* Claws' msgid ends in \n */
 		.session_timed_out = CLAWS("Session timed out. You may be able to recover by increasing "
 					   "the timeout value in Preferences/Other/Miscellaneous."),
 	};

@@ -132,6 +132,7 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 				  FMT(connection_refused, "connection refused"), NULL);
 	w->imap_refused = regex_from_format(refused_fmt);
 	w->tls_failed = g_strdup(FMT(tls_failed, "TLS handshake failed"));
+	g_strchomp(w->tls_failed);      /* compared with a line whose newline is gone */
 	w->session_timed_out = g_strdup(FMT(session_timed_out,
 		"Session timed out. You may be able to recover by increasing the timeout value in "
 		"Preferences/Other/Miscellaneous."));

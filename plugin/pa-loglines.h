@@ -36,7 +36,7 @@ typedef struct {
 	const gchar *pop3_connecting;   /* "Account '%s': Connecting to POP3 server: %s:%d..." */
 	const gchar *stream_error;      /* "stream error" (after "IMAP error on %s: ") */
 	const gchar *connection_refused; /* "connection refused" (likewise) */
-	const gchar *tls_failed;        /* "TLS handshake failed" */
+	const gchar *tls_failed;        /* "TLS handshake failed" (a trailing newline is ignored) */
 	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
 } MpaLogFormats;
 

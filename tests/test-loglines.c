@@ -398,7 +398,7 @@ test_translated_connection_formats(void)
 		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
 		.imap_error = "%s 上的 IMAP 错误：",
 		.connection_refused = "连接被拒绝",
-		.tls_failed = "TLS 握手失败",
+		.tls_failed = "TLS 握手失败\n",    /* Claws' msgid has the newline */
 	};
 	const Timed refused[] = {
 		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },
