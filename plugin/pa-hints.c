@@ -163,6 +163,9 @@ show_hint(Hint *h)
 			      "giving up, without saying why. A longer timeout (Preferences › Other › "
 			      "Miscellaneous) does not help a server that cannot be reached: the steps "
 			      "above do."), FALSE);
+	else if (h->net_error == MPA_NET_REFUSED)
+		label(vbox, _("Claws Mail reports \"connection refused\" also when the server name "
+			      "cannot be found or this computer is offline: check that too."), FALSE);
 	else if (h->net_error == MPA_NET_NONE)
 		label(vbox, _("Fix the password (Configuration › Edit accounts › this account) before "
 			      "Claws Mail tries again: it retries a failed login several times and asks "
