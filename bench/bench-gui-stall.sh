@@ -49,26 +49,7 @@ export MPA_CA_FILE=$CA_FILE MPA_STALL_LOG=$T/stall.log
 
 gui_write_config
 sed -i 's/^is_default=1$/is_default=0/' "$CFG/accountrc"
-cat >>"$CFG/accountrc" <<X
-
-[Account: 2]
-account_name=Bench
-is_default=1
-name=Bench
-address=ok@example.com
-protocol=1
-receive_server=127.0.0.1
-smtp_server=127.0.0.1
-user_id=ok@example.com
-password=$(cat "$PASSWORD_FILE")
-ssl_imap=1
-ssl_smtp=1
-set_imapport=1
-imap_port=$IMAPS_PORT
-set_smtpport=1
-smtp_port=$SMTPS_PORT
-use_smtp_auth=1
-X
+gui_imap_account 2 Bench ok@example.com "$(cat "$PASSWORD_FILE")" "$IMAPS_PORT" "$SMTPS_PORT" 1 >>"$CFG/accountrc"
 printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
 echo '(gtk_accel_path "<Actions>/Menu/Configuration/AccountPrefs" "<Primary><Shift>F9")' >>"$CFG/menurc"
 

@@ -158,6 +158,29 @@ X
 X
 }
 
+# An accountrc block (with a blank line before it) for an IMAP account on 127.0.0.1, SSL tunnel,
+# the address as user ID; with SMTP_PORT also its SMTP side (SSL tunnel, SMTP AUTH).
+gui_imap_account() { # id name address password imap-port [smtp-port] [is-default]
+	cat <<X
+
+[Account: $1]
+account_name=$2
+is_default=${7:-0}
+name=$2
+address=$3
+protocol=1
+receive_server=127.0.0.1
+smtp_server=127.0.0.1
+user_id=$3
+password=$4
+ssl_imap=1
+set_imapport=1
+imap_port=$5
+X
+	[ -n "${6:-}" ] && printf 'ssl_smtp=1\nset_smtpport=1\nsmtp_port=%s\nuse_smtp_auth=1\n' "$6"
+	return 0
+}
+
 # A provider file for DOMAIN whose IMAP and SMTP servers are 127.0.0.1 on the given ports.
 gui_write_provider() { # file domain imap-port smtp-port
 	cat >"$1" <<X

@@ -46,30 +46,12 @@ REFUSED_PORT=9     # nothing listens there in this network namespace
 gui_write_provider "$PD/example.com.xml" example.com "$SILENT_PORT" "$SILENT_PORT"
 
 gui_write_config
-# imap_account ID NAME PORT: an IMAP account (SSL tunnel) of the test provider on 127.0.0.1:PORT.
-imap_account() {
-	cat <<X
-
-[Account: $1]
-account_name=$2
-is_default=0
-name=$2
-address=user$1@example.com
-protocol=1
-receive_server=127.0.0.1
-smtp_server=127.0.0.1
-user_id=user$1@example.com
-password=not-the-point
-ssl_imap=1
-set_imapport=1
-imap_port=$3
-X
-}
+# IMAP accounts of the test provider (never used to send)
 {
-	imap_account 2 Silent "$SILENT_PORT"
-	imap_account 3 SilentTLS "$SILENTTLS_PORT"
-	imap_account 4 Garbage "$GARBAGE_PORT"
-	imap_account 5 Refused "$REFUSED_PORT"
+	gui_imap_account 2 Silent user2@example.com not-the-point "$SILENT_PORT"
+	gui_imap_account 3 SilentTLS user3@example.com not-the-point "$SILENTTLS_PORT"
+	gui_imap_account 4 Garbage user4@example.com not-the-point "$GARBAGE_PORT"
+	gui_imap_account 5 Refused user5@example.com not-the-point "$REFUSED_PORT"
 	# sending only (like gui_write_config's Local account), the default for a new message
 	cat <<X
 

@@ -334,6 +334,13 @@ edit_current() {
 	focus "$w"; keys End; sleep 0.8
 	EDITACC=$w
 }
+# Open the current account's page, press Apply provider settings (Alt+P) and save with OK.
+apply_provider_settings() { # screenshot name
+	edit_current || return 1
+	keys alt+p; sleep 0.5
+	shot "$1"
+	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
+}
 # Wait for the plugin's log line of a finished check (N-th one) in the Claws output.
 wait_test_line() { # count seconds
 	local i
@@ -434,11 +441,7 @@ check "existing account: its page opens, and nothing changes without Apply provi
 	stale_unchanged protocol=1 receive_server=old-imap.sohu.invalid smtp_server=old-smtp.sohu.invalid user_id=lisi \
 	ssl_imap=0 ssl_smtp=0 use_smtp_auth=0
 # ... Apply (Alt+P) puts the provider's settings into the fields, OK saves them.
-if edit_current; then
-	keys alt+p; sleep 0.5
-	shot 08-existing-account-applied
-	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
-fi
+apply_provider_settings 08-existing-account-applied
 sleep 0.5
 ACC=$(accountrc_of lisi@sohu.com)
 echo "# stale after Apply: $ACC"
@@ -468,11 +471,7 @@ ssl_smtp=0
 use_smtp_auth=0
 X
 claws_start
-if edit_current; then
-	keys alt+p; sleep 0.5
-	shot 08b-pop-account-applied
-	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
-fi
+apply_provider_settings 08b-pop-account-applied
 sleep 0.5
 ACC=$(accountrc_of wangwu@sohu.com)
 echo "# POP3 account after Apply: $ACC"
