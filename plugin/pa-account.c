@@ -19,6 +19,7 @@
 #include "prefs_account.h"
 #include "account.h"
 #include "common/ssl.h"
+#include "common/utils.h"
 #include "gtk/combobox.h"
 #include "gtk/menu.h"
 
@@ -448,6 +449,8 @@ update_hint(MpaAccountDialog *dlg)
 	if (!dlg->hint)
 		return;
 	hint_text = (p && p->has_assistant) ? mpa_text_get(p->password_hint) : NULL;
+	/* In Claws' --debug output: the GUI test follows the hint through it. */
+	debug_print("%s: password hint: %s\n", MPA_PLUGIN_NAME, hint_text ? p->id : "none");
 	if (!hint_text) {
 		gtk_widget_hide(dlg->hint);
 		return;

@@ -139,6 +139,17 @@ settle_alerts() {
 	done
 	return 1
 }
+# Claws' retries have ended (settle_alerts) and the plugin's hint windows they brought are
+# closed: Claws' login to a new account fails in this namespace ("connection refused"), and the
+# hint that names it would otherwise sit over the next dialog.
+settle_hints() {
+	local w
+	settle_alerts
+	sleep 2         # a hint shows 1.5 s after the last alert closed
+	for w in $(xdotool search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do
+		focus "$w"; keys Escape
+	done
+}
 claws_stop() {
 	local p i
 	# File › Exit first: Claws writes its configuration on a normal exit.
@@ -422,6 +433,53 @@ check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
 check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on" \
 	has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1 set_imapport=0 set_smtpport=0
 check "the password was saved by Claws (password store)" grep -q '^recv ' "$CFG/passwordstorerc"
+
+# A field changed by hand stays when the address moves to another provider; the password hint
+# follows the address.  Tab order from the address: Organization, Protocol, Auto-configure,
+# receive server, SMTP server (a focused entry has its text selected: typing replaces it).
+settle_hints
+hints_before=$(grep -c 'Provider Assistant: password hint:' "$T/claws.out")
+new_account "wang@sohu.com" "$SOHUPW"
+if [ -n "${NEWACC:-}" ]; then
+	keys shift+Tab shift+Tab; typ "smtp.mine.example"; sleep 0.3
+	keys shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab; typ "wang@qq.com"; sleep 1
+	shot 02b-hand-changed-smtp
+	focus "$NEWACC"; keys alt+o
+	Q=$(wait_win '^Provider Assistant$' 10) && { focus "$Q"; keys Escape; }
+	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	sleep 1; close_alerts 6
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+fi
+for i in $(seq 40); do grep -q '^address=wang@qq.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+ACC=$(accountrc_of wang@qq.com)
+echo "# qq account: $ACC"
+check "new account: the SMTP server typed by hand stays when the address changes provider" \
+	has_all receive_server=imap.qq.com user_id=wang@qq.com smtp_server=smtp.mine.example
+# Typing over the selected address leaves "w" first: no provider, so the hint goes, then comes
+# back for QQ.
+check "the password hint followed the address (Sohu, gone, QQ)" \
+	sh -c 'grep "Provider Assistant: password hint:" "$1" | tail -n +$(($2 + 1)) | sed "s/.*hint: //" | tr "\n" " " | grep -q "^sohu.com none qq.com $"' _ "$T/claws.out" "$hints_before"
+# An address no provider file knows: nothing filled, no hint, no offer to test.
+settle_hints
+hints_before=$(grep -c 'Provider Assistant: password hint:' "$T/claws.out")
+new_account "someone@unknown-provider.invalid" "$SOHUPW"
+if [ -n "${NEWACC:-}" ]; then
+	shot 02c-unknown-domain
+	focus "$NEWACC"; keys alt+o; sleep 2
+	check "unknown domain: no offer to test on OK" sh -c '! xdotool search --onlyvisible --name "^Provider Assistant\$" >/dev/null 2>&1'
+	# Claws refuses an account without a receiving server (an alert); whatever it did, close.
+	close_alerts 2
+	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 5
+	close_alerts 2
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+else
+	not_ok "unknown domain: no offer to test on OK"
+fi
+check "unknown domain: no password hint" \
+	test "$(grep -c 'Provider Assistant: password hint:' "$T/claws.out")" = "$hints_before"
+ACC=$(accountrc_of someone@unknown-provider.invalid)
+echo "# unknown-domain account (empty when Claws did not save it): $ACC"
+check "unknown domain: no server filled in" sh -c 'case " $1 " in *" receive_server="[!\ ]*|*" smtp_server="[!\ ]*) exit 1;; esac' _ "$ACC"
 
 # "Apply provider settings" on an existing account: opening the page and OK change nothing ...
 STALE_BEFORE=$(accountrc_of lisi@sohu.com)
