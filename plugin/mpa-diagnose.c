@@ -580,21 +580,24 @@ static WordRule word_rules[] = {
 			     "block ?list|black ?list|reputation",
 	  MPA_CAUSE_MESSAGE_REJECTED_SPAM, NULL, NULL },
 	{ MPA_PROTOCOL_SMTP, "sender (address )?(rejected|not allowed|denied|refused)|"
-			     "mail from (must|should) (equal|match|be)|send(ing)? as|发件人|"
+			     "mail from( address)? (must|should) (equal|match|be)|send(ing)? as|发件人|"
+			     "must be (the )?same as (the )?(authori[sz]ation|authenticated|auth|login) user|"
 			     "not (authori[sz]ed|allowed|permitted) to send|"
 			     "relay(ing)? (access )?(denied|not permitted)|does not (own|match) (the )?(sender|from)",
 	  MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
 	{ ANY, "service (is )?not (open|opened|enabled|activated)|"
 	       "(imap|pop3?|smtp)[^.;]{0,40}(not (enabled|open|opened|activated|allowed|permitted)|disabled|is off|turned off)|"
 	       "not enabled for (imap|pop|smtp)|has no permission|no permission|"
+	       "service (is |has been )?(closed|turned off|switched off)|"
+	       "not (allowed|permitted|authori[sz]ed) to use (imap|pop3?|smtp)|access rights to (this|the) service|"
 	       "未开启|未开通|没有开启|没有开通|未启用|服务未开|服务已关闭",
 	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
-	{ ANY, "too many|frequen|rate limit|频率|频繁|limit(ed)? exceeded|exceeded [^.;]{0,30}limit|"
+	{ ANY, "too many|frequen|rate limit|频率|频繁|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
 	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
 	       "authenticate too many",
 	  MPA_CAUSE_RATE_LIMITED, NULL, NULL },
 	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
-	       "\\blocked\\b|冻结|锁定|异常|停用|封禁|"
+	       "(user|mailbox) (is |has been )?(locked|suspended|frozen)|\\blocked\\b|冻结|锁定|异常|停用|封禁|"
 	       "log ?in (via|through|with) (your )?web browser|web login required|verify (it'?s you|your account)|"
 	       "contact (your )?(administrator|admin)",
 	  MPA_CAUSE_ACCOUNT_LOCKED, NULL, NULL },
@@ -864,6 +867,36 @@ static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text,
 	return matched;
 }
 
+/* A provider's catch-all rule is its usual reason for a refusal that says nothing more.  When
+ * the reply names one specific reason instead ("service is closed", "user suspended"), that
+ * reason comes first.  A reply listing several is a list of possibilities ("abnormal, not open,
+ * password incorrect, or busy"): the provider's order stands then. */
+static void add_one_specific_reason(GPtrArray *ids, const MpaFailure *f, const gchar *text,
+				    const gchar *refine)
+{
+	const gchar *found = NULL;
+
+	if (text == NULL || *text == '\0')
+		return;
+	for (guint i = 0; i < G_N_ELEMENTS(word_rules); i++) {
+		const WordRule *w = &word_rules[i];
+
+		if (strcmp(w->cause, AUTH_GENERIC) == 0)
+			continue;
+		if (w->protocol != ANY && w->protocol != (gint)f->protocol)
+			continue;
+		if (refine != NULL && !in_list(refine, w->cause))
+			continue;
+		if (!g_regex_match(word_regex(i), text, 0, NULL))
+			continue;
+		if (found != NULL && strcmp(found, w->cause) != 0)
+			return;
+		found = w->cause;
+	}
+	if (found != NULL)
+		add_cause(ids, found);
+}
+
 static void move_to_front(GPtrArray *ids, const gchar *id)
 {
 	for (guint i = 1; i < ids->len; i++) {
@@ -973,10 +1006,13 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 				code = &code_rules[i];
 	}
 
-	/* 1-2: the provider's rules; a catch-all yields to a code that says more */
+	/* 1-2: the provider's rules; a catch-all yields to a code that says more, and to a reply
+	 * that names one reason */
 	rule = provider_rule(provider, failure, text, imap_code, smtp_code, enhanced,
 			     net != NULL || (code != NULL && code->strength != WEAK));
 	if (rule != NULL && mpa_cause_is_valid(rule->cause)) {
+		if (rule->code == NULL && rule->match == NULL)
+			add_one_specific_reason(ids, failure, text, code != NULL ? code->refine : NULL);
 		add_list(ids, rule->cause, (const gchar *const *)rule->candidates, NULL, provider);
 		d->from_provider_rule = TRUE;
 		goto done;
