@@ -592,7 +592,7 @@ static WordRule word_rules[] = {
 	       "not (allowed|permitted|authori[sz]ed) to use (imap|pop3?|smtp)|access rights to (this|the) service|"
 	       "未开启|未开通|没有开启|没有开通|未启用|服务未开|服务已关闭",
 	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
-	{ ANY, "too many|frequen|rate limit|频率|频繁|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
+	{ ANY, "too many|too fast|frequen|rate limit|频率|频繁|过快|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
 	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
 	       "authenticate too many",
 	  MPA_CAUSE_RATE_LIMITED, NULL, NULL },
