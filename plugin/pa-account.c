@@ -35,6 +35,7 @@ typedef enum {
 	F_RECV_SERVER,
 	F_SMTP_SERVER,
 	F_USERID,
+	F_SMTP_USERID,                          /* Send page, "Authentication": own SMTP login */
 	F_IMAP_TLS,
 	F_SMTP_TLS,
 	F_SMTP_AUTH,
@@ -61,8 +62,9 @@ struct _MpaAccountDialog {
 	gchar *initial[F_COUNT];
 	gchar *last_set[F_COUNT];
 
-	GtkWidget *smtp_uid;                    /* Send page, "Authentication": own SMTP login */
 	GtkWidget *smtp_pass;
+	gboolean smtp_pass_ours;                /* it holds the Basic page's password, put there by us */
+	gboolean syncing;
 	GtkWidget *hint;                        /* the box under the Password field */
 	GtkWidget *hint_label;
 
@@ -276,6 +278,7 @@ field_get(MpaAccountDialog *dlg, Field f)
 	case F_RECV_SERVER:
 	case F_SMTP_SERVER:
 	case F_USERID:
+	case F_SMTP_USERID:
 		return g_strdup(gtk_entry_get_text(GTK_ENTRY(w)));
 	case F_IMAP_TLS:
 	case F_SMTP_TLS:
@@ -313,6 +316,7 @@ field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
 	case F_RECV_SERVER:
 	case F_SMTP_SERVER:
 	case F_USERID:
+	case F_SMTP_USERID:
 		gtk_entry_set_text(GTK_ENTRY(w), value);
 		break;
 	case F_IMAP_TLS:
@@ -372,6 +376,47 @@ ssl_type(MpaSecurity s)
 	return SSL_NONE;
 }
 
+/* Where the Send page has a user ID of its own, Claws takes the SMTP password from the Send page
+ * too and, finding none there, asks for it on the first send of every session.  When that user
+ * ID is the plugin's (the provider's SMTP user name differs), the password is the one typed on
+ * the Basic page (the provider's app password): the Send page gets a copy, until the user types
+ * one there. */
+static void
+sync_smtp_password(MpaAccountDialog *dlg)
+{
+	g_autofree gchar *smtp_uid = NULL;
+	const gchar *value = "";
+
+	if (!dlg->password || !dlg->smtp_pass || !dlg->field[F_SMTP_USERID])
+		return;
+	if (!dlg->smtp_pass_ours && *gtk_entry_get_text(GTK_ENTRY(dlg->smtp_pass)) != '\0')
+		return;
+	smtp_uid = field_get(dlg, F_SMTP_USERID);
+	if (*smtp_uid != '\0' && dlg->last_set[F_SMTP_USERID] && field_is_ours(dlg, F_SMTP_USERID))
+		value = gtk_entry_get_text(GTK_ENTRY(dlg->password));
+	if (strcmp(value, gtk_entry_get_text(GTK_ENTRY(dlg->smtp_pass))) != 0) {
+		dlg->syncing = TRUE;
+		gtk_entry_set_text(GTK_ENTRY(dlg->smtp_pass), value);
+		dlg->syncing = FALSE;
+	}
+	dlg->smtp_pass_ours = *value != '\0';
+}
+
+static void
+password_changed(GtkEditable *editable, gpointer data)
+{
+	sync_smtp_password(data);
+}
+
+static void
+smtp_password_changed(GtkEditable *editable, gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+
+	if (!dlg->syncing)
+		dlg->smtp_pass_ours = FALSE;    /* typed by the user: theirs from now on */
+}
+
 /* @receive: also the receiving side (protocol, server, user ID, TLS, port). */
 static void
 fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
@@ -409,6 +454,17 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		g_snprintf(num, sizeof num, "%d", tls);
 		field_set(dlg, F_SMTP_TLS, num, force);
 		field_set(dlg, F_SMTP_AUTH, p->smtp->password_auth ? "1" : "0", force);
+		/* Claws logs in to SMTP with the Basic page's user ID unless the Send page names its
+		 * own: name it only where the provider's SMTP user name differs (iCloud: the name
+		 * part for IMAP, the whole address for SMTP), else leave it empty. */
+		{
+			g_autofree gchar *smtp_uid = mpa_expand_username(p->smtp->username, address);
+			g_autofree gchar *uid = field_get(dlg, F_USERID);
+
+			field_set(dlg, F_SMTP_USERID,
+				  p->smtp->password_auth && g_strcmp0(smtp_uid, uid) != 0 ? smtp_uid : "",
+				  force);
+		}
 		port_ours = force || field_is_ours(dlg, F_SMTP_PORT_SET);
 		field_set(dlg, F_SMTP_PORT_SET, p->smtp->port != def ? "1" : "0", force);
 		if (p->smtp->port != def && port_ours) {
@@ -424,6 +480,7 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 			dlg->last_set[f] = field_get(dlg, f);
 		}
 	}
+	sync_smtp_password(dlg);
 }
 
 /* ---- the password hint ---- */
@@ -553,7 +610,7 @@ find_widgets(MpaAccountDialog *dlg)
 		GtkWidget *auth_frame = find_frame(root, CLAWS("Authentication"), has_smtp_auth_check);
 
 		if (auth_frame) {
-			dlg->smtp_uid = box_field(auth_frame, CLAWS("User ID"));
+			dlg->field[F_SMTP_USERID] = box_field(auth_frame, CLAWS("User ID"));
 			dlg->smtp_pass = box_field(auth_frame, CLAWS("Password"));
 		}
 	}
@@ -575,7 +632,7 @@ find_widgets(MpaAccountDialog *dlg)
 	dlg->field[F_SMTP_PORT] = port_spin(check);
 
 	/* Entries must be entries; anything else means the layout is not the one we know. */
-	for (Field f = F_RECV_SERVER; f <= F_USERID; f++)
+	for (Field f = F_RECV_SERVER; f <= F_SMTP_USERID; f++)
 		if (dlg->field[f] && !GTK_IS_ENTRY(dlg->field[f]))
 			dlg->field[f] = NULL;
 	if (dlg->password && !GTK_IS_ENTRY(dlg->password))
@@ -583,7 +640,6 @@ find_widgets(MpaAccountDialog *dlg)
 
 	track(&dlg->address);
 	track(&dlg->password);
-	track(&dlg->smtp_uid);
 	track(&dlg->smtp_pass);
 	for (Field f = 0; f < F_COUNT; f++)
 		track(&dlg->field[f]);
@@ -600,6 +656,10 @@ find_widgets(MpaAccountDialog *dlg)
 
 	create_hint(dlg);
 	g_signal_connect(dlg->address, "changed", G_CALLBACK(address_changed), dlg);
+	if (dlg->password)
+		g_signal_connect(dlg->password, "changed", G_CALLBACK(password_changed), dlg);
+	if (dlg->smtp_pass)
+		g_signal_connect(dlg->smtp_pass, "changed", G_CALLBACK(smtp_password_changed), dlg);
 	dlg->ready = TRUE;
 	/* The address may already be there (editing, or a pasted address before we were ready). */
 	address_changed(GTK_EDITABLE(dlg->address), dlg);
@@ -645,13 +705,16 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		g_source_remove(dlg->find_source);
 	if (dlg->address)
 		g_signal_handlers_disconnect_by_data(dlg->address, dlg);
+	if (dlg->password)
+		g_signal_handlers_disconnect_by_data(dlg->password, dlg);
+	if (dlg->smtp_pass)
+		g_signal_handlers_disconnect_by_data(dlg->smtp_pass, dlg);
 	if (dlg->hint)
 		gtk_widget_destroy(dlg->hint);
 	untrack(&dlg->hint);
 	untrack(&dlg->hint_label);
 	untrack(&dlg->address);
 	untrack(&dlg->password);
-	untrack(&dlg->smtp_uid);
 	untrack(&dlg->smtp_pass);
 	for (Field f = 0; f < F_COUNT; f++) {
 		untrack(&dlg->field[f]);
@@ -774,7 +837,7 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 	 * with that user ID and the Send page's password (the Basic page's when that is empty). */
 	smtp_auth = dlg->field[F_SMTP_AUTH] &&
 		gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH]));
-	smtp_uid = smtp_auth ? entry_text(dlg->smtp_uid) : NULL;
+	smtp_uid = smtp_auth ? entry_text(dlg->field[F_SMTP_USERID]) : NULL;
 	smtp_pass = smtp_uid ? entry_text(dlg->smtp_pass) : NULL;
 	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv))) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,

@@ -367,7 +367,7 @@ import sys, re
 blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
 for b in blocks:
     if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
+        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port)=', l)))
 P
 }
 
@@ -423,15 +423,15 @@ import sys, re
 blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
 for b in blocks:
     if 'address=zhangsan@sohu.com' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
+        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
 P
 )
 echo "# sohu account: $ACC"
 has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=zhangsan@sohu.com
-check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on" \
-	has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1 set_imapport=0 set_smtpport=0
+check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on, no own SMTP user ID" \
+	has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1 set_imapport=0 set_smtpport=0 smtp_user_id=
 check "the password was saved by Claws (password store)" grep -q '^recv ' "$CFG/passwordstorerc"
 
 # A field changed by hand stays when the address moves to another provider; the password hint
@@ -506,6 +506,32 @@ echo "# stale after Apply: $ACC"
 check "existing account: Apply provider settings sets servers, user ID, TLS, SMTP AUTH" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=lisi@sohu.com \
 	ssl_imap=1 ssl_smtp=1 use_smtp_auth=1
+
+# iCloud: STARTTLS on 587 for SMTP, and two user names (the name part for IMAP, the whole
+# address for SMTP): Claws logs in to SMTP with the Basic page's user ID unless the Send page
+# has its own, so the plugin fills that one.
+new_account "zhaoliu@icloud.com" "$SOHUPW"
+if [ -n "${NEWACC:-}" ]; then
+	shot 02d-icloud-prefilled
+	focus "$NEWACC"; keys alt+o
+	Q=$(wait_win '^Provider Assistant$' 10) && { focus "$Q"; keys Escape; }
+	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	sleep 1; close_alerts 6
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+fi
+for i in $(seq 40); do grep -q '^address=zhaoliu@icloud.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+ACC=$(accountrc_of zhaoliu@icloud.com)
+echo "# icloud account: $ACC"
+check "iCloud: IMAP user ID is the name part, the Send page's SMTP user ID the whole address" \
+	has_all receive_server=imap.mail.me.com user_id=zhaoliu smtp_server=smtp.mail.me.com \
+	use_smtp_auth=1 smtp_user_id=zhaoliu@icloud.com
+check "iCloud: SSL tunnel for IMAP, STARTTLS on port 587 for SMTP" \
+	has_all ssl_imap=1 set_imapport=0 ssl_smtp=2 set_smtpport=1 smtp_port=587
+# Claws takes the password for that SMTP login from the Send page (and would ask for it at
+# every session's first send): the one typed on the Basic page was copied there.  The Sohu
+# accounts above have no SMTP password of their own, so this is the only "send" entry.
+check "iCloud: the Send page got the password too (Claws saved a send password)" \
+	grep -q '^send ' "$CFG/passwordstorerc"
 close_alerts 2
 claws_stop
 cp "$T/claws.out" "$ART/claws-phase-a.log"
@@ -536,6 +562,9 @@ echo "# POP3 account after Apply: $ACC"
 check "existing POP3 account: Apply keeps POP3, its server and user ID, sets SMTP server, TLS, AUTH" \
 	has_all protocol=0 receive_server=pop3.sohu.com user_id=wangwu ssl_pop=1 \
 	smtp_server=smtp.sohu.com ssl_smtp=1 use_smtp_auth=1
+# Its POP3 user ID is not the address Sohu's SMTP wants: the Send page gets its own.
+check "existing POP3 account: SMTP logs in with the whole address (the Send page's user ID)" \
+	has_all smtp_user_id=wangwu@sohu.com
 close_alerts 2
 claws_stop
 
