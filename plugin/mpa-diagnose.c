@@ -839,6 +839,19 @@ static gboolean in_list(const gchar *list, const gchar *id)
 	return g_strv_contains((const gchar *const *)items, id);
 }
 
+/* Word rule @i matches the reply of a failure of this protocol, within the code's family. */
+static gboolean word_rule_matches(guint i, const MpaFailure *f, const gchar *text,
+				  const gchar *refine)
+{
+	const WordRule *w = &word_rules[i];
+
+	if (w->protocol != ANY && w->protocol != (gint)f->protocol)
+		return FALSE;
+	if (refine != NULL && !in_list(refine, w->cause))
+		return FALSE;
+	return g_regex_match(word_regex(i), text, 0, NULL);
+}
+
 /* Wording: every matching rule adds its causes, in table order.  Returns the number of rules
  * that matched. */
 static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text, const gchar *refine,
@@ -851,13 +864,8 @@ static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text,
 		return 0;
 	for (guint i = 0; i < G_N_ELEMENTS(word_rules); i++) {
 		const WordRule *w = &word_rules[i];
-		GRegex *re = word_regex(i);
 
-		if (w->protocol != ANY && w->protocol != (gint)f->protocol)
-			continue;
-		if (refine != NULL && !in_list(refine, w->cause))
-			continue;
-		if (!g_regex_match(re, text, 0, NULL))
+		if (!word_rule_matches(i, f, text, refine))
 			continue;
 		matched++;
 		if (strcmp(w->cause, AUTH_GENERIC) == 0)
@@ -881,13 +889,7 @@ static void add_one_specific_reason(GPtrArray *ids, const MpaFailure *f, const g
 	for (guint i = 0; i < G_N_ELEMENTS(word_rules); i++) {
 		const WordRule *w = &word_rules[i];
 
-		if (strcmp(w->cause, AUTH_GENERIC) == 0)
-			continue;
-		if (w->protocol != ANY && w->protocol != (gint)f->protocol)
-			continue;
-		if (refine != NULL && !in_list(refine, w->cause))
-			continue;
-		if (!g_regex_match(word_regex(i), text, 0, NULL))
+		if (strcmp(w->cause, AUTH_GENERIC) == 0 || !word_rule_matches(i, f, text, refine))
 			continue;
 		if (found != NULL && strcmp(found, w->cause) != 0)
 			return;
