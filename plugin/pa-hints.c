@@ -30,6 +30,7 @@ typedef struct {
 	gint account_id;
 	gchar *account_name;
 	MpaProtocol protocol;
+	gboolean pop3;                  /* a POP3 login (protocol is IMAP: the receiving side) */
 	MpaNetError net_error;          /* MPA_NET_NONE: the server refused a login or a message */
 	gchar *host;
 	MpaDiagnosis *diagnosis;
@@ -140,6 +141,9 @@ show_hint(Hint *h)
 					       _("<big><b>Could not connect to %s (IMAP): %s</b></big>") :
 					       _("<big><b>Could not connect to %s (SMTP): %s</b></big>"),
 					       h->host ? h->host : "", e->title);
+	else if (h->pop3)
+		head = g_markup_printf_escaped(_("<big><b>Login to %s failed (POP3): %s</b></big>"),
+					       h->host ? h->host : "", e->title);
 	else
 		head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
 					       _("<big><b>Login to %s failed (IMAP): %s</b></big>") :
@@ -171,7 +175,7 @@ show_hint(Hint *h)
 			      "Claws Mail tries again: it retries a failed login several times and asks "
 			      "for the password again, and a series of failed logins (about six) can make "
 			      "the provider's risk control lock the account for a while."), FALSE);
-	if (h->protocol == MPA_PROTOCOL_IMAP)
+	if (h->protocol == MPA_PROTOCOL_IMAP && !h->pop3)
 		label(vbox, h->net_error != MPA_NET_NONE
 		      ? _("If this account was just created, its folder list may be empty because "
 			  "the first connection failed, and Claws Mail will not fetch it by itself. "
@@ -278,6 +282,7 @@ handle_failure(const MpaLogFailure *f)
 	h->account_id = ac->account_id;
 	h->account_name = g_strdup(ac->account_name ? ac->account_name : ac->address);
 	h->protocol = f->protocol;
+	h->pop3 = f->pop3;
 	h->net_error = f->net_error;
 	h->host = g_strdup(f->host);
 	h->diagnosis = d;
@@ -351,6 +356,7 @@ mpa_hints_init(void)
 		.tls_failed = CLAWS("TLS handshake failed\n"),       /* Claws' msgid ends in \n */
 		.session_timed_out = CLAWS("Session timed out. You may be able to recover by increasing "
 					   "the timeout value in Preferences/Other/Miscellaneous."),
+		.pop3_auth_error = CLAWS("error occurred on authentication\n"),
 	};
 
 	watch = mpa_log_watch_new(&formats);

@@ -19,7 +19,7 @@
 
 typedef struct {
 	MpaProtocol protocol;
-	gboolean pop3;          /* POP3: remembered only so its lines are not taken for others' */
+	gboolean pop3;          /* POP3: its protocol is MPA_PROTOCOL_SMTP (SMTP's words are shared) */
 	gchar *account_name;
 	gchar *host;
 	guint port;
@@ -38,9 +38,11 @@ struct _MpaLogWatch {
 	GRegex *imap_refused;
 	gchar *tls_failed;
 	gchar *session_timed_out;
+	gchar *pop3_auth_error;
 	GQueue connections;     /* of Connection*, newest first */
 	gchar *last_imap_reply;
 	gchar *last_smtp_reply;
+	gchar *last_pop3_reply;
 	gint64 last_imap_reply_at;
 	gint64 io_timeout_us;
 };
@@ -136,6 +138,8 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 	w->session_timed_out = g_strdup(FMT(session_timed_out,
 		"Session timed out. You may be able to recover by increasing the timeout value in "
 		"Preferences/Other/Miscellaneous."));
+	w->pop3_auth_error = g_strdup(FMT(pop3_auth_error, "error occurred on authentication"));
+	g_strchomp(w->pop3_auth_error);
 #undef FMT
 	g_queue_init(&w->connections);
 	w->io_timeout_us = 60 * G_USEC_PER_SEC;
@@ -158,9 +162,11 @@ mpa_log_watch_free(MpaLogWatch *w)
 	g_clear_pointer(&w->imap_refused, g_regex_unref);
 	g_free(w->tls_failed);
 	g_free(w->session_timed_out);
+	g_free(w->pop3_auth_error);
 	g_queue_clear_full(&w->connections, connection_free);
 	g_free(w->last_imap_reply);
 	g_free(w->last_smtp_reply);
+	g_free(w->last_pop3_reply);
 	g_free(w);
 }
 
@@ -218,6 +224,8 @@ remember_connection(MpaLogWatch *w, MpaProtocol protocol, gboolean pop3, gchar *
 	/* A new session: replies seen before belong to an older one. */
 	if (protocol == MPA_PROTOCOL_SMTP && !pop3)
 		g_clear_pointer(&w->last_smtp_reply, g_free);
+	if (pop3)
+		g_clear_pointer(&w->last_pop3_reply, g_free);
 }
 
 /* Newest IMAP or SMTP connection of @protocol, to @host when given. */
@@ -325,6 +333,11 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		w->last_imap_reply_at = now;
 		return NULL;
 	}
+	if (g_str_has_prefix(line, "POP< ")) {
+		g_free(w->last_pop3_reply);
+		w->last_pop3_reply = g_strdup(line + 5);
+		return NULL;
+	}
 	if (g_str_has_prefix(line, "ESMTP< ") || g_str_has_prefix(line, "SMTP< ")) {
 		g_free(w->last_smtp_reply);
 		w->last_smtp_reply = g_strdup(strchr(line, ' ') + 1);
@@ -376,6 +389,26 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 				conn = x;
 		}
 		return (conn && !conn->pop3) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
+	}
+	if (strcmp(line, w->pop3_auth_error) == 0) {
+		/* The newest POP3 session's: Claws logs it right after that server's "-ERR". */
+		const Connection *conn = NULL;
+		MpaLogFailure *f;
+
+		for (GList *l = w->connections.head; l && !conn; l = l->next)
+			if (((const Connection *) l->data)->pop3)
+				conn = l->data;
+		if (!conn)
+			return NULL;
+		f = g_new0(MpaLogFailure, 1);
+		f->protocol = MPA_PROTOCOL_IMAP;
+		f->pop3 = TRUE;
+		f->stage = MPA_STAGE_AUTH;
+		f->account_name = g_strdup(conn->account_name);
+		f->host = g_strdup(conn->host);
+		f->port = conn->port;
+		f->reply = g_steal_pointer(&w->last_pop3_reply);
+		return f;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
 		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,

@@ -5,7 +5,9 @@
  * No GTK and no Claws headers, so it can be unit-tested.  Claws' log hook gives only the text of
  * each line (no account), so the watcher correlates a failure with the latest
  * "Account 'X': Connecting to ... server: host:port..." line of the same protocol and host, and
- * with the latest server reply ("IMAP< ..." / "ESMTP< ...") seen before it.
+ * with the latest server reply ("IMAP< ..." / "ESMTP< ..." / "POP< ...") seen before it.  A POP3
+ * login refused ("error occurred on authentication") is reported for the receiving side like an
+ * IMAP one, with @pop3 set: the provider's rules for its receiving server apply.
  *
  * Connection failures are told apart by when they come.  Claws logs no "Can't connect" line (that
  * one is only an alert), but "IMAP error on HOST: connection refused", "... stream error", "TLS
@@ -38,10 +40,12 @@ typedef struct {
 	const gchar *connection_refused; /* "connection refused" (likewise) */
 	const gchar *tls_failed;        /* "TLS handshake failed" (a trailing newline is ignored) */
 	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
+	const gchar *pop3_auth_error;   /* "error occurred on authentication" (newline ignored) */
 } MpaLogFormats;
 
 typedef struct {
-	MpaProtocol protocol;
+	MpaProtocol protocol;           /* MPA_PROTOCOL_IMAP also for POP3 (the receiving side) */
+	gboolean pop3;                  /* a POP3 login */
 	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
 	MpaNetError net_error;          /* MPA_NET_NONE for a refused login or send */
 	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */

@@ -419,6 +419,58 @@ test_translated_connection_formats(void)
 	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
 }
 
+static void
+test_pop3_login(void)
+{
+	/* Two POP3 accounts and an SMTP session; Claws 4.1.1's lines for a refused PASS. */
+	const gchar *lines[] = {
+		"Account 'Other': Connecting to POP3 server: pop.example.com:995...\n",
+		"POP< +OK ready\n",
+		"Account 'Sohu POP': Connecting to POP3 server: POP3.sohu.com:995...\n",
+		"Account 'Sohu POP': Connecting to SMTP server: smtp.sohu.com:465...\n",
+		"[2026-11-28 10:00:01] POP< +OK POP3 ready\n",
+		"[2026-11-28 10:00:01] POP> USER zhangsan@sohu.com\n",
+		"[2026-11-28 10:00:01] POP< +OK\n",
+		"[2026-11-28 10:00:01] POP> PASS ********\n",
+		"[2026-11-28 10:00:02] POP< -ERR Authentication failed\n",
+		"[2026-11-28 10:00:02] error occurred on authentication\n",
+		NULL
+	};
+	/* the same words without a POP3 session seen: nothing to say */
+	const gchar *orphan[] = { "error occurred on authentication\n", NULL };
+	const MpaLogFormats fmt = {
+		.pop3_connecting = "帐号“%s”：正在连接到 POP3 服务器：%s:%d...",
+		.pop3_auth_error = "认证时出错\n",
+	};
+	const gchar *translated[] = {
+		"帐号“搜狐”：正在连接到 POP3 服务器：pop3.sohu.com:995...\n",
+		"POP< -ERR 用户名或密码错误\n",
+		"认证时出错\n",
+		NULL
+	};
+	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(&fmt);
+	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaLogFailure) f2 = feed_all(w2, orphan);
+	g_autoptr(MpaLogFailure) f3 = feed_all(w3, translated);
+
+	g_assert_nonnull(f);
+	g_assert_true(f->pop3);
+	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_IMAP);    /* the receiving side's rules */
+	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
+	g_assert_cmpint(f->net_error, ==, MPA_NET_NONE);
+	g_assert_cmpstr(f->account_name, ==, "Sohu POP");
+	g_assert_cmpstr(f->host, ==, "pop3.sohu.com");
+	g_assert_cmpuint(f->port, ==, 995);
+	g_assert_cmpstr(f->reply, ==, "-ERR Authentication failed");
+	g_assert_null(f2);
+	g_assert_nonnull(f3);
+	g_assert_true(f3->pop3);
+	g_assert_cmpstr(f3->account_name, ==, "搜狐");
+	g_assert_cmpstr(f3->reply, ==, "-ERR 用户名或密码错误");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -429,6 +481,7 @@ main(int argc, char **argv)
 	g_test_add_func("/loglines/imap/other-errors", test_other_imap_errors_ignored);
 	g_test_add_func("/loglines/smtp/auth", test_smtp_auth);
 	g_test_add_func("/loglines/smtp/send", test_smtp_send);
+	g_test_add_func("/loglines/pop3/login", test_pop3_login);
 	g_test_add_func("/loglines/translated", test_translated_formats);
 	g_test_add_func("/loglines/special-characters", test_special_characters);
 	g_test_add_func("/loglines/connect/imap-refused", test_imap_refused);

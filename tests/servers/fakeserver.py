@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""fakeserver.py — a scriptable fake IMAP/SMTP server on 127.0.0.1 for tests (stdlib only).
+"""fakeserver.py — a scriptable fake IMAP/SMTP/POP3 server on 127.0.0.1 for tests (stdlib only).
 
 It says exactly what a test tells it to (provider texts, raw or GBK bytes) and misbehaves on
 request (silence, broken TLS, huge or slow lines...).  Every command it receives is written to a
@@ -48,7 +48,7 @@ FAULTS = {
 }
 
 DEFAULTS = {
-    'proto': 'imap',            # imap | smtp
+    'proto': 'imap',            # imap | smtp | pop3 (POP3: a login and an empty mailbox)
     'tls': 'implicit',          # implicit | starttls | plain
     'cert': 'server',           # server | wronghost | selfsigned | expired | unknownca
     'certs': None,              # directory made by make-certs.sh ($MPA_TEST_CERTS, else a shared temp dir)
@@ -328,13 +328,14 @@ class Connection:
             except OSError:
                 pass
 
+    def ok_prefix(self):
+        return {'imap': b'* OK ', 'smtp': b'220 ', 'pop3': b'+OK '}[self.proto]
+
     def send_greeting(self):
         if 'long-line' in self.faults:
-            prefix = b'* OK ' if self.proto == 'imap' else b'220 '
-            self.send(prefix + b'x' * self.cfg['long_line_bytes'] + b'\r\n')
+            self.send(self.ok_prefix() + b'x' * self.cfg['long_line_bytes'] + b'\r\n')
         elif 'nul' in self.faults:
-            prefix = b'* OK ' if self.proto == 'imap' else b'220 '
-            self.send(prefix + b'hello\x00\x00world\x00 ready\r\n')
+            self.send(self.ok_prefix() + b'hello\x00\x00world\x00 ready\r\n')
         else:
             self.reply(self.cfg['greeting'] or self.default_greeting())
 
@@ -646,6 +647,71 @@ class SmtpConnection(Connection):
         raise Closed('quit')
 
 
+class Pop3Connection(Connection):
+    """POP3 (RFC 1939): USER/PASS against the configured user and password, an empty mailbox."""
+    proto = 'pop3'
+
+    def plain_before_tls(self):
+        return self.cfg['tls'] == 'starttls' and not self.tls and self.cfg['advertise_starttls']
+
+    def default_greeting(self):
+        return '+OK FakePOP3 ready.'
+
+    def default_early(self):
+        return ['+OK unsolicited line before any command']
+
+    def serve(self):
+        self.user = None
+        while True:
+            line = self.readline()
+            verb = line.split(b' ', 1)[0].decode('ascii', 'replace').upper()
+            self.count(verb)
+            self.log('CMD', '%s %s' % (verb, 'PASS ***' if verb == 'PASS' else _printable(line)))
+            handler = getattr(self, 'cmd_' + verb.lower(), None)
+            if handler is None:
+                self.reply(self.override(verb) or '-ERR Unknown command')
+            else:
+                handler(line, verb)
+
+    def cmd_capa(self, line, verb):
+        caps = ['USER', 'UIDL', 'TOP'] + (['STLS'] if self.plain_before_tls() else [])
+        self.reply(self.override(verb) or ['+OK'] + caps + ['.'])
+
+    def cmd_stls(self, line, verb):
+        if self.cfg['tls'] != 'starttls' or self.tls:
+            return self.reply(self.override(verb) or '-ERR STLS not available')
+        self.starttls_go(self.override(verb) or '+OK Begin TLS negotiation')
+
+    def cmd_user(self, line, verb):
+        self.user = line.split(b' ', 1)[1].decode('utf-8', 'replace') if b' ' in line else ''
+        self.reply(self.override(verb) or '+OK')
+
+    def cmd_pass(self, line, verb):
+        password = line.split(b' ', 1)[1].decode('utf-8', 'replace') if b' ' in line else ''
+        over = self.override(verb)
+        if over is not None:
+            return self.reply(over)
+        if self.user is not None and self.password_ok(self.user, password):
+            self.authenticated = True
+            return self.reply('+OK Logged in.')
+        self.reply('-ERR [AUTH] Authentication failed.')
+
+    def cmd_stat(self, line, verb):
+        self.reply(self.override(verb) or '+OK 0 0')
+
+    def cmd_uidl(self, line, verb):
+        self.reply(self.override(verb) or ['+OK', '.'])
+
+    cmd_list = cmd_uidl
+
+    def cmd_noop(self, line, verb):
+        self.reply(self.override(verb) or '+OK')
+
+    def cmd_quit(self, line, verb):
+        self.reply(self.override(verb) or '+OK Logging out.')
+        raise Closed('quit')
+
+
 # -- the server -------------------------------------------------------------------------------
 
 class FakeServer:
@@ -661,8 +727,8 @@ class FakeServer:
         for f in cfg['faults']:
             if f not in FAULTS:
                 raise ValueError('unknown fault %r (known: %s)' % (f, ', '.join(FAULTS)))
-        if cfg['proto'] not in ('imap', 'smtp'):
-            raise ValueError('proto must be imap or smtp')
+        if cfg['proto'] not in ('imap', 'smtp', 'pop3'):
+            raise ValueError('proto must be imap, smtp or pop3')
         if cfg['tls'] not in ('implicit', 'starttls', 'plain'):
             raise ValueError('tls must be implicit, starttls or plain')
         self.cfg = cfg
@@ -732,7 +798,7 @@ class FakeServer:
 
     def serve_forever(self):
         deadline = time.monotonic() + float(self.cfg['lifetime'])
-        cls = ImapConnection if self.cfg['proto'] == 'imap' else SmtpConnection
+        cls = {'imap': ImapConnection, 'smtp': SmtpConnection, 'pop3': Pop3Connection}[self.cfg['proto']]
         n = 0
         while not self._stop.is_set():
             if time.monotonic() > deadline:
@@ -773,11 +839,11 @@ def _reply_arg(value, kind):
 
 def main(argv=None):
     p = argparse.ArgumentParser(
-        description='Scriptable fake IMAP/SMTP server on 127.0.0.1.',
+        description='Scriptable fake IMAP/SMTP/POP3 server on 127.0.0.1.',
         epilog='faults: ' + '; '.join('%s: %s' % kv for kv in FAULTS.items()))
     p.add_argument('--script', help='JSON file with settings (keys as the long options, "-" -> "_")')
     p.add_argument('--json', help='the same settings as a JSON string')
-    p.add_argument('--proto', choices=('imap', 'smtp'))
+    p.add_argument('--proto', choices=('imap', 'smtp', 'pop3'))
     p.add_argument('--tls', choices=('implicit', 'starttls', 'plain'))
     p.add_argument('--cert', choices=('server', 'wronghost', 'selfsigned', 'expired', 'unknownca'))
     p.add_argument('--certs', help='certificate directory (default $MPA_TEST_CERTS or a shared temp dir)')
