@@ -371,6 +371,22 @@ for b in blocks:
 P
 }
 
+# After OK on a new account: "not now" to the offer to test (window $1, when it came; never
+# forced), a second OK when the first landed too early, then Claws' alerts (it logs in to the
+# new account at once: offline warning, or "connection refused" inside the private network
+# namespace) and "Edit accounts", which opened along with the new account, closed.
+close_new_account() { # [offer-window]
+	[ -n "${1:-}" ] && { focus "$1"; keys Escape; }
+	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	sleep 1; close_alerts 6
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+}
+# Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
+wait_saved() { # address
+	local i
+	for i in $(seq 40); do grep -q "^address=$1\$" "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+}
+
 
 # ================= phase A: plugin manager, Sohu pre-fill (offline) =================
 # --offline: the Sohu account created here must never reach imap.sohu.com.
@@ -403,29 +419,12 @@ if [ -n "${NEWACC:-}" ]; then
 	Q=$(wait_win '^Provider Assistant$' 10)
 	check "OK on an untested new account offers the test" test -n "$Q"
 	shot 03-offer-test
-	# Escape = "not now": never forced.
-	[ -n "$Q" ] && { focus "$Q"; keys Escape; }
-	# A second OK always goes through (the offer comes once); on a loaded machine the Escape
-	# may land before the question has the focus.
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
-	# Claws now logs in to the new account (offline warning, then "connection refused" inside
-	# the private network namespace): dismiss its alerts, then close "Edit accounts", which
-	# was opened along with the new account.
-	sleep 1; close_alerts 6
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	close_new_account "$Q"
 else
 	not_ok "OK on an untested new account offers the test"
 fi
-# Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
-for i in $(seq 40); do grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
-ACC=$(/usr/bin/python3 - "$CFG/accountrc" <<'P'
-import sys, re
-blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
-for b in blocks:
-    if 'address=zhangsan@sohu.com' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport)=', l)))
-P
-)
+wait_saved zhangsan@sohu.com
+ACC=$(accountrc_of zhangsan@sohu.com)
 echo "# sohu account: $ACC"
 has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
@@ -445,12 +444,9 @@ if [ -n "${NEWACC:-}" ]; then
 	keys shift+Tab shift+Tab shift+Tab shift+Tab shift+Tab; typ "wang@qq.com"; sleep 1
 	shot 02b-hand-changed-smtp
 	focus "$NEWACC"; keys alt+o
-	Q=$(wait_win '^Provider Assistant$' 10) && { focus "$Q"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
-	sleep 1; close_alerts 6
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	close_new_account "$(wait_win '^Provider Assistant$' 10)"
 fi
-for i in $(seq 40); do grep -q '^address=wang@qq.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+wait_saved wang@qq.com
 ACC=$(accountrc_of wang@qq.com)
 echo "# qq account: $ACC"
 check "new account: the SMTP server typed by hand stays when the address changes provider" \
@@ -514,12 +510,9 @@ new_account "zhaoliu@icloud.com" "$SOHUPW"
 if [ -n "${NEWACC:-}" ]; then
 	shot 02d-icloud-prefilled
 	focus "$NEWACC"; keys alt+o
-	Q=$(wait_win '^Provider Assistant$' 10) && { focus "$Q"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
-	sleep 1; close_alerts 6
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	close_new_account "$(wait_win '^Provider Assistant$' 10)"
 fi
-for i in $(seq 40); do grep -q '^address=zhaoliu@icloud.com$' "$CFG/accountrc" 2>/dev/null && break; sleep 0.5; done
+wait_saved zhaoliu@icloud.com
 ACC=$(accountrc_of zhaoliu@icloud.com)
 echo "# icloud account: $ACC"
 check "iCloud: IMAP user ID is the name part, the Send page's SMTP user ID the whole address" \
