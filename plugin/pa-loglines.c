@@ -263,19 +263,26 @@ make_failure(MpaLogWatch *w, MpaProtocol protocol, MpaStage stage, const gchar *
 	return f;
 }
 
-/* A connection that failed: the account and host are the connection's. */
+/* A failure of connection @c: the account and host are the connection's. */
 static MpaLogFailure *
-net_failure(const Connection *c, MpaNetError err)
+connection_failure(const Connection *c, MpaProtocol protocol, MpaStage stage, MpaNetError err)
 {
 	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
 
-	f->protocol = c->protocol;
-	f->stage = MPA_STAGE_CONNECT;
+	f->protocol = protocol;
+	f->stage = stage;
 	f->net_error = err;
 	f->account_name = g_strdup(c->account_name);
 	f->host = g_strdup(c->host);
 	f->port = c->port;
 	return f;
+}
+
+/* A connection that failed. */
+static MpaLogFailure *
+net_failure(const Connection *c, MpaNetError err)
+{
+	return connection_failure(c, c->protocol, MPA_STAGE_CONNECT, err);
 }
 
 /* A stream error or failed handshake of connection @c, logged at @now: one I/O timeout after the
@@ -400,13 +407,9 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 				conn = l->data;
 		if (!conn)
 			return NULL;
-		f = g_new0(MpaLogFailure, 1);
-		f->protocol = MPA_PROTOCOL_IMAP;
+		/* reported for the receiving side: the provider's IMAP rules apply */
+		f = connection_failure(conn, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE);
 		f->pop3 = TRUE;
-		f->stage = MPA_STAGE_AUTH;
-		f->account_name = g_strdup(conn->account_name);
-		f->host = g_strdup(conn->host);
-		f->port = conn->port;
 		f->reply = g_steal_pointer(&w->last_pop3_reply);
 		return f;
 	}
