@@ -278,6 +278,8 @@ cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cer
 # The Sohu provider: the project's file when present, else a minimal stand-in with its servers.
 if [ -f "$top_srcdir/providers/sohu.com.xml" ]; then
 	cp "$top_srcdir/providers/sohu.com.xml" "$PD/"
+	# QQ and iCloud for the address change and the own SMTP user ID (nothing is installed in CI)
+	for f in qq.com icloud.com; do cp "$top_srcdir/providers/$f.xml" "$PD/" 2>/dev/null; done
 else
 	sed -e "s/example.com/sohu.com/g; s/127.0.0.1<\/hostname><port>$IMAPS_PORT/imap.sohu.com<\/hostname><port>993/; s/127.0.0.1<\/hostname><port>$SMTPS_PORT/smtp.sohu.com<\/hostname><port>465/" \
 		"$PD/example.com.xml" >"$PD/sohu.com.xml"
