@@ -87,6 +87,8 @@ struct _Run {
 	gint64 last_tick, max_gap;
 	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
 	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
+	gint64 max_cb;                  /* the longest of the plugin's own main-loop callbacks */
+	const gchar *max_cb_name;       /* "start", "progress" or "done" */
 	guint ticks;
 };
 
@@ -175,14 +177,27 @@ heartbeat_start(Run *run)
 	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
 }
 
+/* The plugin's own work in one main-loop callback (since @t0, monotonic µs), while measured. */
 static void
-heartbeat_stop(Run *run, const MpaCheckResult *r)
+callback_time(Run *run, const gchar *name, gint64 t0)
+{
+	gint64 dt = g_get_monotonic_time() - t0;
+
+	if (!run->heartbeat || dt <= run->max_cb)
+		return;
+	run->max_cb = dt;
+	run->max_cb_name = name;
+}
+
+static void
+heartbeat_stop(Run *run, gint64 check_us, gint64 done_t0)
 {
 	const gchar *file = g_getenv("MPA_STALL_LOG");
 	FILE *f;
 
 	if (!run->heartbeat)
 		return;
+	callback_time(run, "done", done_t0);
 	heartbeat_tick(run);
 	g_source_remove(run->heartbeat);
 	run->heartbeat = 0;
@@ -190,8 +205,9 @@ heartbeat_stop(Run *run, const MpaCheckResult *r)
 	if (!f)
 		return;
 	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
-		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT "\n", run->max_gap, run->max_gap_cpu,
-		run->max_busy, run->ticks, r ? r->elapsed_us : (gint64) -1);
+		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT " max_callback_us=%" G_GINT64_FORMAT
+		" max_callback=%s\n", run->max_gap, run->max_gap_cpu, run->max_busy, run->ticks, check_us,
+		run->max_cb, run->max_cb_name ? run->max_cb_name : "-");
 	fclose(f);
 }
 
@@ -586,10 +602,12 @@ static void
 on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 {
 	Run *run = data;
+	gint64 t0 = g_get_monotonic_time();
 
 	if (!run->page || st->stage >= MPA_STAGE_COUNT || proto > MPA_PROTOCOL_SMTP)
 		return;
 	stage_row(run, proto, st);
+	callback_time(run, "progress", t0);
 }
 
 static MpaDiagnosis *
@@ -741,14 +759,16 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	Run *run = data;
 	Page *pg = run->page;
 	g_autoptr(GError) error = NULL;
+	gint64 t0 = g_get_monotonic_time();
 	MpaCheckResult *r = mpa_check_finish(res, &error);
+	gint64 check_us = r ? r->elapsed_us : -1;
 
-	heartbeat_stop(run, r);
 	running--;
 	if (!pg) {
 		/* The dialog was closed meanwhile: nothing to show. */
 		if (r)
 			mpa_check_result_free(r);
+		heartbeat_stop(run, check_us, t0);
 		run_unref(run);
 		return;
 	}
@@ -826,6 +846,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	geometry_later(pg, 1);
 	/* A field changed while the check ran: the result is out of date at once. */
 	fields_changed(pg);
+	heartbeat_stop(run, check_us, t0);
 	run_unref(run);
 }
 
@@ -835,6 +856,7 @@ start_test(Page *pg)
 	g_autoptr(GError) error = NULL;
 	MpaCheckRequest *req;
 	Run *run;
+	gint64 t0 = g_get_monotonic_time();
 
 	if (pg->run || !pg->dlg)
 		return;
@@ -877,6 +899,7 @@ start_test(Page *pg)
 	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
+	callback_time(run, "start", t0);
 	run_unref(run);
 	geometry_later(pg, 0);
 }
