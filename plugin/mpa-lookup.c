@@ -549,17 +549,6 @@ host_inside(const gchar *host, const gchar *domain)
 	return hl > dl && host[hl - dl - 1] == '.' && g_ascii_strcasecmp(host + hl - dl, domain) == 0;
 }
 
-/* TEMPORARY until issue 16-data's mpa_db_lookup_mx() is on main. */
-#ifndef MPA_HAVE_DB_LOOKUP_MX
-static const MpaProvider *
-mpa_db_lookup_mx(const MpaDb *db, const gchar *host)
-{
-	(void) db;
-	(void) host;
-	return NULL;
-}
-#endif
-
 static MpaProvider *
 load_document(const gchar *origin, const gchar *data, gsize len, GPtrArray *problems)
 {

@@ -17,6 +17,7 @@ PY=/usr/bin/python3
 lookup_enter_netns "$0"
 lookup_env_init
 unset MPA_CA_FILE
+export COLUMNS=300   # one line per message, for the checks on human output
 
 # ---- the world ----
 cp "$srcdir"/tests/lookup/*.xml "$srcdir"/tests/lookup/*.txt "$LT/"
@@ -35,10 +36,30 @@ cat > "$LT/routes.json" <<'JSON'
  "autoconfig.html.test /mail/config-v1.1.xml": {"file": "html.txt"},
  "autoconfig.redirect.test /mail/config-v1.1.xml": {"status": 301, "location": "https://autoconfig.ac.test/mail/config-v1.1.xml"},
  "autoconfig.silent.test /mail/config-v1.1.xml": {"silent": true},
+ "autoconfig.mxfast.test /mail/config-v1.1.xml": {"silent": true},
  "autoconfig.untrusted.test /mail/config-v1.1.xml": {"file": "ac.test.xml"}
 }
 JSON
-lookup_leaf web "DNS:autoconfig.ac.test,DNS:wk.test,DNS:autoconfig.both.test,DNS:both.test,DNS:autoconfig.big.test,DNS:autoconfig.bigchunk.test,DNS:autoconfig.laughs.test,DNS:autoconfig.html.test,DNS:autoconfig.redirect.test,DNS:autoconfig.silent.test"
+# Every MX pattern of the shipped provider files, each as a company domain coN.test whose MX
+# record names it: "coN.test MX-HOST PROVIDER-ID" lines in $LT/mx-cases.
+"$PY" - "$srcdir/providers" > "$LT/mx-cases" <<'PYEOF'
+import glob, re, sys
+n = 0
+for f in sorted(glob.glob(sys.argv[1] + '/*.xml')):
+    text = open(f, encoding='utf-8').read()
+    m = re.search(r'<emailProvider\s+id="([^"]+)"', text)
+    for kind, value in re.findall(r'<mpa:mx\s+(host|suffix)="([^"]+)"', text):
+        n += 1
+        print('co%d.test %s %s' % (n, value if kind == 'host' else 'mx1.' + value, m.group(1)))
+PYEOF
+MX_ARGS=
+while read -r dom host id; do MX_ARGS="$MX_ARGS --mx-host=$dom,$host,10"; done < "$LT/mx-cases"
+# Two providers' MX hosts for the preference tests.
+MX_A=$(awk 'NR == 1 { print $2 }' "$LT/mx-cases"); ID_A=$(awk 'NR == 1 { print $3 }' "$LT/mx-cases")
+MX_B=$(awk -v a="$ID_A" '$3 != a { print $2; exit }' "$LT/mx-cases")
+ID_B=$(awk -v a="$ID_A" '$3 != a { print $3; exit }' "$LT/mx-cases")
+
+lookup_leaf web "DNS:autoconfig.ac.test,DNS:wk.test,DNS:autoconfig.both.test,DNS:both.test,DNS:autoconfig.big.test,DNS:autoconfig.bigchunk.test,DNS:autoconfig.laughs.test,DNS:autoconfig.html.test,DNS:autoconfig.redirect.test,DNS:autoconfig.silent.test,DNS:autoconfig.mxfast.test"
 lookup_leaf untrusted "DNS:autoconfig.untrusted.test" other-ca
 lookup_dns_start \
 	--address=/autoconfig.ac.test/127.0.0.3 --address=/imap.ac.test/127.0.0.5 \
@@ -56,7 +77,14 @@ lookup_dns_start \
 	--srv-host=_submission._tcp.srvst.test,mail.srvst.test,587,0,0 \
 	--srv-host=_imaps._tcp.srvout.test,imap.hoster.test,993,0,0 \
 	--srv-host=_submissions._tcp.srvout.test,smtp.hoster.test,465,0,0 \
-	--srv-host=_imaps._tcp.srvbad.test,srvbad.test.evil.test,993,0,0
+	--srv-host=_imaps._tcp.srvbad.test,srvbad.test.evil.test,993,0,0 \
+	$MX_ARGS \
+	--mx-host=mixed.test,mx.unknown.test,5 --mx-host=mixed.test,"$MX_A",10 \
+	--mx-host=unknownmx.test,mx.unknown.test,10 \
+	--srv-host=_imaps._tcp.unknownmx.test,mail.unknownmx.test,993,0,0 \
+	--srv-host=_submissions._tcp.unknownmx.test,mail.unknownmx.test,465,0,0 \
+	--mx-host=mxfast.test,"$MX_A",10 --address=/autoconfig.mxfast.test/127.0.0.3 \
+	${MX_B:+--mx-host=pref.test,$MX_A,20 --mx-host=pref.test,$MX_B,10}
 lookup_https_start 127.0.0.3 web "$LT/routes.json"
 lookup_https_start 127.0.0.4 untrusted "$LT/routes.json"
 
@@ -100,6 +128,35 @@ PYEOF
 }
 
 CA="--ca-file $LT/certs/ca.pem"
+
+# 0. MX: every MX pattern of every provider file finds its provider.
+[ -s "$LT/mx-cases" ]
+result $? "the provider files declare MX patterns (mpa:mx)" "$LT/mx-cases"
+while read -r dom host id; do
+	run "mx-$dom" show --json $CA "u@$dom"
+	expect "mx-$dom" "MX $host: $dom is hosted by $id (source mx, found_via the MX host)" \
+		"rc == 0 and d['source'] == 'mx' and d['provider'] == '$id' and d['found_via'] == ['$host']"
+done < "$LT/mx-cases"
+run mixed show --json $CA u@mixed.test
+expect mixed "MX: an unknown host with a better preference is passed over for a known one" \
+	"rc == 0 and d['source'] == 'mx' and d['provider'] == '$ID_A' and d['found_via'] == ['$MX_A']"
+if [ -n "$MX_B" ]; then
+	run pref show --json $CA u@pref.test
+	expect pref "MX: of two known hosts the better preference (10) wins over the first listed (20)" \
+		"rc == 0 and d['provider'] == '$ID_B' and d['found_via'] == ['$MX_B']"
+else
+	skip "MX: of two known hosts the better preference wins" "fewer than two providers with mpa:mx"
+fi
+run unknownmx show --json $CA u@unknownmx.test
+expect unknownmx "MX: only unknown hosts: the lookup goes on (here to SRV)" \
+	"rc == 0 and d['source'] == 'srv' and d['imap']['host'] == 'mail.unknownmx.test'"
+run mxhuman show $CA u@mixed.test
+expect mxhuman "MX, human output: 'Mail for mixed.test is hosted by ..., found from the domain's MX record'" \
+	"rc == 0 and 'Mail for mixed.test is hosted by' in out and 'MX record' in out"
+# The autoconfig server of mxfast.test never answers: an MX match does not wait for it.
+run mxfast show --json --timeout 4 $CA u@mxfast.test
+expect mxfast "MX match with a silent autoconfig server: the verdict at once (< 1 s), not at the 4 s deadline" \
+	"rc == 0 and d['source'] == 'mx' and ms < 1000 * slow"
 
 # 1. The domain's own autoconfig, first URL (autoconfig.DOMAIN, with the address).
 run ac show --json $CA u@ac.test
