@@ -18,6 +18,8 @@ typedef struct {
 	MpaProvider pub;
 	guint *domain_lines;    /* parallel to pub.domains */
 	guint id_line;          /* line of <emailProvider> */
+	guint *mx_host_lines;   /* parallel to pub.mx_hosts */
+	guint *mx_suffix_lines; /* parallel to pub.mx_suffixes */
 } MpaProviderPriv;
 
 /* Check an ASCII host/domain name: labels of [a-z0-9-] (1-63 bytes, no leading or trailing

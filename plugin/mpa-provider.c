@@ -971,7 +971,8 @@ static void check_email_provider(Load *l, const Node *n)
 			unknown_element(l, c);
 		}
 	}
-	if (!seen_domain)
+	/* An enterprise host has no domain of its own: its customers' domains are found by MX. */
+	if (!seen_domain && p->mx_hosts[0] == NULL && p->mx_suffixes[0] == NULL)
 		missing_element(l, n, "domain");
 	if (!seen_display)
 		missing_element(l, n, "displayName");
@@ -1466,6 +1467,68 @@ static void check_sending(Load *l, const Node *n)
 	p->sending_text = text_set_finish(l, &text, n, "text", FALSE);
 }
 
+/* <mpa:mx host="..."/> or <mpa:mx suffix="..."/>: an MX host that means "this provider hosts the
+ * domain's mail".  Strict: lower-case ASCII names with a dot, no wildcards, no trailing dot. */
+static void check_mx(Load *l, const Node *n, GPtrArray *hosts, GArray *host_lines,
+		     GPtrArray *suffixes, GArray *suffix_lines)
+{
+	static const gchar *const allowed[] = { "host", "suffix", NULL };
+	const gchar *host = attr(n, "host");
+	const gchar *suffix = attr(n, "suffix");
+	const gchar *value = host != NULL ? host : suffix;
+	const gchar *why = NULL;
+	GPtrArray *into = host != NULL ? hosts : suffixes;
+	GArray *lines = host != NULL ? host_lines : suffix_lines;
+
+	check_attrs(l, n, allowed);
+	check_leaf(l, n);
+	check_no_text(l, n);
+	if ((host == NULL) == (suffix == NULL)) {
+		problem(l, n->line, _("<%s> needs exactly one of 'host' and 'suffix' — write host=\"mx1.example.com\" for one MX host or suffix=\"example.com\" for every MX host below a domain"),
+			n->qname);
+		return;
+	}
+	if (strchr(value, '*') != NULL) {
+		problem(l, n->line, _("MX pattern '%s' has a wildcard — write suffix=\"%s\" for every host below a domain"),
+			value, value[0] == '*' && value[1] == '.' ? value + 2 : "mx.example.com");
+		return;
+	}
+	if (g_str_has_suffix(value, ".")) {
+		problem(l, n->line, _("MX pattern '%s' ends with a dot — write the name without the final dot"), value);
+		return;
+	}
+	if (!g_str_is_ascii(value)) {
+		g_autofree gchar *ace = g_hostname_to_ascii(value);
+
+		problem(l, n->line, _("MX pattern '%s' is not ASCII — write it in its punycode form: %s"),
+			value, ace != NULL ? ace : "xn--...");
+		return;
+	}
+	if (has_upper(value)) {
+		g_autofree gchar *lower = g_ascii_strdown(value, -1);
+
+		problem(l, n->line, _("MX pattern '%s' has upper-case letters — write it in lower case: %s"), value, lower);
+		return;
+	}
+	if (g_hostname_is_ip_address(value) || !mpa_hostname_check_labels(value, &why) ||
+	    strchr(value, '.') == NULL) {
+		if (why == NULL)
+			why = strchr(value, '.') == NULL ? _("it has no dot") : _("it is an IP address");
+		problem(l, n->line, _("MX pattern '%s' is malformed: %s — write a host name such as mx1.example.com"),
+			value, why);
+		return;
+	}
+	for (guint i = 0; i < into->len; i++) {
+		if (strcmp(g_ptr_array_index(into, i), value) == 0) {
+			problem(l, n->line, _("MX pattern '%s' is listed twice (first on line %u) — remove one"),
+				value, g_array_index(lines, guint, i));
+			return;
+		}
+	}
+	g_ptr_array_add(into, g_strdup(value));
+	g_array_append_val(lines, n->line);
+}
+
 static void check_assistant(Load *l, const Node *n)
 {
 	static const gchar *const allowed[] = { "checked", NULL };
@@ -1475,6 +1538,9 @@ static void check_assistant(Load *l, const Node *n)
 	TextSet name = { 0 };
 	const gchar *checked;
 	gboolean seen_password = FALSE, seen_sending = FALSE;
+	GPtrArray *mx_hosts = g_ptr_array_new(), *mx_suffixes = g_ptr_array_new();
+	GArray *mx_host_lines = g_array_new(FALSE, FALSE, sizeof(guint));
+	GArray *mx_suffix_lines = g_array_new(FALSE, FALSE, sizeof(guint));
 
 	p->has_assistant = TRUE;
 	check_attrs(l, n, allowed);
@@ -1513,11 +1579,23 @@ static void check_assistant(Load *l, const Node *n)
 			}
 			seen_sending = TRUE;
 			check_sending(l, c);
+		} else if (is_mpa(c, "mx")) {
+			check_mx(l, c, mx_hosts, mx_host_lines, mx_suffixes, mx_suffix_lines);
 		} else {
 			unknown_element(l, c);
 		}
 	}
 	p->name = text_set_finish(l, &name, n, "name", TRUE);
+	g_ptr_array_add(mx_hosts, NULL);
+	g_ptr_array_add(mx_suffixes, NULL);
+	g_strfreev(p->mx_hosts);
+	g_strfreev(p->mx_suffixes);
+	g_free(l->priv->mx_host_lines);
+	g_free(l->priv->mx_suffix_lines);
+	p->mx_hosts = (gchar **)g_ptr_array_free(mx_hosts, FALSE);
+	p->mx_suffixes = (gchar **)g_ptr_array_free(mx_suffixes, FALSE);
+	l->priv->mx_host_lines = (guint *)g_array_free(mx_host_lines, FALSE);
+	l->priv->mx_suffix_lines = (guint *)g_array_free(mx_suffix_lines, FALSE);
 
 	/* links may be declared after the steps that use them */
 	for (guint i = 0; i < l->link_refs->len; i++) {
@@ -1545,6 +1623,8 @@ static MpaProviderPriv *provider_new(void)
 	p->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rule_free);
 	p->send_stages = g_ptr_array_new_with_free_func(g_free);
 	p->password_kind = MPA_PASSWORD_LOGIN;
+	p->mx_hosts = g_new0(gchar *, 1);
+	p->mx_suffixes = g_new0(gchar *, 1);
 	return priv;
 }
 
@@ -1572,7 +1652,11 @@ void mpa_provider_free(MpaProvider *provider)
 	g_ptr_array_unref(provider->rules);
 	g_ptr_array_unref(provider->send_stages);
 	text_free(provider->sending_text);
+	g_strfreev(provider->mx_hosts);
+	g_strfreev(provider->mx_suffixes);
 	g_free(priv->domain_lines);
+	g_free(priv->mx_host_lines);
+	g_free(priv->mx_suffix_lines);
 	g_free(priv);
 }
 

@@ -132,6 +132,11 @@ typedef struct {
 	GPtrArray *send_stages; /* of MpaSendStage*, ordered by from_day; empty: no limits */
 	guint bulk_recipients;  /* 0: no threshold */
 	MpaText *sending_text;  /* may be NULL */
+
+	/* From mpa:mx: the MX hosts that say a custom domain's mail is hosted here.  Lower case
+	 * A-label names without a trailing dot; NULL-terminated, never NULL (empty: none). */
+	gchar **mx_hosts;       /* <mpa:mx host="mxbiz1.qq.com"/>: exactly this host */
+	gchar **mx_suffixes;    /* <mpa:mx suffix="mail.protection.outlook.com"/>: it and any host below it */
 } MpaProvider;
 
 typedef struct _MpaDb MpaDb;
@@ -177,6 +182,10 @@ GPtrArray *mpa_db_providers(const MpaDb *db);
 const MpaProvider *mpa_db_get(const MpaDb *db, const gchar *id);
 /* Look up a domain (already normalised: lower case A-label). */
 const MpaProvider *mpa_db_lookup_domain(const MpaDb *db, const gchar *domain);
+/* The provider whose mpa:mx patterns match the MX host name @mx_host (as DNS gives it: any case,
+ * a trailing dot is ignored), or NULL when no provider file's MX pattern matches.  An exact
+ * host="..." beats any suffix="...", and a longer suffix beats a shorter one. */
+const MpaProvider *mpa_db_lookup_mx(const MpaDb *db, const gchar *mx_host);
 /* Look up an address as a user types it: "  Zhang <ZhangSan@Sohu.COM> ".  Sets
  * MPA_PROVIDER_ERROR_ADDRESS for a text that is not an address, MPA_PROVIDER_ERROR_UNKNOWN when
  * the domain is not known.  @normalized (may be NULL) receives "zhangsan@sohu.com"-style output

@@ -216,6 +216,18 @@ static const BadCase bad_cases[] = {
 	  9, "only the last sending stage may leave out 'to'" },
 	{ "sending-last-closed", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"7\" daily=\"10\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
 	  9, "the last sending stage ends at day 7" },
+	{ "mx-neither", HEAD ASSIST "<mpa:mx/>\n" ASSIST_END TAIL, 8, "<mpa:mx> needs exactly one of 'host' and 'suffix'" },
+	{ "mx-both", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" suffix=\"t.example\"/>\n" ASSIST_END TAIL, 8, "<mpa:mx> needs exactly one of 'host' and 'suffix'" },
+	{ "mx-wildcard", HEAD ASSIST "<mpa:mx host=\"*.mail.protection.outlook.com\"/>\n" ASSIST_END TAIL, 8, "has a wildcard — write suffix=\"mail.protection.outlook.com\"" },
+	{ "mx-trailing-dot", HEAD ASSIST "<mpa:mx host=\"mxbiz1.qq.com.\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'mxbiz1.qq.com.' ends with a dot" },
+	{ "mx-upper", HEAD ASSIST "<mpa:mx suffix=\"MXHichina.com\"/>\n" ASSIST_END TAIL, 8, "has upper-case letters — write it in lower case: mxhichina.com" },
+	{ "mx-no-dot", HEAD ASSIST "<mpa:mx suffix=\"com\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'com' is malformed: it has no dot" },
+	{ "mx-ip", HEAD ASSIST "<mpa:mx host=\"192.0.2.1\"/>\n" ASSIST_END TAIL, 8, "MX pattern '192.0.2.1' is malformed: it is an IP address" },
+	{ "mx-bad-label", HEAD ASSIST "<mpa:mx host=\"mx_1.t.example\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'mx_1.t.example' is malformed" },
+	{ "mx-not-ascii", HEAD ASSIST "<mpa:mx host=\"mx.例子.cn\"/>\n" ASSIST_END TAIL, 8, "is not ASCII — write it in its punycode form: mx.xn--fsqu00a.cn" },
+	{ "mx-twice", HEAD ASSIST "<mpa:mx host=\"mx.t.example\"/>\n<mpa:mx host=\"mx.t.example\"/>\n" ASSIST_END TAIL, 9, "MX pattern 'mx.t.example' is listed twice (first on line 8)" },
+	{ "mx-text", HEAD ASSIST "<mpa:mx host=\"mx.t.example\">mx.t.example</mpa:mx>\n" ASSIST_END TAIL, 8, "text directly inside <mpa:mx>" },
+	{ "mx-attribute", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" preference=\"5\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'preference' on <mpa:mx>" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
 
@@ -744,6 +756,33 @@ static void test_shipped(void)
 	mpa_db_free(db);
 }
 
+/* The MX hosts the enterprise providers ask their customers to publish (sources in each file)
+ * lead to the right shipped file; the personal services' MX hosts next to them do not. */
+static void test_shipped_mx(void)
+{
+	static const struct { const gchar *mx; const gchar *id; const gchar *imap; } cases[] = {
+		{ "mxbiz1.qq.com.", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mxbiz2.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mx.exmail.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mx1.qq.com", NULL, NULL },           /* personal QQ Mail */
+		{ "mx3.qq.com", NULL, NULL },
+	};
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_load_default(NULL, problems);
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const MpaProvider *p = mpa_db_lookup_mx(db, cases[i].mx);
+
+		g_test_message("MX %s -> %s", cases[i].mx, p != NULL ? p->id : "(none)");
+		g_assert_cmpstr(p != NULL ? p->id : NULL, ==, cases[i].id);
+		if (p != NULL)
+			g_assert_cmpstr(p->imap->host, ==, cases[i].imap);
+	}
+	mpa_db_free(db);
+}
+
 /* ---- directories ---- */
 
 #define SIMPLE(id, name, domains) \
@@ -858,6 +897,108 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
 	g_assert_cmpuint(((MpaProblem *)problems->pdata[0])->line, ==, 2);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "provider id 'same' is already used by"));
+	mpa_db_free(db);
+}
+
+#define WITH_MX(id, domain, mx) \
+	"<clientConfig version=\"1.1\" xmlns:mpa=\"" NS "\">\n<emailProvider id=\"" id "\">\n" \
+	"<domain>" domain "</domain>\n<displayName>" id "</displayName>\n" IMAP_OK ASSIST mx ASSIST_END \
+	"</emailProvider>\n</clientConfig>\n"
+
+/* mpa:mx: exact hosts beat suffixes, longer suffixes beat shorter ones, case and a final dot do
+ * not matter, and a name that merely ends in the same letters is not inside the suffix. */
+static void test_lookup_mx(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mxbiz1.qq.com\"/>\n<mpa:mx host=\"mxbiz2.qq.com\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
+		"<mpa:mx suffix=\"mxhichina.com\"/>\n<mpa:mx suffix=\"l.google.com\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
+		"<mpa:mx suffix=\"aspmx.l.google.com\"/>\n<mpa:mx host=\"mxw.mxhichina.com\"/>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", SIMPLE("d.example", "D", "<domain>d.example</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	static const struct { const gchar *mx; const gchar *id; } cases[] = {
+		{ "mxbiz1.qq.com", "a.example" },
+		{ "MXBIZ2.QQ.com.", "a.example" },
+		{ "mxbiz3.qq.com", NULL },              /* host="" is exact */
+		{ "mx1.qq.com", NULL },
+		{ "qq.com", NULL },
+		{ "mxn.mxhichina.com", "b.example" },
+		{ "mxhichina.com", "b.example" },       /* the suffix itself */
+		{ "mxw.mxhichina.com.", "c.example" },  /* an exact host beats a suffix */
+		{ "a.b.mxhichina.com", "b.example" },
+		{ "notmxhichina.com", NULL },           /* not below it, only the same letters */
+		{ "alt1.aspmx.l.google.com", "c.example" },     /* the longer suffix wins */
+		{ "aspmx.l.google.com", "c.example" },
+		{ "gmail-smtp-in.l.google.com", "b.example" },
+		{ "google.com", NULL },
+		{ "", NULL },
+		{ ".", NULL },
+		{ "a..mxhichina.com", "b.example" },
+		{ "d.example", NULL },                  /* a domain is not an MX pattern */
+	};
+	g_autofree gchar *longname = g_strnfill(300, 'a');
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_cmpuint(mpa_db_size(db), ==, 4);
+	g_assert_cmpstr(mpa_db_get(db, "a.example")->mx_hosts[1], ==, "mxbiz2.qq.com");
+	g_assert_null(mpa_db_get(db, "a.example")->mx_suffixes[0]);
+	g_assert_null(mpa_db_get(db, "d.example")->mx_hosts[0]);
+	g_assert_null(mpa_db_get(db, "d.example")->mx_suffixes[0]);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const MpaProvider *p = mpa_db_lookup_mx(db, cases[i].mx);
+
+		g_test_message("%s -> %s", cases[i].mx, p != NULL ? p->id : "(none)");
+		g_assert_cmpstr(p != NULL ? p->id : NULL, ==, cases[i].id);
+	}
+	g_assert_null(mpa_db_lookup_mx(db, NULL));
+	g_assert_null(mpa_db_lookup_mx(db, longname));
+	mpa_db_free(db);
+}
+
+/* Two files claiming one MX pattern: the second is refused, like a domain claimed twice; a user's
+ * file replacing the installed one by id may keep its patterns. */
+static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
+		"<mpa:mx host=\"mx.b.example\"/>\n<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
+		"<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", WITH_MX("d.example", "d.example",
+		"<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *user = g_build_filename(f->dir, "user", NULL);
+	g_autofree gchar *a2 = write_file(user, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mx2.shared.example\"/>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	g_autofree gchar *s0 = NULL, *s1 = NULL;
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 2);
+	g_assert_null(mpa_db_get(db, "b.example"));
+	g_assert_null(mpa_db_lookup_mx(db, "mx.b.example"));
+	g_assert_null(mpa_db_get(db, "d.example"));
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "a.example");
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "other.shared.example")->id, ==, "c.example");
+	g_assert_cmpuint(problems->len, ==, 2);
+	s0 = mpa_problem_to_string(problems->pdata[0]);
+	s1 = mpa_problem_to_string(problems->pdata[1]);
+	g_assert_true(g_str_has_prefix(s0, b));
+	g_assert_nonnull(strstr(s0, ":9: MX host 'mx.shared.example' is already claimed by provider 'a.example' in "));
+	g_assert_true(g_str_has_prefix(s1, d));
+	g_assert_nonnull(strstr(s1, ":8: MX suffix 'shared.example' is already claimed by provider 'c.example' in "));
+
+	/* the user's a.example replaces the installed one: its old MX host goes with it */
+	mpa_db_load_dir(db, user, problems);
+	g_assert_cmpuint(problems->len, ==, 2);
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx2.shared.example")->id, ==, "a.example");
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "c.example");
 	mpa_db_free(db);
 }
 
@@ -983,11 +1124,14 @@ int main(int argc, char **argv)
 	g_test_add("/provider/load/any-prefix", Fixture, NULL, fixture_setup, test_other_prefix, fixture_teardown);
 	g_test_add_func("/provider/load/sohu", test_sohu);
 	g_test_add_func("/provider/load/shipped", test_shipped);
+	g_test_add_func("/provider/load/shipped-mx", test_shipped_mx);
 	g_test_add("/provider/db/user-replaces-installed", Fixture, NULL, fixture_setup, test_user_replaces, fixture_teardown);
 	g_test_add("/provider/db/default-dirs", Fixture, NULL, fixture_setup, test_default_dirs, fixture_teardown);
 	g_test_add("/provider/db/bad-file-skipped", Fixture, NULL, fixture_setup, test_bad_file_skipped, fixture_teardown);
 	g_test_add("/provider/db/domain-claimed-twice", Fixture, NULL, fixture_setup, test_domain_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/same-id-one-dir", Fixture, NULL, fixture_setup, test_same_id_one_dir, fixture_teardown);
+	g_test_add("/provider/db/lookup-mx", Fixture, NULL, fixture_setup, test_lookup_mx, fixture_teardown);
+	g_test_add("/provider/db/mx-claimed-twice", Fixture, NULL, fixture_setup, test_mx_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/missing-or-unreadable-dir", Fixture, NULL, fixture_setup, test_dirs_missing_or_unreadable, fixture_teardown);
 	g_test_add("/provider/text/get", Fixture, NULL, fixture_setup, test_text_get, fixture_teardown);
 	g_test_add_func("/provider/names", test_names);
