@@ -552,7 +552,7 @@ host_inside(const gchar *host, const gchar *domain)
 static MpaProvider *
 load_document(const gchar *origin, const gchar *data, gsize len, GPtrArray *problems)
 {
-	return mpa_provider_load_data(origin, data, len, problems);
+	return mpa_provider_load_data(data, len, origin, problems);
 }
 
 /* An SRV answer turned into a provider, through the same loader as every provider file. */
