@@ -149,8 +149,15 @@ typedef struct {
 } MpaProblem;
 
 /* Parse one file.  Returns NULL and appends to @problems (of MpaProblem*, may be NULL) when the file
- * is invalid.  Strict: every problem found is reported, not just the first. */
+ * is invalid.  Strict: every problem found is reported, not just the first.  Only a regular file
+ * of at most 1 MiB is read (a directory, FIFO or device is refused, the size checked before
+ * reading), and elements nested more than 64 deep are refused (mpa-xml.h). */
 MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems);
+/* The same on a document already in memory (@len bytes, no NUL needed), e.g. fetched over the
+ * network: same checks, same problems; @origin (a file name or URL) names the document in the
+ * problems and becomes the provider's file.  At most 1 MiB. */
+MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *origin,
+				    GPtrArray *problems);
 void mpa_provider_free(MpaProvider *provider);
 
 MpaDb *mpa_db_new(void);

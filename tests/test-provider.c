@@ -2,11 +2,16 @@
  * directories and replacement by id, the Sohu file, localized texts. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
 #include "mpa-provider-private.h"
+#include "mpa-xml.h"
+#include "mpa-file.h"
 
 /* A valid skeleton.  HEAD is 5 lines, so a line added after it is line 6; ASSIST opens the
  * mpa:assistant part on lines 6-7, so a line after it is line 8. */
@@ -259,13 +264,186 @@ static void test_nul_byte(void)
 {
 	static const gchar xml[] = HEAD "<domain>x.example\0</domain>\n" TAIL;
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_data("mem.xml", xml, sizeof xml - 1, problems);
+	MpaProvider *p = mpa_provider_load_data(xml, sizeof xml - 1, "mem.xml", problems);
 	g_autofree gchar *s = NULL;
 
 	g_assert_null(p);
 	g_assert_cmpuint(problems->len, ==, 1);
 	s = mpa_problem_to_string(g_ptr_array_index(problems, 0));
 	g_assert_cmpstr(s, ==, "mem.xml:6: the file is not valid UTF-8 text (byte 0x00) — save it in the UTF-8 encoding");
+}
+
+static const gchar *sohu_path(void);
+
+/* A document of @depth nested elements inside <clientConfig>: "<a><a>...</a></a>". */
+static gchar *deep_document(guint depth, gsize *len)
+{
+	GString *s = g_string_new(HEAD);
+
+	for (guint i = 0; i < depth; i++)
+		g_string_append(s, "<a>");
+	for (guint i = 0; i < depth; i++)
+		g_string_append(s, "</a>");
+	g_string_append(s, TAIL);
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static gboolean has_depth_problem(GPtrArray *problems)
+{
+	for (guint i = 0; i < problems->len; i++)
+		if (strstr(((MpaProblem *)problems->pdata[i])->message, "nested more than 64 deep"))
+			return TRUE;
+	return FALSE;
+}
+
+/* Issue #15: 140,000 levels (980 KB, under the size limit) crashed in the recursive free.  The
+ * parse stops at the limit: one problem naming the document, no crash (also under ASan, whose
+ * stack frames are bigger). */
+static void test_too_deep(void)
+{
+	gsize len;
+	g_autofree gchar *xml = deep_document(140000, &len);
+	g_autoptr(GPtrArray) problems = problems_new();
+	g_autofree gchar *s = NULL;
+
+	g_assert_cmpuint(len, <, 1024 * 1024);
+	g_assert_null(mpa_provider_load_data(xml, len, "https://autoconfig.example/deep.xml", problems));
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 1);
+	s = mpa_problem_to_string(problems->pdata[0]);
+	/* HEAD is 5 lines and the nesting is on line 6: the element past the limit is there */
+	g_assert_cmpstr(s, ==, "https://autoconfig.example/deep.xml:6: elements are nested more than 64 deep — a provider file is less than 10 deep; check that this is the right file");
+}
+
+/* The limit is exact: <clientConfig><emailProvider> plus 62 is 64 deep and is only an unknown
+ * element; one more is refused as too deep. */
+static void test_depth_limit_exact(void)
+{
+	gsize len;
+	g_autofree gchar *ok = deep_document(MPA_XML_MAX_DEPTH - 2, &len);
+	g_autofree gchar *deep = NULL;
+	g_autoptr(GPtrArray) problems = problems_new();
+
+	g_assert_null(mpa_provider_load_data(ok, len, "ok.xml", problems));
+	g_assert_cmpuint(problems->len, >, 0);
+	g_assert_false(has_depth_problem(problems));
+	g_ptr_array_set_size(problems, 0);
+	deep = deep_document(MPA_XML_MAX_DEPTH - 1, &len);
+	g_assert_null(mpa_provider_load_data(deep, len, "deep.xml", problems));
+	dump_problems(problems);
+	g_assert_true(has_depth_problem(problems));
+}
+
+/* The tree is freed without recursion: a chain far deeper than any stack could recurse. */
+static void test_free_deep_tree(void)
+{
+	MpaXmlNode *root = NULL, *parent = NULL;
+
+	for (guint i = 0; i < 1000000; i++) {
+		MpaXmlNode *n = g_new0(MpaXmlNode, 1);
+
+		n->qname = g_strdup("a");
+		n->name = n->qname;
+		n->attr_names = g_new0(gchar *, 1);
+		n->attr_values = g_new0(gchar *, 1);
+		n->text = g_string_new("x");
+		n->children = g_ptr_array_new();
+		n->parent = parent;
+		if (parent != NULL)
+			g_ptr_array_add(parent->children, n);
+		else
+			root = n;
+		parent = n;
+	}
+	mpa_xml_free(root);
+	mpa_xml_free(NULL);
+}
+
+/* A document in memory is checked as strictly as a file: the same problems, named by @origin. */
+static void test_load_data_same_as_file(Fixture *f, gconstpointer data)
+{
+	static const gchar xml[] = HEAD IMAP_OK "<mpa:unknown/>\n" TAIL;
+	g_autofree gchar *path = write_file(f->dir, "same.xml", xml);
+	g_autoptr(GPtrArray) from_file = problems_new();
+	g_autoptr(GPtrArray) from_data = problems_new();
+
+	g_assert_null(mpa_provider_load_file(path, from_file));
+	g_assert_null(mpa_provider_load_data(xml, sizeof xml - 1, "https://x.example/config", from_data));
+	g_assert_cmpuint(from_file->len, >, 0);
+	g_assert_cmpuint(from_file->len, ==, from_data->len);
+	for (guint i = 0; i < from_file->len; i++) {
+		const MpaProblem *a = from_file->pdata[i], *b = from_data->pdata[i];
+
+		g_assert_cmpstr(a->file, ==, path);
+		g_assert_cmpstr(b->file, ==, "https://x.example/config");
+		g_assert_cmpuint(a->line, ==, b->line);
+		g_assert_cmpstr(a->message, ==, b->message);
+	}
+}
+
+/* Loaded from memory, the provider names its origin as its file. */
+static void test_load_data_sohu(void)
+{
+	g_autofree gchar *xml = NULL;
+	gsize len = 0;
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p;
+
+	g_assert_true(g_file_get_contents(sohu_path(), &xml, &len, NULL));
+	p = mpa_provider_load_data(xml, len, "https://autoconfig.sohu.com/mail/config-v1.1.xml", problems);
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->file, ==, "https://autoconfig.sohu.com/mail/config-v1.1.xml");
+	g_assert_cmpstr(p->imap->host, ==, "imap.sohu.com");
+	mpa_provider_free(p);
+}
+
+/* The size is checked before reading: a sparse file of 2 GiB is refused at once. */
+static void test_file_too_big(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = g_build_filename(f->dir, "huge.xml", NULL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	FILE *fp = fopen(path, "w");
+
+	g_assert_nonnull(fp);
+	g_assert_cmpint(ftruncate(fileno(fp), (off_t)2 << 30), ==, 0);
+	fclose(fp);
+	g_assert_null(mpa_provider_load_file(path, problems));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "larger than 1 MiB"));
+}
+
+/* mpa_file_read: the kinds it refuses, the cap, and the boundary. */
+static void test_file_read(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *fifo = g_build_filename(f->dir, "fifo", NULL);
+	g_autofree gchar *exact = write_file(f->dir, "exact", "12345678");
+	g_autoptr(GError) error = NULL;
+	gchar *contents = NULL;
+	gsize len = 0;
+
+	g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+	g_assert_false(mpa_file_read(fifo, 10, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_NOT_REGULAR);
+	g_assert_cmpstr(error->message, ==, "not a regular file but a FIFO (named pipe)");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read(f->dir, 10, &contents, &len, &error));
+	g_assert_cmpstr(error->message, ==, "not a regular file but a directory");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read("/dev/zero", 10, &contents, &len, &error));
+	g_assert_cmpstr(error->message, ==, "not a regular file but a character device");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read(exact, 7, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_TOO_BIG);
+	g_clear_error(&error);
+	g_assert_true(mpa_file_read(exact, 8, &contents, &len, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(len, ==, 8);
+	g_assert_cmpstr(contents, ==, "12345678");
+	g_free(contents);
+	g_assert_false(mpa_file_read("/nonexistent/x", 8, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_OPEN);
 }
 
 static void test_two_providers(Fixture *f, gconstpointer data)
@@ -959,6 +1137,13 @@ int main(int argc, char **argv)
 		g_test_add(name, Fixture, &bad_cases[i], fixture_setup, test_bad, fixture_teardown);
 	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
+	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
+	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
+	g_test_add_func("/provider/xml/free-deep-tree", test_free_deep_tree);
+	g_test_add("/provider/load/data-same-as-file", Fixture, NULL, fixture_setup, test_load_data_same_as_file, fixture_teardown);
+	g_test_add_func("/provider/load/data-sohu", test_load_data_sohu);
+	g_test_add("/provider/invalid/too-big", Fixture, NULL, fixture_setup, test_file_too_big, fixture_teardown);
+	g_test_add("/provider/file/read", Fixture, NULL, fixture_setup, test_file_read, fixture_teardown);
 	g_test_add("/provider/invalid/two-providers", Fixture, NULL, fixture_setup, test_two_providers, fixture_teardown);
 	g_test_add("/provider/invalid/all-problems", Fixture, NULL, fixture_setup, test_all_problems, fixture_teardown);
 	g_test_add("/provider/invalid/missing-file", Fixture, NULL, fixture_setup, test_missing_file, fixture_teardown);
