@@ -477,7 +477,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 			if (ps[i] == NULL)
 				continue;
 			if (servers[i].host == NULL) {
-				servers[i].host = g_strdup(ps[i]->host);
+				servers[i].host = mpa_expand_host(ps[i]->host, address);
 				servers[i].port = ps[i]->port;
 			}
 			/* an override keeps the provider's security mode */

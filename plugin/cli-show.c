@@ -64,14 +64,16 @@ static void json_link(MpaJson *j, const gchar *key, const MpaLink *link, const g
 static void json_server(MpaJson *j, const gchar *key, const MpaServer *server, const gchar *address)
 {
 	g_autofree gchar *username = NULL;
+	g_autofree gchar *host = NULL;
 
 	if (server == NULL) {
 		mpa_json_null(j, key);
 		return;
 	}
 	username = mpa_expand_username(server->username, address);
+	host = mpa_expand_host(server->host, address);
 	mpa_json_begin_object(j, key);
-	mpa_json_string(j, "host", server->host);
+	mpa_json_string(j, "host", host);
 	mpa_json_int(j, "port", server->port);
 	mpa_json_string(j, "security", mpa_security_name(server->security));
 	mpa_json_string(j, "username", username);
@@ -168,6 +170,7 @@ static void print_server(const gchar *heading, const MpaServer *server, const gc
 {
 	g_autofree gchar *username = NULL;
 	g_autofree gchar *port = NULL;
+	g_autofree gchar *host = NULL;
 	const gchar *labels[4];
 	const gchar *values[4];
 
@@ -177,9 +180,10 @@ static void print_server(const gchar *heading, const MpaServer *server, const gc
 		return;
 	}
 	username = mpa_expand_username(server->username, address);
+	host = mpa_expand_host(server->host, address);
 	port = g_strdup_printf("%u", (guint)server->port);
 	labels[0] = _("Server");
-	values[0] = server->host;
+	values[0] = host;
 	labels[1] = _("Port");
 	values[1] = port;
 	labels[2] = _("Security");

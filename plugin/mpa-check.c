@@ -166,6 +166,7 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 
 	for (guint i = 0; i < 2; i++) {
 		g_autofree gchar *user = NULL;
+		g_autofree gchar *host = NULL;
 
 		if (servers[i] == NULL) {
 			set_server(req, i, NULL, 0, MPA_SECURITY_SSL, NULL);
@@ -173,7 +174,8 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 		}
 		user = mpa_expand_username(servers[i]->username ? servers[i]->username
 					   : "%EMAILADDRESS%", req->address);
-		set_server(req, i, servers[i]->host, servers[i]->port, servers[i]->security, user);
+		host = mpa_expand_host(servers[i]->host, req->address);
+		set_server(req, i, host, servers[i]->port, servers[i]->security, user);
 	}
 }
 

@@ -199,6 +199,11 @@ gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain
 
 /* Expand %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% in @tmpl for @address. */
 gchar *mpa_expand_username(const gchar *tmpl, const gchar *address);
+/* A server's host for @address (normalized, as mpa_db_lookup_address gives it): ISPDB lets a host
+ * name depend on the address ("imap.%EMAILDOMAIN%"); the placeholders are expanded as in
+ * mpa_expand_username (the loader allows only %EMAILDOMAIN% in a host name, so the result is a
+ * host name for any parsed address).  Lower case; newly allocated. */
+gchar *mpa_expand_host(const gchar *tmpl, const gchar *address);
 
 /* Localized text for the current locale (g_get_language_names), falling back to "en", then any. */
 const gchar *mpa_text_get(const MpaText *text);

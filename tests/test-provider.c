@@ -766,6 +766,33 @@ static void test_shipped_mx(void)
 		{ "mx.exmail.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
 		{ "mx1.qq.com", NULL, NULL },           /* personal QQ Mail */
 		{ "mx3.qq.com", NULL, NULL },
+		{ "qiye163mx01.mxmail.netease.com", "qiye.163.com", "imap.qiye.163.com" },
+		{ "qiye163mx02.mxmail.netease.com.", "qiye.163.com", "imap.qiye.163.com" },
+		{ "mx.qiye.163.com", "qiye.163.com", "imap.qiye.163.com" },
+		{ "163mx01.mxmail.netease.com", NULL, NULL },   /* personal 163 Mail */
+		{ "mx1.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mx3.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxn.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxw.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxw.263.net", "263.net", "imap.263.net" },
+		{ "mx.263.net", "263.net", "imap.263.net" },
+		{ "regular1.263xmail.com", NULL, NULL },        /* 263's outgoing relay */
+		{ "smtp.google.com", "workspace.google.com", "imap.gmail.com" },
+		{ "aspmx.l.google.com", "workspace.google.com", "imap.gmail.com" },
+		{ "ALT4.ASPMX.L.GOOGLE.COM.", "workspace.google.com", "imap.gmail.com" },
+		{ "aspmx5.googlemail.com", "workspace.google.com", "imap.gmail.com" },
+		{ "gmail-smtp-in.l.google.com", NULL, NULL },   /* personal Gmail */
+		{ "contoso-com.mail.protection.outlook.com", "office365.com", "outlook.office365.com" },
+		{ "contoso-com.o-v1.mx.microsoft", "office365.com", "outlook.office365.com" },
+		{ "hotmail-com.olc.protection.outlook.com", NULL, NULL },      /* personal Outlook.com */
+		{ "mx.zoho.com", "zoho.com", "imappro.zoho.com" },
+		{ "mx3.zoho.com", "zoho.com", "imappro.zoho.com" },
+		{ "mx2.zoho.eu", "zoho.eu", "imappro.zoho.eu" },
+		{ "mx.zoho.in", "zoho.in", "imappro.zoho.in" },
+		{ "mx.zoho.com.au", "zoho.com.au", "imappro.zoho.com.au" },
+		{ "mx3.zoho.jp", "zoho.jp", "imappro.zoho.jp" },
+		{ "mx.zohocloud.ca", "zohocloud.ca", "imappro.zohocloud.ca" },
+		{ "mail.zoho.com", NULL, NULL },
 	};
 	g_autoptr(GPtrArray) problems = problems_new();
 	MpaDb *db = mpa_db_load_default(NULL, problems);
