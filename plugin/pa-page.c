@@ -1192,7 +1192,9 @@ mpa_page_open_account(gint account_id)
 		return;
 	}
 	open_on_page = TRUE;
-	/* Claws' own "Preferences for current account": runs until the dialog closes. */
+	/* Claws' own "Preferences for current account": runs until the dialog closes, and the
+	 * plugin may be unloaded meanwhile: this code must stay mapped to return to. */
+	mpa_pa_pin_module();
 	account_open(ac, FALSE);
 	open_on_page = FALSE;
 }
