@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Not installed, not a contract: only plugin/mpa-provider.c, mpa-xml.c, mpa-db.c, mpa-address.c and the fuzz
- * targets (tests/fuzz/) use it.
+ * Not installed, not a contract: only plugin/mpa-provider.c, mpa-xml.c, mpa-db.c, mpa-address.c,
+ * mpa-lookup.c (host name checks) and the fuzz targets (tests/fuzz/) use it.
  */
 #ifndef MPA_PROVIDER_PRIVATE_H
 #define MPA_PROVIDER_PRIVATE_H
