@@ -38,7 +38,7 @@ gui_enter_netns "$0"
 mpa_servers_init
 mpa_have_dovecot || skip_all "dovecot not installed"
 T=$MPA_TMP
-mkdir -p "$ART"
+gui_init stress
 NUM=$ART/stress-numbers.txt
 : >"$NUM"
 gui_cleanup() {
@@ -46,10 +46,12 @@ gui_cleanup() {
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
 	rm -f "$T/core".*
 }
+# ($st: the exit status, set by mpa_servers_init's trap)
+mpa_on_exit 'gui_keep_artifacts "$st"'
 mpa_on_exit gui_cleanup
 
 gui_private_home
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 t_start=$(date +%s)
 
 # ---- servers: Dovecot with a recognisable password, silent IMAPS and SMTPS fakes ----
@@ -230,7 +232,7 @@ secret_test() { # password expected-line
 	new_account "ok@example.com" "$1" || return 1
 	focus "$NEWACC"; keys alt+o
 	q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; }
-	for i in $(seq 60); do grep -q "$2" "$T/claws.out" && break; sleep 0.25; done
+	wait_log "$2" 15
 	sleep 0.3
 	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 10
 	e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
@@ -271,9 +273,9 @@ new_account "ok@slow.test" "term-pw" && { focus "$NEWACC"; keys alt+o; }
 q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; gone_win '^Provider Assistant$' 5; }
 sleep 0.5
 kill -TERM "$CPID"
-for i in $(seq 100); do [ -z "$(claws_pid)" ] && break; sleep 0.2; done
+wait_for 20 "Claws Mail to quit on SIGTERM" _claws_gone
 still=$(claws_pid)
-[ -n "$still" ] && { close_alerts 2; sleep 2; still=$(claws_pid); }
+[ -n "$still" ] && { close_alerts 2; wait_for 5 "Claws Mail to quit once its alerts are closed" _claws_gone; still=$(claws_pid); }
 wait "$DBUS_PID" 2>/dev/null; st=$?; DBUS_PID=
 echo "# after SIGTERM: exit status $st"
 check "SIGTERM during a check in an open dialog: Claws quits normally (status $st)" \
