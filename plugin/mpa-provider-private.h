@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Not installed, not a contract: only plugin/mpa-provider.c, mpa-xml.c, mpa-db.c, mpa-address.c and the fuzz
- * targets (tests/fuzz/) use it.
+ * Not installed, not a contract: only plugin/mpa-provider.c, mpa-xml.c, mpa-db.c, mpa-address.c,
+ * mpa-lookup.c (host name checks) and the fuzz targets (tests/fuzz/) use it.
  */
 #ifndef MPA_PROVIDER_PRIVATE_H
 #define MPA_PROVIDER_PRIVATE_H
@@ -37,6 +37,9 @@ gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_pa
 			   const gchar **domain, gchar **idn, GError **error);
 
 void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
+	G_GNUC_PRINTF(4, 5);
+/* The same as a warning: reported, the file still loads. */
+void mpa_problem_warn(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
 	G_GNUC_PRINTF(4, 5);
 
 G_END_DECLS

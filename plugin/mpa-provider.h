@@ -141,11 +141,15 @@ typedef struct {
 
 typedef struct _MpaDb MpaDb;
 
-/* One problem found while loading: "file:line: problem". */
+/* One problem found while loading: "file:line: problem".  A warning is something the loader does
+ * not know and ignores, as Thunderbird does (an ISPDB element or attribute it does not use, an
+ * element in another namespace, a domain listed twice, two files of one directory with one id):
+ * the file still loads.  Everything else is an error and the file is refused. */
 typedef struct {
 	gchar *file;
 	guint line;             /* 0 when the problem concerns the whole file */
 	gchar *message;
+	gboolean warning;
 } MpaProblem;
 
 /* Parse one file.  Returns NULL and appends to @problems (of MpaProblem*, may be NULL) when the file
@@ -199,6 +203,11 @@ gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain
 
 /* Expand %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% in @tmpl for @address. */
 gchar *mpa_expand_username(const gchar *tmpl, const gchar *address);
+/* A server's host for @address (normalized, as mpa_db_lookup_address gives it): ISPDB lets a host
+ * name depend on the address ("imap.%EMAILDOMAIN%"); the placeholders are expanded as in
+ * mpa_expand_username (the loader allows only %EMAILDOMAIN% in a host name, so the result is a
+ * host name for any parsed address).  Lower case; newly allocated. */
+gchar *mpa_expand_host(const gchar *tmpl, const gchar *address);
 
 /* Localized text for the current locale (g_get_language_names), falling back to "en", then any. */
 const gchar *mpa_text_get(const MpaText *text);
@@ -216,7 +225,7 @@ gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage);
 gboolean mpa_protocol_from_name(const gchar *name, MpaProtocol *protocol);
 
 void mpa_problem_free(MpaProblem *problem);
-/* "file:line: message" */
+/* "file:line: message", for a warning "file:line: warning: message" */
 gchar *mpa_problem_to_string(const MpaProblem *problem);
 
 G_END_DECLS

@@ -33,7 +33,8 @@ def server(ep, kind, typ):
     for s in ep.findall(kind):
         if s.get("type") == typ:
             user = (s.findtext("username") or "").strip()
-            return "%s:%s %s%s" % (s.findtext("hostname").strip(), s.findtext("port").strip(),
+            host = s.findtext("hostname").strip().replace("%EMAILDOMAIN%", "(your domain)")
+            return "%s:%s %s%s" % (host, s.findtext("port").strip(),
                                    SECURITY.get(s.findtext("socketType").strip(), "?"),
                                    USER.get(user, ", user = " + user))
     return "—"

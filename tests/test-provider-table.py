@@ -87,7 +87,8 @@ for f in pf.provider_files():
         addr = "x@company.example"
     for lang, key in (("en_US.UTF-8", "en"), ("zh_CN.UTF-8", "zh_CN")):
         rc, out, err = run(extra + ["show", addr], lang)
-        want = [p["name"][key], p["imap"]["host"], p["smtp"]["host"]]
+        dom = addr.split("@")[1]
+        want = [p["name"][key]] + [p[k]["host"].replace("%EMAILDOMAIN%", dom) for k in ("imap", "smtp")]
         missing = [w for w in want if w not in out]
         tap.ok(rc == 0 and not missing, "show %s in %s: name and servers" % (p["id"], key),
                ["missing: %r" % missing, "exit %d" % rc, err, out[:600]])
