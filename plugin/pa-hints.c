@@ -257,9 +257,9 @@ handle_failure(const MpaLogFailure *f)
 	fail.reply = f->reply;
 	if (f->reply) {
 		if (f->protocol == MPA_PROTOCOL_IMAP)
-			imap_code = mpa_parse_imap_code(f->reply);
+			imap_code = mpa_reply_imap_code(f->reply);
 		else
-			mpa_parse_smtp_reply(f->reply, &fail.smtp_code, &enhanced);
+			mpa_reply_smtp(f->reply, &fail.smtp_code, &enhanced);
 	}
 	fail.imap_code = imap_code;
 	fail.enhanced_code = enhanced;

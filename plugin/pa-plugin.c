@@ -106,7 +106,8 @@ load_providers(void)
 	db = mpa_db_load_default(NULL, problems);
 	/* A bad provider file must not stop the plugin: say which file and line, carry on. */
 	for (guint i = 0; i < problems->len; i++)
-		log_later(mpa_problem_to_string(problems->pdata[i]));
+		if (!((const MpaProblem *)problems->pdata[i])->warning)   /* ignored parts: validate's business */
+			log_later(mpa_problem_to_string(problems->pdata[i]));
 	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(db));
 }
 
