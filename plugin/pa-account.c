@@ -24,6 +24,7 @@
 #include "gtk/menu.h"
 
 #include "mpa-lookup.h"
+#include "mpa-text.h"
 #include "pa-plugin.h"
 
 #define CLAWS(s) dgettext("claws-mail", s)
@@ -72,6 +73,8 @@ struct _MpaAccountDialog {
 	const MpaProvider *provider;
 	MpaProviderChangedFunc changed;
 	gpointer changed_data;
+	GCallback fields_changed;               /* void (*)(gpointer data): a tested field changed */
+	gpointer fields_changed_data;
 
 	/* The settings lookup for a domain no provider file names (new accounts only). */
 	guint lookup_timer;                     /* the debounce after typing */
@@ -564,7 +567,10 @@ update_hint(MpaAccountDialog *dlg)
 			g_string_append_printf(markup, "<b>%s</b>\n", head);
 		}
 		{
-			g_autofree gchar *body = g_markup_escape_text(hint_text, -1);
+			/* One sentence only: the whole note did not fit under the field at Claws'
+			 * default dialog size; the page has the full text. */
+			g_autofree gchar *first = mpa_first_sentence(hint_text);
+			g_autofree gchar *body = g_markup_escape_text(first, -1);
 			g_string_append(markup, body);
 		}
 		link = settings_link(p);
@@ -793,6 +799,50 @@ confirm_clicked(GtkButton *button, gpointer data)
 	lookup_apply(data);
 }
 
+/* ---- fields that a connection test depends on ---- */
+
+static void
+field_changed(gpointer instance, gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+
+	if (dlg->fields_changed)
+		((void (*)(gpointer)) dlg->fields_changed)(dlg->fields_changed_data);
+}
+
+/* Every field that goes into a check request: a change makes an earlier result out of date. */
+static void
+watch_fields(MpaAccountDialog *dlg)
+{
+	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass, dlg->field[F_RECV_SERVER],
+				 dlg->field[F_SMTP_SERVER], dlg->field[F_USERID], dlg->field[F_SMTP_USERID] };
+
+	for (guint i = 0; i < G_N_ELEMENTS(entries); i++)
+		if (entries[i])
+			g_signal_connect(entries[i], "changed", G_CALLBACK(field_changed), dlg);
+	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
+		if (dlg->imap_tls[v])
+			g_signal_connect(dlg->imap_tls[v], "toggled", G_CALLBACK(field_changed), dlg);
+		if (dlg->smtp_tls[v])
+			g_signal_connect(dlg->smtp_tls[v], "toggled", G_CALLBACK(field_changed), dlg);
+	}
+	if (dlg->field[F_PROTOCOL])
+		g_signal_connect(dlg->field[F_PROTOCOL], "changed", G_CALLBACK(field_changed), dlg);
+	for (Field f = F_SMTP_AUTH; f <= F_SMTP_PORT; f++) {
+		if (!dlg->field[f])
+			continue;
+		g_signal_connect(dlg->field[f], GTK_IS_SPIN_BUTTON(dlg->field[f]) ? "value-changed" :
+				 "toggled", G_CALLBACK(field_changed), dlg);
+	}
+}
+
+static void
+unwatch(GtkWidget *w, MpaAccountDialog *dlg)
+{
+	if (w)
+		g_signal_handlers_disconnect_by_data(w, dlg);
+}
+
 /* ---- reacting to the address ---- */
 
 /* @refresh: the hint box shows something else than the provider's hint (a lookup's status or
@@ -932,6 +982,7 @@ find_widgets(MpaAccountDialog *dlg)
 		g_signal_connect(dlg->password, "changed", G_CALLBACK(password_changed), dlg);
 	if (dlg->smtp_pass)
 		g_signal_connect(dlg->smtp_pass, "changed", G_CALLBACK(smtp_password_changed), dlg);
+	watch_fields(dlg);
 	dlg->ready = TRUE;
 	/* The address may already be there (editing, or a pasted address before we were ready). */
 	address_changed(GTK_EDITABLE(dlg->address), dlg);
@@ -982,6 +1033,12 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		g_signal_handlers_disconnect_by_data(dlg->password, dlg);
 	if (dlg->smtp_pass)
 		g_signal_handlers_disconnect_by_data(dlg->smtp_pass, dlg);
+	for (Field f = 0; f < F_COUNT; f++)
+		unwatch(dlg->field[f], dlg);
+	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
+		unwatch(dlg->imap_tls[v], dlg);
+		unwatch(dlg->smtp_tls[v], dlg);
+	}
 	if (dlg->hint)
 		gtk_widget_destroy(dlg->hint);
 	untrack(&dlg->hint);
@@ -1014,6 +1071,36 @@ const MpaProvider *
 mpa_account_dialog_provider(const MpaAccountDialog *dlg)
 {
 	return dlg->provider;
+}
+
+void
+mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
+				      gpointer data)
+{
+	dlg->fields_changed = (GCallback) func;
+	dlg->fields_changed_data = data;
+}
+
+/* A digest of everything a check request is made of (the password included, as a SHA-256 of it
+ * with the rest: never the password itself). */
+gchar *
+mpa_account_dialog_fingerprint(MpaAccountDialog *dlg)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass };
+
+	if (!dlg->ready)
+		return g_strdup("");
+	for (guint i = 0; i < G_N_ELEMENTS(entries); i++) {
+		const gchar *t = entries[i] ? gtk_entry_get_text(GTK_ENTRY(entries[i])) : "";
+		g_checksum_update(sum, (const guchar *) t, strlen(t) + 1);
+	}
+	for (Field f = 0; f < F_COUNT; f++) {
+		g_autofree gchar *v = field_get(dlg, f);
+		const gchar *t = v ? v : "";
+		g_checksum_update(sum, (const guchar *) t, strlen(t) + 1);
+	}
+	return g_strdup(g_checksum_get_string(sum));
 }
 
 gint
