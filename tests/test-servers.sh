@@ -186,7 +186,7 @@ probe --proto imap --port "$I1_PORT" --ca "$C/ca.pem" -- 'a CAPABILITY' 'b LOGIN
 SAW="$T/out $I1_LOG"
 check "fake imap: scripted LOGIN text arrives verbatim" has "$T/out" '^S: b NO LOGIN Login error or password error$'
 check "fake imap: commands are logged, password redacted" sh -c \
-	"grep -q '^1 CMD LOGIN b LOGIN bob \\*\\*\\*\$' $I1_LOG && grep -q '^1 CMD CAPABILITY' $I1_LOG && ! grep -q secret $I1_LOG"
+	"grep -q '^1 CMD LOGIN b LOGIN bob \\*\\*\\* password=quoted\$' $I1_LOG && grep -q '^1 CMD CAPABILITY' $I1_LOG && ! grep -q secret $I1_LOG"
 
 mpa_fake_wait I2 || exit 1
 SAW="$T/out $I2_LOG"
