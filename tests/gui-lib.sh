@@ -8,7 +8,7 @@
 # Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
 # gui_private_home sets up HOME, XDG_*, TMPDIR, CFG and PD below $T.
 #
-# Every wait has a deadline (wait_for) and, when it runs out, says in the TAP output what it was
+# Every wait has a deadline (gui_wait) and, when it runs out, says in the TAP output what it was
 # waiting for and what it saw: the visible windows, whether Claws runs, the end of its output.
 # A failed test point gets a screenshot, and at exit a failed test keeps Claws' output, the Xvfb
 # log and a last screenshot in $ART as GUI_NAME-failed-* (gui_init NAME; gui_keep_artifacts),
@@ -44,12 +44,12 @@ gui_saw() {
 	return 0
 }
 
-# wait_for SECONDS WHAT COMMAND...: run COMMAND every 0.1 s until it succeeds; false after
+# gui_wait SECONDS WHAT COMMAND...: run COMMAND every 0.1 s until it succeeds; false after
 # SECONDS (wall clock), saying so: "wait ran out after N s: WHAT", then what the test saw.
 # At least SECONDS×5 tries are made, so a machine too loaded to try quickly does not cut the
 # wait short (the waits of the tests were counted in tries before).
 # GUI_QUIET=1 (for a window that may rightly never come) keeps the reason to itself.
-wait_for() {
+gui_wait() {
 	local secs=$1 what=$2 end tries=0
 	shift 2
 	end=$(( $(gui_now_ms) + secs * 1000 ))
@@ -134,7 +134,7 @@ gui_start_xvfb() {
 	: >"$T/xvfb.display"
 	Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
 	XVFB_PID=$!
-	if ! wait_for 30 "Xvfb to accept connections" _xvfb_ready; then
+	if ! gui_wait 30 "Xvfb to accept connections" _xvfb_ready; then
 		sed 's/^/#   xvfb: /' "$T/xvfb.log" | tail -n 20
 		return 1
 	fi
@@ -148,11 +148,11 @@ _win_found() { _WIN=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tai
 _win_gone() { ! xdotool search --onlyvisible --name "$1" >/dev/null 2>&1; }
 wait_win() {
 	_WIN=
-	wait_for "$2" "a visible window named /$1/" _win_found "$1" && echo "$_WIN"
+	gui_wait "$2" "a visible window named /$1/" _win_found "$1" && echo "$_WIN"
 }
-gone_win() { wait_for "$2" "the window /$1/ to close" _win_gone "$1"; }
-# wait_log REGEX SECONDS [FILE]: a line in Claws' output (or FILE) matching REGEX (grep -E).
-wait_log() { wait_for "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "$1" "${3:-$T/claws.out}"; }
+gone_win() { gui_wait "$2" "the window /$1/ to close" _win_gone "$1"; }
+# gui_wait_log REGEX SECONDS [FILE]: a line in Claws' output (or FILE) matching REGEX (grep -E).
+gui_wait_log() { gui_wait "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "$1" "${3:-$T/claws.out}"; }
 focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
 # Edit accounts ignores keys after the account dialog on top of it closed, until it gets a click
 # (no window manager): click an empty spot of its account list.
@@ -202,13 +202,13 @@ claws_stop() {
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		wait_for 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
+		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
 	if [ -n "$p" ]; then
 		kill "$p" 2>/dev/null
-		wait_for 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
+		gui_wait 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
 	fi
 	p=$(claws_pid); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
 	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }

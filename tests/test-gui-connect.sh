@@ -124,7 +124,7 @@ hints_logged() {
 		grep -q "Provider Assistant: ${w%%:*}: ${w#*:}\$" "$T/claws.out" || { close_alerts 1; return 1; }
 	done
 }
-wait_for 60 "the startup hints ($want) in Claws' output" hints_logged
+gui_wait 60 "the startup hints ($want) in Claws' output" hints_logged
 MAIN=$(wait_win ' - Claws Mail ' 30)
 check "Claws Mail main window appears" test -n "$MAIN"
 shot connect-hints
@@ -134,7 +134,7 @@ close_alerts 2
 focus "$MAIN"; keys ctrl+shift+i
 # one line in Claws' output; else the alerts in the way are closed
 logged_or_close_alerts() { grep -q -- "$1" "$T/claws.out" || { close_alerts 1; return 1; }; }
-wait_for 40 "the PopLogin hint in Claws' output" \
+gui_wait 40 "the PopLogin hint in Claws' output" \
 	logged_or_close_alerts 'Provider Assistant: PopLogin: app-password-required$'
 want="$want PopLogin:app-password-required"
 
@@ -149,7 +149,7 @@ if [ -n "$COMPOSE" ]; then
 	keys ctrl+Return
 fi
 # Claws gives its TLS handshake 30 s, on a loaded machine a little more
-wait_for 90 "the SilentSMTP hint in Claws' output (Claws gives up after 30 s)" \
+gui_wait 90 "the SilentSMTP hint in Claws' output (Claws gives up after 30 s)" \
 	logged_or_close_alerts 'Provider Assistant: SilentSMTP: timeout$'
 shot connect-smtp-hint
 want="$want SilentSMTP:timeout"

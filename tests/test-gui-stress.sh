@@ -234,7 +234,7 @@ secret_test() { # password expected-line
 	new_account "ok@example.com" "$1" || return 1
 	focus "$NEWACC"; keys alt+o
 	q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; }
-	wait_log "$2" 15
+	gui_wait_log "$2" 15
 	sleep 0.3
 	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 10
 	e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
@@ -275,9 +275,9 @@ new_account "ok@slow.test" "term-pw" && { focus "$NEWACC"; keys alt+o; }
 q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; gone_win '^Provider Assistant$' 5; }
 sleep 0.5
 kill -TERM "$CPID"
-wait_for 20 "Claws Mail to quit on SIGTERM" _claws_gone
+gui_wait 20 "Claws Mail to quit on SIGTERM" _claws_gone
 still=$(claws_pid)
-[ -n "$still" ] && { close_alerts 2; wait_for 5 "Claws Mail to quit once its alerts are closed" _claws_gone; still=$(claws_pid); }
+[ -n "$still" ] && { close_alerts 2; gui_wait 5 "Claws Mail to quit once its alerts are closed" _claws_gone; still=$(claws_pid); }
 wait "$DBUS_PID" 2>/dev/null; st=$?; DBUS_PID=
 echo "# after SIGTERM: exit status $st"
 check "SIGTERM during a check in an open dialog: Claws quits normally (status $st)" \
@@ -354,7 +354,7 @@ gone_win '^Preferences for new account' 10 || { focus "$NEWACC"; keys alt+o; gon
 close_alerts 3
 e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
 sohu_saved() { grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null; }
-wait_for 20 "the Sohu account in $CFG/accountrc" sohu_saved
+gui_wait 20 "the Sohu account in $CFG/accountrc" sohu_saved
 check "... and pre-filled: imap.sohu.com and smtp.sohu.com saved with it" \
 	eval "grep -q '^receive_server=imap.sohu.com\$' '$CFG/accountrc' && grep -q '^smtp_server=smtp.sohu.com\$' '$CFG/accountrc'"
 claws_stop

@@ -23,7 +23,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 SO=$top_builddir/plugin/.libs/provider_assistant.so
 ART=$top_builddir/tests/artifacts
-# TAP, the sanitizer-build skip, wait_for with its reasons, the failure artifacts, Xvfb (the
+# TAP, the sanitizer-build skip, gui_wait with its reasons, the failure artifacts, Xvfb (the
 # helpers below are this test's own versions of some of gui-lib.sh's)
 . "$top_srcdir/tests/gui-lib.sh"
 [ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests already ran in this CI job)"
@@ -87,9 +87,9 @@ _any_win_found() { _WIN=$(xdotool search --name "$1" 2>/dev/null | tail -1); [ -
 _any_win_gone() { ! xdotool search --name "$1" >/dev/null 2>&1; }
 wait_win() {
 	_WIN=
-	wait_for "$2" "a window named /$1/" _any_win_found "$1" && echo "$_WIN"
+	gui_wait "$2" "a window named /$1/" _any_win_found "$1" && echo "$_WIN"
 }
-gone_win() { wait_for "$2" "the window /$1/ to close" _any_win_gone "$1"; }
+gone_win() { gui_wait "$2" "the window /$1/ to close" _any_win_gone "$1"; }
 focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
 keys() { xdotool key --delay 60 "$@"; }
 typ() { xdotool type --delay 25 "$1"; }
@@ -147,13 +147,13 @@ claws_stop() {
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		wait_for 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
+		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
 	if [ -n "$p" ]; then
 		kill "$p" 2>/dev/null
-		wait_for 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
+		gui_wait 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
 	fi
 	p=$(claws_pid); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
 	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
@@ -300,7 +300,7 @@ fake silent --proto imap --fault silent
 fake selfsigned --proto smtp --cert selfsigned
 fake sohu535 --proto smtp --reply 'AUTH=535 Authentication failed'
 for f in silent selfsigned sohu535; do
-	wait_for 5 "fake server $f to write its port" test -s "$T/$f.port"
+	gui_wait 5 "fake server $f to write its port" test -s "$T/$f.port"
 	[ -s "$T/$f.port" ] || { echo "Bail out! fake server $f did not start: $(tail -2 "$T/$f.out")"; exit 1; }
 done
 SILENT_PORT=$(cat "$T/silent.port") SELFSIGNED_PORT=$(cat "$T/selfsigned.port") SOHU535_PORT=$(cat "$T/sohu535.port")
@@ -357,7 +357,7 @@ apply_provider_settings() { # screenshot name
 # Wait for the plugin's log line of a finished check (N-th one) in the Claws output.
 _test_lines() { [ "$(grep -c 'Provider Assistant: connection test' "$T/claws.out")" -ge "$1" ]; }
 wait_test_line() { # count seconds
-	wait_for "$2" "connection test line number $1 in Claws' output" _test_lines "$1"
+	gui_wait "$2" "connection test line number $1 in Claws' output" _test_lines "$1"
 }
 accountrc_of() { # address -> the account's interesting keys, one line
 	/usr/bin/python3 - "$CFG/accountrc" "$1" <<'P'
@@ -382,7 +382,7 @@ close_new_account() { # [offer-window]
 # Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
 _saved() { grep -q "^address=$1\$" "$CFG/accountrc" 2>/dev/null; }
 wait_saved() { # address
-	wait_for 20 "account $1 in $CFG/accountrc" _saved "$1"
+	gui_wait 20 "account $1 in $CFG/accountrc" _saved "$1"
 }
 
 
@@ -621,7 +621,7 @@ if [ -n "${NEWACC:-}" ]; then
 	Q=$(wait_win '^Provider Assistant$' 10)
 	# Return = the default button, "Test connection".
 	[ -n "$Q" ] && { focus "$Q"; keys Return; }
-	wait_log 'Provider Assistant: connection test' 20
+	gui_wait_log 'Provider Assistant: connection test' 20
 	sleep 0.5; shot 06-test-result
 	check "Test connection against Dovecot passes (IMAP and SMTP)" \
 		grep -q 'Provider Assistant: connection test: IMAP ok, SMTP ok' "$T/claws.out"
@@ -691,7 +691,7 @@ s0=$(sink_count)
 q0=$(sent_today sender@example.com)
 compose_to "one@example.com"
 _sink_grew() { [ "$(sink_count)" -gt "$s0" ]; }
-wait_for 10 "the message in Dovecot's sink" _sink_grew
+gui_wait 10 "the message in Dovecot's sink" _sink_grew
 sleep 1
 s1=$(sink_count)
 q1=$(sent_today sender@example.com)
@@ -814,7 +814,7 @@ if edit_current; then
 	sleep 0.5; shot 16-folder-list-offer; dshot en-folder-list-offer "$EDITACC"
 	focus "$EDITACC"; keys alt+o; gone_win ' - Account preferences$' 10
 fi
-wait_log 'Provider Assistant: Later: folder list' 20
+gui_wait_log 'Provider Assistant: Later: folder list' 20
 check "the service switched on: Test connection passes for that account" \
 	bash -c 'grep "Provider Assistant: connection test" "$1" | tail -1 | grep -q "IMAP ok, SMTP ok"' _ "$T/claws.out"
 check "OK after the passing test fetches the folder list (the plugin logs it restored)" \
