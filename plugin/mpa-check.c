@@ -34,6 +34,7 @@
 #include "mpa-check.h"
 #include "mpa-text.h"
 #include "mpa-net.h"
+#include "mpa-reply.h"
 #include "mpa-tls.h"
 
 /* Exported by libetpan 1.9 but missing from its headers: the raw SMTP command primitives, used to
@@ -532,77 +533,6 @@ smtp_logger(mailsmtp *session, int log_type, const char *str, size_t size, void 
 	capture_bytes(context, log_type, str, size);
 }
 
-/* "[CODE ...]" right after the status word of an IMAP response line. */
-static gchar *
-imap_code_of(const gchar *line)
-{
-	const gchar *p = line, *end;
-
-	/* skip tag (or "*") and status word */
-	for (guint words = 0; words < 2; words++) {
-		while (*p && *p != ' ')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	if (*p != '[')
-		return NULL;
-	p++;
-	end = p;
-	while (*end && *end != ']' && *end != ' ')
-		end++;
-	if (end == p)
-		return NULL;
-	return g_ascii_strup(p, end - p);
-}
-
-/* Enhanced status code "x.y.z" (RFC 3463: class 2, 4 or 5, then 1-3 digits twice) after the reply
- * code of the last line of an SMTP reply. */
-static gchar *
-enhanced_code_of(const gchar *line)
-{
-	const gchar *p = line + 4, *start = line + 4;
-
-	if (strlen(line) < 4 || !g_ascii_isdigit(line[0]) || !g_ascii_isdigit(line[1]) ||
-	    !g_ascii_isdigit(line[2]) || (line[3] != ' ' && line[3] != '-'))
-		return NULL;
-	if (*p != '2' && *p != '4' && *p != '5')
-		return NULL;
-	p++;
-	for (guint part = 0; part < 2; part++) {
-		guint digits = 0;
-
-		if (*p++ != '.')
-			return NULL;
-		while (g_ascii_isdigit(*p) && digits < 4) {
-			p++;
-			digits++;
-		}
-		if (digits == 0 || digits > 3)
-			return NULL;
-	}
-	/* it must end there: "5.7.8x" is not a code */
-	if (g_ascii_isalnum(*p) || *p == '_')
-		return NULL;
-	return g_strndup(start, p - start);
-}
-
-/* The last complete line of the capture (without CR LF). */
-static gchar *
-last_line(const gchar *text)
-{
-	g_autofree gchar *copy = g_strdup(text);
-	g_auto(GStrv) lines = NULL;
-	guint n;
-
-	g_strchomp(copy);
-	lines = g_strsplit(copy, "\n", -1);
-	n = g_strv_length(lines);
-	if (n == 0)
-		return g_strdup("");
-	return g_strdup(g_strchomp(lines[n - 1]));
-}
-
 /* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
  * (tagged, or the greeting) and any untagged NO / BAD / BYE before it.  Data lines (FLAGS,
  * EXISTS...) are left out. */
@@ -641,7 +571,6 @@ take_reply(Worker *w, mailsmtp *smtp)
 	g_autoptr(GBytes) raw = NULL;
 	g_autofree gchar *decoded = NULL;
 	g_autofree gchar *display_src = NULL;
-	g_autofree gchar *line = NULL;
 	gconstpointer data;
 	gsize len;
 
@@ -653,7 +582,6 @@ take_reply(Worker *w, mailsmtp *smtp)
 		raw = g_bytes_new(w->capture->data, w->capture->len);
 	data = g_bytes_get_data(raw, &len);
 	decoded = mpa_decode_reply(data, len);
-	line = last_line(decoded);
 
 	g_mutex_lock(&w->lock);
 	if (w->res.reply_raw != NULL)
@@ -681,14 +609,15 @@ take_reply(Worker *w, mailsmtp *smtp)
 				g_string_append(s, l);
 		}
 		display_src = g_string_free(s, FALSE);
-		w->res.imap_code = imap_code_of(line);
+		/* the one parser the diagnosis uses too (mpa-reply.c) */
+		w->res.imap_code = mpa_reply_imap_code(decoded);
 	} else {
+		guint code = 0;
+
 		display_src = g_strdup(decoded);
-		if (smtp != NULL && smtp->response_code > 0)
-			w->res.smtp_code = smtp->response_code;
-		else if (g_ascii_isdigit(line[0]) && g_ascii_isdigit(line[1]) && g_ascii_isdigit(line[2]))
-			w->res.smtp_code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-		w->res.enhanced_code = enhanced_code_of(line);
+		mpa_reply_smtp(decoded, &code, &w->res.enhanced_code);
+		/* libetpan's own reading of the code, when it got that far, else the parser's */
+		w->res.smtp_code = smtp != NULL && smtp->response_code > 0 ? (guint) smtp->response_code : code;
 	}
 	g_free(w->res.reply);
 	w->res.reply = mpa_sanitize_display(display_src, DISPLAY_CHARS);
