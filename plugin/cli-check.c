@@ -449,7 +449,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 			if (found == NULL)
 				goto out;
 			if (found->needs_confirmation) {
-				g_autofree gchar *origin = mpa_cli_lookup_origin(found);
+				g_autofree gchar *origin = mpa_lookup_origin(found);
 
 				mpa_cli_error("%s", origin);
 				mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
@@ -458,7 +458,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 			}
 			provider = found->provider;
 			if (!common.json) {
-				g_autofree gchar *origin = mpa_cli_lookup_origin(found);
+				g_autofree gchar *origin = mpa_lookup_origin(found);
 
 				if (origin != NULL)
 					mpa_cli_print_wrapped(NULL, origin, 0);
