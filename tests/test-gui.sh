@@ -24,7 +24,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 SO=$top_builddir/plugin/.libs/provider_assistant.so
 ART=$top_builddir/tests/artifacts
 . "$top_srcdir/tests/tap.sh"
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests already ran in this CI job)"
+[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
 
 for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
