@@ -354,6 +354,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 	g_autofree gchar *only = NULL;
 	gdouble timeout_s = 0;
 	gboolean no_select = FALSE;
+	gboolean offline = FALSE;
+	MpaLookupResult *found = NULL;
 	const GOptionEntry entries[] = {
 		{ "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
 		  N_("Read the password from FILE (one trailing newline is ignored)"), N_("FILE") },
@@ -367,6 +369,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 		  N_("Trust the certificate authorities in this PEM file instead of the system's"), N_("FILE") },
 		{ "timeout", 0, 0, G_OPTION_ARG_DOUBLE, &timeout_s,
 		  N_("Give up after this many seconds (default 15)"), N_("SECONDS") },
+		{ "offline", 0, 0, G_OPTION_ARG_NONE, &offline,
+		  N_("Use the provider files only: do not look the domain's settings up on the network"), NULL },
 		{ "no-select", 0, 0, G_OPTION_ARG_NONE, &no_select,
 		  N_("Do not open the inbox after the IMAP login"), NULL },
 		/* For benchmarks and tests: one protocol alone. */
@@ -390,7 +394,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 		  "what failed and why.  No message is sent.  The password is never taken from the command line."));
 	g_option_context_set_description(context,
 		_("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
-		  "3 no provider file knows the domain (give --imap and --smtp to check anyway)."));
+		  "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
+		  "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!mpa_cli_parse(context, &argc, &argv)) {
@@ -436,20 +441,43 @@ mpa_cli_cmd_check(int argc, char **argv)
 				servers[i].security = MPA_SECURITY_SSL;
 				servers[i].username = g_strdup(address);
 			}
+		} else if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
+			/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
+			MpaCliLookup lookup = { offline, timeout_s, ca_file };
+
+			found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
+			if (found == NULL)
+				goto out;
+			if (found->needs_confirmation) {
+				g_autofree gchar *origin = mpa_cli_lookup_origin(found);
+
+				mpa_cli_error("%s", origin);
+				mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
+				status = MPA_EXIT_UNKNOWN_PROVIDER;
+				goto out;
+			}
+			provider = found->provider;
+			if (!common.json) {
+				g_autofree gchar *origin = mpa_cli_lookup_origin(found);
+
+				if (origin != NULL)
+					mpa_cli_print_wrapped(NULL, origin, 0);
+			}
 		} else {
 			g_clear_pointer(&address, g_free);
 			provider = mpa_cli_lookup(db, argv[1], &address, &status);
 			g_assert(provider == NULL);
 			goto out;
 		}
-	} else {
+	}
+	if (provider != NULL) {
 		const MpaServer *ps[2] = { provider->imap, provider->smtp };
 
 		for (guint i = 0; i < 2; i++) {
 			if (ps[i] == NULL)
 				continue;
 			if (servers[i].host == NULL) {
-				servers[i].host = g_strdup(ps[i]->host);
+				servers[i].host = mpa_expand_host(ps[i]->host, address);
 				servers[i].port = ps[i]->port;
 			}
 			/* an override keeps the provider's security mode */
@@ -558,6 +586,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	}
 
 out:
+	mpa_lookup_result_free(found);
 	if (db != NULL)
 		mpa_db_free(db);
 	if (password != NULL)

@@ -64,14 +64,16 @@ static void json_link(MpaJson *j, const gchar *key, const MpaLink *link, const g
 static void json_server(MpaJson *j, const gchar *key, const MpaServer *server, const gchar *address)
 {
 	g_autofree gchar *username = NULL;
+	g_autofree gchar *host = NULL;
 
 	if (server == NULL) {
 		mpa_json_null(j, key);
 		return;
 	}
 	username = mpa_expand_username(server->username, address);
+	host = mpa_expand_host(server->host, address);
 	mpa_json_begin_object(j, key);
-	mpa_json_string(j, "host", server->host);
+	mpa_json_string(j, "host", host);
 	mpa_json_int(j, "port", server->port);
 	mpa_json_string(j, "security", mpa_security_name(server->security));
 	mpa_json_string(j, "username", username);
@@ -94,8 +96,10 @@ static void json_steps(MpaJson *j, const gchar *key, const GPtrArray *steps, con
 	mpa_json_end_array(j);
 }
 
-static void print_json(const MpaProvider *provider, const gchar *address, const gchar *lang)
+static void print_json(const MpaLookupResult *res, const gchar *lang)
 {
+	const MpaProvider *provider = res->provider;
+	const gchar *address = res->address;
 	MpaJson *j = mpa_json_new();
 	const MpaServer *main_server = provider->imap != NULL ? provider->imap : provider->smtp;
 	g_autofree gchar *username = NULL;
@@ -130,6 +134,12 @@ static void print_json(const MpaProvider *provider, const gchar *address, const 
 	mpa_json_end_array(j);
 	mpa_json_string(j, "checked", provider->checked);
 	mpa_json_string(j, "file", provider->file);
+	mpa_json_string(j, "source", mpa_lookup_source_name(res->source));
+	mpa_json_begin_array(j, "found_via");
+	for (guint i = 0; i < res->found_via->len; i++)
+		mpa_json_string(j, NULL, res->found_via->pdata[i]);
+	mpa_json_end_array(j);
+	mpa_json_bool(j, "needs_confirmation", res->needs_confirmation);
 	mpa_json_end_object(j);
 
 	/* JSON is UTF-8 whatever the locale's character set. */
@@ -160,6 +170,7 @@ static void print_server(const gchar *heading, const MpaServer *server, const gc
 {
 	g_autofree gchar *username = NULL;
 	g_autofree gchar *port = NULL;
+	g_autofree gchar *host = NULL;
 	const gchar *labels[4];
 	const gchar *values[4];
 
@@ -169,9 +180,10 @@ static void print_server(const gchar *heading, const MpaServer *server, const gc
 		return;
 	}
 	username = mpa_expand_username(server->username, address);
+	host = mpa_expand_host(server->host, address);
 	port = g_strdup_printf("%u", (guint)server->port);
 	labels[0] = _("Server");
-	values[0] = server->host;
+	values[0] = host;
 	labels[1] = _("Port");
 	values[1] = port;
 	labels[2] = _("Security");
@@ -248,14 +260,19 @@ static void print_steps(const gchar *heading, const GPtrArray *steps, gboolean n
 	}
 }
 
-static void print_text(const MpaProvider *provider, const gchar *address, const gchar *lang)
+static void print_text(const MpaLookupResult *res, const gchar *lang)
 {
+	const MpaProvider *provider = res->provider;
+	const gchar *address = res->address;
 	const gchar *name = provider_name(provider, lang);
 	g_autofree gchar *heading = g_strdup_printf("%s (%s)", name, provider->id);
 	g_autofree gchar *for_line = g_strdup_printf(_("Settings for %s"), address);
+	g_autofree gchar *origin = mpa_cli_lookup_origin(res);
 
 	mpa_cli_print_wrapped(NULL, heading, 0);
 	mpa_cli_print_wrapped(NULL, for_line, 0);
+	if (origin != NULL)
+		mpa_cli_print_wrapped(NULL, origin, 0);
 	g_print("\n");
 	print_server(_("Incoming mail (IMAP)"), provider->imap, address);
 	g_print("\n");
@@ -281,39 +298,42 @@ static void print_text(const MpaProvider *provider, const gchar *address, const 
 int mpa_cli_cmd_show(int argc, char **argv)
 {
 	MpaCliCommon common = { 0 };
+	MpaCliLookup lookup = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
 	MpaDb *db;
-	const MpaProvider *provider;
-	g_autofree gchar *address = NULL;
+	MpaLookupResult *res;
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_summary(context,
 		_("Show the servers, the password to use and the setup checklist for an e-mail address."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 no provider file knows the domain."));
+		_("When no provider file knows the domain, its MX records, its own autoconfig document "
+		  "(HTTPS) and its SRV records are looked up, unless --offline is given.\n"
+		  "Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 nothing found for the domain."));
 	mpa_cli_add_common_options(context, &common);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
+	mpa_cli_add_lookup_options(context, &lookup);
+	if (!mpa_cli_parse(context, &argc, &argv) || !mpa_cli_one_address("show", argc) ||
+	    !mpa_cli_lookup_check_timeout("show", &lookup)) {
 		mpa_cli_common_clear(&common);
-		return MPA_EXIT_USAGE;
-	}
-	if (!mpa_cli_one_address("show", argc)) {
-		mpa_cli_common_clear(&common);
+		mpa_cli_lookup_clear(&lookup);
 		return MPA_EXIT_USAGE;
 	}
 
 	db = mpa_cli_load_db(&common);
-	provider = mpa_cli_lookup(db, argv[1], &address, &status);
-	if (provider != NULL) {
+	res = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
+	if (res != NULL) {
 		if (common.json)
-			print_json(provider, address, mpa_cli_lang());
+			print_json(res, mpa_cli_lang());
 		else
-			print_text(provider, address, mpa_cli_lang());
+			print_text(res, mpa_cli_lang());
 		if (fflush(stdout) != 0) {
 			mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
 			status = MPA_EXIT_FAILED;
 		}
 	}
+	mpa_lookup_result_free(res);
 	mpa_db_free(db);
 	mpa_cli_common_clear(&common);
+	mpa_cli_lookup_clear(&lookup);
 	return status;
 }

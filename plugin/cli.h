@@ -15,6 +15,7 @@
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "mpa-lookup.h"
 
 G_BEGIN_DECLS
 
@@ -69,6 +70,27 @@ guint mpa_cli_width(void);
 void mpa_cli_print_wrapped(const gchar *prefix, const gchar *text, guint indent);
 /* Display width of UTF-8 @text in terminal columns. */
 guint mpa_cli_text_width(const gchar *text);
+
+/* The settings lookup of "show" and "check" (cli-lookup.c). */
+typedef struct {
+	gboolean offline;               /* --offline */
+	gdouble timeout_s;              /* --timeout, 0: the default */
+	gchar *ca_file;                 /* --ca-file */
+} MpaCliLookup;
+/* Adds --offline, --timeout and --ca-file. */
+void mpa_cli_add_lookup_options(GOptionContext *context, MpaCliLookup *lookup);
+void mpa_cli_lookup_clear(MpaCliLookup *lookup);
+/* --ca-file, else $MPA_CA_FILE, else NULL (the system's). */
+const gchar *mpa_cli_lookup_ca_file(const MpaCliLookup *lookup);
+/* FALSE (after the usage message) when --timeout is out of range. */
+gboolean mpa_cli_lookup_check_timeout(const gchar *command, const MpaCliLookup *lookup);
+/* A provider file, else (unless --offline) the network lookup.  NULL after printing why, with
+ * *exit_code MPA_EXIT_USAGE or MPA_EXIT_UNKNOWN_PROVIDER (also when no name server answered). */
+MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
+					 const MpaCliLookup *lookup, int *exit_code);
+/* "Mail for example.cn is hosted by ..., found from the domain's MX record (...)"; NULL for a
+ * provider file. */
+gchar *mpa_cli_lookup_origin(const MpaLookupResult *res);
 
 int mpa_cli_cmd_show(int argc, char **argv);
 int mpa_cli_cmd_validate(int argc, char **argv);

@@ -294,3 +294,16 @@ gchar *mpa_expand_username(const gchar *tmpl, const gchar *address)
 	}
 	return g_string_free(out, FALSE);
 }
+
+gchar *mpa_expand_host(const gchar *tmpl, const gchar *address)
+{
+	g_autofree gchar *expanded = NULL;
+
+	g_return_val_if_fail(tmpl != NULL, NULL);
+	g_return_val_if_fail(address != NULL, NULL);
+	if (strchr(tmpl, '%') == NULL)
+		return g_strdup(tmpl);          /* the usual case: a fixed host */
+	/* 35.cn's "imap.%EMAILDOMAIN%"; the domain of a parsed address is lower case already */
+	expanded = mpa_expand_username(tmpl, address);
+	return g_ascii_strdown(expanded, -1);
+}

@@ -33,6 +33,7 @@
 
 #include "mpa-check.h"
 #include "mpa-text.h"
+#include "mpa-net.h"
 #include "mpa-tls.h"
 
 /* Exported by libetpan 1.9 but missing from its headers: the raw SMTP command primitives, used to
@@ -165,6 +166,7 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 
 	for (guint i = 0; i < 2; i++) {
 		g_autofree gchar *user = NULL;
+		g_autofree gchar *host = NULL;
 
 		if (servers[i] == NULL) {
 			set_server(req, i, NULL, 0, MPA_SECURITY_SSL, NULL);
@@ -172,7 +174,8 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 		}
 		user = mpa_expand_username(servers[i]->username ? servers[i]->username
 					   : "%EMAILADDRESS%", req->address);
-		set_server(req, i, servers[i]->host, servers[i]->port, servers[i]->security, user);
+		host = mpa_expand_host(servers[i]->host, req->address);
+		set_server(req, i, host, servers[i]->port, servers[i]->security, user);
 	}
 }
 
@@ -685,115 +688,19 @@ classify_io(Worker *w, gchar **detail)
 
 /* ---- connecting ---- */
 
-static void
-sni_callback(struct mailstream_ssl_context *ssl_context, void *data)
-{
-	Worker *w = data;
-
-	/* RFC 6066: no SNI for an IP address. */
-	if (!g_hostname_is_ip_address(w->host))
-		mailstream_ssl_set_server_name(ssl_context, w->host);
-}
-
-/* Why a name look-up failed, in words that tell "this name does not exist" (a typing mistake)
- * from "nobody could be asked" (offline, or a broken name server). */
-static gchar *
-lookup_failure(const gchar *host, int r)
-{
-	switch (r) {
-	case EAI_NONAME:
-#ifdef EAI_NODATA
-	case EAI_NODATA:
-#endif
-		return g_strdup_printf(_("host name %s not found: the name service says it does not exist"),
-				       host);
-	case EAI_AGAIN:
-	case EAI_FAIL:
-		return g_strdup_printf(_("host name %s could not be looked up: no name server answered (%s)"),
-				       host, gai_strerror(r));
-	case EAI_SYSTEM:
-		return g_strdup_printf("%s: %s", host, g_strerror(errno));
-	default:
-		return g_strdup_printf(_("host name %s not found (%s)"), host, gai_strerror(r));
-	}
-}
-
-/* Our own TCP connect (instead of libetpan's) to tell DNS failures from refusals and to let an
- * abandon end the wait at once.  Returns a non-blocking socket or -1 after fail(). */
+/* Returns a non-blocking socket, or -1 after fail(). */
 static int
 tcp_connect(Worker *w)
 {
-	struct addrinfo hints = { 0 }, *res = NULL, *ai;
-	char port_str[8];
-	int r, fd = -1, last_errno = 0;
-	gint64 deadline = g_get_monotonic_time() + (gint64) w->idle_s * G_USEC_PER_SEC;
-	gboolean timed_out = FALSE;
+	MpaNetError err;
+	gchar *detail = NULL;
+	int fd = mpa_net_connect(w->host, w->port,
+				 g_get_monotonic_time() + (gint64) w->idle_s * G_USEC_PER_SEC,
+				 w->idle_s, w->wake[0], &err, &detail);
 
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	hints.ai_protocol = IPPROTO_TCP;
-	g_snprintf(port_str, sizeof port_str, "%u", w->port);
-	r = getaddrinfo(w->host, port_str, &hints, &res);
-	if (r != 0) {
-		fail(w, MPA_NET_DNS, lookup_failure(w->host, r));
-		return -1;
-	}
-
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
-		if (fd < 0) {
-			last_errno = errno;
-			continue;
-		}
-		r = connect(fd, ai->ai_addr, ai->ai_addrlen);
-		if (r < 0 && errno == EINPROGRESS) {
-			struct pollfd pfd[2] = { { fd, POLLOUT, 0 }, { w->wake[0], POLLIN, 0 } };
-			gint64 left = (deadline - g_get_monotonic_time()) / 1000;
-			int err = 0;
-			socklen_t len = sizeof err;
-
-			r = left > 0 ? poll(pfd, 2, (int) left) : 0;
-			if (r == 0) {
-				timed_out = TRUE;
-				last_errno = ETIMEDOUT;
-			} else if (r > 0 && (pfd[1].revents & POLLIN)) {
-				last_errno = ECANCELED;
-			} else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0) {
-				break;
-			} else {
-				last_errno = err ? err : errno;
-			}
-		} else if (r == 0) {
-			break;
-		} else {
-			last_errno = errno;
-		}
-		close(fd);
-		fd = -1;
-		if (timed_out || last_errno == ECANCELED)
-			break;
-	}
-	freeaddrinfo(res);
-	if (fd >= 0) {
-		int one = 1;
-
-		/* Every command is one write followed by a wait for the answer, but TLS handshakes
-		 * write twice in a row (ChangeCipherSpec, then Finished): with Nagle's algorithm the
-		 * second waits for the server's (possibly delayed) ACK of the first. */
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-		return fd;
-	}
-
-	if (timed_out)
-		fail(w, MPA_NET_TIMEOUT, g_strdup_printf(_("no connection to %s port %u within %u seconds"),
-							 w->host, w->port, w->idle_s));
-	else if (last_errno == ECONNREFUSED || last_errno == EHOSTUNREACH || last_errno == ENETUNREACH)
-		fail(w, MPA_NET_REFUSED, g_strdup_printf(_("connection to %s port %u failed: %s"),
-							 w->host, w->port, g_strerror(last_errno)));
-	else
-		fail(w, MPA_NET_CLOSED, g_strdup_printf(_("connection to %s port %u failed: %s"),
-							w->host, w->port, g_strerror(last_errno)));
-	return -1;
+	if (fd < 0)
+		fail(w, err, detail);
+	return fd;
 }
 
 /* Makes the socket reachable for the coordinator's shutdown(). */
@@ -814,20 +721,9 @@ publish_fd(Worker *w, int fd)
 static gboolean
 verify_stream(Worker *w, mailstream *stream)
 {
-	carray *chain = mailstream_get_certificate_chain(stream);
-	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
 	gchar *detail = NULL;
-	MpaNetError err;
+	MpaNetError err = mpa_net_verify_stream(stream, w->host, w->ca_file, &detail);
 
-	if (chain != NULL) {
-		for (guint i = 0; i < carray_count(chain); i++) {
-			MMAPString *s = carray_get(chain, i);
-
-			g_ptr_array_add(ders, g_bytes_new(s->str, s->len));
-		}
-		mailstream_certificate_chain_free(chain);
-	}
-	err = mpa_tls_verify_chain(ders, w->host, w->ca_file, &detail);
 	if (err != MPA_NET_NONE) {
 		fail(w, err, detail);
 		return FALSE;
@@ -862,7 +758,7 @@ open_stream(Worker *w)
 
 	stage_begin(w, MPA_STAGE_TLS);
 	w->io_start = g_get_monotonic_time();
-	stream = mailstream_ssl_open_with_callback_timeout(fd, w->idle_s, sni_callback, w);
+	stream = mailstream_ssl_open_with_callback_timeout(fd, w->idle_s, mpa_net_sni_callback, w->host);
 	if (stream == NULL) {
 		gchar *detail = NULL;
 		MpaNetError err = classify_io(w, &detail);
@@ -1054,7 +950,7 @@ imap_starttls(Worker *w, mailimap *imap)
 	if (!starttls_offered(w, mailimap_has_extension(imap, "STARTTLS")))
 		return FALSE;
 	capture_reset(w);
-	r = mailimap_socket_starttls_with_callback(imap, sni_callback, w);
+	r = mailimap_socket_starttls_with_callback(imap, mpa_net_sni_callback, w->host);
 	if (r != MAILIMAP_NO_ERROR) {
 		if (r == MAILIMAP_ERROR_STREAM) {
 			fail_starttls_io(w);
@@ -1298,7 +1194,7 @@ smtp_starttls(Worker *w, mailsmtp *smtp)
 	if (!starttls_offered(w, (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0))
 		return FALSE;
 	capture_reset(w);
-	r = mailsmtp_socket_starttls_with_callback(smtp, sni_callback, w);
+	r = mailsmtp_socket_starttls_with_callback(smtp, mpa_net_sni_callback, w->host);
 	if (r != MAILSMTP_NO_ERROR) {
 		if (r == MAILSMTP_ERROR_STREAM) {
 			smtp_fail_io(w);

@@ -12,6 +12,8 @@
 struct _MpaDb {
 	GHashTable *by_id;      /* id -> MpaProvider* (owned) */
 	GHashTable *by_domain;  /* A-label domain (borrowed from the provider) -> MpaProvider* */
+	GHashTable *by_mx_host; /* mpa:mx host (borrowed) -> MpaProvider* */
+	GHashTable *by_mx_suffix; /* mpa:mx suffix (borrowed) -> MpaProvider* */
 	GPtrArray *sorted;      /* MpaProvider*, by id */
 };
 
@@ -22,6 +24,8 @@ MpaDb *mpa_db_new(void)
 	db->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
 					  (GDestroyNotify)mpa_provider_free);
 	db->by_domain = g_hash_table_new(g_str_hash, g_str_equal);
+	db->by_mx_host = g_hash_table_new(g_str_hash, g_str_equal);
+	db->by_mx_suffix = g_hash_table_new(g_str_hash, g_str_equal);
 	db->sorted = g_ptr_array_new();
 	return db;
 }
@@ -32,6 +36,8 @@ void mpa_db_free(MpaDb *db)
 		return;
 	g_ptr_array_unref(db->sorted);
 	g_hash_table_unref(db->by_domain);
+	g_hash_table_unref(db->by_mx_host);
+	g_hash_table_unref(db->by_mx_suffix);
 	g_hash_table_unref(db->by_id);     /* frees the providers, after nothing points to them */
 	g_free(db);
 }
@@ -88,6 +94,27 @@ gboolean mpa_db_load_file(MpaDb *db, const gchar *path, GPtrArray *problems)
 			conflict = TRUE;
 		}
 	}
+	/* An MX host says "this domain's mail is at that provider": one answer per pattern. */
+	for (guint i = 0; p->mx_hosts[i] != NULL; i++) {
+		MpaProvider *owner = g_hash_table_lookup(db->by_mx_host, p->mx_hosts[i]);
+
+		if (owner != NULL && owner != old) {
+			mpa_problem_add(problems, path, priv->mx_host_lines[i],
+					_("MX host '%s' is already claimed by provider '%s' in %s — remove it from one of the two files"),
+					p->mx_hosts[i], owner->id, owner->file);
+			conflict = TRUE;
+		}
+	}
+	for (guint i = 0; p->mx_suffixes[i] != NULL; i++) {
+		MpaProvider *owner = g_hash_table_lookup(db->by_mx_suffix, p->mx_suffixes[i]);
+
+		if (owner != NULL && owner != old) {
+			mpa_problem_add(problems, path, priv->mx_suffix_lines[i],
+					_("MX suffix '%s' is already claimed by provider '%s' in %s — remove it from one of the two files"),
+					p->mx_suffixes[i], owner->id, owner->file);
+			conflict = TRUE;
+		}
+	}
 	if (conflict) {
 		mpa_provider_free(p);
 		return FALSE;
@@ -95,12 +122,20 @@ gboolean mpa_db_load_file(MpaDb *db, const gchar *path, GPtrArray *problems)
 	if (old != NULL) {
 		for (guint i = 0; old->domains[i] != NULL; i++)
 			g_hash_table_remove(db->by_domain, old->domains[i]);
+		for (guint i = 0; old->mx_hosts[i] != NULL; i++)
+			g_hash_table_remove(db->by_mx_host, old->mx_hosts[i]);
+		for (guint i = 0; old->mx_suffixes[i] != NULL; i++)
+			g_hash_table_remove(db->by_mx_suffix, old->mx_suffixes[i]);
 		g_ptr_array_remove(db->sorted, old);
 		g_hash_table_remove(db->by_id, old->id);
 	}
 	g_hash_table_insert(db->by_id, p->id, p);
 	for (guint i = 0; p->domains[i] != NULL; i++)
 		g_hash_table_insert(db->by_domain, p->domains[i], p);
+	for (guint i = 0; p->mx_hosts[i] != NULL; i++)
+		g_hash_table_insert(db->by_mx_host, p->mx_hosts[i], p);
+	for (guint i = 0; p->mx_suffixes[i] != NULL; i++)
+		g_hash_table_insert(db->by_mx_suffix, p->mx_suffixes[i], p);
 	g_ptr_array_add(db->sorted, p);
 	g_ptr_array_sort(db->sorted, provider_cmp);
 	return TRUE;
@@ -204,6 +239,37 @@ const MpaProvider *mpa_db_lookup_domain(const MpaDb *db, const gchar *domain)
 	if (domain == NULL)
 		return NULL;
 	return g_hash_table_lookup(db->by_domain, domain);
+}
+
+const MpaProvider *mpa_db_lookup_mx(const MpaDb *db, const gchar *mx_host)
+{
+	gchar name[256];
+	gsize len;
+	const MpaProvider *p;
+
+	g_return_val_if_fail(db != NULL, NULL);
+	if (mx_host == NULL)
+		return NULL;
+	len = strlen(mx_host);
+	if (len > 0 && mx_host[len - 1] == '.')
+		len--;          /* DNS answers name the root: "mxbiz1.qq.com." */
+	if (len == 0 || len >= sizeof name)
+		return NULL;    /* longer than any host name (253): no pattern can match */
+	for (gsize i = 0; i < len; i++)
+		name[i] = g_ascii_tolower(mx_host[i]);
+	name[len] = '\0';
+	p = g_hash_table_lookup(db->by_mx_host, name);
+	if (p != NULL)
+		return p;
+	/* the name itself, then each parent domain: the longest suffix wins */
+	for (const gchar *s = name; s != NULL; s = strchr(s, '.')) {
+		if (*s == '.')
+			s++;
+		p = g_hash_table_lookup(db->by_mx_suffix, s);
+		if (p != NULL)
+			return p;
+	}
+	return NULL;
 }
 
 const MpaProvider *mpa_db_lookup_address(const MpaDb *db, const gchar *text, gchar **normalized,

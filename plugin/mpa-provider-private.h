@@ -2,8 +2,8 @@
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Not installed, not a contract: only plugin/mpa-provider.c, mpa-db.c, mpa-address.c and the fuzz
- * targets (tests/fuzz/) use it.
+ * Not installed, not a contract: only plugin/mpa-provider.c, mpa-xml.c, mpa-db.c, mpa-address.c,
+ * mpa-lookup.c (host name checks) and the fuzz targets (tests/fuzz/) use it.
  */
 #ifndef MPA_PROVIDER_PRIVATE_H
 #define MPA_PROVIDER_PRIVATE_H
@@ -18,6 +18,8 @@ typedef struct {
 	MpaProvider pub;
 	guint *domain_lines;    /* parallel to pub.domains */
 	guint id_line;          /* line of <emailProvider> */
+	guint *mx_host_lines;   /* parallel to pub.mx_hosts */
+	guint *mx_suffix_lines; /* parallel to pub.mx_suffixes */
 } MpaProviderPriv;
 
 /* Check an ASCII host/domain name: labels of [a-z0-9-] (1-63 bytes, no leading or trailing
@@ -33,11 +35,6 @@ gboolean mpa_hostname_check_labels(const gchar *name, const gchar **why);
  * string allocated for an international domain (free it; NULL otherwise). */
 gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_part,
 			   const gchar **domain, gchar **idn, GError **error);
-
-/* mpa_provider_load_file on bytes already in memory (@length bytes, no NUL needed); @path names
- * them in problems and becomes the provider's file.  Used by the loader and the fuzz target. */
-MpaProvider *mpa_provider_load_data(const gchar *path, const gchar *contents, gsize length,
-				    GPtrArray *problems);
 
 void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
 	G_GNUC_PRINTF(4, 5);

@@ -17,6 +17,8 @@
 #include "mpa-provider.h"
 #include "mpa-provider-private.h"
 #include "mpa-diagnose.h"
+#include "mpa-file.h"
+#include "mpa-xml.h"
 
 G_DEFINE_QUARK(mpa-provider-error-quark, mpa_provider_error)
 
@@ -336,58 +338,14 @@ static gchar *normalize_text(const gchar *raw)
 	return g_string_free(out, FALSE);
 }
 
-/* ---- the element tree ---- */
+/* ---- loading state (the element tree itself: mpa-xml.c) ---- */
 
-typedef struct _Node Node;
-struct _Node {
-	Node *parent;
-	gchar *qname;           /* as written, "mpa:rule"; used in messages */
-	const gchar *name;      /* local name, points into qname */
-	gboolean mpa;           /* in our namespace (else no namespace: ISPDB) */
-	gboolean skip;          /* unknown namespace: reported once, not checked further */
-	guint line;
-	gchar **attr_names;     /* without the xmlns declarations */
-	gchar **attr_values;
-	GString *text;
-	GPtrArray *children;
-};
-
-static void node_free(Node *node)
-{
-	if (node == NULL)
-		return;
-	g_free(node->qname);
-	g_strfreev(node->attr_names);
-	g_strfreev(node->attr_values);
-	g_string_free(node->text, TRUE);
-	g_ptr_array_unref(node->children);
-	g_free(node);
-}
-
-typedef struct {
-	gchar *prefix;          /* "" for the default namespace */
-	gchar *uri;
-	guint depth;
-} NsBinding;
-
-static void ns_binding_free(NsBinding *b)
-{
-	g_free(b->prefix);
-	g_free(b->uri);
-	g_free(b);
-}
+typedef MpaXmlNode Node;
 
 typedef struct {
 	const gchar *file;
 	GPtrArray *problems;    /* of MpaProblem*, this file only; sorted at the end */
 	guint problem_count;
-
-	/* parsing */
-	Node *root;
-	Node *current;
-	GPtrArray *ns;          /* of NsBinding*, innermost last */
-	guint depth;
-	guint last_line;
 
 	/* checking */
 	MpaProviderPriv *priv;
@@ -411,151 +369,11 @@ static void problem(Load *l, guint line, const gchar *format, ...)
 	l->problem_count++;
 }
 
-static const gchar *ns_lookup(Load *l, const gchar *prefix)
-{
-	for (guint i = l->ns->len; i > 0; i--) {
-		NsBinding *b = g_ptr_array_index(l->ns, i - 1);
-
-		if (strcmp(b->prefix, prefix) == 0)
-			return *b->uri != '\0' ? b->uri : NULL;
-	}
-	return NULL;
-}
-
-static void track_position(GMarkupParseContext *context, Load *l)
-{
-	gint line, chr;
-
-	g_markup_parse_context_get_position(context, &line, &chr);
-	l->last_line = (guint)line;
-}
-
-static void on_start(GMarkupParseContext *context, const gchar *element_name,
-		     const gchar **attribute_names, const gchar **attribute_values,
-		     gpointer user_data, GError **error)
-{
-	Load *l = user_data;
-	Node *node;
-	GPtrArray *names, *values;
-	const gchar *colon;
-
-	/* GMarkup accepts a second top-level element; XML does not, and the tree has one root. */
-	if (l->current == NULL && l->root != NULL) {
-		g_set_error(error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
-			    _("element <%s> follows the end of the document element <%s>"),
-			    element_name, l->root->qname);
-		return;
-	}
-	node = g_new0(Node, 1);
-	names = g_ptr_array_new();
-	values = g_ptr_array_new();
-
-	/* GMarkup reports the position after the start tag, which may be lines below its "<"
-	 * when attributes are wrapped; the position after the previous event is where it begins. */
-	node->line = l->last_line;
-	l->depth++;
-	for (guint i = 0; attribute_names[i] != NULL; i++) {
-		const gchar *an = attribute_names[i];
-
-		if (strcmp(an, "xmlns") == 0 || g_str_has_prefix(an, "xmlns:")) {
-			NsBinding *b = g_new0(NsBinding, 1);
-
-			b->prefix = g_strdup(an[5] == ':' ? an + 6 : "");
-			b->uri = g_strdup(attribute_values[i]);
-			b->depth = l->depth;
-			g_ptr_array_add(l->ns, b);
-		} else {
-			g_ptr_array_add(names, g_strdup(an));
-			g_ptr_array_add(values, g_strdup(attribute_values[i]));
-		}
-	}
-	g_ptr_array_add(names, NULL);
-	g_ptr_array_add(values, NULL);
-	node->attr_names = (gchar **)g_ptr_array_free(names, FALSE);
-	node->attr_values = (gchar **)g_ptr_array_free(values, FALSE);
-	node->qname = g_strdup(element_name);
-	node->text = g_string_new(NULL);
-	node->children = g_ptr_array_new_with_free_func((GDestroyNotify)node_free);
-	node->parent = l->current;
-
-	colon = strchr(node->qname, ':');
-	if (node->parent != NULL && node->parent->skip) {
-		node->skip = TRUE;
-	} else {
-		g_autofree gchar *prefix = colon != NULL ? g_strndup(node->qname, colon - node->qname)
-							 : g_strdup("");
-		const gchar *uri = ns_lookup(l, prefix);
-
-		if (colon != NULL && uri == NULL) {
-			problem(l, node->line,
-				_("element <%s> uses the prefix '%s', which is not declared — declare it, e.g. xmlns:%s=\"%s\" on <clientConfig>"),
-				node->qname, prefix, prefix, MPA_XML_NAMESPACE);
-			node->skip = TRUE;
-		} else if (uri != NULL && strcmp(uri, MPA_XML_NAMESPACE) == 0) {
-			node->mpa = TRUE;
-		} else if (uri != NULL) {
-			problem(l, node->line,
-				_("element <%s> is in the unknown namespace '%s' — use the namespace %s or remove the element"),
-				node->qname, uri, MPA_XML_NAMESPACE);
-			node->skip = TRUE;
-		}
-	}
-	node->name = colon != NULL ? colon + 1 : node->qname;
-
-	if (l->current != NULL)
-		g_ptr_array_add(l->current->children, node);
-	else
-		l->root = node;
-	l->current = node;
-	track_position(context, l);
-}
-
-static void on_end(GMarkupParseContext *context, const gchar *element_name, gpointer user_data,
-		   GError **error)
-{
-	Load *l = user_data;
-
-	while (l->ns->len > 0) {
-		NsBinding *b = g_ptr_array_index(l->ns, l->ns->len - 1);
-
-		if (b->depth < l->depth)
-			break;
-		g_ptr_array_remove_index(l->ns, l->ns->len - 1);
-	}
-	l->depth--;
-	if (l->current != NULL)
-		l->current = l->current->parent;
-	track_position(context, l);
-}
-
-static void on_text(GMarkupParseContext *context, const gchar *text, gsize text_len,
-		    gpointer user_data, GError **error)
-{
-	Load *l = user_data;
-
-	if (l->current != NULL)
-		g_string_append_len(l->current->text, text, text_len);
-	track_position(context, l);
-}
-
-static void on_passthrough(GMarkupParseContext *context, const gchar *text, gsize text_len,
-			   gpointer user_data, GError **error)
-{
-	track_position(context, user_data);
-}
-
-static const GMarkupParser markup_parser = {
-	on_start, on_end, on_text, on_passthrough, NULL
-};
-
 /* ---- tree helpers ---- */
 
 static const gchar *attr(const Node *n, const gchar *name)
 {
-	for (guint i = 0; n->attr_names[i] != NULL; i++)
-		if (strcmp(n->attr_names[i], name) == 0)
-			return n->attr_values[i];
-	return NULL;
+	return mpa_xml_attr(n, name);
 }
 
 /* Report every attribute of @n that is not in @allowed (NULL-terminated). */
@@ -1153,7 +971,8 @@ static void check_email_provider(Load *l, const Node *n)
 			unknown_element(l, c);
 		}
 	}
-	if (!seen_domain)
+	/* An enterprise host has no domain of its own: its customers' domains are found by MX. */
+	if (!seen_domain && p->mx_hosts[0] == NULL && p->mx_suffixes[0] == NULL)
 		missing_element(l, n, "domain");
 	if (!seen_display)
 		missing_element(l, n, "displayName");
@@ -1648,6 +1467,68 @@ static void check_sending(Load *l, const Node *n)
 	p->sending_text = text_set_finish(l, &text, n, "text", FALSE);
 }
 
+/* <mpa:mx host="..."/> or <mpa:mx suffix="..."/>: an MX host that means "this provider hosts the
+ * domain's mail".  Strict: lower-case ASCII names with a dot, no wildcards, no trailing dot. */
+static void check_mx(Load *l, const Node *n, GPtrArray *hosts, GArray *host_lines,
+		     GPtrArray *suffixes, GArray *suffix_lines)
+{
+	static const gchar *const allowed[] = { "host", "suffix", NULL };
+	const gchar *host = attr(n, "host");
+	const gchar *suffix = attr(n, "suffix");
+	const gchar *value = host != NULL ? host : suffix;
+	const gchar *why = NULL;
+	GPtrArray *into = host != NULL ? hosts : suffixes;
+	GArray *lines = host != NULL ? host_lines : suffix_lines;
+
+	check_attrs(l, n, allowed);
+	check_leaf(l, n);
+	check_no_text(l, n);
+	if ((host == NULL) == (suffix == NULL)) {
+		problem(l, n->line, _("<%s> needs exactly one of 'host' and 'suffix' — write host=\"mx1.example.com\" for one MX host or suffix=\"example.com\" for every MX host below a domain"),
+			n->qname);
+		return;
+	}
+	if (strchr(value, '*') != NULL) {
+		problem(l, n->line, _("MX pattern '%s' has a wildcard — write suffix=\"%s\" for every host below a domain"),
+			value, value[0] == '*' && value[1] == '.' ? value + 2 : "mx.example.com");
+		return;
+	}
+	if (g_str_has_suffix(value, ".")) {
+		problem(l, n->line, _("MX pattern '%s' ends with a dot — write the name without the final dot"), value);
+		return;
+	}
+	if (!g_str_is_ascii(value)) {
+		g_autofree gchar *ace = g_hostname_to_ascii(value);
+
+		problem(l, n->line, _("MX pattern '%s' is not ASCII — write it in its punycode form: %s"),
+			value, ace != NULL ? ace : "xn--...");
+		return;
+	}
+	if (has_upper(value)) {
+		g_autofree gchar *lower = g_ascii_strdown(value, -1);
+
+		problem(l, n->line, _("MX pattern '%s' has upper-case letters — write it in lower case: %s"), value, lower);
+		return;
+	}
+	if (g_hostname_is_ip_address(value) || !mpa_hostname_check_labels(value, &why) ||
+	    strchr(value, '.') == NULL) {
+		if (why == NULL)
+			why = strchr(value, '.') == NULL ? _("it has no dot") : _("it is an IP address");
+		problem(l, n->line, _("MX pattern '%s' is malformed: %s — write a host name such as mx1.example.com"),
+			value, why);
+		return;
+	}
+	for (guint i = 0; i < into->len; i++) {
+		if (strcmp(g_ptr_array_index(into, i), value) == 0) {
+			problem(l, n->line, _("MX pattern '%s' is listed twice (first on line %u) — remove one"),
+				value, g_array_index(lines, guint, i));
+			return;
+		}
+	}
+	g_ptr_array_add(into, g_strdup(value));
+	g_array_append_val(lines, n->line);
+}
+
 static void check_assistant(Load *l, const Node *n)
 {
 	static const gchar *const allowed[] = { "checked", NULL };
@@ -1657,6 +1538,9 @@ static void check_assistant(Load *l, const Node *n)
 	TextSet name = { 0 };
 	const gchar *checked;
 	gboolean seen_password = FALSE, seen_sending = FALSE;
+	GPtrArray *mx_hosts = g_ptr_array_new(), *mx_suffixes = g_ptr_array_new();
+	GArray *mx_host_lines = g_array_new(FALSE, FALSE, sizeof(guint));
+	GArray *mx_suffix_lines = g_array_new(FALSE, FALSE, sizeof(guint));
 
 	p->has_assistant = TRUE;
 	check_attrs(l, n, allowed);
@@ -1695,11 +1579,23 @@ static void check_assistant(Load *l, const Node *n)
 			}
 			seen_sending = TRUE;
 			check_sending(l, c);
+		} else if (is_mpa(c, "mx")) {
+			check_mx(l, c, mx_hosts, mx_host_lines, mx_suffixes, mx_suffix_lines);
 		} else {
 			unknown_element(l, c);
 		}
 	}
 	p->name = text_set_finish(l, &name, n, "name", TRUE);
+	g_ptr_array_add(mx_hosts, NULL);
+	g_ptr_array_add(mx_suffixes, NULL);
+	g_strfreev(p->mx_hosts);
+	g_strfreev(p->mx_suffixes);
+	g_free(l->priv->mx_host_lines);
+	g_free(l->priv->mx_suffix_lines);
+	p->mx_hosts = (gchar **)g_ptr_array_free(mx_hosts, FALSE);
+	p->mx_suffixes = (gchar **)g_ptr_array_free(mx_suffixes, FALSE);
+	l->priv->mx_host_lines = (guint *)g_array_free(mx_host_lines, FALSE);
+	l->priv->mx_suffix_lines = (guint *)g_array_free(mx_suffix_lines, FALSE);
 
 	/* links may be declared after the steps that use them */
 	for (guint i = 0; i < l->link_refs->len; i++) {
@@ -1727,6 +1623,8 @@ static MpaProviderPriv *provider_new(void)
 	p->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rule_free);
 	p->send_stages = g_ptr_array_new_with_free_func(g_free);
 	p->password_kind = MPA_PASSWORD_LOGIN;
+	p->mx_hosts = g_new0(gchar *, 1);
+	p->mx_suffixes = g_new0(gchar *, 1);
 	return priv;
 }
 
@@ -1754,7 +1652,11 @@ void mpa_provider_free(MpaProvider *provider)
 	g_ptr_array_unref(provider->rules);
 	g_ptr_array_unref(provider->send_stages);
 	text_free(provider->sending_text);
+	g_strfreev(provider->mx_hosts);
+	g_strfreev(provider->mx_suffixes);
 	g_free(priv->domain_lines);
+	g_free(priv->mx_host_lines);
+	g_free(priv->mx_suffix_lines);
 	g_free(priv);
 }
 
@@ -1771,88 +1673,64 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems)
 	g_autofree gchar *contents = NULL;
 	g_autoptr(GError) error = NULL;
 	gsize length = 0;
-	GStatBuf st;
 
 	g_return_val_if_fail(path != NULL, NULL);
-	/* a FIFO or a device named *.xml would block the read, or never end */
-	if (g_stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		mpa_problem_add(problems, path, 0, _("not a regular file — a provider file is a plain text file"));
+	/* Refused before reading: a FIFO or a device named *.xml would block the read or never end,
+	 * and a sparse file of gigabytes would be read into memory (issue #15). */
+	if (!mpa_file_read(path, MAX_FILE_SIZE, &contents, &length, &error)) {
+		if (g_error_matches(error, MPA_FILE_ERROR, MPA_FILE_ERROR_TOO_BIG))
+			mpa_problem_add(problems, path, 0, _("the file is larger than 1 MiB — a provider file is a few kilobytes; check that this is the right file"));
+		else if (g_error_matches(error, MPA_FILE_ERROR, MPA_FILE_ERROR_NOT_REGULAR))
+			mpa_problem_add(problems, path, 0, _("%s — a provider file is a plain text file"),
+					error->message);
+		else
+			mpa_problem_add(problems, path, 0, _("cannot read the file: %s — check that it exists and is readable"),
+					error->message);
 		return NULL;
 	}
-	if (!g_file_get_contents(path, &contents, &length, &error)) {
-		mpa_problem_add(problems, path, 0, _("cannot read the file: %s — check that it exists and is readable"),
-				error->message);
-		return NULL;
-	}
-	return mpa_provider_load_data(path, contents, length, problems);
+	return mpa_provider_load_data(contents, length, path, problems);
 }
 
-MpaProvider *mpa_provider_load_data(const gchar *path, const gchar *contents, gsize length,
+MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *origin,
 				    GPtrArray *problems)
 {
-	g_autoptr(GError) error = NULL;
-	const gchar *start, *bad = NULL;
-	GMarkupParseContext *context;
 	Load l = { 0 };
+	MpaXmlNode *root;
 	MpaProvider *result = NULL;
 
-	g_return_val_if_fail(path != NULL, NULL);
-	g_return_val_if_fail(contents != NULL || length == 0, NULL);
-	if (length > MAX_FILE_SIZE) {
-		mpa_problem_add(problems, path, 0, _("the file is larger than 1 MiB — a provider file is a few kilobytes; check that this is the right file"));
+	g_return_val_if_fail(origin != NULL, NULL);
+	g_return_val_if_fail(data != NULL || len == 0, NULL);
+	if (len > MAX_FILE_SIZE) {
+		mpa_problem_add(problems, origin, 0, _("the file is larger than 1 MiB — a provider file is a few kilobytes; check that this is the right file"));
 		return NULL;
 	}
 
-	l.file = path;
+	l.file = origin;
 	l.problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
-	l.ns = g_ptr_array_new_with_free_func((GDestroyNotify)ns_binding_free);
 	l.link_refs = g_ptr_array_new_with_free_func((GDestroyNotify)link_ref_free);
 	l.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	l.last_line = 1;
 
-	start = contents != NULL ? contents : "";
-	if (length >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
-		start += 3;     /* a byte-order mark, which GMarkup does not expect */
-		length -= 3;
-	}
-	context = g_markup_parse_context_new(&markup_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &l, NULL);
-	/* A provider file is UTF-8 (doc/provider-format.md).  Checked before GMarkup sees the bytes:
-	 * GMarkup's own handling of invalid UTF-8 inside <?...?> sets a GError over another one
-	 * (found by fuzzing, GLib 2.74), and this way the message names the byte and its line. */
-	if (!g_utf8_validate_len(start, length, &bad)) {
-		guint line = 1;
-
-		for (const gchar *p = start; p < bad; p++)
-			line += *p == '\n';
-		problem(&l, line, _("the file is not valid UTF-8 text (byte 0x%02x) — save it in the UTF-8 encoding"),
-			(guint)(guchar)*bad);
-	} else if (!g_markup_parse_context_parse(context, start, length, &error) ||
-		   !g_markup_parse_context_end_parse(context, &error)) {
-		gint line = 0, chr = 0;
-
-		g_markup_parse_context_get_position(context, &line, &chr);
-		problem(&l, (guint)line, _("the file is not well-formed XML: %s — correct the XML syntax"),
-			error->message);
-	} else {
+	root = mpa_xml_parse(data, len, origin, l.problems);
+	l.problem_count = l.problems->len;
+	/* no root and no problem: well-formed but without an element, which the check reports */
+	if (root != NULL || l.problem_count == 0) {
 		l.priv = provider_new();
-		l.priv->pub.file = g_strdup(path);
-		check_client_config(&l, l.root);
+		l.priv->pub.file = g_strdup(origin);
+		check_client_config(&l, root);
 		if (l.problem_count == 0) {
 			result = &l.priv->pub;
 			l.priv = NULL;
 		}
 	}
-	g_markup_parse_context_free(context);
 
 	if (l.priv != NULL)
 		mpa_provider_free(&l.priv->pub);
-	node_free(l.root);
+	mpa_xml_free(root);
 	g_ptr_array_sort(l.problems, problem_cmp);     /* stable: same-line problems keep their order */
 	for (guint i = 0; i < l.problems->len; i++)
 		if (problems != NULL)
 			g_ptr_array_add(problems, g_steal_pointer(&l.problems->pdata[i]));
 	g_ptr_array_unref(l.problems);
-	g_ptr_array_unref(l.ns);
 	g_ptr_array_unref(l.link_refs);
 	g_hash_table_unref(l.ids);
 	return result;

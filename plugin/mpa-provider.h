@@ -132,6 +132,11 @@ typedef struct {
 	GPtrArray *send_stages; /* of MpaSendStage*, ordered by from_day; empty: no limits */
 	guint bulk_recipients;  /* 0: no threshold */
 	MpaText *sending_text;  /* may be NULL */
+
+	/* From mpa:mx: the MX hosts that say a custom domain's mail is hosted here.  Lower case
+	 * A-label names without a trailing dot; NULL-terminated, never NULL (empty: none). */
+	gchar **mx_hosts;       /* <mpa:mx host="mxbiz1.qq.com"/>: exactly this host */
+	gchar **mx_suffixes;    /* <mpa:mx suffix="mail.protection.outlook.com"/>: it and any host below it */
 } MpaProvider;
 
 typedef struct _MpaDb MpaDb;
@@ -144,8 +149,15 @@ typedef struct {
 } MpaProblem;
 
 /* Parse one file.  Returns NULL and appends to @problems (of MpaProblem*, may be NULL) when the file
- * is invalid.  Strict: every problem found is reported, not just the first. */
+ * is invalid.  Strict: every problem found is reported, not just the first.  Only a regular file
+ * of at most 1 MiB is read (a directory, FIFO or device is refused, the size checked before
+ * reading), and elements nested more than 64 deep are refused (mpa-xml.h). */
 MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems);
+/* The same on a document already in memory (@len bytes, no NUL needed), e.g. fetched over the
+ * network: same checks, same problems; @origin (a file name or URL) names the document in the
+ * problems and becomes the provider's file.  At most 1 MiB. */
+MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *origin,
+				    GPtrArray *problems);
 void mpa_provider_free(MpaProvider *provider);
 
 MpaDb *mpa_db_new(void);
@@ -170,6 +182,10 @@ GPtrArray *mpa_db_providers(const MpaDb *db);
 const MpaProvider *mpa_db_get(const MpaDb *db, const gchar *id);
 /* Look up a domain (already normalised: lower case A-label). */
 const MpaProvider *mpa_db_lookup_domain(const MpaDb *db, const gchar *domain);
+/* The provider whose mpa:mx patterns match the MX host name @mx_host (as DNS gives it: any case,
+ * a trailing dot is ignored), or NULL when no provider file's MX pattern matches.  An exact
+ * host="..." beats any suffix="...", and a longer suffix beats a shorter one. */
+const MpaProvider *mpa_db_lookup_mx(const MpaDb *db, const gchar *mx_host);
 /* Look up an address as a user types it: "  Zhang <ZhangSan@Sohu.COM> ".  Sets
  * MPA_PROVIDER_ERROR_ADDRESS for a text that is not an address, MPA_PROVIDER_ERROR_UNKNOWN when
  * the domain is not known.  @normalized (may be NULL) receives "zhangsan@sohu.com"-style output
@@ -183,6 +199,11 @@ gboolean mpa_address_parse(const gchar *text, gchar **local_part, gchar **domain
 
 /* Expand %EMAILADDRESS%, %EMAILLOCALPART%, %EMAILDOMAIN% in @tmpl for @address. */
 gchar *mpa_expand_username(const gchar *tmpl, const gchar *address);
+/* A server's host for @address (normalized, as mpa_db_lookup_address gives it): ISPDB lets a host
+ * name depend on the address ("imap.%EMAILDOMAIN%"); the placeholders are expanded as in
+ * mpa_expand_username (the loader allows only %EMAILDOMAIN% in a host name, so the result is a
+ * host name for any parsed address).  Lower case; newly allocated. */
+gchar *mpa_expand_host(const gchar *tmpl, const gchar *address);
 
 /* Localized text for the current locale (g_get_language_names), falling back to "en", then any. */
 const gchar *mpa_text_get(const MpaText *text);

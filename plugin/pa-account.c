@@ -432,7 +432,9 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 
 		g_snprintf(num, sizeof num, "%d", A_IMAP4);
 		field_set(dlg, F_PROTOCOL, num, force);
-		field_set(dlg, F_RECV_SERVER, p->imap->host, force);
+		g_autofree gchar *recv_host = mpa_expand_host(p->imap->host, address);
+
+		field_set(dlg, F_RECV_SERVER, recv_host, force);
 		field_set(dlg, F_USERID, uid, force);
 		g_snprintf(num, sizeof num, "%d", tls);
 		/* Claws' toggled handler moves the Advanced page's port spin to 993 itself. */
@@ -450,7 +452,9 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		gint tls = ssl_type(p->smtp->security);
 		guint16 def = tls == SSL_TUNNEL ? 465 : 25;
 
-		field_set(dlg, F_SMTP_SERVER, p->smtp->host, force);
+		g_autofree gchar *smtp_host = mpa_expand_host(p->smtp->host, address);
+
+		field_set(dlg, F_SMTP_SERVER, smtp_host, force);
 		g_snprintf(num, sizeof num, "%d", tls);
 		field_set(dlg, F_SMTP_TLS, num, force);
 		field_set(dlg, F_SMTP_AUTH, p->smtp->password_auth ? "1" : "0", force);

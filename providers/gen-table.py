@@ -33,7 +33,8 @@ def server(ep, kind, typ):
     for s in ep.findall(kind):
         if s.get("type") == typ:
             user = (s.findtext("username") or "").strip()
-            return "%s:%s %s%s" % (s.findtext("hostname").strip(), s.findtext("port").strip(),
+            host = s.findtext("hostname").strip().replace("%EMAILDOMAIN%", "(your domain)")
+            return "%s:%s %s%s" % (host, s.findtext("port").strip(),
                                    SECURITY.get(s.findtext("socketType").strip(), "?"),
                                    USER.get(user, ", user = " + user))
     return "—"
@@ -54,6 +55,12 @@ def rows(directory):
         shown = ", ".join(domains[:MAX_DOMAINS])
         if len(domains) > MAX_DOMAINS:
             shown += " and %d more" % (len(domains) - MAX_DOMAINS)
+        # mpa:mx: a company's own domain whose MX host is the provider's
+        mx = [m.get("host") or "*." + m.get("suffix") for m in ep.findall(M + "assistant/" + M + "mx")]
+        if mx:
+            shown = (shown + "; " if shown else "") + "company domains with MX " + ", ".join(mx[:3])
+            if len(mx) > 3:
+                shown += " and %d more" % (len(mx) - 3)
         if a is not None:
             en, zh = text(a, "name", "en"), text(a, "name", "zh_CN")
             provider = en if en == zh else "%s / %s" % (en, zh)

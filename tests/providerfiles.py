@@ -65,6 +65,7 @@ def load(path):
         "domains": [d.text.strip().lower() for d in ep.findall("domain")],
         "display_name": (ep.findtext("displayName") or "").strip(),
         "imap": server(imap), "smtp": server(smtp), "assistant": a is not None,
+        "mx_hosts": [], "mx_suffixes": [],
     }
     if a is not None:
         pw = a.find(M + "password")
@@ -75,6 +76,8 @@ def load(path):
             "password_label": texts(pw, "label") if pw is not None else {},
             "rules": [dict(r.attrib, line=None) for r in a.findall(M + "rule")],
             "causes": {c.get("id"): c for c in a.findall(M + "cause")},
+            "mx_hosts": [m.get("host") for m in a.findall(M + "mx") if m.get("host") is not None],
+            "mx_suffixes": [m.get("suffix") for m in a.findall(M + "mx") if m.get("suffix") is not None],
         })
     return p
 
@@ -118,8 +121,9 @@ def validate(path):
         if child.tag not in allowed:
             bad("unknown element <%s> in emailProvider" % child.tag)
     doms = [d.text or "" for d in ep.findall("domain")]
-    if not doms:
-        bad("at least one <domain> is required")
+    mxs = ep.findall(M + "assistant/" + M + "mx")
+    if not doms and not mxs:
+        bad("at least one <domain> (or an <mpa:mx> for a host of company domains) is required")
     for d in doms:
         if d != d.strip().lower() or not HOST_RE.match(d.strip()):
             bad("malformed or upper-case domain %r" % d)
@@ -134,7 +138,7 @@ def validate(path):
             if c.tag not in ("hostname", "port", "socketType", "username", "authentication", "password", "pop3"):
                 bad("unknown element <%s> in a server" % c.tag)
         sv = server(s)
-        if not HOST_RE.match(sv["host"]):
+        if not HOST_RE.match(sv["host"].replace("%EMAILDOMAIN%", "example.com")):
             bad("host name %r is malformed or not lower case" % sv["host"])
         if not 1 <= sv["port"] <= 65535:
             bad("port %r outside 1-65535" % sv["port"])
@@ -170,7 +174,7 @@ def validate(path):
     attrs(a, {"checked"}, "mpa:assistant")
     if not DATE_RE.match(a.get("checked") or ""):
         bad("mpa:assistant needs checked=\"YYYY-MM-DD\"")
-    known = {M + t for t in ("name", "password", "link", "step", "note", "cause", "rule", "sending")}
+    known = {M + t for t in ("name", "password", "link", "step", "note", "cause", "rule", "sending", "mx")}
     for c in a:
         if c.tag not in known:
             bad("unknown element %s in mpa:assistant" % c.tag)
@@ -185,6 +189,21 @@ def validate(path):
         for c in pw:
             if c.tag not in (M + "label", M + "hint"):
                 bad("unknown element %s in mpa:password" % c.tag)
+    seen_mx = set()
+    for m in a.findall(M + "mx"):
+        attrs(m, {"host", "suffix"}, "mpa:mx")
+        if (m.get("host") is None) == (m.get("suffix") is None):
+            bad("mpa:mx needs exactly one of host and suffix")
+            continue
+        kind = "host" if m.get("host") is not None else "suffix"
+        v = m.get(kind)
+        if not HOST_RE.match(v):
+            bad("mpa:mx %s %r is not a lower-case host name with a dot" % (kind, v))
+        if (kind, v) in seen_mx:
+            bad("mpa:mx %s %r listed twice" % (kind, v))
+        seen_mx.add((kind, v))
+        if len(m) or (m.text or "").strip():
+            bad("mpa:mx is an empty element")
     links = {}
     ids = set()
     for l in a.findall(M + "link"):

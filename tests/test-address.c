@@ -205,6 +205,20 @@ static void test_expand(void)
 	g_assert_cmpstr(e, ==, "100% %EMAILX");
 }
 
+/* A host name may depend on the address (35.cn: "imap.%EMAILDOMAIN%"); a fixed one is copied. */
+static void test_expand_host(void)
+{
+	g_autofree gchar *a = mpa_expand_host("imap.%EMAILDOMAIN%", "Zhang.San@corp.example");
+	g_autofree gchar *b = mpa_expand_host("%EMAILDOMAIN%", "li@xn--fiqs8s.cn");
+	g_autofree gchar *c = mpa_expand_host("imap.sohu.com", "li@sohu.com");
+	g_autofree gchar *d = mpa_expand_host("smtp.%EMAILDOMAIN%", "Li@Corp.Example");
+
+	g_assert_cmpstr(a, ==, "imap.corp.example");
+	g_assert_cmpstr(b, ==, "xn--fiqs8s.cn");
+	g_assert_cmpstr(c, ==, "imap.sohu.com");
+	g_assert_cmpstr(d, ==, "smtp.corp.example");     /* host names are lower case */
+}
+
 static void test_lookup_domain(void)
 {
 	g_assert_nonnull(mpa_db_lookup_domain(db, "sohu.com"));
@@ -258,6 +272,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/address/parse", test_parse);
 	g_test_add_func("/address/long", test_long);
 	g_test_add_func("/address/expand-username", test_expand);
+	g_test_add_func("/address/expand-host", test_expand_host);
 	g_test_add_func("/address/lookup-domain", test_lookup_domain);
 	g_test_add_func("/address/translated", test_translated);
 	status = g_test_run();

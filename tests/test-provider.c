@@ -2,11 +2,16 @@
  * directories and replacement by id, the Sohu file, localized texts. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
 #include "mpa-provider-private.h"
+#include "mpa-xml.h"
+#include "mpa-file.h"
 
 /* A valid skeleton.  HEAD is 5 lines, so a line added after it is line 6; ASSIST opens the
  * mpa:assistant part on lines 6-7, so a line after it is line 8. */
@@ -211,6 +216,18 @@ static const BadCase bad_cases[] = {
 	  9, "only the last sending stage may leave out 'to'" },
 	{ "sending-last-closed", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" to=\"7\" daily=\"10\"/>\n</mpa:sending>\n" ASSIST_END TAIL,
 	  9, "the last sending stage ends at day 7" },
+	{ "mx-neither", HEAD ASSIST "<mpa:mx/>\n" ASSIST_END TAIL, 8, "<mpa:mx> needs exactly one of 'host' and 'suffix'" },
+	{ "mx-both", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" suffix=\"t.example\"/>\n" ASSIST_END TAIL, 8, "<mpa:mx> needs exactly one of 'host' and 'suffix'" },
+	{ "mx-wildcard", HEAD ASSIST "<mpa:mx host=\"*.mail.protection.outlook.com\"/>\n" ASSIST_END TAIL, 8, "has a wildcard — write suffix=\"mail.protection.outlook.com\"" },
+	{ "mx-trailing-dot", HEAD ASSIST "<mpa:mx host=\"mxbiz1.qq.com.\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'mxbiz1.qq.com.' ends with a dot" },
+	{ "mx-upper", HEAD ASSIST "<mpa:mx suffix=\"MXHichina.com\"/>\n" ASSIST_END TAIL, 8, "has upper-case letters — write it in lower case: mxhichina.com" },
+	{ "mx-no-dot", HEAD ASSIST "<mpa:mx suffix=\"com\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'com' is malformed: it has no dot" },
+	{ "mx-ip", HEAD ASSIST "<mpa:mx host=\"192.0.2.1\"/>\n" ASSIST_END TAIL, 8, "MX pattern '192.0.2.1' is malformed: it is an IP address" },
+	{ "mx-bad-label", HEAD ASSIST "<mpa:mx host=\"mx_1.t.example\"/>\n" ASSIST_END TAIL, 8, "MX pattern 'mx_1.t.example' is malformed" },
+	{ "mx-not-ascii", HEAD ASSIST "<mpa:mx host=\"mx.例子.cn\"/>\n" ASSIST_END TAIL, 8, "is not ASCII — write it in its punycode form: mx.xn--fsqu00a.cn" },
+	{ "mx-twice", HEAD ASSIST "<mpa:mx host=\"mx.t.example\"/>\n<mpa:mx host=\"mx.t.example\"/>\n" ASSIST_END TAIL, 9, "MX pattern 'mx.t.example' is listed twice (first on line 8)" },
+	{ "mx-text", HEAD ASSIST "<mpa:mx host=\"mx.t.example\">mx.t.example</mpa:mx>\n" ASSIST_END TAIL, 8, "text directly inside <mpa:mx>" },
+	{ "mx-attribute", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" preference=\"5\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'preference' on <mpa:mx>" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
 
@@ -247,13 +264,186 @@ static void test_nul_byte(void)
 {
 	static const gchar xml[] = HEAD "<domain>x.example\0</domain>\n" TAIL;
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_data("mem.xml", xml, sizeof xml - 1, problems);
+	MpaProvider *p = mpa_provider_load_data(xml, sizeof xml - 1, "mem.xml", problems);
 	g_autofree gchar *s = NULL;
 
 	g_assert_null(p);
 	g_assert_cmpuint(problems->len, ==, 1);
 	s = mpa_problem_to_string(g_ptr_array_index(problems, 0));
 	g_assert_cmpstr(s, ==, "mem.xml:6: the file is not valid UTF-8 text (byte 0x00) — save it in the UTF-8 encoding");
+}
+
+static const gchar *sohu_path(void);
+
+/* A document of @depth nested elements inside <clientConfig>: "<a><a>...</a></a>". */
+static gchar *deep_document(guint depth, gsize *len)
+{
+	GString *s = g_string_new(HEAD);
+
+	for (guint i = 0; i < depth; i++)
+		g_string_append(s, "<a>");
+	for (guint i = 0; i < depth; i++)
+		g_string_append(s, "</a>");
+	g_string_append(s, TAIL);
+	*len = s->len;
+	return g_string_free(s, FALSE);
+}
+
+static gboolean has_depth_problem(GPtrArray *problems)
+{
+	for (guint i = 0; i < problems->len; i++)
+		if (strstr(((MpaProblem *)problems->pdata[i])->message, "nested more than 64 deep"))
+			return TRUE;
+	return FALSE;
+}
+
+/* Issue #15: 140,000 levels (980 KB, under the size limit) crashed in the recursive free.  The
+ * parse stops at the limit: one problem naming the document, no crash (also under ASan, whose
+ * stack frames are bigger). */
+static void test_too_deep(void)
+{
+	gsize len;
+	g_autofree gchar *xml = deep_document(140000, &len);
+	g_autoptr(GPtrArray) problems = problems_new();
+	g_autofree gchar *s = NULL;
+
+	g_assert_cmpuint(len, <, 1024 * 1024);
+	g_assert_null(mpa_provider_load_data(xml, len, "https://autoconfig.example/deep.xml", problems));
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 1);
+	s = mpa_problem_to_string(problems->pdata[0]);
+	/* HEAD is 5 lines and the nesting is on line 6: the element past the limit is there */
+	g_assert_cmpstr(s, ==, "https://autoconfig.example/deep.xml:6: elements are nested more than 64 deep — a provider file is less than 10 deep; check that this is the right file");
+}
+
+/* The limit is exact: <clientConfig><emailProvider> plus 62 is 64 deep and is only an unknown
+ * element; one more is refused as too deep. */
+static void test_depth_limit_exact(void)
+{
+	gsize len;
+	g_autofree gchar *ok = deep_document(MPA_XML_MAX_DEPTH - 2, &len);
+	g_autofree gchar *deep = NULL;
+	g_autoptr(GPtrArray) problems = problems_new();
+
+	g_assert_null(mpa_provider_load_data(ok, len, "ok.xml", problems));
+	g_assert_cmpuint(problems->len, >, 0);
+	g_assert_false(has_depth_problem(problems));
+	g_ptr_array_set_size(problems, 0);
+	deep = deep_document(MPA_XML_MAX_DEPTH - 1, &len);
+	g_assert_null(mpa_provider_load_data(deep, len, "deep.xml", problems));
+	dump_problems(problems);
+	g_assert_true(has_depth_problem(problems));
+}
+
+/* The tree is freed without recursion: a chain far deeper than any stack could recurse. */
+static void test_free_deep_tree(void)
+{
+	MpaXmlNode *root = NULL, *parent = NULL;
+
+	for (guint i = 0; i < 1000000; i++) {
+		MpaXmlNode *n = g_new0(MpaXmlNode, 1);
+
+		n->qname = g_strdup("a");
+		n->name = n->qname;
+		n->attr_names = g_new0(gchar *, 1);
+		n->attr_values = g_new0(gchar *, 1);
+		n->text = g_string_new("x");
+		n->children = g_ptr_array_new();
+		n->parent = parent;
+		if (parent != NULL)
+			g_ptr_array_add(parent->children, n);
+		else
+			root = n;
+		parent = n;
+	}
+	mpa_xml_free(root);
+	mpa_xml_free(NULL);
+}
+
+/* A document in memory is checked as strictly as a file: the same problems, named by @origin. */
+static void test_load_data_same_as_file(Fixture *f, gconstpointer data)
+{
+	static const gchar xml[] = HEAD IMAP_OK "<mpa:unknown/>\n" TAIL;
+	g_autofree gchar *path = write_file(f->dir, "same.xml", xml);
+	g_autoptr(GPtrArray) from_file = problems_new();
+	g_autoptr(GPtrArray) from_data = problems_new();
+
+	g_assert_null(mpa_provider_load_file(path, from_file));
+	g_assert_null(mpa_provider_load_data(xml, sizeof xml - 1, "https://x.example/config", from_data));
+	g_assert_cmpuint(from_file->len, >, 0);
+	g_assert_cmpuint(from_file->len, ==, from_data->len);
+	for (guint i = 0; i < from_file->len; i++) {
+		const MpaProblem *a = from_file->pdata[i], *b = from_data->pdata[i];
+
+		g_assert_cmpstr(a->file, ==, path);
+		g_assert_cmpstr(b->file, ==, "https://x.example/config");
+		g_assert_cmpuint(a->line, ==, b->line);
+		g_assert_cmpstr(a->message, ==, b->message);
+	}
+}
+
+/* Loaded from memory, the provider names its origin as its file. */
+static void test_load_data_sohu(void)
+{
+	g_autofree gchar *xml = NULL;
+	gsize len = 0;
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p;
+
+	g_assert_true(g_file_get_contents(sohu_path(), &xml, &len, NULL));
+	p = mpa_provider_load_data(xml, len, "https://autoconfig.sohu.com/mail/config-v1.1.xml", problems);
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->file, ==, "https://autoconfig.sohu.com/mail/config-v1.1.xml");
+	g_assert_cmpstr(p->imap->host, ==, "imap.sohu.com");
+	mpa_provider_free(p);
+}
+
+/* The size is checked before reading: a sparse file of 2 GiB is refused at once. */
+static void test_file_too_big(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *path = g_build_filename(f->dir, "huge.xml", NULL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	FILE *fp = fopen(path, "w");
+
+	g_assert_nonnull(fp);
+	g_assert_cmpint(ftruncate(fileno(fp), (off_t)2 << 30), ==, 0);
+	fclose(fp);
+	g_assert_null(mpa_provider_load_file(path, problems));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "larger than 1 MiB"));
+}
+
+/* mpa_file_read: the kinds it refuses, the cap, and the boundary. */
+static void test_file_read(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *fifo = g_build_filename(f->dir, "fifo", NULL);
+	g_autofree gchar *exact = write_file(f->dir, "exact", "12345678");
+	g_autoptr(GError) error = NULL;
+	gchar *contents = NULL;
+	gsize len = 0;
+
+	g_assert_cmpint(mkfifo(fifo, 0600), ==, 0);
+	g_assert_false(mpa_file_read(fifo, 10, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_NOT_REGULAR);
+	g_assert_cmpstr(error->message, ==, "not a regular file but a FIFO (named pipe)");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read(f->dir, 10, &contents, &len, &error));
+	g_assert_cmpstr(error->message, ==, "not a regular file but a directory");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read("/dev/zero", 10, &contents, &len, &error));
+	g_assert_cmpstr(error->message, ==, "not a regular file but a character device");
+	g_clear_error(&error);
+	g_assert_false(mpa_file_read(exact, 7, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_TOO_BIG);
+	g_clear_error(&error);
+	g_assert_true(mpa_file_read(exact, 8, &contents, &len, &error));
+	g_assert_no_error(error);
+	g_assert_cmpuint(len, ==, 8);
+	g_assert_cmpstr(contents, ==, "12345678");
+	g_free(contents);
+	g_assert_false(mpa_file_read("/nonexistent/x", 8, &contents, &len, &error));
+	g_assert_error(error, MPA_FILE_ERROR, MPA_FILE_ERROR_OPEN);
 }
 
 static void test_two_providers(Fixture *f, gconstpointer data)
@@ -566,6 +756,60 @@ static void test_shipped(void)
 	mpa_db_free(db);
 }
 
+/* The MX hosts the enterprise providers ask their customers to publish (sources in each file)
+ * lead to the right shipped file; the personal services' MX hosts next to them do not. */
+static void test_shipped_mx(void)
+{
+	static const struct { const gchar *mx; const gchar *id; const gchar *imap; } cases[] = {
+		{ "mxbiz1.qq.com.", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mxbiz2.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mx.exmail.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
+		{ "mx1.qq.com", NULL, NULL },           /* personal QQ Mail */
+		{ "mx3.qq.com", NULL, NULL },
+		{ "qiye163mx01.mxmail.netease.com", "qiye.163.com", "imap.qiye.163.com" },
+		{ "qiye163mx02.mxmail.netease.com.", "qiye.163.com", "imap.qiye.163.com" },
+		{ "mx.qiye.163.com", "qiye.163.com", "imap.qiye.163.com" },
+		{ "163mx01.mxmail.netease.com", NULL, NULL },   /* personal 163 Mail */
+		{ "mx1.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mx3.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxn.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxw.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
+		{ "mxw.263.net", "263.net", "imap.263.net" },
+		{ "mx.263.net", "263.net", "imap.263.net" },
+		{ "regular1.263xmail.com", NULL, NULL },        /* 263's outgoing relay */
+		{ "smtp.google.com", "workspace.google.com", "imap.gmail.com" },
+		{ "aspmx.l.google.com", "workspace.google.com", "imap.gmail.com" },
+		{ "ALT4.ASPMX.L.GOOGLE.COM.", "workspace.google.com", "imap.gmail.com" },
+		{ "aspmx5.googlemail.com", "workspace.google.com", "imap.gmail.com" },
+		{ "gmail-smtp-in.l.google.com", NULL, NULL },   /* personal Gmail */
+		{ "contoso-com.mail.protection.outlook.com", "office365.com", "outlook.office365.com" },
+		{ "contoso-com.o-v1.mx.microsoft", "office365.com", "outlook.office365.com" },
+		{ "hotmail-com.olc.protection.outlook.com", NULL, NULL },      /* personal Outlook.com */
+		{ "mx.zoho.com", "zoho.com", "imappro.zoho.com" },
+		{ "mx3.zoho.com", "zoho.com", "imappro.zoho.com" },
+		{ "mx2.zoho.eu", "zoho.eu", "imappro.zoho.eu" },
+		{ "mx.zoho.in", "zoho.in", "imappro.zoho.in" },
+		{ "mx.zoho.com.au", "zoho.com.au", "imappro.zoho.com.au" },
+		{ "mx3.zoho.jp", "zoho.jp", "imappro.zoho.jp" },
+		{ "mx.zohocloud.ca", "zohocloud.ca", "imappro.zohocloud.ca" },
+		{ "mail.zoho.com", NULL, NULL },
+	};
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_load_default(NULL, problems);
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const MpaProvider *p = mpa_db_lookup_mx(db, cases[i].mx);
+
+		g_test_message("MX %s -> %s", cases[i].mx, p != NULL ? p->id : "(none)");
+		g_assert_cmpstr(p != NULL ? p->id : NULL, ==, cases[i].id);
+		if (p != NULL)
+			g_assert_cmpstr(p->imap->host, ==, cases[i].imap);
+	}
+	mpa_db_free(db);
+}
+
 /* ---- directories ---- */
 
 #define SIMPLE(id, name, domains) \
@@ -683,6 +927,108 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	mpa_db_free(db);
 }
 
+#define WITH_MX(id, domain, mx) \
+	"<clientConfig version=\"1.1\" xmlns:mpa=\"" NS "\">\n<emailProvider id=\"" id "\">\n" \
+	"<domain>" domain "</domain>\n<displayName>" id "</displayName>\n" IMAP_OK ASSIST mx ASSIST_END \
+	"</emailProvider>\n</clientConfig>\n"
+
+/* mpa:mx: exact hosts beat suffixes, longer suffixes beat shorter ones, case and a final dot do
+ * not matter, and a name that merely ends in the same letters is not inside the suffix. */
+static void test_lookup_mx(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mxbiz1.qq.com\"/>\n<mpa:mx host=\"mxbiz2.qq.com\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
+		"<mpa:mx suffix=\"mxhichina.com\"/>\n<mpa:mx suffix=\"l.google.com\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
+		"<mpa:mx suffix=\"aspmx.l.google.com\"/>\n<mpa:mx host=\"mxw.mxhichina.com\"/>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", SIMPLE("d.example", "D", "<domain>d.example</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	static const struct { const gchar *mx; const gchar *id; } cases[] = {
+		{ "mxbiz1.qq.com", "a.example" },
+		{ "MXBIZ2.QQ.com.", "a.example" },
+		{ "mxbiz3.qq.com", NULL },              /* host="" is exact */
+		{ "mx1.qq.com", NULL },
+		{ "qq.com", NULL },
+		{ "mxn.mxhichina.com", "b.example" },
+		{ "mxhichina.com", "b.example" },       /* the suffix itself */
+		{ "mxw.mxhichina.com.", "c.example" },  /* an exact host beats a suffix */
+		{ "a.b.mxhichina.com", "b.example" },
+		{ "notmxhichina.com", NULL },           /* not below it, only the same letters */
+		{ "alt1.aspmx.l.google.com", "c.example" },     /* the longer suffix wins */
+		{ "aspmx.l.google.com", "c.example" },
+		{ "gmail-smtp-in.l.google.com", "b.example" },
+		{ "google.com", NULL },
+		{ "", NULL },
+		{ ".", NULL },
+		{ "a..mxhichina.com", "b.example" },
+		{ "d.example", NULL },                  /* a domain is not an MX pattern */
+	};
+	g_autofree gchar *longname = g_strnfill(300, 'a');
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_cmpuint(mpa_db_size(db), ==, 4);
+	g_assert_cmpstr(mpa_db_get(db, "a.example")->mx_hosts[1], ==, "mxbiz2.qq.com");
+	g_assert_null(mpa_db_get(db, "a.example")->mx_suffixes[0]);
+	g_assert_null(mpa_db_get(db, "d.example")->mx_hosts[0]);
+	g_assert_null(mpa_db_get(db, "d.example")->mx_suffixes[0]);
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		const MpaProvider *p = mpa_db_lookup_mx(db, cases[i].mx);
+
+		g_test_message("%s -> %s", cases[i].mx, p != NULL ? p->id : "(none)");
+		g_assert_cmpstr(p != NULL ? p->id : NULL, ==, cases[i].id);
+	}
+	g_assert_null(mpa_db_lookup_mx(db, NULL));
+	g_assert_null(mpa_db_lookup_mx(db, longname));
+	mpa_db_free(db);
+}
+
+/* Two files claiming one MX pattern: the second is refused, like a domain claimed twice; a user's
+ * file replacing the installed one by id may keep its patterns. */
+static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
+		"<mpa:mx host=\"mx.b.example\"/>\n<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
+		"<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", WITH_MX("d.example", "d.example",
+		"<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *user = g_build_filename(f->dir, "user", NULL);
+	g_autofree gchar *a2 = write_file(user, "a.xml", WITH_MX("a.example", "a.example",
+		"<mpa:mx host=\"mx2.shared.example\"/>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	g_autofree gchar *s0 = NULL, *s1 = NULL;
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 2);
+	g_assert_null(mpa_db_get(db, "b.example"));
+	g_assert_null(mpa_db_lookup_mx(db, "mx.b.example"));
+	g_assert_null(mpa_db_get(db, "d.example"));
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "a.example");
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "other.shared.example")->id, ==, "c.example");
+	g_assert_cmpuint(problems->len, ==, 2);
+	s0 = mpa_problem_to_string(problems->pdata[0]);
+	s1 = mpa_problem_to_string(problems->pdata[1]);
+	g_assert_true(g_str_has_prefix(s0, b));
+	g_assert_nonnull(strstr(s0, ":9: MX host 'mx.shared.example' is already claimed by provider 'a.example' in "));
+	g_assert_true(g_str_has_prefix(s1, d));
+	g_assert_nonnull(strstr(s1, ":8: MX suffix 'shared.example' is already claimed by provider 'c.example' in "));
+
+	/* the user's a.example replaces the installed one: its old MX host goes with it */
+	mpa_db_load_dir(db, user, problems);
+	g_assert_cmpuint(problems->len, ==, 2);
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx2.shared.example")->id, ==, "a.example");
+	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "c.example");
+	mpa_db_free(db);
+}
+
 static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *missing = g_build_filename(f->dir, "none", NULL);
@@ -791,6 +1137,13 @@ int main(int argc, char **argv)
 		g_test_add(name, Fixture, &bad_cases[i], fixture_setup, test_bad, fixture_teardown);
 	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
+	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
+	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
+	g_test_add_func("/provider/xml/free-deep-tree", test_free_deep_tree);
+	g_test_add("/provider/load/data-same-as-file", Fixture, NULL, fixture_setup, test_load_data_same_as_file, fixture_teardown);
+	g_test_add_func("/provider/load/data-sohu", test_load_data_sohu);
+	g_test_add("/provider/invalid/too-big", Fixture, NULL, fixture_setup, test_file_too_big, fixture_teardown);
+	g_test_add("/provider/file/read", Fixture, NULL, fixture_setup, test_file_read, fixture_teardown);
 	g_test_add("/provider/invalid/two-providers", Fixture, NULL, fixture_setup, test_two_providers, fixture_teardown);
 	g_test_add("/provider/invalid/all-problems", Fixture, NULL, fixture_setup, test_all_problems, fixture_teardown);
 	g_test_add("/provider/invalid/missing-file", Fixture, NULL, fixture_setup, test_missing_file, fixture_teardown);
@@ -798,11 +1151,14 @@ int main(int argc, char **argv)
 	g_test_add("/provider/load/any-prefix", Fixture, NULL, fixture_setup, test_other_prefix, fixture_teardown);
 	g_test_add_func("/provider/load/sohu", test_sohu);
 	g_test_add_func("/provider/load/shipped", test_shipped);
+	g_test_add_func("/provider/load/shipped-mx", test_shipped_mx);
 	g_test_add("/provider/db/user-replaces-installed", Fixture, NULL, fixture_setup, test_user_replaces, fixture_teardown);
 	g_test_add("/provider/db/default-dirs", Fixture, NULL, fixture_setup, test_default_dirs, fixture_teardown);
 	g_test_add("/provider/db/bad-file-skipped", Fixture, NULL, fixture_setup, test_bad_file_skipped, fixture_teardown);
 	g_test_add("/provider/db/domain-claimed-twice", Fixture, NULL, fixture_setup, test_domain_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/same-id-one-dir", Fixture, NULL, fixture_setup, test_same_id_one_dir, fixture_teardown);
+	g_test_add("/provider/db/lookup-mx", Fixture, NULL, fixture_setup, test_lookup_mx, fixture_teardown);
+	g_test_add("/provider/db/mx-claimed-twice", Fixture, NULL, fixture_setup, test_mx_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/missing-or-unreadable-dir", Fixture, NULL, fixture_setup, test_dirs_missing_or_unreadable, fixture_teardown);
 	g_test_add("/provider/text/get", Fixture, NULL, fixture_setup, test_text_get, fixture_teardown);
 	g_test_add_func("/provider/names", test_names);

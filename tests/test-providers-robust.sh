@@ -63,10 +63,10 @@ cp "$srcdir/providers/sohu.com.xml" "$ODD/"
 run odd show --providers-dir "$ODD" zhangsan@sohu.com
 [ "$(rc odd)" = 0 ] && grep -q 'imap.sohu.com' "$T/odd.out"
 result $? "a directory, a dangling link and a FIFO named *.xml: show works, no hang" "$T/odd.err"
-grep -q "warning: $ODD/dir.xml: not a regular file" "$T/odd.err" &&
-	grep -q "warning: $ODD/fifo.xml: not a regular file" "$T/odd.err" &&
+grep -q "warning: $ODD/dir.xml: not a regular file but a directory — " "$T/odd.err" &&
+	grep -q "warning: $ODD/fifo.xml: not a regular file but a FIFO (named pipe) — " "$T/odd.err" &&
 	grep -q "warning: $ODD/dangling.xml: cannot read the file: " "$T/odd.err"
-result $? "... each is named with its reason" "$T/odd.err"
+result $? "... each is named with its reason and what it is" "$T/odd.err"
 run odd_v validate "$ODD/fifo.xml"
 [ "$(rc odd_v)" != 0 ] && [ "$(rc odd_v)" != 124 ] && grep -q "fifo.xml" "$T/odd_v.err"
 result $? "validate FIFO: refused at once, not read (no hang)" "$T/odd_v.err"
@@ -82,5 +82,35 @@ result $? "check with a broken provider file: warns, then checks" "$T/check.err"
 LC_ALL=zh_CN.UTF-8 LANGUAGE= LOCPATH=${LOCPATH:-} run zh show --providers-dir "$T/nowhere" --providers-dir "$ODD" zhangsan@sohu.com
 grep -q '目录不存在' "$T/zh.err" && grep -q '不是普通文件' "$T/zh.err"
 result $? "the warnings are in Chinese under zh_CN.UTF-8" "$T/zh.err"
+
+# 7. a file nested 140,000 deep (980 KB, under the size limit) crashed every command (issue #15);
+# a sparse file of 2 GiB was read into memory.  Now: refused at once, named, the rest works.
+HOSTILE=$T/hostile
+mkdir -p "$HOSTILE"
+cp "$srcdir/providers/sohu.com.xml" "$HOSTILE/"
+{
+	printf '<clientConfig version="1.1">\n<emailProvider id="deep.example">\n'
+	awk 'BEGIN { for (i = 0; i < 140000; i++) printf "<a>"; for (i = 0; i < 140000; i++) printf "</a>" }'
+	printf '\n</emailProvider>\n</clientConfig>\n'
+} > "$HOSTILE/deep.xml"
+truncate -s 2G "$HOSTILE/huge.xml"
+deep_size=$(wc -c < "$HOSTILE/deep.xml")
+[ "$deep_size" -gt 900000 ] && [ "$deep_size" -lt 1048576 ]
+result $? "the deep file is 140,000 levels in under 1 MiB ($deep_size bytes)"
+for cmd in show validate explain; do
+	case $cmd in
+	show) run "deep_$cmd" show --providers-dir "$HOSTILE" zhangsan@sohu.com ;;
+	validate) run "deep_$cmd" validate "$HOSTILE/deep.xml" ;;
+	explain) run "deep_$cmd" explain --providers-dir "$HOSTILE" --address zhangsan@sohu.com \
+		--protocol imap --stage auth --reply "NO x" ;;
+	esac
+	r=$(rc "deep_$cmd")
+	# no crash (a signal is > 128), no time-out (124), the file named with the reason
+	[ "$r" -lt 124 ] && grep -q "deep.xml:3: elements are nested more than 64 deep" "$T/deep_$cmd.err" "$T/deep_$cmd.out"
+	result $? "140,000 levels deep: $cmd exits $r without a crash and names the file" "$T/deep_$cmd.err"
+done
+[ "$(rc deep_show)" = 0 ] && grep -q 'imap.sohu.com' "$T/deep_show.out" &&
+	grep -q "huge.xml: the file is larger than 1 MiB" "$T/deep_show.err"
+result $? "... show still finds Sohu, and the 2 GiB sparse file is refused unread" "$T/deep_show.err"
 
 tap_done

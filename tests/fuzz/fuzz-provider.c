@@ -52,7 +52,7 @@ static void exercise(const MpaProvider *p)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	GPtrArray *problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
-	MpaProvider *p = mpa_provider_load_data("fuzz.xml", (const gchar *)data, size, problems);
+	MpaProvider *p = mpa_provider_load_data((const gchar *)data, size, "fuzz.xml", problems);
 
 	for (guint i = 0; i < problems->len; i++) {
 		gchar *s = mpa_problem_to_string(g_ptr_array_index(problems, i));
