@@ -94,8 +94,14 @@ MpaDb *mpa_cli_load_db(const MpaCliCommon *common)
 	}
 	db = mpa_db_load_default((const gchar *const *)common->providers_dirs, problems);
 	for (guint i = 0; i < problems->len; i++) {
-		g_autofree gchar *text = mpa_problem_to_string(problems->pdata[i]);
+		const MpaProblem *problem = problems->pdata[i];
+		g_autofree gchar *text = NULL;
 
+		/* what a file holds that the loader ignores is for "validate"; here it would be noise
+		 * on every command (a directory of ISPDB files has dozens) */
+		if (problem->warning)
+			continue;
+		text = mpa_problem_to_string(problem);
 		mpa_cli_error(_("warning: %s"), text);
 	}
 	return db;

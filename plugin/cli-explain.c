@@ -41,19 +41,13 @@ static gboolean all_digits(const gchar *s)
 static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *f, gchar **owned)
 {
 	if (protocol == MPA_PROTOCOL_SMTP) {
-		guint n;
-		g_autofree gchar *enhanced = NULL;
-		g_autofree gchar *probe = NULL;
 
 		if (all_digits(code) && strlen(code) == 3 && code[0] >= '2' && code[0] <= '5') {
 			f->smtp_code = (guint)g_ascii_strtoull(code, NULL, 10);
 			return TRUE;
 		}
-		/* reuse the reply parser: "599 5.7.8" yields the enhanced code when it is one */
-		probe = g_strdup_printf("599 %s", code);
-		if (mpa_parse_smtp_reply(probe, &n, &enhanced) && enhanced != NULL &&
-		    strcmp(enhanced, code) == 0) {
-			f->enhanced_code = *owned = g_steal_pointer(&enhanced);
+		if (mpa_reply_is_enhanced(code)) {
+			f->enhanced_code = *owned = g_strdup(code);
 			return TRUE;
 		}
 		return FALSE;

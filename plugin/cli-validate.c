@@ -4,7 +4,8 @@
  *
  * All files are loaded into one database, so a domain claimed by two of them is found too.
  * Output: one line per file and a summary on stdout; every problem as "file:line: problem" on
- * stderr (the format compilers use, so editors can jump to it).
+ * stderr (the format compilers use, so editors can jump to it), a warning (a part the loader
+ * ignores; the file is valid) as "file:line: warning: problem".
  */
 #include "config.h"
 
@@ -77,6 +78,16 @@ static const MpaProvider *provider_from_file(const MpaDb *db, const gchar *path)
 	return NULL;
 }
 
+/* Problems that make a file invalid; warnings (what the loader ignores) do not. */
+static guint count_errors(GPtrArray *problems)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < problems->len; i++)
+		n += ((const MpaProblem *)problems->pdata[i])->warning ? 0 : 1;
+	return n;
+}
+
 static void print_json(GPtrArray *results, GPtrArray *problems, gboolean valid)
 {
 	MpaJson *j = mpa_json_new();
@@ -103,6 +114,7 @@ static void print_json(GPtrArray *results, GPtrArray *problems, gboolean valid)
 		mpa_json_string(j, "file", problem->file);
 		mpa_json_int(j, "line", problem->line);
 		mpa_json_string(j, "message", problem->message);
+		mpa_json_bool(j, "warning", problem->warning);
 		mpa_json_end_object(j);
 	}
 	mpa_json_end_array(j);
@@ -154,8 +166,9 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 		  "and that no domain is claimed by two providers.  Without FILE, check the installed and "
 		  "the user's provider files (or those of --providers-dir)."));
 	g_option_context_set_description(context,
-		_("Problems are printed on standard error as \"file:line: problem\".\n"
-		  "Exit status: 0 all files valid, 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
+		_("Problems are printed on standard error as \"file:line: problem\"; what the loader ignores "
+		  "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
+		  "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
 	mpa_cli_add_common_options(context, &common);
 	if (!mpa_cli_parse(context, &argc, &argv)) {
 		mpa_cli_common_clear(&common);
@@ -207,11 +220,11 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	for (guint i = 0; i < paths->len; i++) {
 		const gchar *path = paths->pdata[i];
 		FileResult *result = g_new0(FileResult, 1);
-		guint before = problems->len;
+		guint before = count_errors(problems);
 		const MpaProvider *provider;
 
 		result->path = g_strdup(path);
-		result->valid = mpa_db_load_file(db, path, problems) && problems->len == before;
+		result->valid = mpa_db_load_file(db, path, problems) && count_errors(problems) == before;
 		provider = provider_from_file(db, path);
 		if (provider != NULL) {
 			result->provider_id = g_strdup(provider->id);
@@ -225,6 +238,8 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	for (guint i = 0; i < problems->len; i++) {
 		const MpaProblem *problem = problems->pdata[i];
 
+		if (problem->warning)
+			continue;       /* ignored by the loader: the file is still valid */
 		for (guint k = 0; k < results->len; k++) {
 			FileResult *result = results->pdata[k];
 
@@ -243,7 +258,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	}
 
 	if (common.json)
-		print_json(results, problems, invalid == 0 && problems->len == 0 && results->len > 0 && !bad_input);
+		print_json(results, problems, invalid == 0 && count_errors(problems) == 0 && results->len > 0 && !bad_input);
 	else if (results->len > 0)
 		print_text(results, invalid);
 	if (results->len == 0 && !bad_input)
@@ -253,7 +268,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	mpa_cli_common_clear(&common);
 	if (bad_input)
 		return MPA_EXIT_USAGE;
-	if (invalid > 0 || problems->len > 0 || results->len == 0)
+	if (invalid > 0 || count_errors(problems) > 0 || results->len == 0)
 		return MPA_EXIT_FAILED;
 	return MPA_EXIT_OK;
 }

@@ -40,6 +40,13 @@
  * speak AUTH PLAIN / LOGIN without Cyrus SASL. */
 int mailsmtp_send_command_private(mailsmtp *session, char *command);
 int mailsmtp_read_response(mailsmtp *session);
+/* The same for IMAP: the pieces of a command, to send ID and LOGIN in one write. */
+int mailimap_token_send(mailstream *fd, const char *token);
+int mailimap_space_send(mailstream *fd);
+int mailimap_crlf_send(mailstream *fd);
+int mailimap_quoted_send(mailstream *fd, const char *quoted);
+int mailimap_id_send(mailstream *fd, struct mailimap_id_params_list *client_identification);
+int mailimap_logout_send(mailstream *fd);
 
 #define DEFAULT_IDLE_MS 10000
 #define DEFAULT_TOTAL_MS 15000
@@ -101,6 +108,37 @@ mpa_net_error_name(MpaNetError err)
 	case MPA_NET_STARTTLS_UNSUPPORTED: return "starttls-unsupported";
 	}
 	return "unknown";
+}
+
+gchar *
+mpa_check_password_problem(const gchar *password)
+{
+	const gchar *what;
+
+	if (password == NULL)
+		return NULL;
+	if (strchr(password, '\n') != NULL)
+		what = _("a line feed (LF)");
+	else if (strchr(password, '\r') != NULL)
+		what = _("a carriage return (CR)");
+	else
+		return NULL;
+	return g_strdup_printf(_("the password contains %s, which no mail provider allows in a password; nothing was sent"),
+			       what);
+}
+
+/* "15", "2.5", "0.25": a limit in seconds as it was given, not rounded to a whole second. */
+static gchar *
+seconds_text(guint ms)
+{
+	gchar *s = g_strdup_printf("%u.%03u", ms / 1000, ms % 1000);
+	gsize len = strlen(s);
+
+	while (s[len - 1] == '0')
+		s[--len] = '\0';
+	if (s[len - 1] == '.')
+		s[--len] = '\0';
+	return s;
 }
 
 /* ---- requests ---- */
@@ -459,7 +497,7 @@ static void
 capture_reset(Worker *w)
 {
 	g_byte_array_set_size(w->capture, 0);
-	w->overflow = FALSE;
+	/* w->overflow stays: the connection was cut, whatever libetpan still had buffered */
 	w->io_start = g_get_monotonic_time();
 }
 
@@ -657,6 +695,20 @@ take_reply(Worker *w, mailsmtp *smtp)
 	g_mutex_unlock(&w->lock);
 }
 
+/* A reply went over MAX_REPLY_BYTES and the connection was cut, but libetpan may still have
+ * parsed it whole from what the kernel had already buffered (a 1 MB greeting ending in CR LF, a
+ * huge CAPABILITY inside a LOGIN answer): the command "worked", yet this is a protocol error and
+ * the stage ends here.  TRUE after fail(). */
+static gboolean
+reply_too_long(Worker *w)
+{
+	if (!w->overflow)
+		return FALSE;
+	fail(w, MPA_NET_PROTOCOL, g_strdup_printf(_("the server sent a reply longer than %u bytes"),
+						  (guint) MAX_REPLY_BYTES));
+	return TRUE;
+}
+
 /* A read or write failed: was it a silent server, a closed connection or an absurd reply? */
 static MpaNetError
 classify_io(Worker *w, gchar **detail)
@@ -738,6 +790,14 @@ open_stream(Worker *w)
 	mailstream *stream;
 	int fd;
 
+	if (w->security == MPA_SECURITY_PLAIN) {
+		/* The password would cross the network readable by anyone on the way: the check does
+		 * not even connect. */
+		stage_begin(w, MPA_STAGE_TLS);
+		fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
+		     g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
+		return NULL;
+	}
 	stage_begin(w, MPA_STAGE_CONNECT);
 	fd = tcp_connect(w);
 	if (fd < 0)
@@ -966,6 +1026,25 @@ imap_starttls(Worker *w, mailimap *imap)
 	return starttls_verified(w, imap->imap_stream);
 }
 
+/* Records the server's answer to ID ("name version"), shown like its replies. */
+static void
+imap_record_id(Worker *w, const char *srv_name, const char *srv_version)
+{
+	g_autofree gchar *joined = NULL;
+	g_autofree gchar *decoded = NULL;
+
+	if (srv_name == NULL && srv_version == NULL)
+		return;
+	joined = g_strjoin(" ", srv_name ? srv_name : "", srv_version ? srv_version : "", NULL);
+	decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+	/* the server's own words: escape sequences, bells and invalid UTF-8 must not reach a
+	 * terminal or a GTK label as they are */
+	g_mutex_lock(&w->lock);
+	g_free(w->res.id_answer);
+	w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
+	g_mutex_unlock(&w->lock);
+}
+
 /* IMAP ID (RFC 2971), only when offered: some servers drop the connection on commands they do
  * not know.  Records the server's answer; FALSE when the connection failed. */
 static gboolean
@@ -978,17 +1057,8 @@ imap_send_id(Worker *w, mailimap *imap)
 		return TRUE;
 	capture_reset(w);
 	r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
-	if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
-		g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
-						     srv_version ? srv_version : "", NULL);
-		g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
-
-		/* the server's own words, shown like its replies: escape sequences, bells and
-		 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
-		g_mutex_lock(&w->lock);
-		w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
-		g_mutex_unlock(&w->lock);
-	}
+	if (r == MAILIMAP_NO_ERROR)
+		imap_record_id(w, srv_name, srv_version);
 	free(srv_name);
 	free(srv_version);
 	/* an answer that does not parse is the server's problem with ID, not with the login */
@@ -997,6 +1067,189 @@ imap_send_id(Worker *w, mailimap *imap)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* A quoted string must be 7-bit (RFC 3501 4.3; CR and LF never reach here): anything else goes
+ * as a literal. */
+static gboolean
+needs_literal(const gchar *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((guchar) *s >= 0x80)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Appends @s to the command being written as a string the server reads byte for byte: quoted
+ * when it is 7-bit, else a literal: non-synchronizing with LITERAL+ (no wait), else the
+ * synchronizing kind, which waits for the server's "+" (the command so far is flushed; nothing
+ * may be pipelined before it). */
+static int
+imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
+{
+	mailstream *st = imap->imap_stream;
+	gsize n = strlen(s);
+	gchar head[32];
+	char *line;
+
+	if (!needs_literal(s))
+		return mailimap_quoted_send(st, s);
+	g_snprintf(head, sizeof head, literal_plus ? "{%" G_GSIZE_FORMAT "+}\r\n" : "{%" G_GSIZE_FORMAT "}\r\n", n);
+	if (mailstream_write(st, head, strlen(head)) < 0)
+		return MAILIMAP_ERROR_STREAM;
+	if (!literal_plus) {
+		if (mailstream_flush(st) < 0)
+			return MAILIMAP_ERROR_STREAM;
+		line = mailimap_read_line(imap);
+		if (line == NULL)
+			return MAILIMAP_ERROR_STREAM;
+		if (line[0] != '+')
+			return MAILIMAP_ERROR_LOGIN;      /* refused: its words are in the capture */
+	}
+	if (mailstream_write(st, s, n) < 0)
+		return MAILIMAP_ERROR_STREAM;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* Reads the tagged answer for @tag (untagged data before it is kept by libetpan).  Returns the
+ * condition (MAILIMAP_RESP_COND_STATE_*) or -1 with *r set when reading or parsing failed. */
+static int
+imap_read_answer(mailimap *imap, int tag, int *r)
+{
+	struct mailimap_response *response = NULL;
+	int saved = imap->imap_tag, cond;
+
+	imap->imap_tag = tag;
+	if (mailimap_read_line(imap) == NULL) {
+		*r = MAILIMAP_ERROR_STREAM;
+	} else {
+		*r = mailimap_parse_response(imap, &response);
+	}
+	imap->imap_tag = saved;
+	if (*r != MAILIMAP_NO_ERROR)
+		return -1;
+	cond = response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type;
+	mailimap_response_free(response);
+	return cond;
+}
+
+/* The server's ID answer, from what libetpan kept of the last response. */
+static void
+imap_take_id_answer(Worker *w, mailimap *imap)
+{
+	const char *name = NULL, *version = NULL;
+
+	if (imap->imap_response_info == NULL || imap->imap_response_info->rsp_extension_list == NULL)
+		return;
+	for (clistiter *cur = clist_begin(imap->imap_response_info->rsp_extension_list); cur != NULL;
+	     cur = clist_next(cur)) {
+		struct mailimap_extension_data *ext = clist_content(cur);
+		struct mailimap_id_params_list *list;
+
+		if (ext->ext_extension == NULL || ext->ext_extension->ext_id != MAILIMAP_EXTENSION_ID ||
+		    ext->ext_data == NULL)
+			continue;
+		list = ext->ext_data;
+		for (clistiter *p = clist_begin(list->idpa_list); p != NULL; p = clist_next(p)) {
+			struct mailimap_id_param *param = clist_content(p);
+
+			if (param->idpa_name == NULL || param->idpa_value == NULL)
+				continue;
+			if (g_ascii_strcasecmp(param->idpa_name, "name") == 0)
+				name = param->idpa_value;
+			else if (g_ascii_strcasecmp(param->idpa_name, "version") == 0)
+				version = param->idpa_value;
+		}
+	}
+	imap_record_id(w, name, version);
+}
+
+/* ID and LOGIN in one write, then both answers: one round trip instead of two.  ID is valid in
+ * any state (RFC 2971), and sent first so that servers which want it before a mailbox is opened
+ * (NetEase) or before the login (Dovecot with imap_id_retain, as the tests' needid user) see it.
+ * Returns a libetpan code as mailimap_login() would, or LOGIN_FAILED_IN_ID after a separate ID
+ * failed (and said why). */
+#define LOGIN_FAILED_IN_ID (-1000)
+
+static int
+imap_login(Worker *w, mailimap *imap)
+{
+	mailstream *st = imap->imap_stream;
+	gboolean literal_plus = mailimap_has_extension(imap, "LITERAL+");
+	gboolean eight_bit = needs_literal(w->username) || needs_literal(w->password);
+	/* a synchronizing literal waits for "+": an ID answer must not come in between */
+	gboolean with_id = mailimap_has_id(imap) && (literal_plus || !eight_bit);
+	int id_tag = 0, login_tag, r, cond;
+
+	if (mailimap_has_id(imap) && !with_id) {
+		if (!imap_send_id(w, imap))
+			return LOGIN_FAILED_IN_ID;
+		capture_reset(w);
+	}
+	if (with_id) {
+		struct mailimap_id_params_list *list = mailimap_id_params_list_new_empty();
+
+		mailimap_id_params_list_add_name_value(list, strdup("name"), strdup("Provider Assistant"));
+		mailimap_id_params_list_add_name_value(list, strdup("version"), strdup(MPA_VERSION));
+		r = mailimap_send_current_tag(imap);
+		id_tag = imap->imap_tag;
+		if (r == MAILIMAP_NO_ERROR)
+			r = mailimap_id_send(st, list);
+		if (r == MAILIMAP_NO_ERROR)
+			r = mailimap_crlf_send(st);
+		mailimap_id_params_list_free(list);
+		if (r != MAILIMAP_NO_ERROR)
+			return r;
+	}
+	r = mailimap_send_current_tag(imap);
+	login_tag = imap->imap_tag;
+	if (r == MAILIMAP_NO_ERROR)
+		r = mailimap_token_send(st, "LOGIN");
+	if (r == MAILIMAP_NO_ERROR)
+		r = mailimap_space_send(st);
+	if (r == MAILIMAP_NO_ERROR)
+		r = imap_string_send(imap, w->username, literal_plus);
+	if (r == MAILIMAP_NO_ERROR)
+		r = mailimap_space_send(st);
+	if (r == MAILIMAP_NO_ERROR)
+		r = imap_string_send(imap, w->password, literal_plus);
+	if (r == MAILIMAP_NO_ERROR)
+		r = mailimap_crlf_send(st);
+	if (r == MAILIMAP_NO_ERROR && mailstream_flush(st) < 0)
+		r = MAILIMAP_ERROR_STREAM;
+	wipe_stream_buffer(st);
+	if (r != MAILIMAP_NO_ERROR)
+		return r;
+
+	if (with_id) {
+		/* a refused or unparsable ID is the server's problem with ID, not with the login */
+		cond = imap_read_answer(imap, id_tag, &r);
+		if (cond >= 0 || r == MAILIMAP_ERROR_PROTOCOL)
+			imap_take_id_answer(w, imap);
+		if (r == MAILIMAP_ERROR_STREAM)
+			return r;
+	}
+	cond = imap_read_answer(imap, login_tag, &r);
+	if (cond < 0)
+		return r;
+	if (cond != MAILIMAP_RESP_COND_STATE_OK)
+		return MAILIMAP_ERROR_LOGIN;
+	imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+	return MAILIMAP_NO_ERROR;
+}
+
+/* Ends the session without waiting: LOGOUT (or QUIT) is written, the connection closed.  The
+ * verdict is known, and the server's goodbye would cost a round trip. */
+static void
+imap_logout_nowait(mailimap *imap)
+{
+	if (imap->imap_stream == NULL)
+		return;
+	if (mailimap_send_current_tag(imap) == MAILIMAP_NO_ERROR &&
+	    mailimap_logout_send(imap->imap_stream) == MAILIMAP_NO_ERROR &&
+	    mailimap_crlf_send(imap->imap_stream) == MAILIMAP_NO_ERROR)
+		mailstream_flush(imap->imap_stream);
 }
 
 static void
@@ -1024,22 +1277,38 @@ run_imap(Worker *w)
 		imap_fail_io(w, r);
 		goto out;
 	}
+	if (reply_too_long(w))
+		goto out;
 	stage_end(w, MPA_OUTCOME_OK);
+	if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && w->security == MPA_SECURITY_STARTTLS) {
+		/* PREAUTH: logged in before any encryption.  STARTTLS is not allowed in that state
+		 * (RFC 3501 6.2.1), so the session would stay readable by anyone on the way. */
+		stage_begin(w, MPA_STAGE_TLS);
+		fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
+		     g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
+		goto out;
+	}
 
 	if (w->security == MPA_SECURITY_STARTTLS && !imap_starttls(w, imap))
 		goto out;
 
 	stage_begin(w, MPA_STAGE_AUTH);
-	if (!imap_ensure_capability(w, imap, FALSE) || !imap_send_id(w, imap))
+	if (!imap_ensure_capability(w, imap, FALSE))
 		goto out;
 	if (worker_abandoned(w))
 		goto out;
 	capture_reset(w);
-	if (mailimap_has_extension(imap, "LOGINDISABLED"))
+	if (mailimap_has_extension(imap, "LOGINDISABLED")) {
+		if (!imap_send_id(w, imap))
+			goto out;
+		capture_reset(w);
 		r = mailimap_authenticate(imap, "PLAIN", w->host, NULL, NULL, w->username, w->username,
 					  w->password, NULL);
-	else
-		r = mailimap_login(imap, w->username, w->password);
+	} else {
+		r = imap_login(w, imap);
+		if (r == LOGIN_FAILED_IN_ID)
+			goto out;
+	}
 	wipe_stream_buffer(imap->imap_stream);
 	worker_forget_password(w);
 	take_reply(w, NULL);
@@ -1047,6 +1316,8 @@ run_imap(Worker *w)
 		imap_fail_command(w, r);
 		goto out;
 	}
+	if (reply_too_long(w))
+		goto out;
 	stage_end(w, MPA_OUTCOME_OK);
 
 	if (w->select) {
@@ -1058,14 +1329,21 @@ run_imap(Worker *w)
 			imap_fail_command(w, r);
 			goto out;
 		}
+		if (reply_too_long(w))
+			goto out;
 		stage_end(w, MPA_OUTCOME_OK);
 	}
 	worker_succeeded(w);
 
 out:
-	/* Log out politely while the server is still talking to us, then report. */
+	/* Log out politely while the server is still talking to us, but without waiting for its
+	 * goodbye; then report.  mailimap_free() would wait for a LOGOUT answer itself. */
 	if (imap->imap_stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
-		mailimap_logout(imap);
+		imap_logout_nowait(imap);
+	if (imap->imap_stream != NULL) {
+		mailstream_close(imap->imap_stream);
+		imap->imap_stream = NULL;
+	}
 	worker_finish(w);
 	mailimap_free(imap);
 }
@@ -1177,7 +1455,7 @@ smtp_ehlo(Worker *w, mailsmtp *smtp)
 	r = mailesmtp_ehlo(smtp);
 	take_reply(w, smtp);
 	if (r == MAILSMTP_NO_ERROR)
-		return TRUE;
+		return !reply_too_long(w);
 	if (r == MAILSMTP_ERROR_STREAM)
 		smtp_fail_io(w);
 	else
@@ -1236,7 +1514,7 @@ run_smtp(Worker *w)
 			fail(w, MPA_NET_NONE, g_strdup(_("the server refused the session in its greeting")));
 		goto out;
 	}
-	if (!smtp_ehlo(w, smtp))
+	if (reply_too_long(w) || !smtp_ehlo(w, smtp))
 		goto out;
 	stage_end(w, MPA_OUTCOME_OK);
 
@@ -1259,6 +1537,8 @@ run_smtp(Worker *w)
 		smtp_fail_io(w);
 		goto out;
 	}
+	if (reply_too_long(w))
+		goto out;
 	if (code != 235) {
 		fail(w, MPA_NET_NONE, NULL);
 		goto out;
@@ -1267,8 +1547,13 @@ run_smtp(Worker *w)
 	worker_succeeded(w);
 
 out:
+	/* QUIT without waiting for "221" (mailsmtp_free() would wait for it itself) */
 	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
-		mailsmtp_quit(smtp);
+		mailsmtp_send_command_private(smtp, (char *) "QUIT\r\n");
+	if (smtp->stream != NULL) {
+		mailstream_close(smtp->stream);
+		smtp->stream = NULL;
+	}
 	worker_finish(w);
 	mailsmtp_free(smtp);
 }
@@ -1278,6 +1563,7 @@ worker_thread(gpointer data)
 {
 	Worker *w = data;
 	sigset_t pipe_set;
+	gchar *refused;
 
 	/* A write to a socket the server (or our own abandon) has shut down must fail with EPIPE,
 	 * not kill the whole program: libetpan and GnuTLS write without MSG_NOSIGNAL.  A blocked
@@ -1287,10 +1573,15 @@ worker_thread(gpointer data)
 	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	g_private_set(&thread_is_ours, GINT_TO_POINTER(1));
 	w->t0 = g_get_monotonic_time();
-	if (w->proto == MPA_PROTOCOL_IMAP)
+	if ((refused = mpa_check_password_problem(w->password)) != NULL) {
+		stage_begin(w, MPA_STAGE_AUTH);
+		fail(w, MPA_NET_NONE, refused);
+		worker_finish(w);
+	} else if (w->proto == MPA_PROTOCOL_IMAP) {
 		run_imap(w);
-	else
+	} else {
 		run_smtp(w);
+	}
 	worker_unref(w);
 	return NULL;
 }
@@ -1368,10 +1659,14 @@ op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 			dst->outcome = unfinished;
 			dst->net_error = net;
 			g_free(dst->detail);
-			dst->detail = net == MPA_NET_TIMEOUT
-				? g_strdup_printf(_("the check did not finish within %u seconds"),
-						  (op->total_ms + 999) / 1000)
-				: g_strdup(_("the check was cancelled"));
+			if (net == MPA_NET_TIMEOUT) {
+				g_autofree gchar *limit = seconds_text(op->total_ms);
+
+				dst->detail = g_strdup_printf(_("the check did not finish within %s seconds"),
+							      limit);
+			} else {
+				dst->detail = g_strdup(_("the check was cancelled"));
+			}
 			dst->elapsed_us = g_get_monotonic_time() - op->t0;
 			worker_abandon(w);
 		}

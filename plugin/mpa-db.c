@@ -60,6 +60,16 @@ static gboolean same_dir(const gchar *a, const gchar *b)
 	return strcmp(ca, cb) == 0;
 }
 
+/* "zoho.eu" for ".../zoho.eu.xml" */
+static gchar *file_id(const gchar *file)
+{
+	g_autofree gchar *base = g_path_get_basename(file);
+
+	if (g_str_has_suffix(base, ".xml"))
+		base[strlen(base) - 4] = '\0';
+	return g_steal_pointer(&base);
+}
+
 gboolean mpa_db_load_file(MpaDb *db, const gchar *path, GPtrArray *problems)
 {
 	MpaProvider *p;
@@ -76,13 +86,38 @@ gboolean mpa_db_load_file(MpaDb *db, const gchar *path, GPtrArray *problems)
 	old = g_hash_table_lookup(db->by_id, p->id);
 
 	/* Replacing by id is for a user's directory over the installed one; two files of one
-	 * directory with the same id is a mistake that would silently hide one of them. */
+	 * directory with the same id would silently hide one of them.  ISPDB has such files (its five
+	 * Zoho regions share the id "zoho.com"): each keeps loading under its file's name, and the
+	 * file whose name is the id keeps the id. */
 	if (old != NULL && strcmp(old->file, p->file) != 0 && same_dir(old->file, p->file)) {
-		mpa_problem_add(problems, path, priv->id_line,
-				_("provider id '%s' is already used by %s — give each provider its own id"),
-				p->id, old->file);
-		mpa_provider_free(p);
-		return FALSE;
+		g_autofree gchar *new_name = file_id(p->file);
+		g_autofree gchar *old_name = file_id(old->file);
+
+		if (strcmp(new_name, p->id) != 0 && g_hash_table_lookup(db->by_id, new_name) == NULL) {
+			mpa_problem_warn(problems, path, priv->id_line,
+					 _("provider id '%s' is already used by %s — this file is loaded as '%s' (its name); give each provider its own id"),
+					 p->id, old->file, new_name);
+			g_free(p->id);
+			p->id = g_steal_pointer(&new_name);
+			old = NULL;
+		} else if (strcmp(old_name, old->id) != 0 && g_hash_table_lookup(db->by_id, old_name) == NULL) {
+			MpaProviderPriv *old_priv = (MpaProviderPriv *)old;
+
+			mpa_problem_warn(problems, old->file, old_priv->id_line,
+					 _("provider id '%s' is also used by %s, whose name it is — this file is loaded as '%s' (its name); give each provider its own id"),
+					 old->id, p->file, old_name);
+			g_hash_table_steal(db->by_id, old->id);
+			g_free(old->id);
+			old->id = g_steal_pointer(&old_name);
+			g_hash_table_insert(db->by_id, old->id, old);
+			old = NULL;
+		} else {
+			mpa_problem_add(problems, path, priv->id_line,
+					_("provider id '%s' is already used by %s — give each provider its own id"),
+					p->id, old->file);
+			mpa_provider_free(p);
+			return FALSE;
+		}
 	}
 	for (guint i = 0; p->domains[i] != NULL; i++) {
 		MpaProvider *owner = g_hash_table_lookup(db->by_domain, p->domains[i]);

@@ -36,6 +36,7 @@
 #include <glib/gi18n-lib.h>
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "mpa-reply.h"
 
 #define AUTH_GENERIC "@auth"
 
@@ -72,7 +73,7 @@ static const CauseText cause_texts[] = {
 	  N_("The login worked, but the server refused to open the mailbox (NetEase calls this \"Unsafe Login\"): it expects the IMAP ID command, which Claws Mail does not send on its own.\n"
 	     "1. Log in to the web mail and confirm any security notice about a new mail program.\n"
 	     "2. Make sure you use the authorization code as the password, not the login password.\n"
-	     "3. If it keeps failing, receive mail with POP3 instead (the provider's POP3 server, SSL/TLS, port 995); sending with SMTP is not affected.") },
+	     "3. If it keeps failing, receive mail with POP3 instead: create a new POP3 account (Claws Mail cannot change an existing account's protocol) with the provider's POP3 server, SSL/TLS, port 995; sending with SMTP is not affected.") },
 	{ MPA_CAUSE_RATE_LIMITED,
 	  N_("Too many logins or messages: the server is slowing this account down"),
 	  N_("1. Stop trying for a while (15 minutes to a few hours); every new attempt can extend the block.\n"
@@ -109,8 +110,8 @@ static const CauseText cause_texts[] = {
 	     "4. Log in to the web mail to check that the account works and is not locked.") },
 	{ MPA_CAUSE_DNS_FAILURE,
 	  N_("The server name could not be found"),
-	  N_("1. Check the server name for typing mistakes.\n"
-	     "2. Check that this computer is online (open a web page).\n"
+	  N_("1. Check that this computer is online (open a web page).\n"
+	     "2. Check the server name for typing mistakes.\n"
 	     "3. If web pages work, your network's name service may be failing: try again later or on another network.") },
 	{ MPA_CAUSE_CONNECTION_REFUSED,
 	  N_("The server refused the connection"),
@@ -324,160 +325,6 @@ static const gchar *text_get(const MpaText *text, const gchar *lang)
 	if (text == NULL)
 		return NULL;
 	return lang != NULL ? mpa_text_get_lang(text, lang) : mpa_text_get(text);
-}
-
-/* ---- Code parsing ------------------------------------------------------------------------ */
-
-static gboolean is_enhanced(const gchar *p, gsize *len)
-{
-	/* class "." subject "." detail: [245].[0-9]{1,3}.[0-9]{1,3} */
-	const gchar *q = p;
-	gint n;
-
-	if (*q != '2' && *q != '4' && *q != '5')
-		return FALSE;
-	q++;
-	for (gint part = 0; part < 2; part++) {
-		if (*q != '.')
-			return FALSE;
-		q++;
-		for (n = 0; n < 3 && g_ascii_isdigit(*q); n++)
-			q++;
-		if (n == 0 || g_ascii_isdigit(*q))
-			return FALSE;
-	}
-	if (*q != '\0' && !g_ascii_isspace(*q) && *q != ',' && *q != ';')
-		return FALSE;
-	*len = q - p;
-	return TRUE;
-}
-
-gboolean mpa_parse_smtp_reply(const gchar *text, guint *code, gchar **enhanced)
-{
-	const gchar *p = text;
-	gsize len;
-
-	if (code != NULL)
-		*code = 0;
-	if (enhanced != NULL)
-		*enhanced = NULL;
-	if (text == NULL)
-		return FALSE;
-	while (g_ascii_isspace(*p))
-		p++;
-	if (!(p[0] >= '2' && p[0] <= '5') || !g_ascii_isdigit(p[1]) || !g_ascii_isdigit(p[2]) ||
-	    !(p[3] == '\0' || p[3] == ' ' || p[3] == '-' || p[3] == '\r' || p[3] == '\n'))
-		return FALSE;
-	if (code != NULL)
-		*code = (guint)((p[0] - '0') * 100 + (p[1] - '0') * 10 + (p[2] - '0'));
-	p += 3;
-	if (*p == ' ' || *p == '-') {
-		p++;
-		if (*p == '#')  /* some servers write "535 #5.7.0" */
-			p++;
-		if (enhanced != NULL && is_enhanced(p, &len))
-			*enhanced = g_strndup(p, len);
-	}
-	return TRUE;
-}
-
-static gboolean is_status_word(const gchar *w, gsize len)
-{
-	static const gchar *const words[] = { "OK", "NO", "BAD", "BYE", "PREAUTH", NULL };
-
-	for (guint i = 0; words[i] != NULL; i++)
-		if (strlen(words[i]) == len && g_ascii_strncasecmp(w, words[i], len) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-/* Parse one line: [tag|*] STATUS [CODE ...] text, or a bare "[CODE] text".  Sets @status to the
- * status word's start (or NULL) and returns the code (upper case) or NULL. */
-static gchar *imap_line(const gchar *line, const gchar *end, const gchar **status, gsize *status_len)
-{
-	const gchar *p = line, *w;
-	gsize wlen;
-
-	*status = NULL;
-	*status_len = 0;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	for (gint token = 0; token < 2 && p < end && *p != '['; token++) {
-		w = p;
-		while (p < end && *p != ' ' && *p != '[')
-			p++;
-		wlen = p - w;
-		while (p < end && *p == ' ')
-			p++;
-		if (is_status_word(w, wlen)) {
-			*status = w;
-			*status_len = wlen;
-			break;
-		}
-		if (token == 1)
-			return NULL;    /* two tokens and no status word: not a status line */
-	}
-	if (p < end && *p == '[') {
-		const gchar *a = ++p;
-
-		while (p < end && (g_ascii_isalnum(*p) || *p == '-' || *p == '.' || *p == '_'))
-			p++;
-		if (p > a && p < end && (*p == ']' || *p == ' '))
-			return g_ascii_strup(a, p - a);
-	}
-	return NULL;
-}
-
-/* Steps over line breaks to the next line of a reply: FALSE when none is left, else @end is set to
- * the end of the line at @line.  for (line = text; next_line(&line, &end); line = end) */
-static gboolean next_line(const gchar **line, const gchar **end)
-{
-	if (*line == NULL)
-		return FALSE;
-	*line += strspn(*line, "\r\n");
-	*end = *line + strcspn(*line, "\r\n");
-	return **line != '\0';
-}
-
-gchar *mpa_parse_imap_code(const gchar *text)
-{
-	const gchar *line, *end;
-	gchar *alert = NULL;
-
-	for (line = text; next_line(&line, &end); line = end) {
-		const gchar *status;
-		gsize slen;
-		gchar *code = imap_line(line, end, &status, &slen);
-
-		/* [ALERT] is advice to show to the user; a real code elsewhere says more */
-		if (code != NULL && strcmp(code, "ALERT") == 0 && alert == NULL)
-			alert = code;
-		else if (code != NULL && strcmp(code, "ALERT") != 0) {
-			g_free(alert);
-			return code;
-		} else
-			g_free(code);
-	}
-	return alert;
-}
-
-/* The status word of the last status line ("NO", "BAD", "BYE"...), upper case, or NULL. */
-static gchar *imap_status(const gchar *text)
-{
-	const gchar *line, *end;
-	gchar *last = NULL;
-
-	for (line = text; next_line(&line, &end); line = end) {
-		const gchar *status;
-		gsize slen;
-
-		g_free(imap_line(line, end, &status, &slen));
-		if (status != NULL) {
-			g_free(last);
-			last = g_ascii_strup(status, slen);
-		}
-	}
-	return last;
 }
 
 /* ---- Generic rules ----------------------------------------------------------------------- */
@@ -986,11 +833,11 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 	enhanced = failure->enhanced_code;
 	/* the codes are read from the reply when the caller did not parse them */
 	if (failure->protocol == MPA_PROTOCOL_IMAP && imap_code == NULL)
-		imap_code = parsed_imap = mpa_parse_imap_code(text);
+		imap_code = parsed_imap = mpa_reply_imap_code(text);
 	if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
 		guint parsed_code;
 
-		mpa_parse_smtp_reply(text, &parsed_code, &parsed_enhanced);
+		mpa_reply_smtp(text, &parsed_code, &parsed_enhanced);
 		enhanced = parsed_enhanced;
 		if (smtp_code == 0)
 			smtp_code = parsed_code;
@@ -1059,7 +906,7 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 		goto done;
 	}
 	if (failure->protocol == MPA_PROTOCOL_IMAP) {
-		status = imap_status(text);
+		status = mpa_reply_imap_status(text);
 		if (g_strcmp0(status, "BAD") == 0) {
 			add_cause(ids, MPA_CAUSE_PROTOCOL_ERROR);
 			goto done;

@@ -12,6 +12,7 @@
 #include <glib.h>
 #include "mpa-provider.h"
 #include "mpa-check.h"
+#include "mpa-reply.h"
 
 G_BEGIN_DECLS
 
@@ -74,10 +75,7 @@ MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoRes
 				  const gchar *lang);
 void mpa_diagnosis_free(MpaDiagnosis *diagnosis);
 
-/* Parse the leading SMTP code / enhanced code of a reply text ("535 5.7.8 ..."). */
-gboolean mpa_parse_smtp_reply(const gchar *text, guint *code, gchar **enhanced);
-/* Parse a bracketed IMAP response code from a reply ("NO [AUTHENTICATIONFAILED] ..."). */
-gchar *mpa_parse_imap_code(const gchar *text);
+/* The codes of a reply text are read with mpa-reply.h (the parser the connection check uses). */
 
 G_END_DECLS
 

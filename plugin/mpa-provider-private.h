@@ -38,6 +38,9 @@ gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_pa
 
 void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
 	G_GNUC_PRINTF(4, 5);
+/* The same as a warning: reported, the file still loads. */
+void mpa_problem_warn(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
+	G_GNUC_PRINTF(4, 5);
 
 G_END_DECLS
 

@@ -99,10 +99,14 @@ void mpa_problem_free(MpaProblem *problem)
 
 gchar *mpa_problem_to_string(const MpaProblem *problem)
 {
+	const gchar *kind;
+
 	g_return_val_if_fail(problem != NULL, NULL);
+	/* "warning: " untranslated, as compilers write it, so editors can tell it apart */
+	kind = problem->warning ? "warning: " : "";
 	if (problem->line > 0)
-		return g_strdup_printf("%s:%u: %s", problem->file, problem->line, problem->message);
-	return g_strdup_printf("%s: %s", problem->file, problem->message);
+		return g_strdup_printf("%s:%u: %s%s", problem->file, problem->line, kind, problem->message);
+	return g_strdup_printf("%s: %s%s", problem->file, kind, problem->message);
 }
 
 /* GMarkup quotes the very bytes it could not decode in its error messages: a message is shown in
@@ -128,6 +132,23 @@ void mpa_problem_add(GPtrArray *problems, const gchar *file, guint line, const g
 	problem = g_new0(MpaProblem, 1);
 	problem->file = g_strdup(file);
 	problem->line = line;
+	va_start(args, format);
+	problem->message = problem_message(format, args);
+	va_end(args);
+	g_ptr_array_add(problems, problem);
+}
+
+void mpa_problem_warn(GPtrArray *problems, const gchar *file, guint line, const gchar *format, ...)
+{
+	MpaProblem *problem;
+	va_list args;
+
+	if (problems == NULL)
+		return;
+	problem = g_new0(MpaProblem, 1);
+	problem->file = g_strdup(file);
+	problem->line = line;
+	problem->warning = TRUE;
 	va_start(args, format);
 	problem->message = problem_message(format, args);
 	va_end(args);
@@ -369,6 +390,34 @@ static void problem(Load *l, guint line, const gchar *format, ...)
 	l->problem_count++;
 }
 
+/* Something the loader does not use and ignores, as Thunderbird does: reported, not counted. */
+static void warn(Load *l, guint line, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
+
+static void warn(Load *l, guint line, const gchar *format, ...)
+{
+	MpaProblem *p = g_new0(MpaProblem, 1);
+	va_list args;
+
+	p->file = g_strdup(l->file);
+	p->line = line;
+	p->warning = TRUE;
+	va_start(args, format);
+	p->message = problem_message(format, args);
+	va_end(args);
+	g_ptr_array_add(l->problems, p);
+}
+
+/* The ISPDB part: not our namespace and not inside it.  Real autoconfig documents are ISPDB
+ * documents written by others, so there the loader is tolerant of what it does not know (a
+ * warning); in mpa:assistant, which this project defines, it is strict. */
+static gboolean in_ispdb_part(const Node *n)
+{
+	for (; n != NULL; n = n->parent)
+		if (n->mpa)
+			return FALSE;
+	return TRUE;
+}
+
 /* ---- tree helpers ---- */
 
 static const gchar *attr(const Node *n, const gchar *name)
@@ -380,7 +429,12 @@ static const gchar *attr(const Node *n, const gchar *name)
 static void check_attrs(Load *l, const Node *n, const gchar *const *allowed)
 {
 	for (guint i = 0; n->attr_names[i] != NULL; i++) {
-		if (allowed == NULL || !g_strv_contains(allowed, n->attr_names[i]))
+		if (allowed != NULL && g_strv_contains(allowed, n->attr_names[i]))
+			continue;
+		if (in_ispdb_part(n))
+			warn(l, n->line, _("unknown attribute '%s' on <%s> is ignored — remove it or correct its spelling (see doc/provider-format.md)"),
+			     n->attr_names[i], n->qname);
+		else
 			problem(l, n->line, _("unknown attribute '%s' on <%s> — remove it or correct its spelling (see doc/provider-format.md)"),
 				n->attr_names[i], n->qname);
 	}
@@ -399,8 +453,12 @@ static void unknown_element(Load *l, const Node *n)
 {
 	if (n->skip)
 		return;
-	problem(l, n->line, _("unknown element <%s> inside <%s> — remove it or correct its spelling (see doc/provider-format.md)"),
-		n->qname, n->parent != NULL ? n->parent->qname : "");
+	if (in_ispdb_part(n))
+		warn(l, n->line, _("unknown element <%s> inside <%s> is ignored — remove it or correct its spelling (see doc/provider-format.md)"),
+		     n->qname, n->parent != NULL ? n->parent->qname : "");
+	else
+		problem(l, n->line, _("unknown element <%s> inside <%s> — remove it or correct its spelling (see doc/provider-format.md)"),
+			n->qname, n->parent != NULL ? n->parent->qname : "");
 }
 
 /* A leaf: text only. */
@@ -782,14 +840,17 @@ static MpaServer *check_server(Load *l, const Node *n, gboolean incoming, gboole
 				continue;
 			}
 			seen_socket = TRUE;
-			if (strcmp(value, "SSL") == 0)
+			if (strcmp(value, "SSL") == 0) {
 				server->security = MPA_SECURITY_SSL;
-			else if (strcmp(value, "STARTTLS") == 0)
+			} else if (strcmp(value, "STARTTLS") == 0) {
 				server->security = MPA_SECURITY_STARTTLS;
-			else if (strcmp(value, "plain") == 0)
+			} else if (strcmp(value, "plain") == 0) {
 				server->security = MPA_SECURITY_PLAIN;
-			else
+				/* valid (ISPDB has such servers), but no password goes over it */
+				warn(l, c->line, _("socketType plain: the password would cross the network unencrypted, so the connection check refuses this server — use SSL or STARTTLS if the provider offers it"));
+			} else {
 				problem(l, c->line, _("unknown socketType '%s' — use SSL, STARTTLS or plain"), value);
+			}
 		} else if (strcmp(c->name, "username") == 0) {
 			check_attrs(l, c, NULL);
 			check_leaf(l, c);
@@ -912,8 +973,8 @@ static void check_email_provider(Load *l, const Node *n)
 				continue;
 			for (guint j = 0; j < domains->len; j++) {
 				if (strcmp(g_ptr_array_index(domains, j), ace) == 0) {
-					problem(l, c->line, _("domain '%s' is listed twice (first on line %u) — remove one"),
-						value, g_array_index(lines, guint, j));
+					warn(l, c->line, _("domain '%s' is listed twice (first on line %u) — remove one"),
+					     value, g_array_index(lines, guint, j));
 					g_clear_pointer(&ace, g_free);
 					break;
 				}
@@ -1711,7 +1772,9 @@ MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *o
 	l.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 
 	root = mpa_xml_parse(data, len, origin, l.problems);
-	l.problem_count = l.problems->len;
+	for (guint i = 0; i < l.problems->len; i++)
+		if (!((MpaProblem *)l.problems->pdata[i])->warning)
+			l.problem_count++;
 	/* no root and no problem: well-formed but without an element, which the check reports */
 	if (root != NULL || l.problem_count == 0) {
 		l.priv = provider_new();

@@ -141,11 +141,15 @@ typedef struct {
 
 typedef struct _MpaDb MpaDb;
 
-/* One problem found while loading: "file:line: problem". */
+/* One problem found while loading: "file:line: problem".  A warning is something the loader does
+ * not know and ignores, as Thunderbird does (an ISPDB element or attribute it does not use, an
+ * element in another namespace, a domain listed twice, two files of one directory with one id):
+ * the file still loads.  Everything else is an error and the file is refused. */
 typedef struct {
 	gchar *file;
 	guint line;             /* 0 when the problem concerns the whole file */
 	gchar *message;
+	gboolean warning;
 } MpaProblem;
 
 /* Parse one file.  Returns NULL and appends to @problems (of MpaProblem*, may be NULL) when the file
@@ -221,7 +225,7 @@ gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage);
 gboolean mpa_protocol_from_name(const gchar *name, MpaProtocol *protocol);
 
 void mpa_problem_free(MpaProblem *problem);
-/* "file:line: message" */
+/* "file:line: message", for a warning "file:line: warning: message" */
 gchar *mpa_problem_to_string(const MpaProblem *problem);
 
 G_END_DECLS

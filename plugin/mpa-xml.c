@@ -155,8 +155,8 @@ static void on_start(GMarkupParseContext *context, const gchar *element_name,
 		} else if (uri != NULL && strcmp(uri, MPA_XML_NAMESPACE) == 0) {
 			node->mpa = TRUE;
 		} else if (uri != NULL) {
-			mpa_problem_add(p->problems, p->origin, node->line,
-				_("element <%s> is in the unknown namespace '%s' — use the namespace %s or remove the element"),
+			mpa_problem_warn(p->problems, p->origin, node->line,
+				_("element <%s> is in the unknown namespace '%s' and is ignored — use the namespace %s or remove the element"),
 				node->qname, uri, MPA_XML_NAMESPACE);
 			node->skip = TRUE;
 		}

@@ -106,7 +106,8 @@ load_providers(void)
 	db = mpa_db_load_default(NULL, problems);
 	/* A bad provider file must not stop the plugin: say which file and line, carry on. */
 	for (guint i = 0; i < problems->len; i++)
-		log_later(mpa_problem_to_string(problems->pdata[i]));
+		if (!((const MpaProblem *)problems->pdata[i])->warning)   /* ignored parts: validate's business */
+			log_later(mpa_problem_to_string(problems->pdata[i]));
 	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(db));
 }
 
@@ -165,6 +166,7 @@ plugin_done(void)
 	mpa_guard_ui_done();
 	g_clear_handle_id(&pending_log_source, g_source_remove);
 	g_clear_pointer(&pending_log, g_ptr_array_unref);
+	mpa_account_lookups_free();
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

@@ -535,32 +535,54 @@ static void test_parse_smtp(void)
 	guint code;
 	gchar *enh;
 
-	g_assert_true(mpa_parse_smtp_reply("535 5.7.8 Authentication failed.", &code, &enh));
+	g_assert_true(mpa_reply_smtp("535 5.7.8 Authentication failed.", &code, &enh));
 	g_assert_cmpuint(code, ==, 535);
 	g_assert_cmpstr(enh, ==, "5.7.8");
 	g_free(enh);
-	g_assert_true(mpa_parse_smtp_reply("534-5.7.9 Application-specific password required.", &code, &enh));
+	g_assert_true(mpa_reply_smtp("534-5.7.9 Application-specific password required.", &code, &enh));
 	g_assert_cmpuint(code, ==, 534);
 	g_assert_cmpstr(enh, ==, "5.7.9");
 	g_free(enh);
-	g_assert_true(mpa_parse_smtp_reply("535 5.7.139 Authentication unsuccessful", &code, &enh));
+	g_assert_true(mpa_reply_smtp("535 5.7.139 Authentication unsuccessful", &code, &enh));
 	g_assert_cmpstr(enh, ==, "5.7.139");
 	g_free(enh);
-	g_assert_true(mpa_parse_smtp_reply("535 #5.7.0 Authentication failed", &code, &enh));
+	g_assert_true(mpa_reply_smtp("535 #5.7.0 Authentication failed", &code, &enh));
 	g_assert_cmpstr(enh, ==, "5.7.0");
 	g_free(enh);
-	g_assert_true(mpa_parse_smtp_reply("550 User has no permission", &code, &enh));
+	g_assert_true(mpa_reply_smtp("550 User has no permission", &code, &enh));
 	g_assert_cmpuint(code, ==, 550);
 	g_assert_null(enh);
-	g_assert_true(mpa_parse_smtp_reply("421", &code, &enh));
+	g_assert_true(mpa_reply_smtp("421", &code, &enh));
 	g_assert_cmpuint(code, ==, 421);
-	g_assert_true(mpa_parse_smtp_reply("535 5.7.8.9 no", &code, &enh));
+	g_assert_true(mpa_reply_smtp("535 5.7.8.9 no", &code, &enh));
 	g_assert_null(enh);
-	g_assert_false(mpa_parse_smtp_reply("5355 nope", &code, &enh));
-	g_assert_false(mpa_parse_smtp_reply("hello 535", &code, &enh));
-	g_assert_false(mpa_parse_smtp_reply("635 no", &code, &enh));
+	/* multi-line: the last line's code, an enhanced code of a line with that code */
+	g_assert_true(mpa_reply_smtp("535-5.7.8 Username and Password not accepted.\r\n"
+				     "535 5.7.8 https://support.example/?p=BadCredentials x\r\n", &code, &enh));
+	g_assert_cmpuint(code, ==, 535);
+	g_assert_cmpstr(enh, ==, "5.7.8");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp("550-5.7.1 first\n550 see the page", &code, &enh));
+	g_assert_cmpuint(code, ==, 550);
+	g_assert_cmpstr(enh, ==, "5.7.1");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp("250-PIPELINING\r\n250 AUTH LOGIN\r\n454 4.7.0 try later", &code, &enh));
+	g_assert_cmpuint(code, ==, 454);
+	g_assert_cmpstr(enh, ==, "4.7.0");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp("554 5.7.1\nsee the help page", &code, &enh));
+	g_assert_cmpuint(code, ==, 554);
+	g_assert_cmpstr(enh, ==, "5.7.1");
+	g_free(enh);
+	g_assert_true(mpa_reply_is_enhanced("5.7.139"));
+	g_assert_false(mpa_reply_is_enhanced("5.7.8 "));
+	g_assert_false(mpa_reply_is_enhanced("6.7.8"));
+	g_assert_false(mpa_reply_is_enhanced(NULL));
+	g_assert_false(mpa_reply_smtp("5355 nope", &code, &enh));
+	g_assert_false(mpa_reply_smtp("hello 535", &code, &enh));
+	g_assert_false(mpa_reply_smtp("635 no", &code, &enh));
 	g_assert_cmpuint(code, ==, 0);
-	g_assert_false(mpa_parse_smtp_reply(NULL, &code, &enh));
+	g_assert_false(mpa_reply_smtp(NULL, &code, &enh));
 }
 
 static void test_parse_imap(void)
@@ -572,6 +594,14 @@ static void test_parse_imap(void)
 		{ "* NO [ALERT] read this\r\na1 NO [CONTACTADMIN] locked", "CONTACTADMIN" },
 		{ "a1 NO [ALERT] Please log in via your web browser", "ALERT" },
 		{ "* BYE [UNAVAILABLE] bye", "UNAVAILABLE" },
+		/* a BYE says why the tagged NO that follows it came */
+		{ "* BYE [UNAVAILABLE] busy\r\nA1 NO [ALERT] go away", "UNAVAILABLE" },
+		{ "* NO [LIMIT] slow down\r\na1 NO [AUTHENTICATIONFAILED] no", "AUTHENTICATIONFAILED" },
+		/* codes of OK lines are data, not a verdict */
+		{ "* OK [CAPABILITY IMAP4rev1] ready\r\na1 NO Login failed", NULL },
+		{ "* OK [CAPABILITY IMAP4rev1] ready", "CAPABILITY" },
+		{ "* OK [ALERT] note\na1 NO [ALERT] read this", "ALERT" },
+		{ "LOGIN failed.\r\n* BAD [CLIENTBUG] wrong", "CLIENTBUG" },
 		{ "a1 NO LOGIN failed.", NULL },
 		{ "a1 NO Login fail [see http://x]", NULL },
 		{ "535 5.7.139 x [DB8PR04.PROD.OUTLOOK.COM]", NULL },
@@ -579,11 +609,35 @@ static void test_parse_imap(void)
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(t); i++) {
-		g_autofree gchar *code = mpa_parse_imap_code(t[i].in);
+		g_autofree gchar *code = mpa_reply_imap_code(t[i].in);
 
 		g_assert_cmpstr(code, ==, t[i].out);
 	}
-	g_assert_null(mpa_parse_imap_code(NULL));
+	g_assert_null(mpa_reply_imap_code(NULL));
+}
+
+static void test_bye_before_no(void)
+{
+	/* the check hands over the verdict lines; the same parser reads them on both sides */
+	static const gchar raw[] = "* BYE [UNAVAILABLE] busy\r\nA1 NO [ALERT] go away\r\n";
+	MpaProtoResult r = { 0 };
+	g_autofree gchar *code = mpa_reply_imap_code(raw);
+	MpaDiagnosis *d;
+
+	g_assert_cmpstr(code, ==, "UNAVAILABLE");
+	r.protocol = MPA_PROTOCOL_IMAP;
+	r.stage = MPA_STAGE_AUTH;
+	r.outcome = MPA_OUTCOME_FAILED;
+	r.reply = (gchar *)raw;
+	r.imap_code = code;
+	d = mpa_diagnose_result(NULL, &r, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "temporary-failure");
+	mpa_diagnosis_free(d);
+	/* and without a parsed code the diagnosis reads the same one */
+	r.imap_code = NULL;
+	d = mpa_diagnose_result(NULL, &r, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "temporary-failure");
+	mpa_diagnosis_free(d);
 }
 
 static void test_explicit_code(void)
@@ -636,6 +690,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/diagnose/sohu/texts", test_sohu_texts);
 	g_test_add_func("/diagnose/gbk-equals-utf8", test_gbk_twin);
 	g_test_add_func("/diagnose/unknown-shows-raw", test_unknown);
+	g_test_add_func("/diagnose/imap/bye-before-no", test_bye_before_no);
 	g_test_add_func("/diagnose/provider/rule-wins", test_provider_rule_wins);
 	g_test_add_func("/diagnose/provider/catch-all", test_provider_catch_all);
 	g_test_add_func("/diagnose/provider/texts", test_provider_texts);

@@ -114,11 +114,6 @@ static const BadCase bad_cases[] = {
 	{ "second-root", "<clientConfig version=\"1.1\"/>\n<clientConfig/>\n", 2, "element <clientConfig> follows the end of the document element <clientConfig>" },
 	{ "version", "<clientConfig version=\"2.0\">\n<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName></emailProvider>\n</clientConfig>\n",
 	  1, "clientConfig version '2.0' is not supported" },
-	{ "unknown-element", HEAD "<domian>x.example</domian>\n" TAIL, 6, "unknown element <domian> inside <emailProvider>" },
-	{ "unknown-attribute", HEAD "<domain lang=\"en\">x.example</domain>\n" TAIL, 6, "unknown attribute 'lang' on <domain>" },
-	{ "unknown-attribute-prefixed", HEAD "<domain mpa:x=\"1\">x.example</domain>\n" TAIL, 6, "unknown attribute 'mpa:x' on <domain>" },
-	{ "unknown-server-child", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType><authentication>plain</authentication><tls/></incomingServer>\n" TAIL,
-	  6, "unknown element <tls> inside <incomingServer>" },
 	{ "text-in-container", HEAD "stray words\n" TAIL, 3, "text directly inside <emailProvider>" },
 	{ "missing-id", "<clientConfig version=\"1.1\">\n<emailProvider>\n<domain>t.example</domain><displayName>T</displayName>\n</emailProvider></clientConfig>\n",
 	  2, "<emailProvider> has no 'id' attribute" },
@@ -152,10 +147,10 @@ static const BadCase bad_cases[] = {
 	{ "domain-upper", HEAD "<domain>Other.example</domain>\n" TAIL, 6, "domain 'Other.example' has upper-case letters" },
 	{ "domain-malformed", HEAD "<domain>bad_domain.example</domain>\n" TAIL, 6, "domain 'bad_domain.example' is malformed" },
 	{ "domain-no-dot", HEAD "<domain>localhost</domain>\n" TAIL, 6, "domain 'localhost' is malformed: it has no dot" },
-	{ "domain-twice", HEAD "<domain>t.example</domain>\n" TAIL, 6, "domain 't.example' is listed twice (first on line 4)" },
-	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
-	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other'" },
 	{ "undeclared-prefix", HEAD "<y:extra/>\n" TAIL, 6, "element <y:extra> uses the prefix 'y', which is not declared" },
+	/* inside mpa:assistant, which this project defines, an element without our prefix is not ignored */
+	{ "ispdb-element-in-assistant", HEAD ASSIST "<tip/>\n" ASSIST_END TAIL, 8, "unknown element <tip> inside <mpa:assistant> — remove it" },
+	{ "ispdb-attribute-in-assistant", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" x=\"1\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'x' on <mpa:mx> — remove it" },
 	{ "mpa-unknown-element", HEAD ASSIST "<mpa:tip/>\n" ASSIST_END TAIL, 8, "unknown element <mpa:tip> inside <mpa:assistant>" },
 	{ "mpa-outside-provider", "<clientConfig version=\"1.1\" xmlns:mpa=\"" NS "\">\n<mpa:assistant checked=\"2026-01-01\"/>\n<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName></emailProvider>\n</clientConfig>\n",
 	  2, "unknown element <mpa:assistant> inside <clientConfig>" },
@@ -230,6 +225,45 @@ static const BadCase bad_cases[] = {
 	{ "mx-attribute", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" preference=\"5\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'preference' on <mpa:mx>" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
+
+/* ---- what the loader ignores, as Thunderbird does: a warning, and the file loads ---- */
+
+static const BadCase warn_cases[] = {
+	{ "unknown-element", HEAD "<domian>x.example</domian>\n" TAIL, 6, "unknown element <domian> inside <emailProvider> is ignored" },
+	{ "unknown-attribute", HEAD "<domain lang=\"en\">x.example</domain>\n" TAIL, 6, "unknown attribute 'lang' on <domain>" },
+	{ "unknown-attribute-prefixed", HEAD "<domain mpa:x=\"1\">x.example</domain>\n" TAIL, 6, "unknown attribute 'mpa:x' on <domain>" },
+	{ "unknown-server-child", HEAD "<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType><authentication>plain</authentication><tls/></incomingServer>\n" TAIL,
+	  6, "unknown element <tls> inside <incomingServer> is ignored" },
+	{ "domain-twice", HEAD "<domain>t.example</domain>\n" TAIL, 6, "domain 't.example' is listed twice (first on line 4)" },
+	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
+	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other' and is ignored" },
+};
+
+static void test_warn(Fixture *f, gconstpointer data)
+{
+	const BadCase *c = data;
+	g_autofree gchar *path = write_file(f->dir, "warn.xml", c->xml);
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autofree gchar *prefix = g_strdup_printf("%s:%u: warning: ", path, c->line);
+	gboolean found = FALSE;
+
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	g_assert_cmpstr(p->id, ==, "t.example");
+	for (guint i = 0; i < problems->len; i++) {
+		const MpaProblem *pr = g_ptr_array_index(problems, i);
+		g_autofree gchar *s = mpa_problem_to_string(pr);
+
+		g_assert_true(pr->warning);
+		g_assert_nonnull(strstr(pr->message, " — "));
+		if (g_str_has_prefix(s, prefix) && strstr(s, c->message) != NULL)
+			found = TRUE;
+	}
+	if (!found)
+		g_test_fail_printf("expected \"%s…%s\"", prefix, c->message);
+	mpa_provider_free(p);
+}
 
 static void test_bad(Fixture *f, gconstpointer data)
 {
@@ -317,16 +351,19 @@ static void test_too_deep(void)
 }
 
 /* The limit is exact: <clientConfig><emailProvider> plus 62 is 64 deep and is only an unknown
- * element; one more is refused as too deep. */
+ * element of the ISPDB part (ignored, with a warning); one more is refused as too deep. */
 static void test_depth_limit_exact(void)
 {
 	gsize len;
 	g_autofree gchar *ok = deep_document(MPA_XML_MAX_DEPTH - 2, &len);
 	g_autofree gchar *deep = NULL;
 	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_data(ok, len, "ok.xml", problems);
 
-	g_assert_null(mpa_provider_load_data(ok, len, "ok.xml", problems));
+	g_assert_nonnull(p);
+	mpa_provider_free(p);
 	g_assert_cmpuint(problems->len, >, 0);
+	g_assert_true(((MpaProblem *)problems->pdata[0])->warning);
 	g_assert_false(has_depth_problem(problems));
 	g_ptr_array_set_size(problems, 0);
 	deep = deep_document(MPA_XML_MAX_DEPTH - 1, &len);
@@ -601,9 +638,13 @@ static void test_other_prefix(Fixture *f, gconstpointer data)
 	g_assert_cmpint(((MpaRule *)p->rules->pdata[0])->protocol, ==, MPA_RULE_ANY_PROTOCOL);
 	mpa_provider_free(p);
 
-	/* the usual prefix bound to someone else's namespace is not ours */
-	g_assert_null(mpa_provider_load_file(path2, problems));
+	/* the usual prefix bound to someone else's namespace is not ours: ignored, with a warning */
+	p = mpa_provider_load_file(path2, problems);
+	g_assert_nonnull(p);
+	g_assert_false(p->has_assistant);
+	mpa_provider_free(p);
 	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_true(((MpaProblem *)problems->pdata[0])->warning);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "unknown namespace 'urn:example:not-ours'"));
 }
 
@@ -916,15 +957,130 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
 	MpaDb *db = mpa_db_new();
+	g_autofree gchar *s = NULL;
+
+	/* both load: the second under its file's name, with a warning */
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 2);
+	g_assert_cmpstr(mpa_db_get(db, "same")->display_name, ==, "A");
+	g_assert_cmpstr(mpa_db_get(db, "b")->display_name, ==, "B");
+	g_assert_true(mpa_db_lookup_domain(db, "b.example") == mpa_db_get(db, "b"));
+	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_true(((MpaProblem *)problems->pdata[0])->warning);
+	s = mpa_problem_to_string(problems->pdata[0]);
+	g_assert_true(g_str_has_prefix(s, b));
+	g_assert_nonnull(strstr(s, ":2: warning: provider id 'same' is already used by "));
+	g_assert_nonnull(strstr(s, "this file is loaded as 'b' (its name)"));
+	mpa_db_free(db);
+}
+
+/* ISPDB's Zoho files: zoho.com.au.xml (loaded first) and zoho.com.xml both say id="zoho.com"; the
+ * file named after the id keeps it, the other takes its own name. */
+static void test_same_id_file_named_after_it(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *au = write_file(f->dir, "zoho.com.au.xml", SIMPLE("zoho.com", "AU", "<domain>zoho.com.au</domain>\n"));
+	g_autofree gchar *us = write_file(f->dir, "zoho.com.xml", SIMPLE("zoho.com", "US", "<domain>zoho.com</domain>\n"));
+	g_autofree gchar *eu = write_file(f->dir, "zoho.eu.xml", SIMPLE("zoho.com", "EU", "<domain>zoho.eu</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+	GPtrArray *sorted;
 
 	mpa_db_load_dir(db, f->dir, problems);
-	g_assert_cmpuint(mpa_db_size(db), ==, 1);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 3);
+	g_assert_cmpstr(mpa_db_get(db, "zoho.com")->display_name, ==, "US");
+	g_assert_cmpstr(mpa_db_get(db, "zoho.com.au")->display_name, ==, "AU");
+	g_assert_cmpstr(mpa_db_get(db, "zoho.eu")->display_name, ==, "EU");
+	g_assert_cmpstr(mpa_db_lookup_domain(db, "zoho.com.au")->id, ==, "zoho.com.au");
+	g_assert_cmpuint(problems->len, ==, 2);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, au);
+	g_assert_true(((MpaProblem *)problems->pdata[0])->warning);
+	g_assert_cmpstr(((MpaProblem *)problems->pdata[1])->file, ==, eu);
+	/* still sorted by id */
+	sorted = mpa_db_providers(db);
+	for (guint i = 1; i < sorted->len; i++)
+		g_assert_cmpint(strcmp(((MpaProvider *)sorted->pdata[i - 1])->id, ((MpaProvider *)sorted->pdata[i])->id), <, 0);
+	mpa_db_free(db);
+}
+
+/* When neither file's name is free as an id, the second file is refused as before. */
+static void test_same_id_no_way_out(Fixture *f, gconstpointer data)
+{
+	g_autofree gchar *x = write_file(f->dir, "0.xml", SIMPLE("a", "X", "<domain>x.example</domain>\n"));
+	g_autofree gchar *y = write_file(f->dir, "00.xml", SIMPLE("b", "Y", "<domain>y.example</domain>\n"));
+	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaDb *db = mpa_db_new();
+
+	mpa_db_load_dir(db, f->dir, problems);
+	dump_problems(problems);
+	g_assert_cmpuint(mpa_db_size(db), ==, 3);
 	g_assert_cmpstr(mpa_db_get(db, "same")->display_name, ==, "A");
+	g_assert_null(mpa_db_lookup_domain(db, "b.example"));
 	g_assert_cmpuint(problems->len, ==, 1);
+	g_assert_false(((MpaProblem *)problems->pdata[0])->warning);
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
-	g_assert_cmpuint(((MpaProblem *)problems->pdata[0])->line, ==, 2);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "provider id 'same' is already used by"));
 	mpa_db_free(db);
+}
+
+/* Thunderbird's ISPDB (tests/data/ispdb, a snapshot with its licence): every file loads, as a
+ * providers directory and one by one (an autoconfig document is such a file); what the loader
+ * does not know is a warning, never a reason to refuse a file. */
+static void test_ispdb_snapshot(void)
+{
+	const gchar *dir = g_test_get_filename(G_TEST_DIST, "data", "ispdb", NULL);
+	g_autoptr(GPtrArray) problems = problems_new();
+	g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func(g_free);
+	GDir *d = g_dir_open(dir, 0, NULL);
+	const gchar *name;
+	MpaDb *db = mpa_db_new();
+	guint warnings = 0;
+
+	g_assert_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".xml"))
+			g_ptr_array_add(names, g_strdup(name));
+	g_dir_close(d);
+	g_assert_cmpuint(names->len, ==, 163);          /* the snapshot's count (data/ispdb/README.md) */
+
+	mpa_db_load_dir(db, dir, problems);
+	for (guint i = 0; i < problems->len; i++) {
+		g_autofree gchar *s = mpa_problem_to_string(problems->pdata[i]);
+
+		g_test_message("%s", s);
+		if (!((MpaProblem *)problems->pdata[i])->warning)
+			g_test_fail_printf("an ISPDB file was refused: %s", s);
+		warnings++;
+	}
+	g_assert_cmpuint(mpa_db_size(db), ==, names->len);
+	/* the known oddities of the snapshot are warnings, not gaps */
+	g_assert_cmpuint(warnings, >=, 7);
+	g_assert_nonnull(mpa_db_lookup_domain(db, "cty-net.ne.jp"));
+	g_assert_nonnull(mpa_db_get(db, "nili.ca"));
+	g_assert_true(g_str_has_suffix(mpa_db_get(db, "zoho.com")->file, "/zoho.com.xml"));
+	for (guint i = 0; i < 5; i++) {
+		static const gchar *const regions[] = { "zoho.com.au", "zoho.eu", "zoho.in", "zoho.jp", "zohocloud.ca" };
+
+		g_assert_nonnull(mpa_db_get(db, regions[i]));
+		g_assert_cmpstr(mpa_db_lookup_domain(db, regions[i])->id, ==, regions[i]);
+	}
+	mpa_db_free(db);
+
+	for (guint i = 0; i < names->len; i++) {
+		g_autofree gchar *path = g_build_filename(dir, names->pdata[i], NULL);
+		g_autofree gchar *data = NULL;
+		gsize len = 0;
+		MpaProvider *p;
+
+		g_assert_true(g_file_get_contents(path, &data, &len, NULL));
+		p = mpa_provider_load_data(data, len, path, NULL);
+		if (p == NULL)
+			g_test_fail_printf("%s is refused when loaded on its own", path);
+		mpa_provider_free(p);
+	}
 }
 
 #define WITH_MX(id, domain, mx) \
@@ -1136,6 +1292,10 @@ int main(int argc, char **argv)
 		g_autofree gchar *name = g_strdup_printf("/provider/invalid/%s", bad_cases[i].name);
 		g_test_add(name, Fixture, &bad_cases[i], fixture_setup, test_bad, fixture_teardown);
 	}
+	for (guint i = 0; i < G_N_ELEMENTS(warn_cases); i++) {
+		g_autofree gchar *name = g_strdup_printf("/provider/ignored/%s", warn_cases[i].name);
+		g_test_add(name, Fixture, &warn_cases[i], fixture_setup, test_warn, fixture_teardown);
+	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
 	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
 	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
@@ -1157,6 +1317,9 @@ int main(int argc, char **argv)
 	g_test_add("/provider/db/bad-file-skipped", Fixture, NULL, fixture_setup, test_bad_file_skipped, fixture_teardown);
 	g_test_add("/provider/db/domain-claimed-twice", Fixture, NULL, fixture_setup, test_domain_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/same-id-one-dir", Fixture, NULL, fixture_setup, test_same_id_one_dir, fixture_teardown);
+	g_test_add("/provider/db/same-id-file-named-after-it", Fixture, NULL, fixture_setup, test_same_id_file_named_after_it, fixture_teardown);
+	g_test_add("/provider/db/same-id-no-way-out", Fixture, NULL, fixture_setup, test_same_id_no_way_out, fixture_teardown);
+	g_test_add_func("/provider/load/ispdb-snapshot", test_ispdb_snapshot);
 	g_test_add("/provider/db/lookup-mx", Fixture, NULL, fixture_setup, test_lookup_mx, fixture_teardown);
 	g_test_add("/provider/db/mx-claimed-twice", Fixture, NULL, fixture_setup, test_mx_claimed_twice, fixture_teardown);
 	g_test_add("/provider/db/missing-or-unreadable-dir", Fixture, NULL, fixture_setup, test_dirs_missing_or_unreadable, fixture_teardown);

@@ -1,6 +1,6 @@
 /* Provider Assistant — libFuzzer target: what a server says, from raw bytes to the diagnosis
- * shown to the user (mpa_decode_reply, mpa_sanitize_display, mpa_parse_smtp_reply,
- * mpa_parse_imap_code, mpa_diagnose, the JSON writer).
+ * shown to the user (mpa_decode_reply, mpa_sanitize_display, mpa_reply_smtp,
+ * mpa_reply_imap_code, mpa_diagnose, the JSON writer).
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -66,9 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (g_utf8_strlen(shown_short, -1) > 1 + flags % 80 + 6 + 1)
 		abort();
 
-	if (mpa_parse_smtp_reply(decoded, &smtp_code, &enhanced) && (smtp_code < 200 || smtp_code > 599))
+	if (mpa_reply_smtp(decoded, &smtp_code, &enhanced) && (smtp_code < 200 || smtp_code > 599))
 		abort();
-	imap_code = mpa_parse_imap_code(decoded);
+	imap_code = mpa_reply_imap_code(decoded);
 
 	nul = raw_len > 0 ? memchr(raw, '\0', raw_len) : NULL;
 	if (nul != NULL)
