@@ -22,11 +22,9 @@
  * password kind: app-password first at providers that want one, OAuth2 first at OAuth2-only
  * providers, the plain wrong password otherwise.
  *
- * Language: @lang NULL uses gettext (the process locale) and mpa_text_get().  An explicit @lang
- * reads the translation straight from the domain's catalogue (the .mo file under the directory
- * bound with bindtextdomain(), or the default one): gettext itself cannot be asked for a given
- * language without changing process-wide state (setlocale, LANGUAGE), which is neither
- * thread-safe nor reliable when LANGUAGE is set.  "en", "C" and "POSIX" give the English source.
+ * Language: @lang NULL uses gettext (the process locale) and mpa_text_get(); an explicit @lang
+ * reads the catalogue of that language (mpa-mo.h).  The code is a row of small steps, try_...(),
+ * tried in the order above until one answers.
  */
 #include "config.h"
 
@@ -37,6 +35,7 @@
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
 #include "mpa-reply.h"
+#include "mpa-mo.h"
 
 #define AUTH_GENERIC "@auth"
 
@@ -159,166 +158,6 @@ static const CauseText cause_texts[] = {
 	     "2. Log in to the web mail to see whether the account shows a warning.\n"
 	     "3. If you ask the provider's support, give them the server's answer exactly as shown.") },
 };
-
-/* ---- Translation for an explicit language ------------------------------------------------ */
-
-typedef struct {
-	GMappedFile *map;
-	const guint8 *data;
-	gsize len;
-	gboolean swap;
-	guint32 n, orig, trans;
-} MoFile;
-
-static GHashTable *mo_cache;    /* language -> MoFile* (NULL value: no catalogue) */
-G_LOCK_DEFINE_STATIC(mo_cache);
-
-static gboolean mo_u32(const MoFile *mo, gsize off, guint32 *out)
-{
-	guint32 v;
-
-	if (off + 4 > mo->len)
-		return FALSE;
-	memcpy(&v, mo->data + off, 4);
-	*out = mo->swap ? GUINT32_SWAP_LE_BE(v) : v;
-	return TRUE;
-}
-
-static MoFile *mo_open(const gchar *lang)
-{
-	const gchar *dir = bindtextdomain(GETTEXT_PACKAGE, NULL);
-	g_autofree gchar *path = NULL;
-	GMappedFile *map;
-	MoFile *mo;
-	guint32 magic;
-
-	if (dir == NULL)
-		return NULL;
-	path = g_build_filename(dir, lang, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-	map = g_mapped_file_new(path, FALSE, NULL);
-	if (map == NULL)
-		return NULL;
-	mo = g_new0(MoFile, 1);
-	mo->map = map;
-	mo->data = (const guint8 *)g_mapped_file_get_contents(map);
-	mo->len = g_mapped_file_get_length(map);
-	if (mo->len < 20)
-		goto bad;
-	memcpy(&magic, mo->data, 4);
-	if (magic == 0x950412de)
-		mo->swap = FALSE;
-	else if (GUINT32_SWAP_LE_BE(magic) == 0x950412de)
-		mo->swap = TRUE;
-	else
-		goto bad;
-	if (!mo_u32(mo, 8, &mo->n) || !mo_u32(mo, 12, &mo->orig) || !mo_u32(mo, 16, &mo->trans))
-		goto bad;
-	if ((guint64)mo->orig + (guint64)mo->n * 8 > mo->len ||
-	    (guint64)mo->trans + (guint64)mo->n * 8 > mo->len)
-		goto bad;
-	return mo;
-bad:
-	g_mapped_file_unref(map);
-	g_free(mo);
-	return NULL;
-}
-
-/* A NUL-terminated string of the catalogue, or NULL if the table entry is damaged. */
-static const gchar *mo_string(const MoFile *mo, guint32 table, guint32 i)
-{
-	guint32 len, off;
-
-	if (!mo_u32(mo, (gsize)table + (gsize)i * 8, &len) ||
-	    !mo_u32(mo, (gsize)table + (gsize)i * 8 + 4, &off))
-		return NULL;
-	if ((guint64)off + len >= mo->len || mo->data[off + len] != '\0')
-		return NULL;
-	return (const gchar *)mo->data + off;
-}
-
-static const gchar *mo_lookup(const MoFile *mo, const gchar *msgid)
-{
-	guint32 lo = 0, hi = mo->n;
-
-	/* msgfmt writes the original strings sorted, so a binary search finds them */
-	while (lo < hi) {
-		guint32 mid = lo + (hi - lo) / 2;
-		const gchar *s = mo_string(mo, mo->orig, mid);
-		gint c;
-
-		if (s == NULL)
-			return NULL;
-		c = strcmp(msgid, s);
-		if (c == 0) {
-			const gchar *t = mo_string(mo, mo->trans, mid);
-
-			return (t != NULL && *t != '\0') ? t : NULL;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-static const MoFile *mo_for_lang(const gchar *lang)
-{
-	g_autofree gchar *norm = g_strdup(lang);
-	gchar *cut;
-	const MoFile *found = NULL;
-
-	g_strdelimit(norm, "-", '_');
-	if ((cut = strpbrk(norm, ".@")) != NULL)
-		*cut = '\0';
-	G_LOCK(mo_cache);
-	if (mo_cache == NULL)
-		mo_cache = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint pass = 0; pass < 2 && found == NULL; pass++) {
-		g_autofree gchar *key = NULL;
-		gpointer value;
-
-		if (pass == 0) {
-			key = g_strdup(norm);
-		} else {
-			/* "zh_TW" has no catalogue of its own: try the bare language, "zh" */
-			if ((cut = strchr(norm, '_')) == NULL)
-				break;
-			key = g_strndup(norm, cut - norm);
-		}
-		if (!g_hash_table_lookup_extended(mo_cache, key, NULL, &value)) {
-			value = mo_open(key);
-			/* kept for the life of the process: the strings are handed out */
-			g_hash_table_insert(mo_cache, g_strdup(key), value);
-		}
-		found = value;
-	}
-	G_UNLOCK(mo_cache);
-	return found;
-}
-
-static gboolean lang_is_source(const gchar *lang)
-{
-	if (g_ascii_strncasecmp(lang, "en", 2) == 0)
-		return lang[2] == '\0' || strchr("_-.@", lang[2]) != NULL;
-	return strcmp(lang, "C") == 0 || g_str_has_prefix(lang, "C.") || strcmp(lang, "POSIX") == 0;
-}
-
-static const gchar *tr(const gchar *lang, const gchar *msgid)
-{
-	const MoFile *mo;
-	const gchar *t;
-
-	if (lang == NULL)
-		return _(msgid);
-	if (lang_is_source(lang))
-		return msgid;
-	mo = mo_for_lang(lang);
-	if (mo == NULL)
-		return msgid;
-	t = mo_lookup(mo, msgid);
-	return t != NULL ? t : msgid;
-}
 
 static const gchar *text_get(const MpaText *text, const gchar *lang)
 {
@@ -780,19 +619,19 @@ static MpaExplanation *explain(const MpaProvider *p, const gchar *id, const gcha
 			ct = &cause_texts[i];
 	e->cause = g_strdup(id);
 	s = fix != NULL ? text_get(fix->title, lang) : NULL;
-	e->title = g_strdup(s != NULL ? s : tr(lang, ct->title));
+	e->title = g_strdup(s != NULL ? s : mpa_mo_translate(lang, ct->title));
 	s = fix != NULL ? text_get(fix->fix, lang) : NULL;
 	if (s != NULL) {
 		e->fix = g_strdup(s);
 	} else if (strcmp(id, MPA_CAUSE_APP_PASSWORD_REQUIRED) == 0 && p != NULL &&
 		   text_get(p->password_label, lang) != NULL) {
 		/* the generic steps, plus the provider's own name for that password */
-		g_autofree gchar *named = fill(tr(lang, N_("At this provider it is called “%s”.")),
+		g_autofree gchar *named = fill(mpa_mo_translate(lang, N_("At this provider it is called “%s”.")),
 					       text_get(p->password_label, lang));
 
-		e->fix = g_strdup_printf("%s\n%s", tr(lang, ct->fix), named);
+		e->fix = g_strdup_printf("%s\n%s", mpa_mo_translate(lang, ct->fix), named);
 	} else {
-		e->fix = g_strdup(tr(lang, ct->fix));
+		e->fix = g_strdup(mpa_mo_translate(lang, ct->fix));
 	}
 	if (fix != NULL && fix->link != NULL && fix->link->url != NULL)
 		e->link = g_strdup(fix->link->url);
@@ -810,122 +649,173 @@ static void explanation_free(gpointer data)
 	g_free(e);
 }
 
-MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
-{
-	MpaDiagnosis *d;
-	g_autoptr(GPtrArray) ids = g_ptr_array_new();
-	g_autofree gchar *parsed_imap = NULL;
-	g_autofree gchar *parsed_enhanced = NULL;
-	g_autofree gchar *status = NULL;
-	const gchar *text, *imap_code, *enhanced;
+/* What one diagnosis knows while its steps run. */
+typedef struct {
+	const MpaProvider *provider;
+	const MpaFailure *failure;
+	const gchar *text;              /* the reply, may be NULL */
+	const gchar *imap_code;         /* given or parsed */
 	guint smtp_code;
-	const CodeRule *code = NULL;
+	const gchar *enhanced;
+	const CodeRule *code;           /* the code's meaning, or NULL */
+	const gchar *net;               /* the network/TLS outcome's cause, or NULL */
+	const gchar *net_candidates;
+	GPtrArray *ids;                 /* the answer: cause ids, most likely first */
+	gboolean from_provider_rule;
+	gchar *owned_imap, *owned_enhanced;
+} Diag;
+
+/* The codes are read from the reply when the caller did not parse them; then the network outcome
+ * and the code's row of the table. */
+static void read_failure(Diag *g)
+{
+	const MpaFailure *f = g->failure;
+
+	g->text = f->reply;
+	g->imap_code = f->imap_code;
+	g->smtp_code = f->smtp_code;
+	g->enhanced = f->enhanced_code;
+	if (f->protocol == MPA_PROTOCOL_IMAP && g->imap_code == NULL)
+		g->imap_code = g->owned_imap = mpa_reply_imap_code(g->text);
+	if (f->protocol == MPA_PROTOCOL_SMTP && g->enhanced == NULL && g->text != NULL) {
+		guint parsed_code;
+
+		mpa_reply_smtp(g->text, &parsed_code, &g->owned_enhanced);
+		g->enhanced = g->owned_enhanced;
+		if (g->smtp_code == 0)
+			g->smtp_code = parsed_code;
+	}
+	g->net = net_cause(f->net_error, &g->net_candidates);
+	if (g->net == NULL) {
+		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && g->code == NULL; i++)
+			if (code_rule_matches(&code_rules[i], f, g->imap_code, g->smtp_code, g->enhanced))
+				g->code = &code_rules[i];
+	}
+}
+
+/* 1-2: the provider's rules; a catch-all yields to a code that says more, and to a reply that
+ * names one reason. */
+static gboolean try_provider_rule(Diag *g)
+{
 	const MpaRule *rule;
-	const gchar *net, *net_candidates;
+
+	rule = provider_rule(g->provider, g->failure, g->text, g->imap_code, g->smtp_code, g->enhanced,
+			     g->net != NULL || (g->code != NULL && g->code->strength != WEAK));
+	if (rule == NULL || !mpa_cause_is_valid(rule->cause))
+		return FALSE;
+	if (rule->code == NULL && rule->match == NULL)
+		add_one_specific_reason(g->ids, g->failure, g->text, g->code != NULL ? g->code->refine : NULL);
+	add_list(g->ids, rule->cause, (const gchar *const *)rule->candidates, NULL, g->provider);
+	g->from_provider_rule = TRUE;
+	return TRUE;
+}
+
+/* 3: the network outcome (a hang-up waits for the wording), or an exact code. */
+static gboolean try_net_or_exact_code(Diag *g)
+{
+	if (g->net != NULL && g->failure->net_error != MPA_NET_CLOSED) {
+		add_list(g->ids, g->net, NULL, g->net_candidates, g->provider);
+		return TRUE;
+	}
+	if (g->code != NULL && g->code->strength == EXACT) {
+		add_list(g->ids, g->code->cause, NULL, g->code->candidates, g->provider);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* 4: wording, restricted to the code's family when it has one. */
+static gboolean try_wording(Diag *g)
+{
+	const MpaProvider *p = g->provider;
 	gboolean auth_matched = FALSE;
 	guint words;
 
+	if (g->net != NULL) {
+		words = add_wording(g->ids, g->failure, g->text, TRANSIENT, p, &auth_matched);
+		add_list(g->ids, g->net, NULL, g->net_candidates, p);
+		if (words > 0)
+			move_to_front(g->ids, g->net);  /* the hang-up is the fact; wording says why */
+		return TRUE;
+	}
+	words = add_wording(g->ids, g->failure, g->text, g->code != NULL ? g->code->refine : NULL, p,
+			    &auth_matched);
+	if (words == 0)
+		return FALSE;
+	/* a reply that lists several reasons: the provider's usual one first */
+	if (auth_matched && words > 1 && p != NULL && p->has_assistant) {
+		if (p->password_kind == MPA_PASSWORD_APP)
+			move_to_front(g->ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
+		else if (p->password_kind == MPA_PASSWORD_OAUTH2)
+			move_to_front(g->ids, MPA_CAUSE_OAUTH_REQUIRED);
+	}
+	if (g->code != NULL)
+		add_list(g->ids, g->code->cause, NULL, g->code->candidates, p);
+	return TRUE;
+}
+
+/* 5: the code's own meaning. */
+static gboolean try_code_fallback(Diag *g)
+{
+	if (g->code == NULL)
+		return FALSE;
+	add_list(g->ids, g->code->cause, NULL, g->code->candidates, g->provider);
+	return TRUE;
+}
+
+/* 6: what the stage and the IMAP status word say by themselves. */
+static gboolean try_stage(Diag *g)
+{
+	g_autofree gchar *status = NULL;
+
+	if (g->failure->protocol != MPA_PROTOCOL_IMAP)
+		return FALSE;
+	status = mpa_reply_imap_status(g->text);
+	if (g_strcmp0(status, "BAD") == 0) {
+		add_cause(g->ids, MPA_CAUSE_PROTOCOL_ERROR);
+		return TRUE;
+	}
+	if (g->failure->stage == MPA_STAGE_AUTH && g_strcmp0(status, "NO") == 0) {
+		add_list(g->ids, AUTH_GENERIC, NULL, NULL, g->provider);
+		return TRUE;
+	}
+	if (g->failure->stage == MPA_STAGE_GREETING && g_strcmp0(status, "BYE") == 0) {
+		add_list(g->ids, MPA_CAUSE_TEMPORARY_FAILURE, NULL, "ip-not-allowed rate-limited", g->provider);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
+{
+	static gboolean (*const steps[])(Diag *) = {
+		try_provider_rule, try_net_or_exact_code, try_wording, try_code_fallback, try_stage,
+	};
+	MpaDiagnosis *d;
+	Diag g = { 0 };
+	gboolean found = FALSE;
+
 	g_return_val_if_fail(failure != NULL, NULL);
 
-	text = failure->reply;
-	imap_code = failure->imap_code;
-	smtp_code = failure->smtp_code;
-	enhanced = failure->enhanced_code;
-	/* the codes are read from the reply when the caller did not parse them */
-	if (failure->protocol == MPA_PROTOCOL_IMAP && imap_code == NULL)
-		imap_code = parsed_imap = mpa_reply_imap_code(text);
-	if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
-		guint parsed_code;
-
-		mpa_reply_smtp(text, &parsed_code, &parsed_enhanced);
-		enhanced = parsed_enhanced;
-		if (smtp_code == 0)
-			smtp_code = parsed_code;
-	}
+	g.provider = provider;
+	g.failure = failure;
+	g.ids = g_ptr_array_new();
+	read_failure(&g);
+	for (guint i = 0; i < G_N_ELEMENTS(steps) && !found; i++)
+		found = steps[i](&g);
+	if (!found)
+		add_cause(g.ids, MPA_CAUSE_UNKNOWN);
 
 	d = g_new0(MpaDiagnosis, 1);
 	d->causes = g_ptr_array_new_with_free_func(explanation_free);
-	if (text != NULL && *text != '\0')
-		d->reply = mpa_sanitize_display(text, 1000);
-
-	net = net_cause(failure->net_error, &net_candidates);
-	if (net == NULL) {
-		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && code == NULL; i++)
-			if (code_rule_matches(&code_rules[i], failure, imap_code, smtp_code, enhanced))
-				code = &code_rules[i];
-	}
-
-	/* 1-2: the provider's rules; a catch-all yields to a code that says more, and to a reply
-	 * that names one reason */
-	rule = provider_rule(provider, failure, text, imap_code, smtp_code, enhanced,
-			     net != NULL || (code != NULL && code->strength != WEAK));
-	if (rule != NULL && mpa_cause_is_valid(rule->cause)) {
-		if (rule->code == NULL && rule->match == NULL)
-			add_one_specific_reason(ids, failure, text, code != NULL ? code->refine : NULL);
-		add_list(ids, rule->cause, (const gchar *const *)rule->candidates, NULL, provider);
-		d->from_provider_rule = TRUE;
-		goto done;
-	}
-
-	/* 3: the network outcome or an exact code */
-	if (net != NULL && failure->net_error != MPA_NET_CLOSED) {
-		add_list(ids, net, NULL, net_candidates, provider);
-		goto done;
-	}
-	if (code != NULL && code->strength == EXACT) {
-		add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-
-	/* 4: wording, restricted to the code's family when it has one */
-	if (net != NULL) {
-		words = add_wording(ids, failure, text, TRANSIENT, provider, &auth_matched);
-		add_list(ids, net, NULL, net_candidates, provider);
-		if (words > 0)
-			move_to_front(ids, net);  /* the hang-up is the fact; wording says why */
-		goto done;
-	}
-	words = add_wording(ids, failure, text, code != NULL ? code->refine : NULL, provider,
-			    &auth_matched);
-	if (words > 0) {
-		/* a reply that lists several reasons: the provider's usual one first */
-		if (auth_matched && words > 1 && provider != NULL && provider->has_assistant) {
-			if (provider->password_kind == MPA_PASSWORD_APP)
-				move_to_front(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
-			else if (provider->password_kind == MPA_PASSWORD_OAUTH2)
-				move_to_front(ids, MPA_CAUSE_OAUTH_REQUIRED);
-		}
-		if (code != NULL)
-			add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-
-	/* 5: the code's own meaning, then the stage */
-	if (code != NULL) {
-		add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-	if (failure->protocol == MPA_PROTOCOL_IMAP) {
-		status = mpa_reply_imap_status(text);
-		if (g_strcmp0(status, "BAD") == 0) {
-			add_cause(ids, MPA_CAUSE_PROTOCOL_ERROR);
-			goto done;
-		}
-		if (failure->stage == MPA_STAGE_AUTH && g_strcmp0(status, "NO") == 0) {
-			add_list(ids, AUTH_GENERIC, NULL, NULL, provider);
-			goto done;
-		}
-		if (failure->stage == MPA_STAGE_GREETING && g_strcmp0(status, "BYE") == 0) {
-			add_list(ids, MPA_CAUSE_TEMPORARY_FAILURE, NULL, "ip-not-allowed rate-limited",
-				 provider);
-			goto done;
-		}
-	}
-	add_cause(ids, MPA_CAUSE_UNKNOWN);
-
-done:
-	for (guint i = 0; i < ids->len; i++)
-		g_ptr_array_add(d->causes, explain(provider, g_ptr_array_index(ids, i), lang));
+	if (g.text != NULL && *g.text != '\0')
+		d->reply = mpa_sanitize_display(g.text, 1000);
+	d->from_provider_rule = g.from_provider_rule;
+	for (guint i = 0; i < g.ids->len; i++)
+		g_ptr_array_add(d->causes, explain(provider, g_ptr_array_index(g.ids, i), lang));
+	g_ptr_array_unref(g.ids);
+	g_free(g.owned_imap);
+	g_free(g.owned_enhanced);
 	return d;
 }
 
