@@ -25,15 +25,27 @@ if [ -z "$SO" ] || [ ! -f "$SO" ]; then
 	SO=$(pkg-config --variable=plugindir claws-mail 2>/dev/null)/provider_assistant.so
 fi
 
+# The terminal's words follow the locale, like the plugin's: Simplified Chinese under zh_CN.
+case "${LC_ALL:-${LC_MESSAGES:-${LANG:-}}}" in
+zh_CN*|zh_SG*) zh=1 ;;
+*) zh= ;;
+esac
+say() { # english chinese
+	if [ -n "$zh" ]; then printf '%s\n' "$2"; else printf '%s\n' "$1"; fi
+}
+
 mode=gui
 [ "${1:-}" = "--cli" ] && mode=cli
 if [ "$mode" = gui ] && [ -z "${DISPLAY:-}" ]; then
-	echo "No display (\$DISPLAY is not set): running the command-line demo instead."
-	echo "To see the plugin, run this from a desktop session, or under Xvfb: xvfb-run -a $0"
+	say "No display (\$DISPLAY is not set): running the command-line demo instead." \
+	    "没有图形界面（未设置 \$DISPLAY）：改为运行命令行演示。"
+	say "To see the plugin, run this from a desktop session, or under Xvfb: xvfb-run -a $0" \
+	    "要看插件本身，请在桌面会话中运行，或在 Xvfb 下运行：xvfb-run -a $0"
 	mode=cli
 fi
 if [ "$mode" = gui ] && { ! command -v claws-mail >/dev/null || [ ! -f "$SO" ]; }; then
-	echo "Claws Mail or the plugin (provider_assistant.so) was not found: running the command-line demo instead."
+	say "Claws Mail or the plugin (provider_assistant.so) was not found: running the command-line demo instead." \
+	    "找不到 Claws Mail 或插件（provider_assistant.so）：改为运行命令行演示。"
 	mode=cli
 fi
 [ -n "$CLI" ] || { echo "run-demo: provider-assistant not found; build first (make)" >&2; exit 1; }
@@ -49,7 +61,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "Starting the demo mail servers (Dovecot on 127.0.0.1)..."
+say "Starting the demo mail servers (Dovecot on 127.0.0.1)..." "正在启动演示用的邮件服务器（127.0.0.1 上的 Dovecot）……"
 /usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" start "$D/dovecot" --parent $$ --lifetime 7200 \
 	>"$D/dovecot.out" 2>&1 || { echo "run-demo: the servers did not start:"; tail -5 "$D/dovecot.out"; exit 1; }
 . "$D/dovecot/ports"
@@ -95,6 +107,32 @@ cat >"$PD/example.com.xml" <<X
 X
 ADDRESS=ok@example.com
 
+# One welcome message in the demo mailbox (Dovecot's maildir for the demo user), so that Get Mail
+# shows something.
+MD=$D/dovecot/mail/$ADDRESS
+mkdir -p "$MD/new" "$MD/cur" "$MD/tmp"
+cat >"$MD/new/$(date +%s).1.demo" <<M
+From: Demo Mail <welcome@example.com>
+To: $ADDRESS
+Subject: =?UTF-8?B?$(printf 'Welcome to the Provider Assistant demo / 欢迎试用邮箱设置助手' | base64 -w0)?=
+Date: $(LC_ALL=C date -R)
+Message-ID: <welcome.$$@example.com>
+MIME-Version: 1.0
+Content-Type: text/plain; charset=UTF-8
+Content-Transfer-Encoding: 8bit
+
+This message comes from the demo's own mail server on this computer: the demo
+account works.  Now try what Provider Assistant does for a new account:
+Configuration > Create new account..., type $ADDRESS and a wrong password,
+press OK and take the offered test.  Quit Claws Mail to end the demo.
+
+这封邮件来自本机上的演示邮件服务器：演示账户可以正常收信。接下来试试邮箱设置助手
+对新账户的帮助：点“Configuration > Create new account...”（配置 > 新建账户），
+填入 $ADDRESS 和一个错误的密码，点“OK”（确定），再按提示测试连接。
+退出 Claws Mail 即结束演示。
+M
+chown -R --reference="$D/dovecot/mail" "$MD" 2>/dev/null || chown -R dovecot:dovecot "$MD" 2>/dev/null
+
 if [ "$mode" = cli ]; then
 	echo
 	echo "== provider-assistant show $ADDRESS"
@@ -107,12 +145,13 @@ if [ "$mode" = cli ]; then
 	echo "== provider-assistant check $ADDRESS --password-stdin   (a wrong password: the explanation)"
 	echo "not-the-password" | "$CLI" check "$ADDRESS" --password-stdin --ca-file "$CA_FILE"
 	echo
-	echo "Demo done; the servers are stopped now."
+	say "Demo done; the servers are stopped now." "演示结束，服务器已停止。"
 	exit $ok
 fi
 
-# Claws Mail with a private configuration: one local placeholder account (so no first-run
-# wizard), the plugin loaded at startup, and the demo servers' certificate already accepted.
+# Claws Mail with a private configuration: the demo account, already set up and the default
+# account (so the main window's Get Mail fetches it, and there is no first-run wizard), the
+# plugin loaded at startup, and the demo servers' certificate already accepted.
 CFG=$D/claws
 mkdir -p "$CFG/certs" "$D/Mail"/{inbox,sent,queue,draft,trash} && chmod 700 "$CFG/certs"
 cat >"$CFG/folderlist.xml" <<X
@@ -129,31 +168,61 @@ cat >"$CFG/folderlist.xml" <<X
 X
 cat >"$CFG/accountrc" <<X
 [Account: 1]
-account_name=Local (placeholder)
+account_name=Demo Mail
 is_default=1
 name=Demo
-address=demo@localhost.invalid
-protocol=4
+address=$ADDRESS
+protocol=1
+receive_server=127.0.0.1
 smtp_server=127.0.0.1
+user_id=$ADDRESS
+password=$(cat "$PASSWORD_FILE")
+ssl_imap=1
+set_imapport=1
+imap_port=$IMAPS_PORT
+ssl_smtp=1
 set_smtpport=1
-smtp_port=1
+smtp_port=$SMTPS_PORT
+use_smtp_auth=1
 X
 printf '[Common]\nconfig_version=4\n\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >"$CFG/clawsrc"
 openssl x509 -in "$(dirname "$CA_FILE")/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert"
 cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
 
-cat <<T
+PW=$(cat "$PASSWORD_FILE")
+if [ -n "$zh" ]; then
+	cat <<T
+
+Claws Mail 正在启动，已加载邮箱设置助手插件，使用独立的临时配置。
+演示账户 $ADDRESS 已经设好并设为默认账户：点“Get Mail”（收信）就能看到一封欢迎邮件。
+
+看看插件对新账户的帮助（Claws Mail 本身没有简体中文界面，菜单和按钮是英文的）：
+  1. Configuration → Create new account…（配置 → 新建账户）
+  2. Mail address（邮箱地址）：$ADDRESS      （服务器会自动填好）
+  3. Password（密码）：       $PW
+     （也可以先填一个错误的密码，看看问题说明）
+  4. 点“OK”（确定）并接受测试，或打开“邮箱设置助手”页点“测试连接”。
+
+退出 Claws Mail 即停止演示服务器。
+T
+else
+	cat <<T
 
 Claws Mail is starting with the Provider Assistant plugin and a private configuration.
+The demo account $ADDRESS is set up already and is the default account: Get Mail shows a
+welcome message.
 
+To see what the plugin does for a new account:
   1. Configuration → Create new account…
   2. Mail address:  $ADDRESS      (the servers fill in by themselves)
-  3. Password:      $(cat "$PASSWORD_FILE")
+  3. Password:      $PW
      (or type a wrong one first, to see the explanation)
-  4. Open the page "Provider Assistant" and press Test connection, or just press OK.
+  4. Press OK and take the offered test, or open the page "Provider Assistant" and press
+     Test connection.
 
 Quit Claws Mail to stop the demo servers.
 T
+fi
 # Root was needed for Dovecot only: Claws Mail runs as the user who called sudo, with a private
 # HOME, on that user's display.
 RUN_AS=()

@@ -72,7 +72,7 @@ static const CauseText cause_texts[] = {
 	  N_("The login worked, but the server refused to open the mailbox (NetEase calls this \"Unsafe Login\"): it expects the IMAP ID command, which Claws Mail does not send on its own.\n"
 	     "1. Log in to the web mail and confirm any security notice about a new mail program.\n"
 	     "2. Make sure you use the authorization code as the password, not the login password.\n"
-	     "3. If it keeps failing, receive mail with POP3 instead (the provider's POP3 server, SSL/TLS, port 995); sending with SMTP is not affected.") },
+	     "3. If it keeps failing, receive mail with POP3 instead: create a new POP3 account (Claws Mail cannot change an existing account's protocol) with the provider's POP3 server, SSL/TLS, port 995; sending with SMTP is not affected.") },
 	{ MPA_CAUSE_RATE_LIMITED,
 	  N_("Too many logins or messages: the server is slowing this account down"),
 	  N_("1. Stop trying for a while (15 minutes to a few hours); every new attempt can extend the block.\n"
@@ -109,8 +109,8 @@ static const CauseText cause_texts[] = {
 	     "4. Log in to the web mail to check that the account works and is not locked.") },
 	{ MPA_CAUSE_DNS_FAILURE,
 	  N_("The server name could not be found"),
-	  N_("1. Check the server name for typing mistakes.\n"
-	     "2. Check that this computer is online (open a web page).\n"
+	  N_("1. Check that this computer is online (open a web page).\n"
+	     "2. Check the server name for typing mistakes.\n"
 	     "3. If web pages work, your network's name service may be failing: try again later or on another network.") },
 	{ MPA_CAUSE_CONNECTION_REFUSED,
 	  N_("The server refused the connection"),

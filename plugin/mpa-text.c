@@ -246,3 +246,39 @@ gchar *mpa_json_finish(MpaJson *j)
 	g_free(j);
 	return text;
 }
+
+gchar *
+mpa_first_sentence(const gchar *text)
+{
+	static const gchar *const ends[] = { "。", "！", "？" };
+	const gchar *end = NULL;
+	gchar *out;
+
+	if (!text)
+		return g_strdup("");
+	for (const gchar *p = text; *p && !end; p = g_utf8_next_char(p)) {
+		if ((*p == '.' || *p == '!' || *p == '?') && (p[1] == ' ' || p[1] == '\n')) {
+			end = p + 1;
+			break;
+		}
+		for (guint i = 0; i < G_N_ELEMENTS(ends); i++)
+			if (g_str_has_prefix(p, ends[i])) {
+				end = p + strlen(ends[i]);
+				break;
+			}
+	}
+	out = end ? g_strndup(text, end - text) : g_strdup(text);
+	return g_strstrip(out);
+}
+
+gboolean
+mpa_duration_ms(gint64 us, gint *ms)
+{
+	if (us < 0)
+		us = 0;
+	/* 999.6 ms would print as "1000 ms": from there on it is seconds. */
+	if (us >= 999500)
+		return FALSE;
+	*ms = (gint) ((us + 500) / 1000);
+	return TRUE;
+}

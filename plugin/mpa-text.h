@@ -38,6 +38,14 @@ gchar *mpa_json_finish(MpaJson *j);
 /* Overwrite and free a secret string. */
 void mpa_secret_free(gchar *secret);
 
+/* The first sentence of @text (up to and including the first ". ", "! ", "? ", "。", "！" or
+ * "？"), whitespace trimmed; the whole text when it has only one. */
+gchar *mpa_first_sentence(const gchar *text);
+
+/* A duration for people: under a second it is shown in milliseconds ("0.0 s" read as broken).
+ * Returns TRUE and sets *@ms (rounded) when @us is under a second once rounded. */
+gboolean mpa_duration_ms(gint64 us, gint *ms);
+
 G_END_DECLS
 
 #endif

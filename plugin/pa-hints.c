@@ -44,6 +44,8 @@ static GQueue pending;          /* of Hint*, waiting for the alerts to close */
 static gint alerts_open;
 static guint show_source;
 static GSList *windows;         /* open hint windows */
+static GHashTable *problems;    /* account id -> MpaLastProblem*: the last one of each account */
+static guint open_source;       /* opens an account's preferences from a hint window */
 
 static void
 hint_free(Hint *h)
@@ -75,6 +77,110 @@ find_account(const MpaLogFailure *f)
 }
 
 static void
+problem_free(gpointer data)
+{
+	MpaLastProblem *lp = data;
+
+	g_free(lp->server);
+	g_free(lp->headline);
+	g_free(lp->fix);
+	g_free(lp->reply);
+	g_free(lp);
+}
+
+const MpaLastProblem *
+mpa_hints_last_problem(gint account_id)
+{
+	return problems ? g_hash_table_lookup(problems, GINT_TO_POINTER(account_id)) : NULL;
+}
+
+/* Claws' log cannot tell "connection refused" from a server name that does not exist or no
+ * network at all (libetpan says "connection refused" for all three): the headline says no more
+ * than is known, and the steps go from the most common cause to the least. */
+static gboolean
+unreachable(const Hint *h)
+{
+	return h->net_error == MPA_NET_REFUSED;
+}
+
+static const gchar *
+protocol_name(const Hint *h)
+{
+	return h->pop3 ? "POP3" : h->protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
+}
+
+/* The headline of a hint, plain text. */
+static gchar *
+hint_headline(const Hint *h, const MpaExplanation *e)
+{
+	const gchar *host = h->host ? h->host : "";
+
+	if (unreachable(h))
+		/* TRANSLATORS: %s is a server name, then IMAP or SMTP. */
+		return g_strdup_printf(_("Could not reach %s (%s)"), host, protocol_name(h));
+	if (h->net_error != MPA_NET_NONE)
+		return g_strdup_printf(h->protocol == MPA_PROTOCOL_IMAP ?
+				       _("Could not connect to %s (IMAP): %s") :
+				       _("Could not connect to %s (SMTP): %s"), host, e->title);
+	if (h->pop3)
+		return g_strdup_printf(_("Login to %s failed (POP3): %s"), host, e->title);
+	return g_strdup_printf(h->protocol == MPA_PROTOCOL_IMAP ?
+			       _("Login to %s failed (IMAP): %s") :
+			       _("Sending through %s failed (SMTP): %s"), host, e->title);
+}
+
+static gchar *
+hint_fix(const Hint *h, const MpaExplanation *e)
+{
+	if (unreachable(h))
+		return g_strdup_printf(_("1. Check that this computer is online: open a web page.\n"
+					 "2. Check the server name %s on the account's Basic page for "
+					 "typing mistakes.\n"
+					 "3. Check the port and the security setting (SSL/TLS or "
+					 "STARTTLS); Apply provider settings on the account's page sets "
+					 "the provider's.\n"
+					 "4. A firewall, antivirus program or the network (hotel, company) "
+					 "may block mail traffic: try another network.\n"
+					 "5. If all of this is right, the server may be down: try again "
+					 "later."), h->host ? h->host : "");
+	return g_strdup(e->fix);
+}
+
+static void
+remember_problem(const Hint *h, const MpaExplanation *e, const MpaDiagnosis *d)
+{
+	MpaLastProblem *lp = g_new0(MpaLastProblem, 1);
+
+	lp->when = g_get_real_time();
+	lp->server = g_strdup_printf("%s (%s)", h->host ? h->host : "?", protocol_name(h));
+	lp->headline = hint_headline(h, e);
+	lp->fix = hint_fix(h, e);
+	lp->reply = g_strdup(d->reply);
+	g_hash_table_replace(problems, GINT_TO_POINTER(h->account_id), lp);
+}
+
+static gboolean
+open_account_idle(gpointer data)
+{
+	open_source = 0;
+	mpa_page_open_account(GPOINTER_TO_INT(data));
+	return G_SOURCE_REMOVE;
+}
+
+/* "Open account settings": the hint window closes (the page shows the same problem) and the
+ * account's preferences open on the plugin's page, from the main loop. */
+static void
+open_clicked(GtkButton *b, gpointer data)
+{
+	GtkWidget *win = gtk_widget_get_toplevel(GTK_WIDGET(b));
+	gint id = GPOINTER_TO_INT(data);
+
+	gtk_widget_destroy(win);
+	if (!open_source)
+		open_source = g_idle_add(open_account_idle, GINT_TO_POINTER(id));
+}
+
+static void
 window_destroyed(GtkWidget *w, gpointer data)
 {
 	windows = g_slist_remove(windows, w);
@@ -95,9 +201,9 @@ label(GtkWidget *box, const gchar *text, gboolean markup)
 	gtk_label_set_width_chars(GTK_LABEL(l), 56);
 	gtk_label_set_max_width_chars(GTK_LABEL(l), 64);
 	gtk_label_set_xalign(GTK_LABEL(l), 0.0);
-	/* The server's words and the fix can be copied with the mouse; no label takes the focus
-	 * (a focused selectable label shows all its text selected), Close does. */
-	gtk_label_set_selectable(GTK_LABEL(l), !markup);
+	/* Every text can be copied with the mouse (the headline too, e.g. to search for it); no
+	 * label takes the focus (a focused selectable label shows all its text selected). */
+	gtk_label_set_selectable(GTK_LABEL(l), TRUE);
 	gtk_widget_set_can_focus(l, FALSE);     /* mouse selection still works */
 	gtk_box_pack_start(GTK_BOX(box), l, FALSE, FALSE, 0);
 	return l;
@@ -122,9 +228,11 @@ static void
 show_hint(Hint *h)
 {
 	const MpaExplanation *e = h->diagnosis->causes->pdata[0];
-	GtkWidget *win, *vbox, *bbox, *close;
+	GtkWidget *win, *vbox, *bbox, *close, *open;
 	g_autofree gchar *title = NULL;
 	g_autofree gchar *head = NULL;
+	g_autofree gchar *headline = hint_headline(h, e);
+	g_autofree gchar *fix = hint_fix(h, e);
 
 	win = gtk_window_new(GTK_WINDOW_TOPLEVEL);
 	/* TRANSLATORS: window title; %s is the account name. */
@@ -136,23 +244,11 @@ show_hint(Hint *h)
 	vbox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 8);
 	gtk_container_add(GTK_CONTAINER(win), vbox);
 
-	if (h->net_error != MPA_NET_NONE)
-		head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
-					       _("<big><b>Could not connect to %s (IMAP): %s</b></big>") :
-					       _("<big><b>Could not connect to %s (SMTP): %s</b></big>"),
-					       h->host ? h->host : "", e->title);
-	else if (h->pop3)
-		head = g_markup_printf_escaped(_("<big><b>Login to %s failed (POP3): %s</b></big>"),
-					       h->host ? h->host : "", e->title);
-	else
-		head = g_markup_printf_escaped(h->protocol == MPA_PROTOCOL_IMAP ?
-					       _("<big><b>Login to %s failed (IMAP): %s</b></big>") :
-					       _("<big><b>Sending through %s failed (SMTP): %s</b></big>"),
-					       h->host ? h->host : "", e->title);
+	head = g_markup_printf_escaped("<big><b>%s</b></big>", headline);
 	label(vbox, head, TRUE);
-	if (e->fix)
-		label(vbox, e->fix, FALSE);
-	if (e->link) {
+	if (fix)
+		label(vbox, fix, FALSE);
+	if (e->link && !unreachable(h)) {
 		GtkWidget *lb = gtk_link_button_new(e->link);
 		GtkWidget *hb = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 0);
 		gtk_box_pack_start(GTK_BOX(hb), lb, FALSE, FALSE, 0);
@@ -167,14 +263,11 @@ show_hint(Hint *h)
 			      "giving up, without saying why. A longer timeout (Preferences › Other › "
 			      "Miscellaneous) does not help a server that cannot be reached: the steps "
 			      "above do."), FALSE);
-	else if (h->net_error == MPA_NET_REFUSED)
-		label(vbox, _("Claws Mail reports \"connection refused\" also when the server name "
-			      "cannot be found or this computer is offline: check that too."), FALSE);
 	else if (h->net_error == MPA_NET_NONE)
-		label(vbox, _("Fix the password (Configuration › Edit accounts › this account) before "
-			      "Claws Mail tries again: it retries a failed login several times and asks "
-			      "for the password again, and a series of failed logins (about six) can make "
-			      "the provider's risk control lock the account for a while."), FALSE);
+		label(vbox, _("Fix the password (Open account settings, below) before Claws Mail "
+			      "tries again: it retries a failed login several times and asks for the "
+			      "password again, and a series of failed logins (about six) can make the "
+			      "provider's risk control lock the account for a while."), FALSE);
 	if (h->protocol == MPA_PROTOCOL_IMAP && !h->pop3)
 		label(vbox, h->net_error != MPA_NET_NONE
 		      ? _("If this account was just created, its folder list may be empty because "
@@ -190,6 +283,11 @@ show_hint(Hint *h)
 
 	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
 	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);
+	/* A way forward: the account's preferences, on the plugin's page (it shows this problem
+	 * again, and Test connection is there). */
+	open = gtk_button_new_with_mnemonic(_("_Open account settings"));
+	g_signal_connect(open, "clicked", G_CALLBACK(open_clicked), GINT_TO_POINTER(h->account_id));
+	gtk_container_add(GTK_CONTAINER(bbox), open);
 	close = gtk_button_new_with_label(_("Close"));
 	g_signal_connect(close, "clicked", G_CALLBACK(close_clicked), win);
 	gtk_container_add(GTK_CONTAINER(bbox), close);
@@ -201,6 +299,7 @@ show_hint(Hint *h)
 	gtk_widget_show_all(win);
 	gtk_widget_grab_focus(close);
 	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, e->cause);
+	debug_print("%s: hint: %s\n", MPA_PLUGIN_NAME, headline);
 }
 
 static gboolean
@@ -270,14 +369,6 @@ handle_failure(const MpaLogFailure *f)
 		return;
 	}
 	e = d->causes->pdata[0];
-	key = g_strdup_printf("%d:%s", ac->account_id, e->cause);
-	if (g_hash_table_contains(shown, key)) {
-		g_free(key);
-		mpa_diagnosis_free(d);
-		return;
-	}
-	g_hash_table_add(shown, key);
-
 	h = g_new0(Hint, 1);
 	h->account_id = ac->account_id;
 	h->account_name = g_strdup(ac->account_name ? ac->account_name : ac->address);
@@ -286,6 +377,15 @@ handle_failure(const MpaLogFailure *f)
 	h->net_error = f->net_error;
 	h->host = g_strdup(f->host);
 	h->diagnosis = d;
+	/* Found again on the account's page, also when its window is not shown again. */
+	remember_problem(h, e, d);
+	key = g_strdup_printf("%d:%s", ac->account_id, e->cause);
+	if (g_hash_table_contains(shown, key)) {
+		g_free(key);
+		hint_free(h);
+		return;
+	}
+	g_hash_table_add(shown, key);
 	g_queue_push_tail(&pending, h);
 	schedule_show();
 }
@@ -361,6 +461,7 @@ mpa_hints_init(void)
 
 	watch = mpa_log_watch_new(&formats);
 	shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	problems = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, problem_free);
 	g_queue_init(&pending);
 	alerts_open = 0;
 	log_hook_id = hooks_register_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook, NULL);
@@ -384,5 +485,7 @@ mpa_hints_done(void)
 	while (windows)
 		gtk_widget_destroy(windows->data);  /* "destroy" removes it from the list */
 	g_clear_pointer(&shown, g_hash_table_destroy);
+	g_clear_pointer(&problems, g_hash_table_destroy);
+	g_clear_handle_id(&open_source, g_source_remove);
 	g_clear_pointer(&watch, mpa_log_watch_free);
 }

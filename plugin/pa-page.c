@@ -1,5 +1,10 @@
-/* Provider Assistant — the "Provider Assistant" page of the account dialog: the provider's
- * checklist, "Apply provider settings", and "Test connection" with live stages and a diagnosis.
+/* Provider Assistant — the "Provider Assistant" page of the account dialog: "Test connection"
+ * with live stages and a diagnosis, "Apply provider settings", the last problem Claws Mail met
+ * with the account, and the provider's checklist.
+ *
+ * Layout: the actions and the test's result come first, so that progress and verdict are in
+ * view without scrolling at Claws' default dialog size (Sohu's checklist alone is two screens);
+ * the checklist follows in an expander, open for a new account until a test has passed.
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -22,6 +27,7 @@
 #include "common/log.h"
 
 #include "mpa-diagnose.h"
+#include "mpa-text.h"
 #include "pa-plugin.h"
 #include "pa-guard.h"
 
@@ -46,7 +52,10 @@ typedef struct {
 	MpaAccountDialog *dlg;
 	GtkWindow *toplevel;
 	GtkWidget *title;
+	GtkWidget *expander;            /* holds the checklist */
 	GtkWidget *checklist;           /* rebuilt when the provider changes */
+	GtkWidget *stale;               /* "the fields changed since this test" */
+	GtkWidget *problem;             /* the last problem Claws Mail met with this account */
 	GtkWidget *apply_btn;
 	GtkWidget *test_btn;
 	GtkWidget *cancel_btn;
@@ -59,6 +68,13 @@ typedef struct {
 	GtkWidget *rebuild_check;       /* "rebuild the folder tree after OK", when offered */
 	gboolean tested_ok;
 	gboolean asked;
+	gchar *result_fp;               /* the dialog's fields at the last test (a digest) */
+	gboolean result_stale;          /* they changed since */
+	gchar *last_failure;            /* headline of the last test when it failed, else NULL */
+	guint geometry_tick[2];         /* MPA_GEOMETRY_LOG: tick callbacks (progress, verdict) */
+	guint geometry_frames[2];
+	GtkWidget *stagebox;            /* the stage grids, hidden until the first test */
+	guint show_source;              /* show this page once the dialog is built */
 	gint rebuild_account;           /* set by OK/Apply when the rebuild is wanted, else -1 */
 } Page;
 
@@ -71,10 +87,13 @@ struct _Run {
 	gint64 last_tick, max_gap;
 	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
 	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
+	gint64 max_cb;                  /* the longest of the plugin's own main-loop callbacks */
+	const gchar *max_cb_name;       /* "start", "progress" or "done" */
 	guint ticks;
 };
 
 static Page page;
+static gboolean open_on_page;       /* the next dialog opens on this page (from a hint) */
 static gchar *page_path[3];
 static guint rebuild_source;
 static guint running;               /* checks whose worker may still run our code */
@@ -158,14 +177,27 @@ heartbeat_start(Run *run)
 	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
 }
 
+/* The plugin's own work in one main-loop callback (since @t0, monotonic µs), while measured. */
 static void
-heartbeat_stop(Run *run, const MpaCheckResult *r)
+callback_time(Run *run, const gchar *name, gint64 t0)
+{
+	gint64 dt = g_get_monotonic_time() - t0;
+
+	if (!run->heartbeat || dt <= run->max_cb)
+		return;
+	run->max_cb = dt;
+	run->max_cb_name = name;
+}
+
+static void
+heartbeat_stop(Run *run, gint64 check_us, gint64 done_t0)
 {
 	const gchar *file = g_getenv("MPA_STALL_LOG");
 	FILE *f;
 
 	if (!run->heartbeat)
 		return;
+	callback_time(run, "done", done_t0);
 	heartbeat_tick(run);
 	g_source_remove(run->heartbeat);
 	run->heartbeat = 0;
@@ -173,12 +205,145 @@ heartbeat_stop(Run *run, const MpaCheckResult *r)
 	if (!f)
 		return;
 	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
-		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT "\n", run->max_gap, run->max_gap_cpu,
-		run->max_busy, run->ticks, r ? r->elapsed_us : (gint64) -1);
+		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT " max_callback_us=%" G_GINT64_FORMAT
+		" max_callback=%s\n", run->max_gap, run->max_gap_cpu, run->max_busy, run->ticks, check_us,
+		run->max_cb, run->max_cb_name ? run->max_cb_name : "-");
 	fclose(f);
 }
 
+/* ---- geometry (MPA_GEOMETRY_LOG=FILE, for the GUI tests) ----
+ * Where the test's progress and verdict lie in the page's scrolled window, once laid out: one
+ * line per event with each widget's top and bottom relative to the visible area, and whether all
+ * of them are inside it.  Logged from a tick callback two frames after the change, so GTK has
+ * allocated the new widgets. */
+
+static gboolean
+geometry_of(GtkWidget *w, GtkWidget *scroll, gint view_h, GString *line, const gchar *name)
+{
+	gint x = 0, y = 0, h;
+	gboolean in;
+
+	if (!w || !gtk_widget_is_drawable(w)) {
+		g_string_append_printf(line, " %s=none", name);
+		return FALSE;
+	}
+	h = gtk_widget_get_allocated_height(w);
+	if (!gtk_widget_translate_coordinates(w, scroll, 0, 0, &x, &y))
+		y = -1000000;
+	in = y >= 0 && y + h <= view_h;
+	g_string_append_printf(line, " %s=%d..%d", name, y, y + h);
+	return in;
+}
+
+static GtkWidget *
+nth_child(GtkWidget *box, guint n)
+{
+	GList *children = gtk_container_get_children(GTK_CONTAINER(box));
+	GtkWidget *w = g_list_nth_data(children, n);
+
+	g_list_free(children);
+	return w;
+}
+
+static void
+geometry_log(Page *pg, guint event)
+{
+	const gchar *file = g_getenv("MPA_GEOMETRY_LOG");
+	GtkWidget *scroll = pg->page.widget;
+	g_autoptr(GString) line = g_string_new(NULL);
+	gint win_w = 0, win_h = 0, view_h;
+	gboolean in = TRUE;
+	FILE *f;
+
+	if (!file || !*file || !scroll)
+		return;
+	view_h = gtk_widget_get_allocated_height(scroll);
+	if (pg->toplevel)
+		gtk_window_get_size(pg->toplevel, &win_w, &win_h);
+	g_string_append_printf(line, "event=%s dialog=%dx%d view=%dx%d scroll=%.0f",
+			       event == 0 ? "progress" : "verdict", win_w, win_h, gtk_widget_get_allocated_width(scroll),
+			       view_h, gtk_adjustment_get_value(gtk_scrolled_window_get_vadjustment(
+						 GTK_SCROLLED_WINDOW(scroll))));
+	in &= geometry_of(pg->status, scroll, view_h, line, "status");
+	if (event == 0) {
+		in &= geometry_of(pg->heads[MPA_PROTOCOL_IMAP], scroll, view_h, line, "imap");
+		in &= geometry_of(pg->heads[MPA_PROTOCOL_SMTP], scroll, view_h, line, "smtp");
+	} else {
+		/* The verdict: its headline and the first step of the fix. */
+		in &= geometry_of(nth_child(pg->results, 0), scroll, view_h, line, "headline");
+		in &= geometry_of(nth_child(pg->results, 1), scroll, view_h, line, "first_step");
+	}
+	g_string_append_printf(line, " in_view=%d\n", in);
+	f = fopen(file, "a");
+	if (!f)
+		return;
+	fputs(line->str, f);
+	fclose(f);
+}
+
+static gboolean
+geometry_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data, guint event)
+{
+	Page *pg = data;
+
+	if (++pg->geometry_frames[event] < 3)
+		return G_SOURCE_CONTINUE;
+	geometry_log(pg, event);
+	pg->geometry_tick[event] = 0;
+	return G_SOURCE_REMOVE;
+}
+
+static gboolean
+progress_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
+{
+	return geometry_tick(w, clock, data, 0);
+}
+
+static gboolean
+verdict_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
+{
+	return geometry_tick(w, clock, data, 1);
+}
+
+static void
+geometry_stop(Page *pg)
+{
+	for (guint i = 0; i < 2; i++) {
+		if (pg->geometry_tick[i] && pg->page.widget)
+			gtk_widget_remove_tick_callback(pg->page.widget, pg->geometry_tick[i]);
+		pg->geometry_tick[i] = 0;
+	}
+}
+
+/* @event: 0 progress (a test started), 1 verdict (it ended). */
+static void
+geometry_later(Page *pg, guint event)
+{
+	const gchar *file = g_getenv("MPA_GEOMETRY_LOG");
+
+	if (!file || !*file || !pg->page.widget)
+		return;
+	if (pg->geometry_tick[event])
+		gtk_widget_remove_tick_callback(pg->page.widget, pg->geometry_tick[event]);
+	pg->geometry_frames[event] = 0;
+	pg->geometry_tick[event] = gtk_widget_add_tick_callback(pg->page.widget,
+							       event == 0 ? progress_tick : verdict_tick,
+							       pg, NULL);
+}
+
 /* ---- small widget helpers ---- */
+
+/* "312 ms" under a second ("0.0 s" read as broken), else "1.4 s". */
+static gchar *
+duration(gint64 us, gboolean precise)
+{
+	gint ms;
+
+	if (mpa_duration_ms(us, &ms))
+		/* TRANSLATORS: a duration under one second, in milliseconds. */
+		return g_strdup_printf(_("%d ms"), ms);
+	return precise ? g_strdup_printf(_("%.2f s"), us / 1e6) : g_strdup_printf(_("%.1f s"), us / 1e6);
+}
 
 static GtkWidget *
 add_label(GtkWidget *box, const gchar *markup, gboolean is_markup)
@@ -213,6 +378,39 @@ add_link(GtkWidget *box, const gchar *url, const gchar *title)
 	gtk_box_pack_start(GTK_BOX(h), b, FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(box), h, FALSE, FALSE, 0);
 	gtk_widget_show_all(h);
+}
+
+/* A text of paragraphs (blank lines between them); a paragraph whose every line is numbered
+ * ("1. ...") is a list of its own, indented under the text before it: a step's own "1./2." must
+ * not read as a second numbering of the checklist. */
+static void
+add_text(GtkWidget *box, const gchar *text)
+{
+	g_auto(GStrv) paras = g_strsplit(text ? text : "", "\n\n", -1);
+
+	for (guint i = 0; paras[i]; i++) {
+		g_auto(GStrv) lines = NULL;
+		gboolean list = TRUE;
+		gchar *para = g_strstrip(paras[i]);
+
+		if (!*para)
+			continue;
+		lines = g_strsplit(para, "\n", -1);
+		for (guint j = 0; lines[j] && list; j++)
+			list = g_ascii_isdigit(lines[j][0]) &&
+			       g_regex_match_simple("^[0-9]+[.)] ", lines[j], 0, 0);
+		if (list && g_strv_length(lines) > 0) {
+			GtkWidget *sub = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
+
+			gtk_widget_set_margin_start(sub, 24);
+			for (guint j = 0; lines[j]; j++)
+				add_label(sub, lines[j], FALSE);
+			gtk_box_pack_start(GTK_BOX(box), sub, FALSE, FALSE, 0);
+			gtk_widget_show(sub);
+		} else {
+			add_label(box, para, FALSE);
+		}
+	}
 }
 
 static void
@@ -257,9 +455,15 @@ show_provider(const MpaProvider *p, gpointer data)
 		g_autofree gchar *t = bold(mpa_provider_name(p));
 		gtk_label_set_markup(GTK_LABEL(pg->title), t);
 	}
-	if (p->steps && p->steps->len > 0) {
-		g_autofree gchar *h = bold(_("Before the first login"));
-		add_label(pg->checklist, h, TRUE);
+	/* The password note in full (the Basic page shows its first sentence). */
+	if (p->has_assistant && mpa_text_get(p->password_hint)) {
+		if (p->password_label && mpa_text_get(p->password_label)) {
+			g_autofree gchar *head = g_strdup_printf(_("Password: use the %s"),
+								 mpa_text_get(p->password_label));
+			g_autofree gchar *m = bold(head);
+			add_label(pg->checklist, m, TRUE);
+		}
+		add_text(pg->checklist, mpa_text_get(p->password_hint));
 	}
 	for (guint i = 0; p->steps && i < p->steps->len; i++) {
 		const MpaStep *s = p->steps->pdata[i];
@@ -268,7 +472,7 @@ show_provider(const MpaProvider *p, gpointer data)
 
 		add_label(pg->checklist, m, TRUE);
 		if (s->text)
-			add_label(pg->checklist, mpa_text_get(s->text), FALSE);
+			add_text(pg->checklist, mpa_text_get(s->text));
 		if (s->link)
 			add_link(pg->checklist, s->link->url, mpa_text_get(s->link->title));
 	}
@@ -278,7 +482,7 @@ show_provider(const MpaProvider *p, gpointer data)
 
 		add_label(pg->checklist, m, TRUE);
 		if (s->text)
-			add_label(pg->checklist, mpa_text_get(s->text), FALSE);
+			add_text(pg->checklist, mpa_text_get(s->text));
 		if (s->link)
 			add_link(pg->checklist, s->link->url, mpa_text_get(s->link->title));
 	}
@@ -347,7 +551,7 @@ stage_row(Run *run, MpaProtocol proto, const MpaStageResult *st)
 	}
 	row_mark(row, mark);
 	if (st->outcome != MPA_OUTCOME_SKIPPED) {
-		g_autofree gchar *t = g_strdup_printf(_("%.2f s"), st->elapsed_us / 1e6);
+		g_autofree gchar *t = duration(st->elapsed_us, TRUE);
 		gtk_label_set_text(GTK_LABEL(row->time), t);
 	}
 	row_set_visible(row, TRUE);
@@ -398,32 +602,56 @@ static void
 on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 {
 	Run *run = data;
+	gint64 t0 = g_get_monotonic_time();
 
 	if (!run->page || st->stage >= MPA_STAGE_COUNT || proto > MPA_PROTOCOL_SMTP)
 		return;
 	stage_row(run, proto, st);
+	callback_time(run, "progress", t0);
 }
 
-/* Shows the explanation on the page; returns " (cause-id)" for the log line. */
-static gchar *
-show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
+static MpaDiagnosis *
+diagnose(const MpaProvider *p, const MpaProtoResult *r)
 {
-	gchar *cause_id;
-	g_autoptr(GString) s = g_string_new(NULL);
 	MpaDiagnosis *d = mpa_diagnose_result(p, r, NULL);
-	const gchar *proto = r->protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
-	g_autofree gchar *head = NULL;
 
-	head = g_markup_printf_escaped(_("<b>%s failed:</b> %s"), proto,
-				       (d && d->causes->len) ?
-				       ((MpaExplanation *) d->causes->pdata[0])->title :
-				       _("unknown error"));
+	if (d && (!d->causes || d->causes->len == 0)) {
+		mpa_diagnosis_free(d);
+		d = NULL;
+	}
+	return d;
+}
+
+static const MpaExplanation *
+first_cause(const MpaDiagnosis *d)
+{
+	return d ? d->causes->pdata[0] : NULL;
+}
+
+/* IMAP and SMTP failed for the same reason (no network, a wrong password for both): one
+ * explanation, not the same one twice. */
+static gboolean
+same_cause(const MpaDiagnosis *a, const MpaDiagnosis *b)
+{
+	return a && b && g_strcmp0(first_cause(a)->cause, first_cause(b)->cause) == 0 &&
+	       g_strcmp0(first_cause(a)->title, first_cause(b)->title) == 0 &&
+	       g_strcmp0(first_cause(a)->fix, first_cause(b)->fix) == 0;
+}
+
+/* Shows the explanation of one failure (@protos: "IMAP", "SMTP" or both) on the page; @r[0..n)
+ * are the failed protocols it covers.  Returns the plain headline. */
+static gchar *
+show_diagnosis(Page *pg, const gchar *protos, const MpaDiagnosis *d, const MpaProtoResult **r,
+	       guint n)
+{
+	const MpaExplanation *e = first_cause(d);
+	const gchar *title = e ? e->title : _("unknown error");
+	g_autofree gchar *head = g_markup_printf_escaped(_("<b>%s failed:</b> %s"), protos, title);
+
 	add_label(pg->results, head, TRUE);
-	if (d && d->causes->len) {
-		const MpaExplanation *e = d->causes->pdata[0];
-
+	if (e) {
 		if (e->fix)
-			add_label(pg->results, e->fix, FALSE);
+			add_text(pg->results, e->fix);
 		if (e->link)
 			add_link(pg->results, e->link, e->link);
 		for (guint i = 1; i < d->causes->len; i++) {
@@ -433,22 +661,25 @@ show_diagnosis(Page *pg, const MpaProvider *p, const MpaProtoResult *r)
 		}
 	}
 	/* The server's words are shown as plain text, never as markup. */
-	if (d && d->reply) {
-		g_autofree gchar *t = g_strdup_printf(_("Server said: %s"), d->reply);
-		add_label(pg->results, t, FALSE);
-	} else if (r->reply) {
-		g_autofree gchar *t = g_strdup_printf(_("Server said: %s"), r->reply);
-		add_label(pg->results, t, FALSE);
+	for (guint i = 0; i < n; i++) {
+		const gchar *proto = r[i]->protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
+		const gchar *reply = (n == 1 && d && d->reply) ? d->reply : r[i]->reply;
+		g_autofree gchar *t = NULL;
+
+		if (reply) {
+			t = n == 1 ? g_strdup_printf(_("Server said: %s"), reply) :
+				/* TRANSLATORS: %s is IMAP or SMTP, then the server's words. */
+				g_strdup_printf(_("%s server said: %s"), proto, reply);
+			add_label(pg->results, t, FALSE);
+			g_clear_pointer(&t, g_free);
+		}
+		if (r[i]->detail) {
+			t = n == 1 ? g_strdup_printf(_("Details: %s"), r[i]->detail) :
+				g_strdup_printf(_("Details (%s): %s"), proto, r[i]->detail);
+			add_label(pg->results, t, FALSE);
+		}
 	}
-	if (r->detail) {
-		g_autofree gchar *t = g_strdup_printf(_("Details: %s"), r->detail);
-		add_label(pg->results, t, FALSE);
-	}
-	cause_id = g_strdup_printf(" %s %s", proto, (d && d->causes->len) ?
-				   ((MpaExplanation *) d->causes->pdata[0])->cause : "unknown");
-	if (d)
-		mpa_diagnosis_free(d);
-	return cause_id;
+	return g_strdup_printf(_("%s failed: %s"), protos, title);
 }
 
 /* The account whose first login failed has no folders: Claws never retries by itself (only
@@ -497,20 +728,47 @@ offer_rebuild(Page *pg)
 	gtk_widget_show(pg->rebuild_check);
 }
 
+/* A field that goes into the test changed: the result on the page no longer matches the dialog
+ * (or matches again, when the change was undone). */
+static void
+fields_changed(gpointer data)
+{
+	Page *pg = data;
+	g_autofree gchar *fp = NULL;
+	gboolean stale;
+
+	if (!pg->result_fp || pg->run || !pg->dlg || !pg->stale)
+		return;
+	fp = mpa_account_dialog_fingerprint(pg->dlg);
+	stale = g_strcmp0(fp, pg->result_fp) != 0;
+	if (stale == pg->result_stale)
+		return;
+	pg->result_stale = stale;
+	gtk_widget_set_visible(pg->stale, stale);
+	/* Greyed out, still readable: what the last test said about the old settings. */
+	gtk_widget_set_sensitive(pg->results, !stale);
+	for (guint i = 0; i < 2; i++)
+		gtk_widget_set_sensitive(pg->stages[i], !stale);
+	/* In Claws' --debug output: the GUI test follows it there. */
+	debug_print("%s: test result %s\n", MPA_PLUGIN_NAME, stale ? "out of date" : "current");
+}
+
 static void
 on_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Run *run = data;
 	Page *pg = run->page;
 	g_autoptr(GError) error = NULL;
+	gint64 t0 = g_get_monotonic_time();
 	MpaCheckResult *r = mpa_check_finish(res, &error);
+	gint64 check_us = r ? r->elapsed_us : -1;
 
-	heartbeat_stop(run, r);
 	running--;
 	if (!pg) {
 		/* The dialog was closed meanwhile: nothing to show. */
 		if (r)
 			mpa_check_result_free(r);
+		heartbeat_stop(run, check_us, t0);
 		run_unref(run);
 		return;
 	}
@@ -521,50 +779,74 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		for (guint s = 0; s < MPA_STAGE_COUNT; s++)
 			if (row_spinning(&pg->rows[p][s]))
 				row_mark(&pg->rows[p][s], "⊘");
+	g_clear_pointer(&pg->last_failure, g_free);
 	if (!r) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error ? error->message : "");
 	} else {
 		const MpaProtoResult *pr[2] = { &r->imap, &r->smtp };
+		MpaDiagnosis *d[2] = { NULL, NULL };
 		gboolean any_failed = FALSE, any_ok = FALSE, cancelled = FALSE;
-
-		gchar *causes[2] = { g_strdup(""), g_strdup("") };
+		g_autofree gchar *total = duration(r->elapsed_us, FALSE);
+		g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func(g_free);
 
 		for (guint i = 0; i < 2; i++) {
 			if (pr[i]->outcome == MPA_OUTCOME_FAILED) {
 				any_failed = TRUE;
-				g_free(causes[i]);
-				causes[i] = show_diagnosis(pg, run->provider, pr[i]);
+				d[i] = diagnose(run->provider, pr[i]);
 			} else if (pr[i]->outcome == MPA_OUTCOME_OK) {
 				any_ok = TRUE;
 			} else if (pr[i]->outcome == MPA_OUTCOME_CANCELLED) {
 				cancelled = TRUE;
 			}
 		}
+		if (pr[0]->outcome == MPA_OUTCOME_FAILED && pr[1]->outcome == MPA_OUTCOME_FAILED &&
+		    same_cause(d[0], d[1])) {
+			/* TRANSLATORS: both protocols failed for one reason: "IMAP and SMTP failed: ..." */
+			g_ptr_array_add(heads, show_diagnosis(pg, _("IMAP and SMTP"), d[0], pr, 2));
+		} else {
+			for (guint i = 0; i < 2; i++)
+				if (pr[i]->outcome == MPA_OUTCOME_FAILED)
+					g_ptr_array_add(heads, show_diagnosis(pg, i == 0 ? "IMAP" : "SMTP",
+									      d[i], &pr[i], 1));
+		}
 		if (cancelled) {
 			gtk_label_set_text(GTK_LABEL(pg->status), _("Test cancelled."));
 		} else if (any_failed) {
-			g_autofree gchar *t = g_strdup_printf(_("Test failed after %.1f s."),
-							      r->elapsed_us / 1e6);
+			g_autofree gchar *t = g_strdup_printf(_("Test failed after %s."), total);
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
+			g_ptr_array_add(heads, NULL);
+			pg->last_failure = g_strjoinv("\n", (gchar **) heads->pdata);
+			debug_print("%s: test verdict: %s\n", MPA_PLUGIN_NAME, pg->last_failure);
+			/* OK offers the test again, naming this failure. */
+			pg->asked = FALSE;
 		} else if (any_ok) {
-			g_autofree gchar *t = g_strdup_printf(_("Test passed in %.1f s: the settings "
-								"and the password work."),
-							      r->elapsed_us / 1e6);
+			g_autofree gchar *t = g_strdup_printf(_("Test passed in %s: the settings "
+								"and the password work."), total);
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			pg->tested_ok = TRUE;
 			mpa_hints_forget_account(mpa_account_dialog_account_id(pg->dlg));
 			offer_rebuild(pg);
+			/* Done with the checklist: the result stays in view, the list out of the way. */
+			gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), FALSE);
 		}
 		/* One line in Claws' network log: what was tested and how it went (never a
 		 * password: the check's own traffic is filtered out of this log). */
-		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s%s%s%s\n", MPA_PLUGIN_NAME,
+		log_message(LOG_PROTOCOL, "%s: %s: IMAP %s, SMTP %s%s%s%s%s%s%s%s\n", MPA_PLUGIN_NAME,
 			    _("connection test"), mpa_outcome_name(r->imap.outcome),
-			    mpa_outcome_name(r->smtp.outcome),
-			    (*causes[0] || *causes[1]) ? "; causes:" : "", causes[0], causes[1]);
-		g_free(causes[0]);
-		g_free(causes[1]);
+			    mpa_outcome_name(r->smtp.outcome), any_failed ? "; causes:" : "",
+			    d[0] ? " IMAP " : "", d[0] ? first_cause(d[0])->cause : "",
+			    (pr[0]->outcome == MPA_OUTCOME_FAILED && !d[0]) ? " IMAP unknown" : "",
+			    d[1] ? " SMTP " : "", d[1] ? first_cause(d[1])->cause : "",
+			    (pr[1]->outcome == MPA_OUTCOME_FAILED && !d[1]) ? " SMTP unknown" : "");
+		for (guint i = 0; i < 2; i++)
+			if (d[i])
+				mpa_diagnosis_free(d[i]);
 		mpa_check_result_free(r);
 	}
+	geometry_later(pg, 1);
+	/* A field changed while the check ran: the result is out of date at once. */
+	fields_changed(pg);
+	heartbeat_stop(run, check_us, t0);
 	run_unref(run);
 }
 
@@ -574,6 +856,7 @@ start_test(Page *pg)
 	g_autoptr(GError) error = NULL;
 	MpaCheckRequest *req;
 	Run *run;
+	gint64 t0 = g_get_monotonic_time();
 
 	if (pg->run || !pg->dlg)
 		return;
@@ -591,8 +874,17 @@ start_test(Page *pg)
 		gtk_label_set_text(GTK_LABEL(pg->status), error->message);
 		return;
 	}
+	g_free(pg->result_fp);
+	pg->result_fp = mpa_account_dialog_fingerprint(pg->dlg);
+	pg->result_stale = FALSE;
+	gtk_widget_hide(pg->stale);
+	gtk_widget_set_sensitive(pg->results, TRUE);
+	for (guint i = 0; i < 2; i++)
+		gtk_widget_set_sensitive(pg->stages[i], TRUE);
 	for (guint i = 0; i < 2; i++)
 		gtk_widget_show(pg->heads[i]);
+	gtk_widget_set_no_show_all(pg->stagebox, FALSE);
+	gtk_widget_show_all(pg->stagebox);
 	run = g_new0(Run, 1);
 	run->ref = 1;
 	run->page = pg;
@@ -607,7 +899,9 @@ start_test(Page *pg)
 	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
+	callback_time(run, "start", t0);
 	run_unref(run);
+	geometry_later(pg, 0);
 }
 
 static void
@@ -650,46 +944,95 @@ apply_clicked(GtkButton *b, gpointer data)
 
 /* ---- PrefsPage callbacks ---- */
 
+/* The last problem Claws Mail met with this account (pa-hints), so that a closed hint window
+ * can be found again. */
+static void
+show_last_problem(Page *pg)
+{
+	const MpaLastProblem *lp;
+	g_autoptr(GDateTime) when = NULL;
+	g_autofree gchar *head = NULL, *at = NULL, *line = NULL, *title = NULL;
+
+	if (!pg->problem || !pg->dlg)
+		return;
+	clear_box(pg->problem);
+	lp = mpa_hints_last_problem(mpa_account_dialog_account_id(pg->dlg));
+	if (!lp) {
+		gtk_widget_hide(pg->problem);
+		return;
+	}
+	head = bold(_("Last problem Claws Mail met with this account"));
+	add_label(pg->problem, head, TRUE);
+	when = g_date_time_new_from_unix_local(lp->when / G_USEC_PER_SEC);
+	at = g_date_time_format(when, "%Y-%m-%d %H:%M:%S");
+	/* TRANSLATORS: when (date and time), then the server, e.g. "imap.sohu.com (IMAP)". */
+	line = g_strdup_printf(_("%s, %s:"), at, lp->server);
+	add_label(pg->problem, line, FALSE);
+	title = bold(lp->headline);
+	add_label(pg->problem, title, TRUE);
+	if (lp->fix)
+		add_text(pg->problem, lp->fix);
+	if (lp->reply) {
+		g_autofree gchar *t = g_strdup_printf(_("Server said: %s"), lp->reply);
+		add_label(pg->problem, t, FALSE);
+	}
+	gtk_widget_show(pg->problem);
+}
+
+static gboolean
+show_page_idle(gpointer data);
+
 static void
 create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 {
 	Page *pg = (Page *) pp;
 	GtkWidget *scroll, *vbox, *buttons, *stages;
+	g_autofree gchar *expander_title = NULL;
 
 	pg->toplevel = window;
 	pg->rebuild_account = -1;
 	pg->tested_ok = FALSE;
 	pg->asked = FALSE;
+	pg->result_stale = FALSE;
+	g_clear_pointer(&pg->result_fp, g_free);
+	g_clear_pointer(&pg->last_failure, g_free);
 	vbox = gtk_box_new(GTK_ORIENTATION_VERTICAL, 6);
 	gtk_container_set_border_width(GTK_CONTAINER(vbox), 8);
 
 	pg->title = add_label(vbox, "", FALSE);
 	/* Not selectable: it would take the focus and show selected when the page opens. */
 	gtk_label_set_selectable(GTK_LABEL(pg->title), FALSE);
-	pg->checklist = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-	gtk_box_pack_start(GTK_BOX(vbox), pg->checklist, FALSE, FALSE, 0);
 
-	/* "Apply provider settings" belongs to the checklist above it; on a row of its own it
-	 * never makes the page wider than Claws' dialog. */
+	/* The actions first, then the result: a test's progress and verdict are in view at once,
+	 * whatever the length of the checklist. */
+	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
+	pg->test_btn = gtk_button_new_with_mnemonic(_("_Test connection"));
+	pg->cancel_btn = gtk_button_new_with_mnemonic(_("_Stop the test"));
 	pg->apply_btn = gtk_button_new_with_mnemonic(_("Apply _provider settings"));
 	gtk_widget_set_tooltip_text(pg->apply_btn,
 				    _("Set servers, user ID, SSL/TLS and SMTP authentication from "
 				      "the provider's data, also where they were changed"));
-	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	gtk_box_pack_start(GTK_BOX(buttons), pg->apply_btn, FALSE, FALSE, 0);
-	gtk_box_pack_start(GTK_BOX(vbox), buttons, FALSE, FALSE, 0);
-
-	buttons = gtk_box_new(GTK_ORIENTATION_HORIZONTAL, 6);
-	pg->test_btn = gtk_button_new_with_mnemonic(_("_Test connection"));
-	pg->cancel_btn = gtk_button_new_with_mnemonic(_("_Stop the test"));
 	gtk_box_pack_start(GTK_BOX(buttons), pg->test_btn, FALSE, FALSE, 0);
 	gtk_box_pack_start(GTK_BOX(buttons), pg->cancel_btn, FALSE, FALSE, 0);
-	gtk_box_pack_start(GTK_BOX(vbox), buttons, FALSE, FALSE, 6);
+	gtk_box_pack_end(GTK_BOX(buttons), pg->apply_btn, FALSE, FALSE, 0);
+	gtk_box_pack_start(GTK_BOX(vbox), buttons, FALSE, FALSE, 0);
 	g_signal_connect(pg->test_btn, "clicked", G_CALLBACK(test_clicked), pg);
 	g_signal_connect(pg->cancel_btn, "clicked", G_CALLBACK(cancel_clicked), pg);
 	g_signal_connect(pg->apply_btn, "clicked", G_CALLBACK(apply_clicked), pg);
 
+	pg->stale = add_label(vbox, _("The password, server, port or security setting has changed "
+				      "since this test: its result below may no longer apply. Test "
+				      "again."), FALSE);
+	{
+		g_autofree gchar *m = g_markup_printf_escaped("<b>%s</b>",
+							      gtk_label_get_text(GTK_LABEL(pg->stale)));
+		gtk_label_set_markup(GTK_LABEL(pg->stale), m);
+	}
+	gtk_widget_set_no_show_all(pg->stale, TRUE);
+	gtk_widget_hide(pg->stale);
 	pg->status = add_label(vbox, "", FALSE);
+	pg->results = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->results, FALSE, FALSE, 0);
 	/* IMAP and SMTP side by side when the dialog is wide enough, one above the other when not. */
 	stages = gtk_flow_box_new();
 	gtk_flow_box_set_selection_mode(GTK_FLOW_BOX(stages), GTK_SELECTION_NONE);
@@ -699,8 +1042,22 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	for (guint i = 0; i < 2; i++)
 		gtk_container_add(GTK_CONTAINER(stages), stage_grid(pg, i));
 	gtk_box_pack_start(GTK_BOX(vbox), stages, FALSE, FALSE, 0);
-	pg->results = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
-	gtk_box_pack_start(GTK_BOX(vbox), pg->results, FALSE, FALSE, 0);
+	/* Nothing to show before the first test (an empty flow box still takes room). */
+	gtk_widget_set_no_show_all(stages, TRUE);
+	pg->stagebox = stages;
+
+	pg->problem = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	gtk_widget_set_no_show_all(pg->problem, TRUE);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->problem, FALSE, FALSE, 6);
+
+	/* The provider's checklist, in an expander: open for a new account until a test passes. */
+	expander_title = bold(_("Before the first login"));
+	pg->expander = gtk_expander_new(expander_title);
+	gtk_expander_set_use_markup(GTK_EXPANDER(pg->expander), TRUE);
+	pg->checklist = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	gtk_widget_set_margin_top(pg->checklist, 4);
+	gtk_container_add(GTK_CONTAINER(pg->expander), pg->checklist);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->expander, FALSE, FALSE, 6);
 	/* The sending guard of this account: today's count, the limits, the switch. */
 	gtk_box_pack_start(GTK_BOX(vbox), mpa_guard_ui_page_section(data), FALSE, FALSE, 6);
 
@@ -714,6 +1071,14 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 
 	show_provider(NULL, pg);
 	pg->dlg = mpa_account_dialog_attach(window, data, show_provider, pg);
+	mpa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
+	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_account_dialog_is_new(pg->dlg));
+	show_last_problem(pg);
+	/* Opened from a hint window: show this page once Claws has selected its first one. */
+	if (open_on_page) {
+		open_on_page = FALSE;
+		pg->show_source = g_idle_add(show_page_idle, pg);
+	}
 }
 
 static void
@@ -727,6 +1092,8 @@ destroy_widget(PrefsPage *pp)
 		g_cancellable_cancel(pg->run->cancellable);
 		pg->run = NULL;
 	}
+	g_clear_handle_id(&pg->show_source, g_source_remove);
+	geometry_stop(pg);
 	g_clear_pointer(&pg->dlg, mpa_account_dialog_detach);
 	/* OK (or Apply, then Cancel) saved the account: scan its folders once the dialog is gone. */
 	if (pg->rebuild_account >= 0 && !rebuild_source)
@@ -737,9 +1104,12 @@ destroy_widget(PrefsPage *pp)
 	pg->rebuild_check = NULL;
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
+	pg->expander = pg->stale = pg->problem = pg->stagebox = NULL;
 	pg->heads[0] = pg->heads[1] = NULL;
 	memset(pg->rows, 0, sizeof pg->rows);
 	pg->toplevel = NULL;
+	g_clear_pointer(&pg->result_fp, g_free);
+	g_clear_pointer(&pg->last_failure, g_free);
 }
 
 static void
@@ -791,28 +1161,90 @@ show_page(Page *pg)
 	g_ptr_array_free(all, TRUE);
 }
 
-/* OK on a new account of a known provider that has not passed a test: offer the test, once.
- * Never forced: "Save without testing" and a second OK both go through. */
+static gboolean
+show_page_idle(gpointer data)
+{
+	Page *pg = data;
+
+	pg->show_source = 0;
+	if (!pg->toplevel)
+		return G_SOURCE_REMOVE;
+	show_page(pg);
+	debug_print("%s: page shown for account %d\n", MPA_PLUGIN_NAME,
+		    pg->dlg ? mpa_account_dialog_account_id(pg->dlg) : -1);
+	return G_SOURCE_REMOVE;
+}
+
+void
+mpa_page_open_account(gint account_id)
+{
+	PrefsAccount *ac = account_find_from_id(account_id);
+
+	if (!ac)
+		return;
+	if (page.toplevel) {
+		/* A dialog is open already (Claws has one at a time): show the page in it when it
+		 * is this account's. */
+		if (page.dlg && mpa_account_dialog_account_id(page.dlg) == account_id) {
+			gtk_window_present(page.toplevel);
+			show_page(&page);
+		}
+		return;
+	}
+	open_on_page = TRUE;
+	/* Claws' own "Preferences for current account": runs until the dialog closes, and the
+	 * plugin may be unloaded meanwhile: this code must stay mapped to return to. */
+	mpa_pa_pin_module();
+	account_open(ac, FALSE);
+	open_on_page = FALSE;
+}
+
+/* OK on a new account of a known provider that has not passed a test, or on any account whose
+ * last test here failed: offer the test, once per failed test.  Never forced: "Save anyway"
+ * and a second OK both go through. */
 static gboolean
 can_close(PrefsPage *pp)
 {
 	Page *pg = (Page *) pp;
 	GtkWidget *d;
 	gint response;
+	gboolean tested = pg->tested_ok && !pg->result_stale;
+	g_autofree gchar *text = NULL;
 
-	if (!pg->dlg || !mpa_account_dialog_is_new(pg->dlg) || !mpa_account_dialog_provider(pg->dlg) ||
-	    pg->tested_ok || pg->asked || pg->run)
+	if (!pg->dlg || !mpa_account_dialog_provider(pg->dlg) || tested || pg->asked || pg->run)
+		return TRUE;
+	if (!pg->last_failure && !mpa_account_dialog_is_new(pg->dlg))
 		return TRUE;
 	pg->asked = TRUE;
+	if (!pg->last_failure)
+		text = g_strdup(_("This account has not been tested yet. A wrong password makes Claws "
+				  "Mail retry the login several times, which can make the provider "
+				  "block the account for a while. A test logs in once and explains any "
+				  "problem."));
+	else if (pg->result_stale)
+		text = g_strdup_printf(_("The last test failed:\n%s\n\nThe settings have changed since "
+					 "then. Test again before saving: a wrong password makes Claws "
+					 "Mail retry the login several times, which can make the "
+					 "provider block the account for a while."), pg->last_failure);
+	else
+		text = g_strdup_printf(_("The last test failed:\n%s\n\nSaved like this, Claws Mail will "
+					 "meet the same problem, and a wrong password makes it retry "
+					 "the login several times, which can make the provider block "
+					 "the account for a while. The page explains what to do."),
+				       pg->last_failure);
+	/* In Claws' --debug output: the GUI test reads the offer there. */
+	debug_print("%s: offer on OK: %s\n", MPA_PLUGIN_NAME, text);
 	d = gtk_message_dialog_new(pg->toplevel, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
 				   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
+				   pg->last_failure ? _("The last test failed. Test again before saving?") :
 				   _("Test the connection before saving?"));
-	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s",
-		_("This account has not been tested yet. A wrong password makes Claws Mail retry the "
-		  "login several times, which can make the provider block the account for a while. "
-		  "A test logs in once and explains any problem."));
-	gtk_dialog_add_buttons(GTK_DIALOG(d), _("Save without testing"), GTK_RESPONSE_REJECT,
-			       _("Test connection"), GTK_RESPONSE_ACCEPT, NULL);
+	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", text);
+	if (pg->last_failure)
+		gtk_dialog_add_buttons(GTK_DIALOG(d), _("Save anyway"), GTK_RESPONSE_REJECT,
+				       _("Test again"), GTK_RESPONSE_ACCEPT, NULL);
+	else
+		gtk_dialog_add_buttons(GTK_DIALOG(d), _("Save without testing"), GTK_RESPONSE_REJECT,
+				       _("Test connection"), GTK_RESPONSE_ACCEPT, NULL);
 	gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_ACCEPT);
 	gtk_window_set_title(GTK_WINDOW(d), _("Provider Assistant"));
 	response = gtk_dialog_run(GTK_DIALOG(d));

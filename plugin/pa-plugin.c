@@ -165,6 +165,7 @@ plugin_done(void)
 	mpa_guard_ui_done();
 	g_clear_handle_id(&pending_log_source, g_source_remove);
 	g_clear_pointer(&pending_log, g_ptr_array_unref);
+	mpa_account_lookups_free();
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

@@ -50,20 +50,41 @@ MpaApplyResult mpa_account_dialog_apply(MpaAccountDialog *dlg);
 /* A check request from what the dialog holds now (the password is copied out of the entry).
  * Returns NULL with @error set when something needed is missing. */
 MpaCheckRequest *mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error);
+/* Frees the settings the dialogs' lookups found (at unload, with the database). */
+void mpa_account_lookups_free(void);
 /* Claws' account id of the dialog (for per-account plugin data). */
 gint mpa_account_dialog_account_id(const MpaAccountDialog *dlg);
+/* @func is called whenever a field that goes into a check request changes (typed, or set by
+ * Apply provider settings). */
+void mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
+					   gpointer data);
+/* A digest of the fields a check request is made of (the password only as part of a SHA-256):
+ * equal digests, equal requests. */
+gchar *mpa_account_dialog_fingerprint(MpaAccountDialog *dlg);
 
 /* pa-page.c: the "Provider Assistant" page of the account dialog. */
 void mpa_page_init(void);
 void mpa_page_done(void);
 /* TRUE while a connection check started from the page is still running. */
 gboolean mpa_page_busy(void);
+/* Open the preferences of account @account_id on the plugin's page (from a hint window). */
+void mpa_page_open_account(gint account_id);
 
 /* pa-hints.c: hints after Claws' own logins fail. */
 void mpa_hints_init(void);
 void mpa_hints_done(void);
 /* Forget the "already shown" state of an account (after a successful test). */
 void mpa_hints_forget_account(gint account_id);
+/* The last problem Claws Mail met with an account in this session (a failed login, send or
+ * connection that the hints explained), whether or not its window was shown. */
+typedef struct {
+	gint64 when;                    /* g_get_real_time() */
+	gchar *server;                  /* "imap.sohu.com (IMAP)" */
+	gchar *headline;                /* plain text */
+	gchar *fix;                     /* steps, may be NULL */
+	gchar *reply;                   /* the server's words, may be NULL */
+} MpaLastProblem;
+const MpaLastProblem *mpa_hints_last_problem(gint account_id);
 
 G_END_DECLS
 

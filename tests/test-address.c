@@ -241,7 +241,7 @@ static void test_translated(void)
 	bindtextdomain(GETTEXT_PACKAGE, dir);
 	bind_textdomain_codeset(GETTEXT_PACKAGE, "UTF-8");
 	g_assert_false(mpa_address_parse("zhangsan", NULL, NULL, &error));
-	g_assert_cmpstr(error->message, ==, "“zhangsan”里没有 @ — 邮箱地址的样子类似 zhangsan@sohu.com");
+	g_assert_cmpstr(error->message, ==, "“zhangsan”里没有 @，邮箱地址格式应类似 zhangsan@sohu.com");
 	setlocale(LC_ALL, saved);
 }
 

@@ -1,8 +1,42 @@
-/* Tests for mpa-text: reply decoding, display sanitising, JSON output, secret wiping. */
+/* Tests for mpa-text: reply decoding, display sanitising, JSON output, secret wiping, first sentences, durations. */
 #include "config.h"
 
 #include <string.h>
 #include "mpa-text.h"
+
+static void test_first_sentence(void)
+{
+	static const struct { const gchar *in, *out; } cases[] = {
+		{ "Do not type it here: Sohu refuses it. Use an independent password.",
+		  "Do not type it here: Sohu refuses it." },
+		{ "Version 1.2 works. Then more.", "Version 1.2 works." },
+		{ "这里不要填登录密码，搜狐不接受。请填独立密码。", "这里不要填登录密码，搜狐不接受。" },
+		{ "  Only one sentence  ", "Only one sentence" },
+		{ "Ends here.", "Ends here." },
+		{ "", "" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *out = mpa_first_sentence(cases[i].in);
+		g_assert_cmpstr(out, ==, cases[i].out);
+	}
+}
+
+static void test_duration(void)
+{
+	static const struct { gint64 us; const gchar *out; } cases[] = {
+		{ 0, "0 ms" }, { 40, "0 ms" }, { 600, "1 ms" }, { 312400, "312 ms" },
+		{ 999400, "999 ms" }, { 999600, "1.0 s" }, { 1449000, "1.4 s" }, { 12000000, "12.0 s" },
+		{ -5, "0 ms" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		gint ms = -1;
+		g_autofree gchar *out = mpa_duration_ms(cases[i].us, &ms) ?
+			g_strdup_printf("%d ms", ms) : g_strdup_printf("%.1f s", cases[i].us / 1e6);
+		g_assert_cmpstr(out, ==, cases[i].out);
+	}
+}
 
 static void test_decode_utf8(void)
 {
@@ -108,6 +142,8 @@ static void test_json_invalid_utf8(void)
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+	g_test_add_func("/text/first-sentence", test_first_sentence);
+	g_test_add_func("/text/duration", test_duration);
 	g_test_add_func("/text/decode/utf8", test_decode_utf8);
 	g_test_add_func("/text/decode/gbk", test_decode_gbk);
 	g_test_add_func("/text/decode/invalid", test_decode_invalid);
