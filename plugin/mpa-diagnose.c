@@ -1198,8 +1198,9 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 
 	d = g_new0(MpaDiagnosis, 1);
 	d->causes = g_ptr_array_new_with_free_func(explanation_free);
-	if (g.text != NULL && *g.text != '\0')
-		d->reply = mpa_sanitize_display(g.text, 1000);
+	/* the server's words as they came; the decoded form above is for matching only */
+	if (failure->reply != NULL && *failure->reply != '\0')
+		d->reply = mpa_sanitize_display(failure->reply, 1000);
 	d->from_provider_rule = g.from_provider_rule;
 	for (guint i = 0; i < g.ids->len; i++) {
 		MpaExplanation *e = explain(provider, g_ptr_array_index(g.ids, i), lang);
