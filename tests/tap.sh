@@ -56,6 +56,13 @@ skip() {
 
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
+# MPA_SKIP_SERVERS=1 (set by the package build, debian/rules): a test that starts mail or name
+# servers (Dovecot, the fake servers, a DNS server, the demo) is skipped; .ci/run runs them all.
+skip_if_no_servers() {
+	[ -z "${MPA_SKIP_SERVERS:-}" ] ||
+		skip_all "MPA_SKIP_SERVERS is set (a package build runs the core tests only; CI runs the server tests)"
+}
+
 # The programs under test must never read (or write) the real user's files.
 tap_tmpdir() {
 	tmp=$(mktemp -d "${TMPDIR:-/tmp}/mpa-${1:-test}.XXXXXX") || exit 99

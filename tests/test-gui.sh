@@ -24,7 +24,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 SO=$top_builddir/plugin/.libs/provider_assistant.so
 ART=$top_builddir/tests/artifacts
 . "$top_srcdir/tests/tap.sh"
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests already ran in this CI job)"
+[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
 
 for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
@@ -284,6 +284,9 @@ else
 	sed -e "s/example.com/sohu.com/g; s/127.0.0.1<\/hostname><port>$IMAPS_PORT/imap.sohu.com<\/hostname><port>993/; s/127.0.0.1<\/hostname><port>$SMTPS_PORT/smtp.sohu.com<\/hostname><port>465/" \
 		"$PD/example.com.xml" >"$PD/sohu.com.xml"
 fi
+# QQ and iCloud (the accounts below) from the tree too: the installed provider directory of this
+# build's prefix is empty unless someone ran make install before.
+cp "$top_srcdir/providers/qq.com.xml" "$top_srcdir/providers/icloud.com.xml" "$PD/"
 
 # Fake servers: a silent IMAP server (Stop the test), an SMTP server with a self-signed certificate
 # (the page must explain it and never log in), and a Sohu-like SMTP server refusing the login.

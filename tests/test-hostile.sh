@@ -14,6 +14,7 @@ TIMEOUT=4               # --timeout of every check (seconds)
 MAX_GROWTH_KB=20480     # a hostile server may cost at most 20 MB more than a plain login
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$srcdir/tests/servers/lib.sh"
 
 

@@ -5,6 +5,7 @@ set -u
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 MPA_SERVERS_DIR=$srcdir/tests/servers
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$MPA_SERVERS_DIR/lib.sh"
 PY=/usr/bin/python3
 
