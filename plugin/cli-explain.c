@@ -62,6 +62,17 @@ static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *
 	return TRUE;
 }
 
+static gboolean security_from_name(const gchar *name, MpaSecurity *security)
+{
+	for (MpaSecurity s = MPA_SECURITY_SSL; s <= MPA_SECURITY_PLAIN; s++) {
+		if (g_ascii_strcasecmp(name, mpa_security_name(s)) == 0) {
+			*security = s;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
 /* A reply file larger than this is not a server's reply (a mailbox, a disk image): refused.  Up
  * to it, the first MAX_REPLY_BYTES are explained, as the engine cuts a reply there too. */
 #define MAX_REPLY_FILE_BYTES (1024 * 1024)
@@ -108,6 +119,9 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	g_autofree gchar *code = NULL, *code_owned = NULL;
 	g_autofree gchar *raw = NULL, *reply = NULL, *normalized = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *security_name = NULL;
+	gint port = 0;
+	gboolean worked = FALSE;
 	const GOptionEntry entries[] = {
 		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, N_("The e-mail address of the account"), N_("ADDRESS") },
 		{ "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol_name, N_("imap or smtp"), N_("PROTOCOL") },
@@ -119,6 +133,12 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		{ "code", 'c', 0, G_OPTION_ARG_STRING, &code,
 		  N_("SMTP reply or enhanced code (535, 5.7.8) or IMAP response code (AUTHENTICATIONFAILED); read from the reply when left out"),
 		  N_("CODE") },
+		{ "port", 0, 0, G_OPTION_ARG_INT, &port,
+		  N_("The port the mail program used (named in the fix when it does not fit); read from the reply when left out"), N_("PORT") },
+		{ "security", 0, 0, G_OPTION_ARG_STRING, &security_name,
+		  N_("The security setting the mail program used: ssl, starttls or plain"), N_("SECURITY") },
+		{ "worked-before", 0, 0, G_OPTION_ARG_NONE, &worked,
+		  N_("This account logged in with this password before (the password stopped working)"), NULL },
 		{ NULL }
 	};
 	MpaFailure failure = { 0 };
@@ -157,10 +177,17 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		status = usage_error(protocol == MPA_PROTOCOL_SMTP ?
 				     _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") :
 				     _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
+	else if (port < 0 || port > 65535)
+		status = usage_error(_("--port must be a number from 1 to 65535"));
+	else if (security_name != NULL && !security_from_name(security_name, &failure.security))
+		status = usage_error(_("--security must be ssl, starttls or plain"));
 	if (status != MPA_EXIT_OK) {
 		mpa_cli_common_clear(&common);
 		return status;
 	}
+	failure.port = (guint)port;
+	failure.has_security = security_name != NULL;
+	failure.worked_before = worked;
 
 	if (reply_file != NULL) {
 		if (!read_reply_file(reply_file, &raw, &len)) {
