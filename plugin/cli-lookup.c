@@ -101,36 +101,3 @@ MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
 	*exit_code = MPA_EXIT_UNKNOWN_PROVIDER;
 	return NULL;
 }
-
-gchar *mpa_cli_lookup_origin(const MpaLookupResult *res)
-{
-	g_autofree gchar *via = NULL;
-	const gchar *name;
-
-	if (res->provider == NULL || res->source == MPA_LOOKUP_PROVIDER_FILE)
-		return NULL;
-	{
-	g_autoptr(GString) joined = g_string_new(NULL);
-
-	for (guint i = 0; i < res->found_via->len; i++)
-		g_string_append_printf(joined, "%s%s", i ? ", " : "", (const gchar *) res->found_via->pdata[i]);
-	via = g_strdup(joined->str);
-	}
-	name = mpa_provider_name(res->provider);
-	switch (res->source) {
-	case MPA_LOOKUP_MX:
-		/* TRANSLATORS: Mail for example.cn is hosted by Tencent Exmail, found from the domain's MX record (mxbiz1.qq.com). */
-		return g_strdup_printf(_("Mail for %s is hosted by %s, found from the domain's MX record (%s)."),
-				       res->domain, name, via);
-	case MPA_LOOKUP_AUTOCONFIG:
-		return g_strdup_printf(_("These settings come from the domain's own configuration document (%s)."),
-				       via);
-	case MPA_LOOKUP_SRV:
-		return res->needs_confirmation
-			? g_strdup_printf(_("These settings come from the domain's SRV records (%s), and they name servers outside %s. DNS answers are not authenticated: use them only if you know these servers are your provider's."),
-					  via, res->domain)
-			: g_strdup_printf(_("These settings come from the domain's SRV records (%s)."), via);
-	default:
-		return NULL;
-	}
-}

@@ -140,6 +140,8 @@ static void print_json(const MpaLookupResult *res, const gchar *lang)
 		mpa_json_string(j, NULL, res->found_via->pdata[i]);
 	mpa_json_end_array(j);
 	mpa_json_bool(j, "needs_confirmation", res->needs_confirmation);
+	/* how long the lookup took to its verdict (0 for a provider file: no network) */
+	mpa_json_int(j, "lookup_ms", res->elapsed_us / 1000);
 	mpa_json_end_object(j);
 
 	/* JSON is UTF-8 whatever the locale's character set. */
@@ -267,7 +269,7 @@ static void print_text(const MpaLookupResult *res, const gchar *lang)
 	const gchar *name = provider_name(provider, lang);
 	g_autofree gchar *heading = g_strdup_printf("%s (%s)", name, provider->id);
 	g_autofree gchar *for_line = g_strdup_printf(_("Settings for %s"), address);
-	g_autofree gchar *origin = mpa_cli_lookup_origin(res);
+	g_autofree gchar *origin = mpa_lookup_origin(res);
 
 	mpa_cli_print_wrapped(NULL, heading, 0);
 	mpa_cli_print_wrapped(NULL, for_line, 0);
@@ -326,10 +328,7 @@ int mpa_cli_cmd_show(int argc, char **argv)
 			print_json(res, mpa_cli_lang());
 		else
 			print_text(res, mpa_cli_lang());
-		if (fflush(stdout) != 0) {
-			mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-			status = MPA_EXIT_FAILED;
-		}
+		/* a failed write to stdout: checked for every command in main() */
 	}
 	mpa_lookup_result_free(res);
 	mpa_db_free(db);

@@ -88,9 +88,6 @@ gboolean mpa_cli_lookup_check_timeout(const gchar *command, const MpaCliLookup *
  * *exit_code MPA_EXIT_USAGE or MPA_EXIT_UNKNOWN_PROVIDER (also when no name server answered). */
 MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
 					 const MpaCliLookup *lookup, int *exit_code);
-/* "Mail for example.cn is hosted by ..., found from the domain's MX record (...)"; NULL for a
- * provider file. */
-gchar *mpa_cli_lookup_origin(const MpaLookupResult *res);
 
 int mpa_cli_cmd_show(int argc, char **argv);
 int mpa_cli_cmd_validate(int argc, char **argv);

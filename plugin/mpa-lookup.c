@@ -130,6 +130,41 @@ mpa_lookup_result_free(MpaLookupResult *result)
 	g_free(result);
 }
 
+gchar *
+mpa_lookup_origin(const MpaLookupResult *res)
+{
+	g_autofree gchar *via = NULL;
+	const gchar *name;
+
+	if (res->provider == NULL || res->source == MPA_LOOKUP_PROVIDER_FILE)
+		return NULL;
+	{
+		g_autoptr(GString) joined = g_string_new(NULL);
+
+		for (guint i = 0; i < res->found_via->len; i++)
+			g_string_append_printf(joined, "%s%s", i ? ", " : "",
+					       (const gchar *) res->found_via->pdata[i]);
+		via = g_strdup(joined->str);
+	}
+	name = mpa_provider_name(res->provider);
+	switch (res->source) {
+	case MPA_LOOKUP_MX:
+		/* TRANSLATORS: Mail for example.cn is hosted by Tencent Exmail, found from the domain's MX record (mxbiz1.qq.com). */
+		return g_strdup_printf(_("Mail for %s is hosted by %s, found from the domain's MX record (%s)."),
+				       res->domain, name, via);
+	case MPA_LOOKUP_AUTOCONFIG:
+		return g_strdup_printf(_("These settings come from the domain's own configuration document (%s)."),
+				       via);
+	case MPA_LOOKUP_SRV:
+		return res->needs_confirmation
+			? g_strdup_printf(_("These settings come from the domain's SRV records (%s), and they name servers outside %s. DNS answers are not authenticated: use them only if you know these servers are your provider's."),
+					  via, res->domain)
+			: g_strdup_printf(_("These settings come from the domain's SRV records (%s)."), via);
+	default:
+		return NULL;
+	}
+}
+
 /* ---- HTTP ---- */
 
 static gboolean
@@ -510,6 +545,21 @@ op_unref(Op *op)
 	g_free(op);
 }
 
+static gboolean op_cancelled(GCancellable *cancellable, gpointer data);
+
+/* The caller's cancel counts at once, not only when the cancel source is dispatched: after a
+ * cancel the database (the plugin's) may be gone. */
+static gboolean
+op_cancelled_now(Op *op)
+{
+	GCancellable *c = op->task != NULL ? g_task_get_cancellable(op->task) : NULL;
+
+	if (op->finished || c == NULL || !g_cancellable_is_cancelled(c))
+		return FALSE;
+	op_cancelled(c, op);
+	return TRUE;
+}
+
 static void
 op_log(Op *op, gchar *line)
 {
@@ -746,7 +796,7 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 	GList *records = g_resolver_lookup_records_finish(G_RESOLVER(source), result, &error);
 
 	op->dns_pending--;
-	if (op->finished) {
+	if (op->finished || op_cancelled_now(op)) {
 		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 		op_unref(op);
 		return;
@@ -815,7 +865,7 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 
 	g_free(call);
 	op->dns_pending--;
-	if (op->finished) {
+	if (op->finished || op_cancelled_now(op)) {
 		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 		op_unref(op);
 		return;
@@ -890,6 +940,9 @@ static void
 op_fetch_done(Op *op, Fetch *f)
 {
 	QueryId q = f->id;
+
+	if (op_cancelled_now(op))
+		return;
 
 	if (f->body == NULL) {
 		op_log(op, g_strdup_printf("%s: %s", op->url[q], f->why ? f->why : "?"));

@@ -89,6 +89,11 @@ void mpa_lookup_result_free(MpaLookupResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupResult, mpa_lookup_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupRequest, mpa_lookup_request_free)
 
+/* Where the settings came from, in words for people: "Mail for example.cn is hosted by Tencent
+ * Exmail, found from the domain's MX record (mxbiz1.qq.com)."; for SRV outside the domain also
+ * that the servers need the user's confirmation.  NULL for a provider file or nothing found. */
+gchar *mpa_lookup_origin(const MpaLookupResult *res);
+
 /* "provider-file", "mx", "autoconfig", "srv", "none" */
 const gchar *mpa_lookup_source_name(MpaLookupSource source);
 

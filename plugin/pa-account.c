@@ -23,6 +23,7 @@
 #include "gtk/combobox.h"
 #include "gtk/menu.h"
 
+#include "mpa-lookup.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
 
@@ -74,7 +75,19 @@ struct _MpaAccountDialog {
 	gpointer changed_data;
 	GCallback fields_changed;               /* void (*)(gpointer data): a tested field changed */
 	gpointer fields_changed_data;
+
+	/* The settings lookup for a domain no provider file names (new accounts only). */
+	guint lookup_timer;                     /* the debounce after typing */
+	struct _Lookup *lookup;                 /* in flight */
+	gchar *status;                          /* "Looking up ..." while it runs */
+	const MpaLookupResult *found;           /* the last result with settings (kept_results owns it) */
+	gboolean found_applied;                 /* filled in (SRV outside the domain: after the click) */
+	GtkWidget *confirm;                     /* "Use these servers" */
+	const MpaProvider *hint_logged;         /* the provider of the last "password hint:" debug line */
 };
+
+/* After typing stops for this long, an unknown domain is looked up. */
+#define LOOKUP_DEBOUNCE_MS 600
 
 /* ---- walking the widget tree ---- */
 
@@ -509,18 +522,45 @@ update_hint(MpaAccountDialog *dlg)
 	const gchar *hint_text;
 	const MpaLink *link;
 	g_autoptr(GString) markup = NULL;
+	gboolean suggest;
 
 	if (!dlg->hint)
 		return;
-	hint_text = (p && p->has_assistant) ? mpa_text_get(p->password_hint) : NULL;
-	/* In Claws' --debug output: the GUI test follows the hint through it. */
-	debug_print("%s: password hint: %s\n", MPA_PLUGIN_NAME, hint_text ? p->id : "none");
-	if (!hint_text) {
-		gtk_widget_hide(dlg->hint);
+	/* A lookup's SRV servers outside the domain, not applied yet: a suggestion with a button. */
+	suggest = !dlg->status && dlg->found && dlg->found->needs_confirmation && !dlg->found_applied;
+	if (dlg->confirm)
+		gtk_widget_set_visible(dlg->confirm, suggest);
+	if (dlg->status || suggest) {
+		g_autofree gchar *text = suggest ? mpa_lookup_origin(dlg->found) : g_strdup(dlg->status);
+		g_autofree gchar *escaped = NULL;
+
+		if (suggest) {
+			/* name the servers the button would fill in */
+			const MpaProvider *sp = dlg->found->provider;
+			g_autofree gchar *imap = sp->imap ? g_strdup_printf("%s:%u", sp->imap->host, sp->imap->port)
+							  : g_strdup("-");
+			g_autofree gchar *smtp = sp->smtp ? g_strdup_printf("%s:%u", sp->smtp->host, sp->smtp->port)
+							  : g_strdup("-");
+			gchar *with = g_strdup_printf(_("%s\nIMAP server: %s, SMTP server: %s"), text, imap, smtp);
+
+			g_free(text);
+			text = with;
+		}
+		escaped = g_markup_escape_text(text ? text : "", -1);
+
+		debug_print("%s: lookup hint: %s\n", MPA_PLUGIN_NAME, suggest ? "suggestion" : "looking up");
+		gtk_label_set_markup(GTK_LABEL(dlg->hint_label), escaped);
+		gtk_widget_show_all(dlg->hint);
 		return;
 	}
+	hint_text = (p && p->has_assistant) ? mpa_text_get(p->password_hint) : NULL;
+	/* In Claws' --debug output: the GUI test follows the hint through it (one line each time
+	 * the provider changes). */
+	if (p != dlg->hint_logged)
+		debug_print("%s: password hint: %s\n", MPA_PLUGIN_NAME, hint_text ? p->id : "none");
+	dlg->hint_logged = p;
 	markup = g_string_new(NULL);
-	{
+	if (hint_text) {
 		/* One sentence only: the whole note did not fit under the field at Claws' default
 		 * dialog size; the page has the full text.  Headline and sentence in one paragraph:
 		 * one line less under the field. */
@@ -536,17 +576,35 @@ update_hint(MpaAccountDialog *dlg)
 			m = g_markup_escape_text(first, -1);
 		}
 		g_string_append(markup, m);
+		link = settings_link(p);
+		if (link && link->url) {
+			const gchar *title = mpa_text_get(link->title);
+			g_autofree gchar *a = g_markup_printf_escaped("\n<a href=\"%s\">%s</a>", link->url,
+								      title ? title : link->url);
+			g_string_append(markup, a);
+		}
 	}
-	link = settings_link(p);
-	if (link && link->url) {
-		const gchar *title = mpa_text_get(link->title);
-		g_autofree gchar *a = g_markup_printf_escaped("\n<a href=\"%s\">%s</a>", link->url,
-							      title ? title : link->url);
-		g_string_append(markup, a);
+	/* Settings that a lookup found: where they came from (plain text, never markup). */
+	if (p && dlg->found && dlg->found_applied && p == dlg->found->provider) {
+		g_autofree gchar *origin = mpa_lookup_origin(dlg->found);
+		g_autofree gchar *escaped = g_markup_escape_text(origin ? origin : "", -1);
+
+		debug_print("%s: settings from %s\n", MPA_PLUGIN_NAME,
+			    mpa_lookup_source_name(dlg->found->source));
+		if (markup->len > 0)
+			g_string_append(markup, "\n");
+		g_string_append_printf(markup, "<i>%s</i>", escaped);
+	}
+	if (markup->len == 0) {
+		gtk_widget_hide(dlg->hint);
+		return;
 	}
 	gtk_label_set_markup(GTK_LABEL(dlg->hint_label), markup->str);
+	/* (the confirm button has no-show-all: show_all leaves it as update_hint set it) */
 	gtk_widget_show_all(dlg->hint);
 }
+
+static void confirm_clicked(GtkButton *button, gpointer data);
 
 static void
 create_hint(MpaAccountDialog *dlg)
@@ -569,7 +627,20 @@ create_hint(MpaAccountDialog *dlg)
 	gtk_label_set_max_width_chars(GTK_LABEL(dlg->hint_label), 80);
 	gtk_label_set_xalign(GTK_LABEL(dlg->hint_label), 0.0);
 	gtk_label_set_selectable(GTK_LABEL(dlg->hint_label), FALSE);
-	gtk_box_pack_start(GTK_BOX(dlg->hint), dlg->hint_label, TRUE, TRUE, 0);
+	/* The text, and under it the button that confirms a lookup's suggestion (hidden otherwise):
+	 * under, not beside, so the dialog does not grow wider. */
+	{
+		GtkWidget *col = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+
+		gtk_box_pack_start(GTK_BOX(col), dlg->hint_label, FALSE, FALSE, 0);
+		dlg->confirm = gtk_button_new_with_mnemonic(_("_Use these servers"));
+		gtk_widget_set_halign(dlg->confirm, GTK_ALIGN_START);
+		gtk_widget_set_no_show_all(dlg->confirm, TRUE);
+		gtk_widget_set_name(dlg->confirm, "mpa-lookup-confirm");
+		g_signal_connect(dlg->confirm, "clicked", G_CALLBACK(confirm_clicked), dlg);
+		gtk_box_pack_start(GTK_BOX(col), dlg->confirm, FALSE, FALSE, 0);
+		gtk_box_pack_start(GTK_BOX(dlg->hint), col, TRUE, TRUE, 0);
+	}
 	gtk_widget_set_name(dlg->hint, "mpa-password-hint");
 	/* The whole width of the grid, under the field's label too: at Claws' default dialog size
 	 * the note's headline, sentence and link then fit in view below the field. */
@@ -578,6 +649,160 @@ create_hint(MpaAccountDialog *dlg)
 	gtk_widget_set_no_show_all(dlg->hint, FALSE);
 	track(&dlg->hint);
 	track(&dlg->hint_label);
+	track(&dlg->confirm);
+}
+
+/* ---- looking up a domain no provider file names ---- */
+
+/* Results whose providers may still be used (by the page, by a check that is running): freed with
+ * the database when the plugin is unloaded. */
+static GPtrArray *kept_results;
+
+void
+mpa_account_lookups_free(void)
+{
+	g_clear_pointer(&kept_results, g_ptr_array_unref);
+}
+
+typedef struct _Lookup {
+	MpaAccountDialog *dlg;                  /* NULL once no longer wanted */
+	GCancellable *cancellable;
+	gchar *domain;
+} Lookup;
+
+static void
+lookup_free(Lookup *lk)
+{
+	g_object_unref(lk->cancellable);
+	g_free(lk->domain);
+	g_free(lk);
+}
+
+/* The domain of an address as typed, or NULL. */
+static gchar *
+domain_of(const gchar *text)
+{
+	g_autofree gchar *local = NULL;
+	gchar *domain = NULL;
+
+	if (!mpa_address_parse(text, &local, &domain, NULL))
+		return NULL;
+	return domain;
+}
+
+/* Stops the debounce and any lookup in flight (typing on, the dialog closing). */
+static void
+lookup_stop(MpaAccountDialog *dlg)
+{
+	if (dlg->lookup_timer) {
+		g_source_remove(dlg->lookup_timer);
+		dlg->lookup_timer = 0;
+	}
+	if (dlg->lookup) {
+		dlg->lookup->dlg = NULL;
+		g_cancellable_cancel(dlg->lookup->cancellable);
+		dlg->lookup = NULL;
+	}
+	g_clear_pointer(&dlg->status, g_free);
+}
+
+static void set_provider(MpaAccountDialog *dlg, const MpaProvider *p);
+
+/* Fills the dialog from the lookup's result for the address typed now. */
+static void
+lookup_apply(MpaAccountDialog *dlg)
+{
+	g_autofree gchar *normalized = NULL;
+	g_autofree gchar *local = NULL, *domain = NULL;
+
+	if (!dlg->found || !dlg->address ||
+	    !mpa_address_parse(gtk_entry_get_text(GTK_ENTRY(dlg->address)), &local, &domain, NULL))
+		return;
+	normalized = g_strdup_printf("%s@%s", local, domain);
+	dlg->found_applied = TRUE;
+	fill(dlg, dlg->found->provider, normalized, FALSE, TRUE);
+	set_provider(dlg, dlg->found->provider);
+}
+
+static void
+lookup_done(GObject *source, GAsyncResult *result, gpointer data)
+{
+	Lookup *lk = data;
+	MpaAccountDialog *dlg = lk->dlg;
+	g_autoptr(GError) error = NULL;
+	MpaLookupResult *r = mpa_lookup_finish(result, &error);
+
+	(void) source;
+	/* In Claws' --debug output, for the GUI test: "lookup example.cn: mx exmail.qq.com" */
+	debug_print("%s: lookup %s: %s%s%s\n", MPA_PLUGIN_NAME, lk->domain,
+		    r ? mpa_lookup_source_name(r->source)
+		    : g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : error->message,
+		    r && r->provider ? " " : "", r && r->provider ? r->provider->id : "");
+	if (!dlg) {
+		mpa_lookup_result_free(r);
+		lookup_free(lk);
+		return;
+	}
+	dlg->lookup = NULL;
+	g_clear_pointer(&dlg->status, g_free);
+	if (r && r->provider) {
+		if (!kept_results)
+			kept_results = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_lookup_result_free);
+		g_ptr_array_add(kept_results, r);
+		dlg->found = r;
+		dlg->found_applied = FALSE;
+		/* SRV servers outside the domain wait for the user's click. */
+		if (!r->needs_confirmation)
+			lookup_apply(dlg);
+		else
+			update_hint(dlg);
+	} else {
+		/* Nothing found: stay out of the way. */
+		mpa_lookup_result_free(r);
+		update_hint(dlg);
+	}
+	lookup_free(lk);
+}
+
+static gboolean
+lookup_start(gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+	const gchar *text;
+	MpaLookupRequest *req;
+	Lookup *lk;
+
+	dlg->lookup_timer = 0;
+	if (!dlg->address || !mpa_pa_db())
+		return G_SOURCE_REMOVE;
+	text = gtk_entry_get_text(GTK_ENTRY(dlg->address));
+	lk = g_new0(Lookup, 1);
+	lk->domain = domain_of(text);
+	if (!lk->domain) {
+		g_free(lk);
+		return G_SOURCE_REMOVE;
+	}
+	lk->dlg = dlg;
+	lk->cancellable = g_cancellable_new();
+	dlg->lookup = lk;
+	dlg->status = g_strdup_printf(_("Looking up the mail settings for %s…"), lk->domain);
+	debug_print("%s: lookup %s: started\n", MPA_PLUGIN_NAME, lk->domain);
+	update_hint(dlg);
+
+	/* The callback runs plugin code: keep it mapped even if the plugin is unloaded meanwhile. */
+	mpa_pa_pin_module();
+	req = mpa_lookup_request_new(mpa_pa_db(), text);
+	mpa_lookup_request_set_ca_file(req, mpa_pa_ca_file());
+	mpa_lookup_run_async(req, lk->cancellable, lookup_done, lk);
+	mpa_lookup_request_free(req);
+	return G_SOURCE_REMOVE;
+}
+
+static void
+confirm_clicked(GtkButton *button, gpointer data)
+{
+	(void) button;
+	lookup_apply(data);
 }
 
 /* ---- fields that a connection test depends on ---- */
@@ -626,26 +851,67 @@ unwatch(GtkWidget *w, MpaAccountDialog *dlg)
 
 /* ---- reacting to the address ---- */
 
+/* @refresh: the hint box shows something else than the provider's hint (a lookup's status or
+ * suggestion) and must be redrawn even when the provider stays. */
+static void
+set_provider_refresh(MpaAccountDialog *dlg, const MpaProvider *p, gboolean refresh)
+{
+	gboolean changed = p != dlg->provider;
+
+	dlg->provider = p;
+	if (changed || refresh)
+		update_hint(dlg);
+	if (changed && dlg->changed)
+		dlg->changed(p, dlg->changed_data);
+}
+
+static void
+set_provider(MpaAccountDialog *dlg, const MpaProvider *p)
+{
+	set_provider_refresh(dlg, p, TRUE);
+}
+
 static void
 address_changed(GtkEditable *editable, gpointer data)
 {
 	MpaAccountDialog *dlg = data;
 	const gchar *text = gtk_entry_get_text(GTK_ENTRY(editable));
 	g_autofree gchar *normalized = NULL;
+	g_autofree gchar *domain = NULL;
 	const MpaProvider *p = NULL;
 
+	/* What the hint box shows besides the provider's hint: redraw when it goes. */
+	gboolean refresh = dlg->status != NULL ||
+		(dlg->found && dlg->found->needs_confirmation && !dlg->found_applied);
+
+	/* Typing on cancels a lookup in flight (and its debounce). */
+	lookup_stop(dlg);
 	if (mpa_pa_db())
 		p = mpa_db_lookup_address(mpa_pa_db(), text, &normalized, NULL);
+	if (!p) {
+		domain = domain_of(text);
+		/* Still the domain of the last lookup: its result holds (a user ID follows the
+		 * address as for a provider file). */
+		if (dlg->found && g_strcmp0(domain, dlg->found->domain) == 0) {
+			/* (the database's look-up normalised the address along with its "unknown") */
+			if (dlg->found_applied)
+				p = dlg->found->provider;
+		} else {
+			dlg->found = NULL;
+			dlg->found_applied = FALSE;
+			/* Only a new account is looked up, after the typing stops. */
+			if (domain && dlg->is_new && mpa_pa_db())
+				dlg->lookup_timer = g_timeout_add(LOOKUP_DEBOUNCE_MS, lookup_start, dlg);
+		}
+	} else {
+		dlg->found = NULL;
+		dlg->found_applied = FALSE;
+	}
 	/* Only a new account is filled as the user types; an existing one changes only when the
 	 * user asks for it on the plugin's page. */
-	if (p && dlg->is_new)
+	if (p && normalized && dlg->is_new)
 		fill(dlg, p, normalized, FALSE, TRUE);
-	if (p != dlg->provider) {
-		dlg->provider = p;
-		update_hint(dlg);
-		if (dlg->changed)
-			dlg->changed(p, dlg->changed_data);
-	}
+	set_provider_refresh(dlg, p, refresh);
 }
 
 static gboolean
@@ -766,6 +1032,7 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		return;
 	if (dlg->find_source)
 		g_source_remove(dlg->find_source);
+	lookup_stop(dlg);
 	if (dlg->address)
 		g_signal_handlers_disconnect_by_data(dlg->address, dlg);
 	if (dlg->password)
@@ -782,6 +1049,7 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		gtk_widget_destroy(dlg->hint);
 	untrack(&dlg->hint);
 	untrack(&dlg->hint_label);
+	untrack(&dlg->confirm);
 	untrack(&dlg->address);
 	untrack(&dlg->password);
 	untrack(&dlg->smtp_pass);
@@ -858,6 +1126,10 @@ mpa_account_dialog_apply(MpaAccountDialog *dlg)
 		return MPA_APPLY_NOTHING;
 	p = mpa_db_lookup_address(mpa_pa_db(), gtk_entry_get_text(GTK_ENTRY(dlg->address)),
 				  &normalized, NULL);
+	/* Settings a lookup found for this domain (and, when only suggested, confirmed). */
+	if (!p && dlg->found && dlg->found_applied && normalized &&
+	    g_strcmp0(strchr(normalized, '@') + 1, dlg->found->domain) == 0)
+		p = dlg->found->provider;
 	if (!p)
 		return MPA_APPLY_NOTHING;
 	/* Claws cannot change the protocol of an existing account: it hides the protocol list but

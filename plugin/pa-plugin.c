@@ -116,7 +116,8 @@ plugin_init(gchar **error)
 {
 	const gchar *localedir = g_getenv("MPA_LOCALEDIR");
 
-	if (!check_plugin_version(MAKE_NUMERIC_VERSION(4, 1, 1, 0), VERSION_NUMERIC,
+	if (!check_plugin_version(MAKE_NUMERIC_VERSION(MPA_CLAWS_MIN_MAJOR, MPA_CLAWS_MIN_MINOR,
+						       MPA_CLAWS_MIN_MICRO, 0), VERSION_NUMERIC,
 				  MPA_PLUGIN_NAME, error))
 		return -1;
 
@@ -165,6 +166,7 @@ plugin_done(void)
 	mpa_guard_ui_done();
 	g_clear_handle_id(&pending_log_source, g_source_remove);
 	g_clear_pointer(&pending_log, g_ptr_array_unref);
+	mpa_account_lookups_free();
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

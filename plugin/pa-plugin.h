@@ -50,6 +50,8 @@ MpaApplyResult mpa_account_dialog_apply(MpaAccountDialog *dlg);
 /* A check request from what the dialog holds now (the password is copied out of the entry).
  * Returns NULL with @error set when something needed is missing. */
 MpaCheckRequest *mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error);
+/* Frees the settings the dialogs' lookups found (at unload, with the database). */
+void mpa_account_lookups_free(void);
 /* Claws' account id of the dialog (for per-account plugin data). */
 gint mpa_account_dialog_account_id(const MpaAccountDialog *dlg);
 /* @func is called whenever a field that goes into a check request changes (typed, or set by

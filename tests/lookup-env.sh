@@ -8,6 +8,8 @@
 #                                  # (default: the trusted test CA "ca"; "other-ca" is trusted by nobody)
 #   lookup_dns_start [dnsmasq record options...]   # dnsmasq on 127.0.0.2:53, authoritative for
 #                                  # .test, qq.com, ... (no upstream); /etc/resolv.conf points at it
+#                                  # ($LOOKUP_DNS_ADDR / $LOOKUP_RESOLV_ADDR: other addresses for
+#                                  # dnsmasq and for resolv.conf, e.g. a relay in between)
 #   lookup_https_start ADDR LEAF ROUTES [httpsd options]   # tests/servers/httpsd.py on ADDR:443
 #   lookup_resolv TEXT             # replaces the namespace's /etc/resolv.conf contents
 #
@@ -66,13 +68,13 @@ lookup_resolv() {
 }
 
 lookup_dns_start() {
-	lookup_resolv 'nameserver 127.0.0.2
-options timeout:2 attempts:1'
+	lookup_resolv "nameserver ${LOOKUP_RESOLV_ADDR:-${LOOKUP_DNS_ADDR:-127.0.0.2}}
+options timeout:2 attempts:1"
 	mount --bind "$LT/resolv.conf" /etc/resolv.conf ||
 		{ echo "Bail out! cannot bind-mount /etc/resolv.conf"; exit 1; }
 	# Authoritative for the test zones: a name it has no record for is NXDOMAIN at once.
 	/usr/sbin/dnsmasq --no-resolv --no-hosts --conf-file=/dev/null --keep-in-foreground --port 53 \
-		--listen-address=127.0.0.2 --bind-interfaces --pid-file= --user=root \
+		--listen-address="${LOOKUP_DNS_ADDR:-127.0.0.2}" --bind-interfaces --pid-file= --user=root \
 		--log-queries --log-facility="$LT/dns.log" \
 		--local=/test/ --local=/qq.com/ --local=/163.com/ --local=/aliyun.com/ --local=/263.net/ \
 		--local=/zoho.com/ --local=/google.com/ --local=/outlook.com/ --local=/sohu.com/ \
