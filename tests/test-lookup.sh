@@ -288,6 +288,11 @@ expect dnssilent "silent name server: exit 3 by the deadline (--timeout 2), not 
 	"rc == 3 and 1800 <= ms < 2000 + 1000 * slow"
 expect dnssilent "silent name server: the message says no name server answered within 2 seconds" \
 	"'no name server answered within 2 seconds' in err"
+# The engine's own deadline and cancel with this name server (tests/test-lookup.c).
+MPA_LOOKUP_SILENT_DNS=1 "$builddir/tests/test-lookup-engine" >"$LT/engine.log" 2>&1
+_st=$?
+grep -q 'SKIP' "$LT/engine.log" && _st=1
+result $_st "engine: a silent name server ends at the deadline; a cancel answers at once (test-lookup-engine)" "$LT/engine.log"
 run dnssilent5 show --json $CA u@ac.test
 expect dnssilent5 "silent name server, default deadline: exit 3 within 5 s" \
 	"rc == 3 and 4800 <= ms < 5000 + 1000 * slow"
