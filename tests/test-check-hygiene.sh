@@ -26,6 +26,7 @@ MPA_TEST_PASSWORD=$PW8
 export MPA_TEST_PASSWORD
 printf '%s' "$PW8" > "$MPA_TMP/pw8"
 printf 'Canary-Pw-7c1d\n' > "$MPA_TMP/canary"
+chmod 600 "$MPA_TMP/canary"    # private, as a password file should be (else: a warning on stderr)
 
 # run NAME ARGS...: the CLI with --json; stdout, stderr and status in $OUT/NAME.{json,err,rc}
 run() {
@@ -284,7 +285,7 @@ expect timeout_half "--timeout 0.5: the message shows the real limit" rc=1 imap.
 
 # ---- the password-reading error path ----
 run pwdir $A --password-file "$MPA_TMP/cadir" user@unknown.example $I:$cafile_PORT
-usage pwdir "password file is a directory: its own error, exit 2" "Is a directory"
+usage pwdir "password file is a directory: its own error, exit 2" "not a regular file but a directory"
 ! grep -Eq 'GLib|no provider' "$OUT/pwdir.err"
 result $? "... no GLib warning, no stale look-up message"
 
