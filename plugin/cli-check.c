@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -23,6 +24,8 @@
 #include "mpa-check.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "mpa-file.h"
+#include "mpa-tls.h"
 
 #define MAX_PASSWORD_BYTES 4096
 
@@ -56,15 +59,20 @@ strip_one_newline(gchar *s)
 	}
 }
 
-/* Reads all of @fd (at most MAX_PASSWORD_BYTES) into wiped-on-free memory. */
+/* Reads all of @fd into wiped-on-free memory: a password of at most MAX_PASSWORD_BYTES, plus one
+ * line end ("\n" or "\r\n") that is not part of it (the caller strips it).  The buffer has room
+ * for both and one byte more, which tells a longer text; nothing beyond it is read (a pipe from
+ * /dev/zero ends there).  *len_out: the bytes read (a NUL among them would otherwise silently
+ * cut the password short). */
 static gchar *
-read_secret_fd(int fd, GError **error)
+read_secret_fd(int fd, gsize *len_out, GError **error)
 {
-	gchar *buf = g_malloc0(MAX_PASSWORD_BYTES + 1);
+	const gsize room = MAX_PASSWORD_BYTES + 3;
+	gchar *buf = g_malloc0(room + 1);
 	gsize len = 0;
 
-	for (;;) {
-		ssize_t r = read(fd, buf + len, MAX_PASSWORD_BYTES - len);
+	while (len < room) {
+		ssize_t r = read(fd, buf + len, room - len);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -76,20 +84,69 @@ read_secret_fd(int fd, GError **error)
 		if (r == 0)
 			break;
 		len += r;
-		if (len == MAX_PASSWORD_BYTES) {
+	}
+	{
+		gsize end = len;        /* without one line end */
+
+		if (end > 0 && buf[end - 1] == '\n') {
+			end--;
+			if (end > 0 && buf[end - 1] == '\r')
+				end--;
+		}
+		if (len == room || end > MAX_PASSWORD_BYTES) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    _("longer than %u bytes: this is not a password"), MAX_PASSWORD_BYTES);
+				    _("longer than %u bytes (one line end at the end not counted): this is not a password"),
+				    MAX_PASSWORD_BYTES);
 			mpa_secret_free(buf);
 			return NULL;
 		}
 	}
-	strip_one_newline(buf);
+	*len_out = len;
 	return buf;
+}
+
+/* Opens the password file for read_secret_fd, refusing what is not a regular file before reading
+ * (a FIFO would block, a device never end) and a file too long to hold a password.  A file other
+ * users can read gets a warning, as ssh gives for keys; it is still used.  Returns -1 after
+ * printing the error. */
+static int
+open_password_file(const gchar *path)
+{
+	g_autofree gchar *shown = mpa_cli_display_arg(path);
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		mpa_cli_error(_("cannot read the password file %s: %s"), shown, g_strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		mpa_cli_error(_("cannot read the password file %s: %s"), shown, g_strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mpa_cli_error(_("cannot read the password file %s: not a regular file but %s"), shown,
+			      mpa_file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > MAX_PASSWORD_BYTES + 2) {
+		mpa_cli_error(_("cannot read the password file %s: longer than %u bytes (one line end at the end not counted): this is not a password"),
+			      shown, MAX_PASSWORD_BYTES);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+		mpa_cli_error(_("warning: the password file %s can be read by other users (mode %04o) — make it private with: chmod 600 FILE"),
+			      shown, (guint)(st.st_mode & 07777));
+	return fd;
 }
 
 /* Asks on the terminal itself (not stdin/stdout, which may be redirected), echo off. */
 static gchar *
-prompt_password(const gchar *address, GError **error)
+prompt_password(const gchar *address, gsize *len_out, GError **error)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	struct termios old, quiet;
@@ -130,7 +187,20 @@ prompt_password(const gchar *address, GError **error)
 		/* only cosmetics: the cursor stays on the prompt line */
 	}
 	close(fd);
+	*len_out = len;
 	return buf;
+}
+
+/* A password the protocols cannot carry is refused before anything is sent: a line break would
+ * end the IMAP command (the server sees two commands) and a NUL ends the string.  @len: the
+ * bytes read, NULs included.  Returns a translated reason, or NULL. */
+static gchar *
+password_refused(const gchar *password, gsize len)
+{
+	if (memchr(password, '\0', len) == NULL)
+		return mpa_check_password_problem(password);
+	return g_strdup_printf(_("the password contains %s, which no mail provider allows in a password; nothing was sent"),
+			       _("a NUL byte"));
 }
 
 /* ---- servers ---- */
@@ -294,6 +364,115 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
 		mpa_diagnosis_free(diagnosis);
 }
 
+/* ---- libetpan's own messages ---- */
+
+/* libetpan prints "GnuTLS error: ..." to stderr itself when a handshake fails; the check reports
+ * the same failure in its own words (and --json must stay the only output).  While the check
+ * runs, stderr goes through a pipe and such lines are dropped; everything else passes. */
+typedef struct {
+	int saved;              /* the real stderr, or -1 */
+	int read_fd;
+	guint source;
+	GString *pending;
+} StderrFilter;
+
+static void
+stderr_filter_pass(StderrFilter *f, gboolean all)
+{
+	gchar *nl;
+
+	while ((nl = memchr(f->pending->str, '\n', f->pending->len)) != NULL || (all && f->pending->len > 0)) {
+		gsize n = nl != NULL ? (gsize) (nl - f->pending->str) + 1 : f->pending->len;
+
+		if (!g_str_has_prefix(f->pending->str, "GnuTLS error:")) {
+			gsize done = 0;
+
+			while (done < n) {
+				ssize_t w = write(f->saved, f->pending->str + done, n - done);
+
+				if (w < 0 && errno == EINTR)
+					continue;
+				if (w <= 0)
+					break;
+				done += w;
+			}
+		}
+		g_string_erase(f->pending, 0, n);
+	}
+}
+
+static gboolean
+stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
+{
+	StderrFilter *f = data;
+	char buf[4096];
+	ssize_t r = read(fd, buf, sizeof buf);
+
+	if (r > 0) {
+		g_string_append_len(f->pending, buf, r);
+		stderr_filter_pass(f, FALSE);
+		return G_SOURCE_CONTINUE;
+	}
+	if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		return G_SOURCE_CONTINUE;
+	f->source = 0;
+	return G_SOURCE_REMOVE;
+}
+
+static void
+stderr_filter_start(StderrFilter *f)
+{
+	int p[2];
+
+	f->saved = -1;
+	f->read_fd = -1;
+	f->source = 0;
+	f->pending = g_string_new(NULL);
+	fflush(stderr);
+	if (!g_unix_open_pipe(p, FD_CLOEXEC, NULL))
+		return;
+	f->saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+	if (f->saved < 0 || dup2(p[1], STDERR_FILENO) < 0) {
+		if (f->saved >= 0)
+			close(f->saved);
+		f->saved = -1;
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	close(p[1]);
+	f->read_fd = p[0];
+	g_unix_set_fd_nonblocking(f->read_fd, TRUE, NULL);
+	f->source = g_unix_fd_add(f->read_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, stderr_filter_read, f);
+}
+
+static void
+stderr_filter_stop(StderrFilter *f)
+{
+	if (f->saved >= 0) {
+		fflush(stderr);
+		/* the pipe's write end closes with this: what is left is read to its end */
+		dup2(f->saved, STDERR_FILENO);
+		if (f->source != 0)
+			g_source_remove(f->source);
+		g_unix_set_fd_nonblocking(f->read_fd, FALSE, NULL);
+		for (;;) {
+			char buf[4096];
+			ssize_t r = read(f->read_fd, buf, sizeof buf);
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r <= 0)
+				break;
+			g_string_append_len(f->pending, buf, r);
+		}
+		stderr_filter_pass(f, TRUE);
+		close(f->read_fd);
+		close(f->saved);
+	}
+	g_string_free(f->pending, TRUE);
+}
+
 /* ---- running ---- */
 
 typedef struct {
@@ -352,7 +531,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	g_autofree gchar *smtp_arg = NULL;
 	g_autofree gchar *ca_file = NULL;
 	g_autofree gchar *only = NULL;
-	gdouble timeout_s = 0;
+	gdouble timeout_s = -G_MAXDOUBLE;      /* not given */
 	gboolean no_select = FALSE;
 	gboolean offline = FALSE;
 	MpaLookupResult *found = NULL;
@@ -384,8 +563,10 @@ mpa_cli_cmd_check(int argc, char **argv)
 	Server servers[2] = { { MPA_PROTOCOL_IMAP }, { MPA_PROTOCOL_SMTP } };
 	const gchar *overrides[2];
 	gchar *password = NULL;
+	gsize password_len = 0;
 	MpaCheckRequest *req;
 	Run run = { 0 };
+	StderrFilter filter;
 	guint sigint_id, sigterm_id;
 	int status;
 
@@ -409,8 +590,16 @@ mpa_cli_cmd_check(int argc, char **argv)
 		usage_error(_("give either --password-file or --password-stdin, not both"));
 		goto out;
 	}
-	if (timeout_s < 0 || timeout_s > 3600) {
-		usage_error(_("--timeout must be between 0 and 3600 seconds"));
+	/* NaN fails every comparison, so the test is written the way round that refuses it; 0 and
+	 * what rounds to 0 ms would leave no time at all (they used to mean "the default"). */
+	if (timeout_s != -G_MAXDOUBLE && !(timeout_s > 0 && timeout_s <= 3600 && timeout_s * 1000 + 0.5 >= 1)) {
+		usage_error(_("--timeout must be more than 0 and at most 3600 seconds"));
+		goto out;
+	}
+	if (ca_file != NULL && !mpa_tls_check_ca_file(ca_file, &error)) {
+		/* before connecting: a broken CA file would make every server's certificate look
+		 * untrusted */
+		usage_error(error->message);
 		goto out;
 	}
 	if (only != NULL && strcmp(only, "imap") != 0 && strcmp(only, "smtp") != 0) {
@@ -443,7 +632,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 			}
 		} else if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
 			/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
-			MpaCliLookup lookup = { offline, timeout_s, ca_file };
+			MpaCliLookup lookup = { offline, timeout_s > 0 ? timeout_s : 0, ca_file };
 
 			found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
 			if (found == NULL)
@@ -494,23 +683,37 @@ mpa_cli_cmd_check(int argc, char **argv)
 	}
 
 	protect_secrets();
+	/* the look-up may have left its "unknown provider" error here (--imap/--smtp given) */
+	g_clear_error(&error);
 	if (password_file != NULL) {
-		int fd = open(password_file, O_RDONLY | O_CLOEXEC);
+		int fd = open_password_file(password_file);
 
-		if (fd < 0) {
-			mpa_cli_error(_("cannot read the password file %s: %s"), password_file, g_strerror(errno));
+		if (fd < 0)
 			goto out;
-		}
-		password = read_secret_fd(fd, &error);
+		password = read_secret_fd(fd, &password_len, &error);
 		close(fd);
 	} else if (password_stdin) {
-		password = read_secret_fd(STDIN_FILENO, &error);
+		password = read_secret_fd(STDIN_FILENO, &password_len, &error);
 	} else {
-		password = prompt_password(address, &error);
+		password = prompt_password(address, &password_len, &error);
 	}
 	if (password == NULL) {
 		mpa_cli_error(_("cannot read the password: %s"), error->message);
 		goto out;
+	}
+	{
+		g_autofree gchar *refused = NULL;
+
+		if (memchr(password, '\0', password_len) == NULL)
+			strip_one_newline(password);
+		else
+			refused = password_refused(password, password_len);
+		if (refused == NULL)
+			refused = mpa_check_password_problem(password);
+		if (refused != NULL) {
+			mpa_cli_error("%s", refused);
+			goto out;
+		}
 	}
 	if (*password == '\0') {
 		mpa_cli_error("%s", _("the password is empty"));
@@ -550,6 +753,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 		fflush(stdout);
 	}
 
+	stderr_filter_start(&filter);
 	run.loop = g_main_loop_new(NULL, FALSE);
 	run.cancellable = g_cancellable_new();
 	sigint_id = g_unix_signal_add(SIGINT, on_interrupt, &run);
@@ -561,6 +765,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	g_source_remove(sigterm_id);
 	g_main_loop_unref(run.loop);
 	g_object_unref(run.cancellable);
+	stderr_filter_stop(&filter);
 
 	if (common.json) {
 		MpaJson *j = mpa_json_new();
@@ -580,10 +785,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
 		? MPA_EXIT_OK : MPA_EXIT_FAILED;
 	mpa_check_result_free(run.result);
-	if (fflush(stdout) != 0) {
-		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-		status = MPA_EXIT_FAILED;
-	}
+	/* a failed write to stdout: checked for every command in main() */
 
 out:
 	mpa_lookup_result_free(found);

@@ -1,4 +1,7 @@
-/* Provider Assistant — connection check: real IMAP and SMTP logins with libetpan.
+/* Provider Assistant — connection check: real IMAP and SMTP logins with libetpan.  This file is
+ * the coordinator and the workers' life cycle; the session glue (connecting, TLS, what the server
+ * said) is mpa-check-session.c, the dialogues mpa-check-imap.c and mpa-check-smtp.c, and the
+ * network itself (TCP, SNI, certificates, TLS version) mpa-net.c.
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -16,10 +19,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -31,22 +30,11 @@
 #include <glib-unix.h>
 #include <libetpan/libetpan.h>
 
-#include "mpa-check.h"
+#include "mpa-check-private.h"
 #include "mpa-text.h"
-#include "mpa-net.h"
-#include "mpa-tls.h"
-
-/* Exported by libetpan 1.9 but missing from its headers: the raw SMTP command primitives, used to
- * speak AUTH PLAIN / LOGIN without Cyrus SASL. */
-int mailsmtp_send_command_private(mailsmtp *session, char *command);
-int mailsmtp_read_response(mailsmtp *session);
 
 #define DEFAULT_IDLE_MS 10000
 #define DEFAULT_TOTAL_MS 15000
-/* A reply longer than this is not a mail server talking: it is reported as a protocol error and
- * the connection is cut instead of buffering without end. */
-#define MAX_REPLY_BYTES (64 * 1024)
-#define DISPLAY_CHARS 400
 
 struct _MpaCheckRequest {
 	gchar *address;
@@ -101,6 +89,37 @@ mpa_net_error_name(MpaNetError err)
 	case MPA_NET_STARTTLS_UNSUPPORTED: return "starttls-unsupported";
 	}
 	return "unknown";
+}
+
+gchar *
+mpa_check_password_problem(const gchar *password)
+{
+	const gchar *what;
+
+	if (password == NULL)
+		return NULL;
+	if (strchr(password, '\n') != NULL)
+		what = _("a line feed (LF)");
+	else if (strchr(password, '\r') != NULL)
+		what = _("a carriage return (CR)");
+	else
+		return NULL;
+	return g_strdup_printf(_("the password contains %s, which no mail provider allows in a password; nothing was sent"),
+			       what);
+}
+
+/* "15", "2.5", "0.25": a limit in seconds as it was given, not rounded to a whole second. */
+static gchar *
+seconds_text(guint ms)
+{
+	gchar *s = g_strdup_printf("%u.%03u", ms / 1000, ms % 1000);
+	gsize len = strlen(s);
+
+	while (s[len - 1] == '0')
+		s[--len] = '\0';
+	if (s[len - 1] == '.')
+		s[--len] = '\0';
+	return s;
 }
 
 /* ---- requests ---- */
@@ -265,43 +284,13 @@ mpa_check_result_free(MpaCheckResult *result)
 
 /* ---- workers ---- */
 
-typedef struct _Op Op;
+typedef struct _MpaCheckOp Op;
 
-typedef struct {
-	gint ref;
-	MpaProtocol proto;
-	gchar *host;
-	guint16 port;
-	MpaSecurity security;
-	gchar *username;
-	gchar *password;
-	gchar *ca_file;
-	guint idle_s;
-	gboolean select;
-	GMainContext *context;
-	gint64 t0;
 
-	GMutex lock;            /* guards the fields down to `in_stage` */
-	gboolean abandoned;
-	int kill_fd;            /* a dup of the session's socket, for shutdown() */
-	int wake[2];            /* written to on abandon: ends a pending connect at once */
-	MpaProtoResult res;
-	gint64 stage_start;
-	gboolean in_stage;
-
-	/* worker thread only */
-	GByteArray *capture;    /* bytes received since the last command was sent */
-	gboolean overflow;
-	gint64 io_start;
-
-	/* caller's main context only */
-	Op *op;
-} Worker;
-
-struct _Op {
+struct _MpaCheckOp {
 	GTask *task;
 	GMainContext *context;
-	Worker *workers[2];
+	MpaWorker *workers[2];
 	MpaCheckResult *result;
 	gboolean done[2];
 	GSource *deadline;
@@ -312,15 +301,15 @@ struct _Op {
 	guint total_ms;
 };
 
-static Worker *
-worker_ref(Worker *w)
+static MpaWorker *
+worker_ref(MpaWorker *w)
 {
 	g_atomic_int_inc(&w->ref);
 	return w;
 }
 
 static void
-worker_unref(Worker *w)
+worker_unref(MpaWorker *w)
 {
 	if (!g_atomic_int_dec_and_test(&w->ref))
 		return;
@@ -340,8 +329,8 @@ worker_unref(Worker *w)
 	g_free(w);
 }
 
-static gboolean
-worker_abandoned(Worker *w)
+gboolean
+mpa_worker_abandoned(MpaWorker *w)
 {
 	gboolean ret;
 
@@ -353,13 +342,13 @@ worker_abandoned(Worker *w)
 
 /* Reports travel from a worker to the caller's main context. */
 typedef struct {
-	Worker *w;
+	MpaWorker *w;
 	gboolean done;
 	MpaStageResult stage;
 	MpaProtoResult res;     /* when done */
 } Report;
 
-static void op_worker_done(Op *op, Worker *w, MpaProtoResult *res);
+static void op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res);
 
 static gboolean
 report_dispatch(gpointer data)
@@ -388,12 +377,12 @@ report_free(gpointer data)
 }
 
 static void
-report_post(Worker *w, Report *rep)
+report_post(MpaWorker *w, Report *rep)
 {
 	GSource *source;
 
 	/* Nobody listens any more: a context that is no longer iterated would keep it forever. */
-	if (worker_abandoned(w)) {
+	if (mpa_worker_abandoned(w)) {
 		if (rep->done)
 			proto_result_clear(&rep->res);
 		g_free(rep);
@@ -408,8 +397,8 @@ report_post(Worker *w, Report *rep)
 	g_source_unref(source);
 }
 
-static void
-stage_begin(Worker *w, MpaStage stage)
+void
+mpa_worker_stage_begin(MpaWorker *w, MpaStage stage)
 {
 	Report *rep = g_new0(Report, 1);
 
@@ -424,8 +413,8 @@ stage_begin(Worker *w, MpaStage stage)
 	report_post(w, rep);
 }
 
-static void
-stage_end(Worker *w, MpaOutcome outcome)
+void
+mpa_worker_stage_end(MpaWorker *w, MpaOutcome outcome)
 {
 	Report *rep = g_new0(Report, 1);
 
@@ -441,8 +430,8 @@ stage_end(Worker *w, MpaOutcome outcome)
 }
 
 /* Ends the current stage as failed and records why. */
-static void
-fail(Worker *w, MpaNetError net, gchar *detail)
+void
+mpa_worker_fail(MpaWorker *w, MpaNetError net, gchar *detail)
 {
 	g_mutex_lock(&w->lock);
 	w->res.outcome = MPA_OUTCOME_FAILED;
@@ -450,350 +439,14 @@ fail(Worker *w, MpaNetError net, gchar *detail)
 	g_free(w->res.detail);
 	w->res.detail = detail;
 	g_mutex_unlock(&w->lock);
-	stage_end(w, MPA_OUTCOME_FAILED);
-}
-
-/* ---- what the server said ---- */
-
-static void
-capture_reset(Worker *w)
-{
-	g_byte_array_set_size(w->capture, 0);
-	w->overflow = FALSE;
-	w->io_start = g_get_monotonic_time();
-}
-
-/* libetpan's per-session logger: sees every byte received (after TLS decryption).  Sent data is
- * ignored on purpose, so the password never reaches our buffers through here. */
-static void
-capture_bytes(Worker *w, int log_type, const char *str, size_t size)
-{
-	if (log_type != MAILSTREAM_LOG_TYPE_DATA_RECEIVED || str == NULL || w->overflow)
-		return;
-	if (w->capture->len + size > MAX_REPLY_BYTES) {
-		w->overflow = TRUE;
-		/* Cut the connection: libetpan would otherwise keep reading a never-ending line. */
-		g_mutex_lock(&w->lock);
-		if (w->kill_fd >= 0)
-			shutdown(w->kill_fd, SHUT_RDWR);
-		g_mutex_unlock(&w->lock);
-		return;
-	}
-	g_byte_array_append(w->capture, (const guint8 *) str, size);
-}
-
-static void
-imap_logger(mailimap *session, int log_type, const char *str, size_t size, void *context)
-{
-	capture_bytes(context, log_type, str, size);
-}
-
-static void
-smtp_logger(mailsmtp *session, int log_type, const char *str, size_t size, void *context)
-{
-	capture_bytes(context, log_type, str, size);
-}
-
-/* "[CODE ...]" right after the status word of an IMAP response line. */
-static gchar *
-imap_code_of(const gchar *line)
-{
-	const gchar *p = line, *end;
-
-	/* skip tag (or "*") and status word */
-	for (guint words = 0; words < 2; words++) {
-		while (*p && *p != ' ')
-			p++;
-		while (*p == ' ')
-			p++;
-	}
-	if (*p != '[')
-		return NULL;
-	p++;
-	end = p;
-	while (*end && *end != ']' && *end != ' ')
-		end++;
-	if (end == p)
-		return NULL;
-	return g_ascii_strup(p, end - p);
-}
-
-/* Enhanced status code "x.y.z" (RFC 3463: class 2, 4 or 5, then 1-3 digits twice) after the reply
- * code of the last line of an SMTP reply. */
-static gchar *
-enhanced_code_of(const gchar *line)
-{
-	const gchar *p = line + 4, *start = line + 4;
-
-	if (strlen(line) < 4 || !g_ascii_isdigit(line[0]) || !g_ascii_isdigit(line[1]) ||
-	    !g_ascii_isdigit(line[2]) || (line[3] != ' ' && line[3] != '-'))
-		return NULL;
-	if (*p != '2' && *p != '4' && *p != '5')
-		return NULL;
-	p++;
-	for (guint part = 0; part < 2; part++) {
-		guint digits = 0;
-
-		if (*p++ != '.')
-			return NULL;
-		while (g_ascii_isdigit(*p) && digits < 4) {
-			p++;
-			digits++;
-		}
-		if (digits == 0 || digits > 3)
-			return NULL;
-	}
-	/* it must end there: "5.7.8x" is not a code */
-	if (g_ascii_isalnum(*p) || *p == '_')
-		return NULL;
-	return g_strndup(start, p - start);
-}
-
-/* The last complete line of the capture (without CR LF). */
-static gchar *
-last_line(const gchar *text)
-{
-	g_autofree gchar *copy = g_strdup(text);
-	g_auto(GStrv) lines = NULL;
-	guint n;
-
-	g_strchomp(copy);
-	lines = g_strsplit(copy, "\n", -1);
-	n = g_strv_length(lines);
-	if (n == 0)
-		return g_strdup("");
-	return g_strdup(g_strchomp(lines[n - 1]));
-}
-
-/* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
- * (tagged, or the greeting) and any untagged NO / BAD / BYE before it.  Data lines (FLAGS,
- * EXISTS...) are left out. */
-static GBytes *
-imap_verdict_lines(const guint8 *data, gsize len)
-{
-	GByteArray *out = g_byte_array_new();
-	gsize start = 0, last_start = 0;
-
-	/* the start of the last non-empty line */
-	for (gsize i = 0; i < len; i++) {
-		if (data[i] == '\n' && i + 1 < len)
-			last_start = i + 1;
-	}
-	while (start < len) {
-		gsize end = start;
-
-		while (end < len && data[end] != '\n')
-			end++;
-		if (end < len)
-			end++;
-		if (start == last_start ||
-		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *) data + start, "* NO", 4) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BAD", 5) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BYE", 5) == 0)))
-			g_byte_array_append(out, data + start, end - start);
-		start = end;
-	}
-	return g_byte_array_free_to_bytes(out);
-}
-
-/* Records what the server last said: exact bytes, display text and codes. */
-static void
-take_reply(Worker *w, mailsmtp *smtp)
-{
-	g_autoptr(GBytes) raw = NULL;
-	g_autofree gchar *decoded = NULL;
-	g_autofree gchar *display_src = NULL;
-	g_autofree gchar *line = NULL;
-	gconstpointer data;
-	gsize len;
-
-	if (w->capture->len == 0)
-		return;
-	if (w->proto == MPA_PROTOCOL_IMAP)
-		raw = imap_verdict_lines(w->capture->data, w->capture->len);
-	else
-		raw = g_bytes_new(w->capture->data, w->capture->len);
-	data = g_bytes_get_data(raw, &len);
-	decoded = mpa_decode_reply(data, len);
-	line = last_line(decoded);
-
-	g_mutex_lock(&w->lock);
-	if (w->res.reply_raw != NULL)
-		g_bytes_unref(w->res.reply_raw);
-	w->res.reply_raw = g_bytes_ref(raw);
-	g_clear_pointer(&w->res.imap_code, g_free);
-	g_clear_pointer(&w->res.enhanced_code, g_free);
-	w->res.smtp_code = 0;
-	if (w->proto == MPA_PROTOCOL_IMAP) {
-		/* The tag is ours, not the server's words: show "NO [CODE] text". */
-		g_auto(GStrv) lines = g_strsplit(decoded, "\n", -1);
-		GString *s = g_string_new(NULL);
-
-		for (guint i = 0; lines[i] != NULL; i++) {
-			gchar *l = g_strchomp(lines[i]);
-			const gchar *sp = strchr(l, ' ');
-
-			if (*l == '\0')
-				continue;
-			if (s->len > 0)
-				g_string_append_c(s, '\n');
-			if (*l != '*' && *l != '+' && sp != NULL)
-				g_string_append(s, sp + 1);
-			else
-				g_string_append(s, l);
-		}
-		display_src = g_string_free(s, FALSE);
-		w->res.imap_code = imap_code_of(line);
-	} else {
-		display_src = g_strdup(decoded);
-		if (smtp != NULL && smtp->response_code > 0)
-			w->res.smtp_code = smtp->response_code;
-		else if (g_ascii_isdigit(line[0]) && g_ascii_isdigit(line[1]) && g_ascii_isdigit(line[2]))
-			w->res.smtp_code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-		w->res.enhanced_code = enhanced_code_of(line);
-	}
-	g_free(w->res.reply);
-	w->res.reply = mpa_sanitize_display(display_src, DISPLAY_CHARS);
-	g_mutex_unlock(&w->lock);
-}
-
-/* A read or write failed: was it a silent server, a closed connection or an absurd reply? */
-static MpaNetError
-classify_io(Worker *w, gchar **detail)
-{
-	gboolean eof = FALSE;
-	int fd;
-
-	if (w->overflow) {
-		*detail = g_strdup_printf(_("the server sent a reply longer than %u bytes"),
-					  (guint) MAX_REPLY_BYTES);
-		return MPA_NET_PROTOCOL;
-	}
-	g_mutex_lock(&w->lock);
-	fd = w->kill_fd;
-	if (fd >= 0) {
-		char c;
-		ssize_t r = recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-
-		eof = (r == 0) || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-	}
-	g_mutex_unlock(&w->lock);
-	if (!eof && g_get_monotonic_time() - w->io_start >= (gint64) w->idle_s * G_USEC_PER_SEC - 300000) {
-		*detail = g_strdup_printf(_("the server did not answer for %u seconds"), w->idle_s);
-		return MPA_NET_TIMEOUT;
-	}
-	*detail = g_strdup(_("the server closed the connection"));
-	return MPA_NET_CLOSED;
-}
-
-/* ---- connecting ---- */
-
-/* Returns a non-blocking socket, or -1 after fail(). */
-static int
-tcp_connect(Worker *w)
-{
-	MpaNetError err;
-	gchar *detail = NULL;
-	int fd = mpa_net_connect(w->host, w->port,
-				 g_get_monotonic_time() + (gint64) w->idle_s * G_USEC_PER_SEC,
-				 w->idle_s, w->wake[0], &err, &detail);
-
-	if (fd < 0)
-		fail(w, err, detail);
-	return fd;
-}
-
-/* Makes the socket reachable for the coordinator's shutdown(). */
-static gboolean
-publish_fd(Worker *w, int fd)
-{
-	gboolean ok;
-
-	g_mutex_lock(&w->lock);
-	ok = !w->abandoned;
-	if (ok)
-		w->kill_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	g_mutex_unlock(&w->lock);
-	return ok;
-}
-
-/* Verifies the certificate chain of @stream before any credential goes out. */
-static gboolean
-verify_stream(Worker *w, mailstream *stream)
-{
-	gchar *detail = NULL;
-	MpaNetError err = mpa_net_verify_stream(stream, w->host, w->ca_file, &detail);
-
-	if (err != MPA_NET_NONE) {
-		fail(w, err, detail);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/* A TCP connection, then either a TLS handshake (implicit TLS) or a plain stream. */
-static mailstream *
-open_stream(Worker *w)
-{
-	mailstream *stream;
-	int fd;
-
-	stage_begin(w, MPA_STAGE_CONNECT);
-	fd = tcp_connect(w);
-	if (fd < 0)
-		return NULL;
-	if (!publish_fd(w, fd)) {
-		close(fd);
-		fail(w, MPA_NET_NONE, NULL);
-		return NULL;
-	}
-	stage_end(w, MPA_OUTCOME_OK);
-
-	if (w->security != MPA_SECURITY_SSL) {
-		stream = mailstream_socket_open_timeout(fd, w->idle_s);
-		if (stream == NULL)
-			close(fd);
-		return stream;
-	}
-
-	stage_begin(w, MPA_STAGE_TLS);
-	w->io_start = g_get_monotonic_time();
-	stream = mailstream_ssl_open_with_callback_timeout(fd, w->idle_s, mpa_net_sni_callback, w->host);
-	if (stream == NULL) {
-		gchar *detail = NULL;
-		MpaNetError err = classify_io(w, &detail);
-
-		close(fd);
-		if (err == MPA_NET_TIMEOUT) {
-			fail(w, err, detail);
-		} else {
-			g_free(detail);
-			fail(w, MPA_NET_TLS_HANDSHAKE,
-			     g_strdup(_("the TLS handshake failed (the server does not speak TLS on this port, or broke off)")));
-		}
-		return NULL;
-	}
-	if (!verify_stream(w, stream)) {
-		mailstream_close(stream);
-		return NULL;
-	}
-	stage_end(w, MPA_OUTCOME_OK);
-	return stream;
-}
-
-/* Scrub the stream's write buffer after a credential went through it. */
-static void
-wipe_stream_buffer(mailstream *stream)
-{
-	if (stream != NULL && stream->write_buffer != NULL)
-		memset(stream->write_buffer, 0, stream->buffer_max_size);
+	mpa_worker_stage_end(w, MPA_OUTCOME_FAILED);
 }
 
 /* The password is wiped as soon as the login is over: the worker itself lives on after its report
  * (LOGOUT, freeing the session), so the caller may be back and scanning memory while it runs
  * (found by tests/test-secrets.sh). */
-static void
-worker_forget_password(Worker *w)
+void
+mpa_worker_forget_password(MpaWorker *w)
 {
 	mpa_secret_free(w->password);
 	w->password = NULL;
@@ -801,11 +454,11 @@ worker_forget_password(Worker *w)
 
 /* Hands the verdict to the coordinator (a copy: the worker keeps its own until it is freed). */
 static void
-worker_report_done(Worker *w)
+worker_report_done(MpaWorker *w)
 {
 	Report *rep;
 
-	if (worker_abandoned(w))
+	if (mpa_worker_abandoned(w))
 		return;
 	rep = g_new0(Report, 1);
 	rep->done = TRUE;
@@ -816,47 +469,8 @@ worker_report_done(Worker *w)
 	report_post(w, rep);
 }
 
-/* A failure right after STARTTLS was accepted is a failed handshake, unless the server went
- * silent. */
-static void
-fail_starttls_io(Worker *w)
-{
-	gchar *detail = NULL;
-	MpaNetError err = classify_io(w, &detail);
-
-	take_reply(w, NULL);
-	if (err == MPA_NET_CLOSED && w->capture->len > 0) {
-		g_free(detail);
-		err = MPA_NET_TLS_HANDSHAKE;
-		detail = g_strdup(_("the TLS handshake after STARTTLS failed"));
-	}
-	fail(w, err, detail);
-}
-
-/* STARTTLS was asked for: without the server's offer the check stops here, before any
- * credential, rather than log in over plain text. */
-static gboolean
-starttls_offered(Worker *w, gboolean offered)
-{
-	if (!offered)
-		fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
-		     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
-	return offered;
-}
-
-/* After the upgrade: the certificate is checked like an implicit-TLS one, before anything else
- * is sent over the new channel. */
-static gboolean
-starttls_verified(Worker *w, mailstream *stream)
-{
-	if (!verify_stream(w, stream))
-		return FALSE;
-	stage_end(w, MPA_OUTCOME_OK);
-	return TRUE;
-}
-
-static void
-worker_succeeded(Worker *w)
+void
+mpa_worker_succeeded(MpaWorker *w)
 {
 	g_mutex_lock(&w->lock);
 	w->res.outcome = MPA_OUTCOME_OK;
@@ -864,422 +478,21 @@ worker_succeeded(Worker *w)
 }
 
 /* The end of either protocol's run: the password goes, the verdict goes to the caller. */
-static void
-worker_finish(Worker *w)
+void
+mpa_worker_finish(MpaWorker *w)
 {
-	worker_forget_password(w);
+	mpa_worker_forget_password(w);
 	worker_report_done(w);
-}
-
-/* ---- IMAP ---- */
-
-static void
-imap_fail_io(Worker *w, int r)
-{
-	gchar *detail = NULL;
-	MpaNetError err;
-
-	if (r == MAILIMAP_ERROR_PARSE && !w->overflow && w->capture->len > 0) {
-		take_reply(w, NULL);
-		fail(w, MPA_NET_PROTOCOL, g_strdup(_("the server's answer could not be understood")));
-		return;
-	}
-	err = classify_io(w, &detail);
-	take_reply(w, NULL);
-	fail(w, err, detail);
-}
-
-static gboolean
-imap_is_io_error(int r)
-{
-	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE;
-}
-
-/* A command the server answered with NO or BAD: its own words are the reason.  Anything else was
- * the connection failing under it. */
-static void
-imap_fail_command(Worker *w, int r)
-{
-	if (imap_is_io_error(r))
-		imap_fail_io(w, r);
-	else
-		fail(w, MPA_NET_NONE, NULL);
-}
-
-/* Asks for CAPABILITY unless the session already knows it (most servers list it in the greeting
- * or the LOGIN answer).  A refusal is only fatal when @must_answer: a server that refuses
- * CAPABILITY may still accept LOGIN, but without it STARTTLS cannot be found. */
-static gboolean
-imap_ensure_capability(Worker *w, mailimap *imap, gboolean must_answer)
-{
-	struct mailimap_capability_data *caps = NULL;
-	int r;
-
-	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL)
-		return TRUE;
-	capture_reset(w);
-	r = mailimap_capability(imap, &caps);
-	if (caps != NULL)
-		mailimap_capability_data_free(caps);
-	if (r == MAILIMAP_NO_ERROR || (!must_answer && !imap_is_io_error(r)))
-		return TRUE;
-	imap_fail_io(w, r);
-	return FALSE;
-}
-
-/* RFC 3501 6.2.1: what the server said before TLS may have been altered by anyone on the way and
- * must be forgotten.  libetpan keeps it, so LOGINDISABLED or a missing ID seen in clear text
- * would otherwise decide how we log in after TLS. */
-static void
-imap_forget_capability(mailimap *imap)
-{
-	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL) {
-		mailimap_capability_data_free(imap->imap_connection_info->imap_capability);
-		imap->imap_connection_info->imap_capability = NULL;
-	}
-}
-
-static gboolean
-imap_starttls(Worker *w, mailimap *imap)
-{
-	int r;
-
-	stage_begin(w, MPA_STAGE_TLS);
-	if (!imap_ensure_capability(w, imap, TRUE))
-		return FALSE;
-	if (!starttls_offered(w, mailimap_has_extension(imap, "STARTTLS")))
-		return FALSE;
-	capture_reset(w);
-	r = mailimap_socket_starttls_with_callback(imap, mpa_net_sni_callback, w->host);
-	if (r != MAILIMAP_NO_ERROR) {
-		if (r == MAILIMAP_ERROR_STREAM) {
-			fail_starttls_io(w);
-		} else if (r == MAILIMAP_ERROR_PARSE) {
-			imap_fail_io(w, r);
-		} else {
-			take_reply(w, NULL);
-			fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
-		}
-		return FALSE;
-	}
-	imap_forget_capability(imap);
-	return starttls_verified(w, imap->imap_stream);
-}
-
-/* IMAP ID (RFC 2971), only when offered: some servers drop the connection on commands they do
- * not know.  Records the server's answer; FALSE when the connection failed. */
-static gboolean
-imap_send_id(Worker *w, mailimap *imap)
-{
-	char *srv_name = NULL, *srv_version = NULL;
-	int r;
-
-	if (!mailimap_has_id(imap))
-		return TRUE;
-	capture_reset(w);
-	r = mailimap_id_basic(imap, "Provider Assistant", MPA_VERSION, &srv_name, &srv_version);
-	if (r == MAILIMAP_NO_ERROR && (srv_name != NULL || srv_version != NULL)) {
-		g_autofree gchar *joined = g_strjoin(" ", srv_name ? srv_name : "",
-						     srv_version ? srv_version : "", NULL);
-		g_autofree gchar *decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
-
-		/* the server's own words, shown like its replies: escape sequences, bells and
-		 * invalid UTF-8 must not reach a terminal or a GTK label as they are */
-		g_mutex_lock(&w->lock);
-		w->res.id_answer = mpa_sanitize_display(g_strstrip(decoded), DISPLAY_CHARS);
-		g_mutex_unlock(&w->lock);
-	}
-	free(srv_name);
-	free(srv_version);
-	/* an answer that does not parse is the server's problem with ID, not with the login */
-	if (imap_is_io_error(r) && r != MAILIMAP_ERROR_PARSE) {
-		imap_fail_io(w, r);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-static void
-run_imap(Worker *w)
-{
-	mailimap *imap = mailimap_new(0, NULL);
-	mailstream *stream;
-	int r;
-
-	mailimap_set_timeout(imap, w->idle_s);
-	mailimap_set_logger(imap, imap_logger, w);
-
-	stream = open_stream(w);
-	if (stream == NULL)
-		goto out;
-
-	stage_begin(w, MPA_STAGE_GREETING);
-	capture_reset(w);
-	r = mailimap_connect(imap, stream);
-	take_reply(w, NULL);
-	if (r == MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION) {
-		fail(w, MPA_NET_NONE, g_strdup(_("the server refused the session in its greeting")));
-		goto out;
-	} else if (r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED && r != MAILIMAP_NO_ERROR_AUTHENTICATED) {
-		imap_fail_io(w, r);
-		goto out;
-	}
-	stage_end(w, MPA_OUTCOME_OK);
-
-	if (w->security == MPA_SECURITY_STARTTLS && !imap_starttls(w, imap))
-		goto out;
-
-	stage_begin(w, MPA_STAGE_AUTH);
-	if (!imap_ensure_capability(w, imap, FALSE) || !imap_send_id(w, imap))
-		goto out;
-	if (worker_abandoned(w))
-		goto out;
-	capture_reset(w);
-	if (mailimap_has_extension(imap, "LOGINDISABLED"))
-		r = mailimap_authenticate(imap, "PLAIN", w->host, NULL, NULL, w->username, w->username,
-					  w->password, NULL);
-	else
-		r = mailimap_login(imap, w->username, w->password);
-	wipe_stream_buffer(imap->imap_stream);
-	worker_forget_password(w);
-	take_reply(w, NULL);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_fail_command(w, r);
-		goto out;
-	}
-	stage_end(w, MPA_OUTCOME_OK);
-
-	if (w->select) {
-		stage_begin(w, MPA_STAGE_SELECT);
-		capture_reset(w);
-		r = mailimap_examine(imap, "INBOX");
-		take_reply(w, NULL);
-		if (r != MAILIMAP_NO_ERROR) {
-			imap_fail_command(w, r);
-			goto out;
-		}
-		stage_end(w, MPA_OUTCOME_OK);
-	}
-	worker_succeeded(w);
-
-out:
-	/* Log out politely while the server is still talking to us, then report. */
-	if (imap->imap_stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
-		mailimap_logout(imap);
-	worker_finish(w);
-	mailimap_free(imap);
-}
-
-/* ---- SMTP ---- */
-
-static void
-smtp_fail_io(Worker *w)
-{
-	gchar *detail = NULL;
-	MpaNetError err = classify_io(w, &detail);
-
-	take_reply(w, NULL);
-	fail(w, err, detail);
-}
-
-/* Sends one AUTH line (with a secret in it) and reads the answer; returns the reply code, 0 on an
- * I/O failure. */
-static int
-smtp_send_secret(Worker *w, mailsmtp *smtp, gchar *line)
-{
-	int r;
-
-	capture_reset(w);
-	r = mailsmtp_send_command_private(smtp, line);
-	mpa_secret_free(line);
-	wipe_stream_buffer(smtp->stream);
-	if (r < 0)
-		return 0;
-	return mailsmtp_read_response(smtp);
-}
-
-static gchar *
-b64_secret(const guint8 *data, gsize len)
-{
-	return g_base64_encode(data, len);
-}
-
-/* "PREFIX BASE64\r\n" in one exact allocation.  Not g_strdup_printf: glibc's vasprintf grows
- * its buffer and frees the old one unwiped, which left the AUTH PLAIN line in freed memory
- * (found by tests/test-secrets.sh). */
-static gchar *
-secret_line(const gchar *prefix, const gchar *b64)
-{
-	gsize p = strlen(prefix), b = strlen(b64);
-	gchar *line = g_malloc(p + b + 3);
-
-	memcpy(line, prefix, p);
-	memcpy(line + p, b64, b);
-	memcpy(line + p + b, "\r\n", 3);
-	return line;
-}
-
-/* AUTH PLAIN (preferred) or AUTH LOGIN, spoken directly: Cyrus SASL's plugins are not always
- * installed, and this keeps the password in buffers we wipe. */
-static int
-smtp_auth(Worker *w, mailsmtp *smtp)
-{
-	gsize ulen = strlen(w->username), plen = strlen(w->password);
-	int code;
-
-	if (smtp->auth & MAILSMTP_AUTH_PLAIN) {
-		gsize n = 2 + 2 * ulen + plen;
-		guint8 *blob = g_malloc(n);
-		gchar *b64;
-
-		/* authzid \0 authcid \0 password, with authzid = authcid as libetpan does */
-		memcpy(blob, w->username, ulen);
-		blob[ulen] = 0;
-		memcpy(blob + ulen + 1, w->username, ulen);
-		blob[2 * ulen + 1] = 0;
-		memcpy(blob + 2 * ulen + 2, w->password, plen);
-		b64 = b64_secret(blob, n);
-		memset(blob, 0, n);
-		g_free(blob);
-		code = smtp_send_secret(w, smtp, secret_line("AUTH PLAIN ", b64));
-		mpa_secret_free(b64);
-		return code;
-	}
-
-	/* LOGIN: three exchanges */
-	{
-		gchar *b64;
-
-		capture_reset(w);
-		if (mailsmtp_send_command_private(smtp, (char *) "AUTH LOGIN\r\n") < 0)
-			return 0;
-		code = mailsmtp_read_response(smtp);
-		if (code != 334)
-			return code;
-		b64 = b64_secret((const guint8 *) w->username, ulen);
-		code = smtp_send_secret(w, smtp, secret_line("", b64));
-		g_free(b64);
-		if (code != 334)
-			return code;
-		b64 = b64_secret((const guint8 *) w->password, plen);
-		code = smtp_send_secret(w, smtp, secret_line("", b64));
-		mpa_secret_free(b64);
-		return code;
-	}
-}
-
-static gboolean
-smtp_ehlo(Worker *w, mailsmtp *smtp)
-{
-	int r;
-
-	capture_reset(w);
-	r = mailesmtp_ehlo(smtp);
-	take_reply(w, smtp);
-	if (r == MAILSMTP_NO_ERROR)
-		return TRUE;
-	if (r == MAILSMTP_ERROR_STREAM)
-		smtp_fail_io(w);
-	else
-		fail(w, MPA_NET_NONE, g_strdup(_("the server refused EHLO")));
-	return FALSE;
-}
-
-static gboolean
-smtp_starttls(Worker *w, mailsmtp *smtp)
-{
-	int r;
-
-	stage_begin(w, MPA_STAGE_TLS);
-	if (!starttls_offered(w, (smtp->esmtp & MAILSMTP_ESMTP_STARTTLS) != 0))
-		return FALSE;
-	capture_reset(w);
-	r = mailsmtp_socket_starttls_with_callback(smtp, mpa_net_sni_callback, w->host);
-	if (r != MAILSMTP_NO_ERROR) {
-		if (r == MAILSMTP_ERROR_STREAM) {
-			smtp_fail_io(w);
-		} else if (r == MAILSMTP_ERROR_SSL) {
-			take_reply(w, smtp);
-			fail(w, MPA_NET_TLS_HANDSHAKE, g_strdup(_("the TLS handshake after STARTTLS failed")));
-		} else {
-			take_reply(w, smtp);
-			fail(w, MPA_NET_NONE, g_strdup(_("the server refused STARTTLS")));
-		}
-		return FALSE;
-	}
-	return starttls_verified(w, smtp->stream);
-}
-
-static void
-run_smtp(Worker *w)
-{
-	mailsmtp *smtp = mailsmtp_new(0, NULL);
-	mailstream *stream;
-	int r, code;
-
-	mailsmtp_set_timeout(smtp, w->idle_s);
-	mailsmtp_set_logger(smtp, smtp_logger, w);
-
-	stream = open_stream(w);
-	if (stream == NULL)
-		goto out;
-
-	stage_begin(w, MPA_STAGE_GREETING);
-	capture_reset(w);
-	r = mailsmtp_connect(smtp, stream);
-	take_reply(w, smtp);
-	if (r != MAILSMTP_NO_ERROR) {
-		/* on a failure mailsmtp_connect has closed the stream itself */
-		if (r == MAILSMTP_ERROR_STREAM)
-			smtp_fail_io(w);
-		else
-			fail(w, MPA_NET_NONE, g_strdup(_("the server refused the session in its greeting")));
-		goto out;
-	}
-	if (!smtp_ehlo(w, smtp))
-		goto out;
-	stage_end(w, MPA_OUTCOME_OK);
-
-	if (w->security == MPA_SECURITY_STARTTLS && !smtp_starttls(w, smtp))
-		goto out;
-
-	stage_begin(w, MPA_STAGE_AUTH);
-	if (w->security == MPA_SECURITY_STARTTLS && !smtp_ehlo(w, smtp))
-		goto out;
-	if (!(smtp->auth & (MAILSMTP_AUTH_PLAIN | MAILSMTP_AUTH_LOGIN))) {
-		fail(w, MPA_NET_NONE, g_strdup(_("the server offers no password login (AUTH PLAIN or LOGIN)")));
-		goto out;
-	}
-	if (worker_abandoned(w))
-		goto out;
-	code = smtp_auth(w, smtp);
-	worker_forget_password(w);
-	take_reply(w, smtp);
-	if (code == 0) {
-		smtp_fail_io(w);
-		goto out;
-	}
-	if (code != 235) {
-		fail(w, MPA_NET_NONE, NULL);
-		goto out;
-	}
-	stage_end(w, MPA_OUTCOME_OK);
-	worker_succeeded(w);
-
-out:
-	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !worker_abandoned(w))
-		mailsmtp_quit(smtp);
-	worker_finish(w);
-	mailsmtp_free(smtp);
 }
 
 static gpointer
 worker_thread(gpointer data)
 {
-	Worker *w = data;
+	MpaWorker *w = data;
 	sigset_t pipe_set;
+	gchar *refused;
 
-	/* A write to a socket the server (or our own abandon) has shut down must fail with EPIPE,
+	/* A write to a socket the server (or our own abandon) has shut down must mpa_worker_fail with EPIPE,
 	 * not kill the whole program: libetpan and GnuTLS write without MSG_NOSIGNAL.  A blocked
 	 * SIGPIPE raised by this thread's write stays pending on this thread only. */
 	sigemptyset(&pipe_set);
@@ -1287,18 +500,23 @@ worker_thread(gpointer data)
 	pthread_sigmask(SIG_BLOCK, &pipe_set, NULL);
 	g_private_set(&thread_is_ours, GINT_TO_POINTER(1));
 	w->t0 = g_get_monotonic_time();
-	if (w->proto == MPA_PROTOCOL_IMAP)
-		run_imap(w);
-	else
-		run_smtp(w);
+	if ((refused = mpa_check_password_problem(w->password)) != NULL) {
+		mpa_worker_stage_begin(w, MPA_STAGE_AUTH);
+		mpa_worker_fail(w, MPA_NET_NONE, refused);
+		mpa_worker_finish(w);
+	} else if (w->proto == MPA_PROTOCOL_IMAP) {
+		mpa_check_run_imap(w);
+	} else {
+		mpa_check_run_smtp(w);
+	}
 	worker_unref(w);
 	return NULL;
 }
 
-static Worker *
+static MpaWorker *
 worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 {
-	Worker *w = g_new0(Worker, 1);
+	MpaWorker *w = g_new0(MpaWorker, 1);
 
 	w->ref = 1;
 	w->proto = proto;
@@ -1327,7 +545,7 @@ worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 
 /* Tells a worker its result is no longer wanted and unblocks whatever it is waiting for. */
 static void
-worker_abandon(Worker *w)
+worker_abandon(MpaWorker *w)
 {
 	g_mutex_lock(&w->lock);
 	w->abandoned = TRUE;
@@ -1348,7 +566,7 @@ static void
 op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 {
 	for (guint i = 0; i < 2; i++) {
-		Worker *w = op->workers[i];
+		MpaWorker *w = op->workers[i];
 		MpaProtoResult *dst = i == MPA_PROTOCOL_IMAP ? &op->result->imap : &op->result->smtp;
 
 		if (w == NULL)
@@ -1368,10 +586,14 @@ op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 			dst->outcome = unfinished;
 			dst->net_error = net;
 			g_free(dst->detail);
-			dst->detail = net == MPA_NET_TIMEOUT
-				? g_strdup_printf(_("the check did not finish within %u seconds"),
-						  (op->total_ms + 999) / 1000)
-				: g_strdup(_("the check was cancelled"));
+			if (net == MPA_NET_TIMEOUT) {
+				g_autofree gchar *limit = seconds_text(op->total_ms);
+
+				dst->detail = g_strdup_printf(_("the check did not finish within %s seconds"),
+							      limit);
+			} else {
+				dst->detail = g_strdup(_("the check was cancelled"));
+			}
 			dst->elapsed_us = g_get_monotonic_time() - op->t0;
 			worker_abandon(w);
 		}
@@ -1395,7 +617,7 @@ op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 }
 
 static void
-op_worker_done(Op *op, Worker *w, MpaProtoResult *res)
+op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res)
 {
 	MpaProtoResult *dst = w->proto == MPA_PROTOCOL_IMAP ? &op->result->imap : &op->result->smtp;
 
@@ -1450,7 +672,7 @@ mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
 	proto_result_init(&op->result->smtp, MPA_PROTOCOL_SMTP);
 
 	for (guint i = 0; i < 2; i++) {
-		Worker *w;
+		MpaWorker *w;
 		GThread *thread;
 
 		if (req->server[i].host == NULL)

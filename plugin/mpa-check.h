@@ -111,6 +111,11 @@ void mpa_check_result_free(MpaCheckResult *result);
  * traffic so no credential reaches Claws' network log. */
 gboolean mpa_check_thread_is_ours(void);
 
+/* A password the protocols cannot carry (CR or LF: a line break ends an IMAP or SMTP command):
+ * a translated reason naming the character, or NULL when it can be sent.  The check refuses such
+ * a password itself too, before connecting. */
+gchar *mpa_check_password_problem(const gchar *password);
+
 const gchar *mpa_outcome_name(MpaOutcome outcome);      /* "ok", "failed", "skipped", "cancelled" */
 const gchar *mpa_net_error_name(MpaNetError err);
 

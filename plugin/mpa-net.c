@@ -16,6 +16,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
+#include <gnutls/gnutls.h>
 
 #include "mpa-net.h"
 #include "mpa-tls.h"
@@ -138,11 +139,66 @@ mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint withi
 	return -1;
 }
 
+/* The start of libetpan's private per-connection TLS data when it is built with GnuTLS (as Debian
+ * builds it, libetpan 1.9): the socket, then the session.  libetpan has no accessor for the
+ * session, and offers every version GnuTLS's "NORMAL" priority allows (TLS 1.0 included),
+ * setting it after our callback ran, so the version can only be read after the handshake. */
+typedef struct {
+	int fd;
+	gnutls_session_t session;
+} EtpanGnutlsData;
+
+/* Exported by libetpan, declared in its headers only when its own build's USE_SSL is defined. */
+extern mailstream_low_driver *mailstream_ssl_driver;
+
+/* The negotiated TLS version of @stream, or GNUTLS_VERSION_UNKNOWN when the stream is not
+ * libetpan's GnuTLS stream as we know it (then nothing is claimed either way). */
+static gnutls_protocol_t
+stream_tls_version(mailstream *stream)
+{
+	EtpanGnutlsData *d;
+	int fd;
+
+	if (stream == NULL || stream->low == NULL || stream->low->driver != mailstream_ssl_driver ||
+	    stream->low->data == NULL)
+		return GNUTLS_VERSION_UNKNOWN;
+	d = stream->low->data;
+	fd = mailstream_low_get_fd(stream->low);
+	/* both the socket and GnuTLS's own record of it must agree before the session is used */
+	if (fd < 0 || d->fd != fd || d->session == NULL ||
+	    gnutls_transport_get_int(d->session) != fd)
+		return GNUTLS_VERSION_UNKNOWN;
+	return gnutls_protocol_get_version(d->session);
+}
+
+MpaNetError
+mpa_net_check_tls_version(mailstream *stream, gchar **detail)
+{
+	gnutls_protocol_t v = stream_tls_version(stream);
+	const gchar *name;
+
+	*detail = NULL;
+	switch (v) {
+	case GNUTLS_SSL3: name = "SSL 3.0"; break;
+	case GNUTLS_TLS1_0: name = "TLS 1.0"; break;
+	case GNUTLS_TLS1_1: name = "TLS 1.1"; break;
+	default: return MPA_NET_NONE;
+	}
+	*detail = g_strdup_printf(_("the server offers only outdated %s (at least TLS 1.2 is required, as browsers and Thunderbird require): the provider must upgrade, or this is not the provider's server; nothing was sent"),
+				  name);
+	return MPA_NET_TLS_HANDSHAKE;
+}
+
 MpaNetError
 mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_file, gchar **detail)
 {
-	carray *chain = mailstream_get_certificate_chain(stream);
+	carray *chain;
 	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+	MpaNetError version = mpa_net_check_tls_version(stream, detail);
+
+	if (version != MPA_NET_NONE)
+		return version;
+	chain = mailstream_get_certificate_chain(stream);
 
 	if (chain != NULL) {
 		for (guint i = 0; i < carray_count(chain); i++) {

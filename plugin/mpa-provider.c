@@ -840,14 +840,17 @@ static MpaServer *check_server(Load *l, const Node *n, gboolean incoming, gboole
 				continue;
 			}
 			seen_socket = TRUE;
-			if (strcmp(value, "SSL") == 0)
+			if (strcmp(value, "SSL") == 0) {
 				server->security = MPA_SECURITY_SSL;
-			else if (strcmp(value, "STARTTLS") == 0)
+			} else if (strcmp(value, "STARTTLS") == 0) {
 				server->security = MPA_SECURITY_STARTTLS;
-			else if (strcmp(value, "plain") == 0)
+			} else if (strcmp(value, "plain") == 0) {
 				server->security = MPA_SECURITY_PLAIN;
-			else
+				/* valid (ISPDB has such servers), but no password goes over it */
+				warn(l, c->line, _("socketType plain: the password would cross the network unencrypted, so the connection check refuses this server — use SSL or STARTTLS if the provider offers it"));
+			} else {
 				problem(l, c->line, _("unknown socketType '%s' — use SSL, STARTTLS or plain"), value);
+			}
 		} else if (strcmp(c->name, "username") == 0) {
 			check_attrs(l, c, NULL);
 			check_leaf(l, c);

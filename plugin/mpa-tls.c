@@ -4,11 +4,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
 #include <gio/gio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -197,4 +201,55 @@ out:
 	if (leaf != NULL)
 		X509_free(leaf);
 	return ret;
+}
+
+gboolean
+mpa_tls_check_ca_file(const gchar *ca_file, GError **error)
+{
+	struct stat st;
+	BIO *bio;
+	STACK_OF(X509_INFO) *infos;
+	guint certs = 0;
+
+	if (stat(ca_file, &st) != 0) {
+		int e = errno;
+
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e),
+			    _("the CA file %s cannot be used: %s"), ca_file, g_strerror(e));
+		return FALSE;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+			    _("the CA file %s is a directory, not a PEM file"), ca_file);
+		return FALSE;
+	}
+	if (access(ca_file, R_OK) != 0) {
+		int e = errno;
+
+		g_set_error(error, G_IO_ERROR, g_io_error_from_errno(e),
+			    _("the CA file %s cannot be read: %s"), ca_file, g_strerror(e));
+		return FALSE;
+	}
+	bio = BIO_new_file(ca_file, "r");
+	if (bio == NULL) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
+			    _("the CA file %s cannot be read"), ca_file);
+		return FALSE;
+	}
+	infos = PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	ERR_clear_error();
+	if (infos != NULL) {
+		for (int i = 0; i < sk_X509_INFO_num(infos); i++) {
+			if (sk_X509_INFO_value(infos, i)->x509 != NULL)
+				certs++;
+		}
+		sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	}
+	if (certs == 0) {
+		g_set_error(error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+			    _("the CA file %s holds no PEM certificate"), ca_file);
+		return FALSE;
+	}
+	return TRUE;
 }

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
 MpaNetError mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file,
 				 gchar **detail);
 
+/* Whether @ca_file can serve as --ca-file: a readable regular file with at least one PEM
+ * certificate.  FALSE with a translated message otherwise (checked before connecting, so a
+ * broken file is not blamed on the server's certificate). */
+gboolean mpa_tls_check_ca_file(const gchar *ca_file, GError **error);
+
 G_END_DECLS
 
 #endif

@@ -117,7 +117,8 @@ plugin_init(gchar **error)
 {
 	const gchar *localedir = g_getenv("MPA_LOCALEDIR");
 
-	if (!check_plugin_version(MAKE_NUMERIC_VERSION(4, 1, 1, 0), VERSION_NUMERIC,
+	if (!check_plugin_version(MAKE_NUMERIC_VERSION(MPA_CLAWS_MIN_MAJOR, MPA_CLAWS_MIN_MINOR,
+						       MPA_CLAWS_MIN_MICRO, 0), VERSION_NUMERIC,
 				  MPA_PLUGIN_NAME, error))
 		return -1;
 

@@ -9,7 +9,8 @@
 #   tap_tmpdir [NAME]                $tmp, removed on exit, with HOME and XDG_CONFIG_HOME below it
 #   tap_done                         the plan; the last command of a test, its status is the verdict
 #
-# TAP_DIAG: a command that check runs after a failure, to show why (e.g. the program's output).
+# TAP_DIAG: a command that check runs after a failure, to show why (e.g. the program's output);
+# with TAP_CAPTURE too, after the captured output.
 # TAP_CAPTURE=1: check keeps COMMAND's output to itself and shows it, as comments, only on failure.
 
 n=0
@@ -29,6 +30,7 @@ check() {
 		else
 			not_ok "$_tap_desc"
 			printf '%s\n' "$_tap_out" | sed 's/^/# /'
+			if [ -n "$TAP_DIAG" ]; then eval "$TAP_DIAG"; fi
 		fi
 	elif "$@"; then
 		ok "$_tap_desc"
@@ -55,6 +57,13 @@ skip() {
 }
 
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# MPA_SKIP_SERVERS=1 (set by the package build, debian/rules): a test that starts mail or name
+# servers (Dovecot, the fake servers, a DNS server, the demo) is skipped; .ci/run runs them all.
+skip_if_no_servers() {
+	[ -z "${MPA_SKIP_SERVERS:-}" ] ||
+		skip_all "MPA_SKIP_SERVERS is set (a package build runs the core tests only; CI runs the server tests)"
+}
 
 # The programs under test must never read (or write) the real user's files.
 tap_tmpdir() {

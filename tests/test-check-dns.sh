@@ -13,6 +13,7 @@ CLI=$builddir/plugin/provider-assistant
 PY=/usr/bin/python3
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 
 if [ -z "${MPA_DNS_NETNS:-}" ]; then
 	unshare -n -m -- true 2>/dev/null ||

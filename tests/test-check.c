@@ -211,7 +211,7 @@ static void
 test_cancel_latency(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
 	GCancellable *cancellable = g_cancellable_new();
 	Async a = { 0 };
 	gint64 before;
@@ -259,7 +259,7 @@ static void
 test_idle_timeout(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
 	MpaCheckResult *r;
 
 	mpa_check_request_set_timeouts(req, 1000, 5000);
@@ -294,12 +294,47 @@ static void
 test_closed_plain(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
 	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_CLOSED);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+	srv_stop(srv);
+}
+
+/* An unencrypted server is never even connected to: the password would cross the network in
+ * clear text.  The check stops at "tls", with no "connect" stage before it; and a password with a
+ * line break is refused by the engine too (the plugin has no CLI in front of it). */
+static void
+test_plain_refused(void)
+{
+	Srv *srv = srv_start(SRV_SILENT);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	gchar *why = mpa_check_password_problem("pass\nword");
+
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
+	g_assert_cmpuint(r->imap.stages->len, ==, 1);
+	g_assert_nonnull(strstr(r->imap.detail, "not encrypted"));
+	mpa_check_result_free(r);
+	mpa_check_request_free(req);
+
+	g_assert_nonnull(strstr(why, "(LF)"));
+	g_free(why);
+	why = mpa_check_password_problem("pass\rword");
+	g_assert_nonnull(strstr(why, "(CR)"));
+	g_free(why);
+	g_assert_null(mpa_check_password_problem("Pässwörd-测试"));
+	req = imap_only(srv->port, MPA_SECURITY_SSL);
+	mpa_check_request_set_password(req, "two\nlines");
+	r = mpa_check_run_sync(req, NULL);
+	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
+	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_AUTH);
+	g_assert_cmpuint(r->imap.stages->len, ==, 1);
 	mpa_check_result_free(r);
 	mpa_check_request_free(req);
 	srv_stop(srv);
@@ -340,7 +375,7 @@ static void
 test_long_line(void)
 {
 	Srv *srv = srv_start(SRV_LONG_LINE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
+	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
 	MpaCheckResult *r;
 
 	mpa_check_request_set_timeouts(req, 2000, 3000);
@@ -468,6 +503,7 @@ main(int argc, char **argv)
 	g_test_add_func("/check/idle-timeout", test_idle_timeout);
 	g_test_add_func("/check/refused", test_refused);
 	g_test_add_func("/check/closed-plain", test_closed_plain);
+	g_test_add_func("/check/plain-refused", test_plain_refused);
 	g_test_add_func("/check/drop-in-handshake", test_drop_in_handshake);
 	g_test_add_func("/check/garbage-not-tls", test_garbage_not_tls);
 	g_test_add_func("/check/long-line", test_long_line);

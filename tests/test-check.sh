@@ -9,6 +9,7 @@ CLI=$builddir/plugin/provider-assistant
 PY=/usr/bin/python3
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$srcdir/tests/servers/lib.sh"
 
 mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"

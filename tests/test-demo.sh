@@ -4,6 +4,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/tap.sh"
+skip_if_no_servers
 [ "$(id -u)" = 0 ] || skip_all "the demo's Dovecot must run as root"
 command -v dovecot >/dev/null || skip_all "dovecot not installed"
 

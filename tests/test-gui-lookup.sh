@@ -15,7 +15,7 @@ top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
 SO=$top_builddir/plugin/.libs/provider_assistant.so
 ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (the GUI tests run in their own CI step)"
+[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
 for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
 	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
 done
@@ -26,8 +26,8 @@ gui_enter_netns "$0"
 . "$top_srcdir/tests/lookup-env.sh"
 lookup_env_init
 T=$LT
-mkdir -p "$ART"
-trap 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; lookup_cleanup' EXIT
+gui_init lookup
+trap 'gui_keep_artifacts $?; claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; lookup_cleanup' EXIT
 gui_private_home
 
 # The world: Exmail's provider file in the user's provider directory; DNS and one HTTPS server.
@@ -85,7 +85,7 @@ close_new_account() { # address
 	return 1
 }
 
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 # --offline: the accounts created here are saved, and Claws must not try to log in to them.
 claws_start --offline
 check "Claws Mail main window appears" test -n "$MAIN"

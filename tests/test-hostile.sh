@@ -14,6 +14,7 @@ TIMEOUT=4               # --timeout of every check (seconds)
 MAX_GROWTH_KB=20480     # a hostile server may cost at most 20 MB more than a plain login
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$srcdir/tests/servers/lib.sh"
 
 
@@ -23,6 +24,7 @@ CA=$MPA_TEST_CERTS/ca.pem
 OUT=$MPA_TMP/out
 mkdir -p "$OUT"
 printf 'hostile-test-password\n' > "$MPA_TMP/pw"
+chmod 600 "$MPA_TMP/pw"    # private, as a password file should be (else: a warning on stderr)
 printf 'a-different-password' > "$MPA_TMP/pw.other"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -13,6 +13,7 @@ CLI=$builddir/plugin/provider-assistant
 PY=/usr/bin/python3
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$srcdir/tests/lookup-env.sh"
 lookup_enter_netns "$0"
 lookup_env_init

@@ -13,6 +13,7 @@ SCAN=$builddir/tests/secret-scan
 PY=/usr/bin/python3
 
 . "$srcdir/tests/tap.sh"
+skip_if_no_servers
 . "$srcdir/tests/servers/lib.sh"
 
 mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -53,6 +54,7 @@ DEFAULTS = {
     'cert': 'server',           # server | wronghost | selfsigned | expired | unknownca
     'certs': None,              # directory made by make-certs.sh ($MPA_TEST_CERTS, else a shared temp dir)
     'send_chain': False,        # also send the issuing CA certificate
+    'tls_max': None,            # highest TLS version offered: '1.0', '1.1', '1.2' (default: any)
     'faults': [],
     'greeting': None,           # reply spec; default a normal greeting
     'greeting_delay': 0.0,
@@ -404,9 +406,19 @@ class ImapConnection(Connection):
 
     def redact(self, verb, line):
         if verb == 'LOGIN':
-            toks = self.tokens(line.split(b' ', 2)[2] if line.count(b' ') >= 2 else b'')
+            args = line.split(b' ', 2)[2] if line.count(b' ') >= 2 else b''
+            toks = self.tokens(args)
             user = toks[0] if toks else b''
-            return '%s LOGIN %s ***' % (_printable(line.split(b' ', 1)[0]), _printable(user))
+            # how the password came: "quoted", "literal" or "literal+" (RFC 3501 / 7888), for
+            # tests of 8-bit passwords; a literal's header is the last "{N}" before it
+            form = 'atom'
+            if args.endswith(b'"'):
+                form = 'quoted'
+            heads = re.findall(rb'\{\d+(\+?)\}\r\n', args)
+            if heads and len(toks) == 2 and not args.endswith(b'"') and \
+                    args.endswith(toks[1]) and re.search(rb'\{\d+\+?\}\r\n' + re.escape(toks[1]) + rb'$', args):
+                form = 'literal+' if heads[-1] else 'literal'
+            return '%s LOGIN %s *** password=%s' % (_printable(line.split(b' ', 1)[0]), _printable(user), form)
         if verb == 'AUTHENTICATE' and line.count(b' ') >= 3:
             return _printable(line.rsplit(b' ', 1)[0]) + ' ***'
         return _printable(line)
@@ -745,6 +757,18 @@ class FakeServer:
             chain = os.path.join(certs, name + ('-chain.pem' if cfg['send_chain'] else '.pem'))
             self.ssl_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             self.ssl_ctx.load_cert_chain(chain, os.path.join(certs, name + '.key'))
+            if cfg['tls_max']:
+                # an outdated server: OpenSSL 3 refuses TLS 1.0/1.1 at its default security
+                # level, so the level is lowered for this test server only
+                versions = {'1.0': ssl.TLSVersion.TLSv1, '1.1': ssl.TLSVersion.TLSv1_1,
+                            '1.2': ssl.TLSVersion.TLSv1_2}
+                if cfg['tls_max'] not in versions:
+                    raise ValueError('tls_max must be one of %s' % ', '.join(versions))
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore', DeprecationWarning)   # outdated on purpose
+                    self.ssl_ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+                    self.ssl_ctx.maximum_version = versions[cfg['tls_max']]
+                self.ssl_ctx.set_ciphers('DEFAULT:@SECLEVEL=0')
         self._log_lock = threading.Lock()
         self._log_file = open(cfg['log'], 'a', encoding='utf-8') if cfg['log'] else None
         self._lines = []
@@ -848,6 +872,7 @@ def main(argv=None):
     p.add_argument('--cert', choices=('server', 'wronghost', 'selfsigned', 'expired', 'unknownca'))
     p.add_argument('--certs', help='certificate directory (default $MPA_TEST_CERTS or a shared temp dir)')
     p.add_argument('--send-chain', action='store_true', default=None)
+    p.add_argument('--tls-max', choices=('1.0', '1.1', '1.2'), help='highest TLS version offered')
     p.add_argument('--fault', action='append', choices=sorted(FAULTS), dest='faults')
     p.add_argument('--greeting', help='greeting line (text)')
     p.add_argument('--greeting-delay', type=float)
@@ -876,7 +901,7 @@ def main(argv=None):
             cfg.update(json.load(f))
     if a.json:
         cfg.update(json.loads(a.json))
-    for key in ('proto', 'tls', 'cert', 'certs', 'send_chain', 'faults', 'greeting_delay', 'lines',
+    for key in ('proto', 'tls', 'cert', 'certs', 'send_chain', 'tls_max', 'faults', 'greeting_delay', 'lines',
                 'require_id', 'user', 'password_file', 'advertise_starttls', 'capabilities',
                 'long_line_bytes', 'byte_interval', 'idle_timeout', 'sink', 'log', 'port_file', 'lifetime'):
         value = getattr(a, key)
