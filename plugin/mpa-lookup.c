@@ -375,6 +375,43 @@ fetch_abandon(Fetch *f)
 	g_mutex_unlock(&f->lock);
 }
 
+/* Fetch threads inside TLS (libetpan, GnuTLS, OpenSSL): a program must not exit under them, as
+ * the libraries' exit handlers free what such a thread is still using. */
+static GMutex tls_lock;
+static GCond tls_cond;
+static guint tls_busy;
+
+static void
+tls_enter(void)
+{
+	g_mutex_lock(&tls_lock);
+	tls_busy++;
+	g_mutex_unlock(&tls_lock);
+}
+
+static void
+tls_leave(void)
+{
+	g_mutex_lock(&tls_lock);
+	tls_busy--;
+	g_cond_broadcast(&tls_cond);
+	g_mutex_unlock(&tls_lock);
+}
+
+gboolean
+mpa_lookup_wait_threads(guint max_ms)
+{
+	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gboolean idle;
+
+	g_mutex_lock(&tls_lock);
+	while (tls_busy > 0 && g_cond_wait_until(&tls_cond, &tls_lock, until))
+		;
+	idle = tls_busy == 0;
+	g_mutex_unlock(&tls_lock);
+	return idle;
+}
+
 static guint
 seconds_left(gint64 deadline)
 {
@@ -383,15 +420,13 @@ seconds_left(gint64 deadline)
 	return left <= 0 ? 1 : (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
+static void fetch_tls(Fetch *f, int fd);
+
 static void
 fetch_run(Fetch *f)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
-	mailstream *stream;
-	g_autofree gchar *request = NULL;
-	g_autoptr(GByteArray) buf = g_byte_array_new();
-	gsize cap = MPA_LOOKUP_MAX_DOCUMENT + MAX_HEADERS;
 	gboolean ok;
 	int fd;
 
@@ -410,6 +445,22 @@ fetch_run(Fetch *f)
 		close(fd);
 		return;
 	}
+
+	tls_enter();
+	fetch_tls(f, fd);
+	tls_leave();
+}
+
+/* TLS, the certificate, the request and the answer over the connected socket @fd. */
+static void
+fetch_tls(Fetch *f, int fd)
+{
+	MpaNetError err;
+	gchar *detail = NULL;
+	mailstream *stream;
+	g_autofree gchar *request = NULL;
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	gsize cap = MPA_LOOKUP_MAX_DOCUMENT + MAX_HEADERS;
 
 	stream = mailstream_ssl_open_with_callback_timeout(fd, seconds_left(f->deadline),
 							   mpa_net_sni_callback, f->host);

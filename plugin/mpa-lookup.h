@@ -86,6 +86,10 @@ MpaLookupResult *mpa_lookup_finish(GAsyncResult *result, GError **error);
 MpaLookupResult *mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable,
 				     GError **error);
 void mpa_lookup_result_free(MpaLookupResult *result);
+/* Waits (at most @max_ms) until no abandoned HTTPS fetch is inside TLS any more; call it before
+ * the program exits (exit handlers of the TLS libraries would pull their state from under such a
+ * thread).  TRUE when none is. */
+gboolean mpa_lookup_wait_threads(guint max_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupResult, mpa_lookup_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupRequest, mpa_lookup_request_free)
 
