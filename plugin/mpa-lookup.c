@@ -1087,6 +1087,14 @@ op_cancelled(GCancellable *cancellable, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+gboolean
+mpa_lookup_disabled(void)
+{
+	const gchar *v = g_getenv("MPA_OFFLINE");
+
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+}
+
 void
 mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 		     GAsyncReadyCallback callback, gpointer user_data)
@@ -1115,7 +1123,7 @@ mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 
 	/* A provider file always wins, and then nothing goes over the network. */
 	known = req->db != NULL ? mpa_db_lookup_domain(req->db, domain) : NULL;
-	if (known != NULL || req->offline) {
+	if (known != NULL || req->offline || mpa_lookup_disabled()) {
 		res = result_new(op->address, op->domain);
 		res->source = known != NULL ? MPA_LOOKUP_PROVIDER_FILE : MPA_LOOKUP_NONE;
 		res->provider = known;

@@ -76,6 +76,8 @@ void mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms);
 void mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file);
 /* TRUE: provider files only, no network at all. */
 void mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline);
+/* $MPA_OFFLINE set (and not "0"): every lookup is offline, in the CLI and in the plugin. */
+gboolean mpa_lookup_disabled(void);
 
 /* Fails only with MPA_PROVIDER_ERROR_ADDRESS (not an address) or G_IO_ERROR_CANCELLED; "nothing
  * found" is a result with source MPA_LOOKUP_NONE. */

@@ -133,6 +133,19 @@ test_no_network(void)
 	g_assert_cmpint(r->elapsed_us, <, 100000);
 	mpa_lookup_result_free(r);
 
+	/* $MPA_OFFLINE: the same, for every lookup (the plugin's switch) */
+	g_setenv("MPA_OFFLINE", "1", TRUE);
+	g_assert_true(mpa_lookup_disabled());
+	r = run(db, "li@company.invalid", FALSE, 0, NULL, &error);
+	g_assert_no_error(error);
+	g_assert_cmpint(r->source, ==, MPA_LOOKUP_NONE);
+	g_assert_cmpint(r->elapsed_us, <, 100000);
+	mpa_lookup_result_free(r);
+	g_setenv("MPA_OFFLINE", "0", TRUE);
+	g_assert_false(mpa_lookup_disabled());
+	g_unsetenv("MPA_OFFLINE");
+	g_assert_false(mpa_lookup_disabled());
+
 	/* not an address */
 	r = run(db, "not an address", FALSE, 0, NULL, &error);
 	g_assert_null(r);

@@ -260,6 +260,12 @@ expect offline "--offline: exit 3 at once" "rc == 3 and d is None and ms < 1000 
 [ "$(grep -c 'offline.test' "$LT/dns.log")" -eq "$_before" ]
 result $? "--offline: no DNS query was made" "$LT/dns.log"
 
+_before=$(grep -c 'offline.test' "$LT/dns.log")
+MPA_OFFLINE=1 run offlineenv show --json $CA u@offline.test
+expect offlineenv "MPA_OFFLINE=1 (the switch for the plugin too): exit 3 at once" "rc == 3 and d is None"
+[ "$(grep -c 'offline.test' "$LT/dns.log")" -eq "$_before" ]
+result $? "MPA_OFFLINE=1: no DNS query was made" "$LT/dns.log"
+
 # 12. NXDOMAIN everywhere: exit 3 quickly, saying nothing was found.
 run nx show --json $CA u@nx.test
 expect nx "NXDOMAIN: exit 3 quickly, the message says nothing was found" \
