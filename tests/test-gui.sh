@@ -83,8 +83,8 @@ dshot() { # NAME WINDOW
 	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 # wait_win REGEX SECONDS -> prints the window id (hidden windows too, unlike gui-lib.sh's)
-_any_win_found() { _WIN=$(xdotool search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
-_any_win_gone() { ! xdotool search --name "$1" >/dev/null 2>&1; }
+_any_win_found() { _WIN=$(xdo search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
+_any_win_gone() { xdo search --name "$1" >/dev/null 2>&1; [ $? = 1 ]; }
 wait_win() {
 	_WIN=
 	gui_wait "$2" "a window named /$1/" _any_win_found "$1" && echo "$_WIN"
