@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "mpa-text.h"
+#include "mpa-file.h"
 
 /* The largest reply file read: a server's answer is a few lines, not a mailbox. */
 #define MAX_REPLY_BYTES (64 * 1024)
@@ -72,11 +73,17 @@ static gboolean security_from_name(const gchar *name, MpaSecurity *security)
 	return FALSE;
 }
 
+/* A reply file larger than this is not a server's reply (a mailbox, a disk image): refused.  Up
+ * to it, the first MAX_REPLY_BYTES are explained, as the engine cuts a reply there too. */
+#define MAX_REPLY_FILE_BYTES (1024 * 1024)
+
 static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 {
 	g_autoptr(GError) error = NULL;
 
 	if (strcmp(path, "-") == 0) {
+		/* standard input: a pipe or a terminal as well as a file; read up to the cap only
+		 * (a reply piped from /dev/zero ends there) */
 		GByteArray *bytes = g_byte_array_new();
 		guint8 buf[4096];
 		size_t n;
@@ -90,7 +97,8 @@ static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 		}
 		*len = bytes->len;
 		*contents = (gchar *)g_byte_array_free(bytes, FALSE);
-	} else if (!g_file_get_contents(path, contents, len, &error)) {
+	} else if (!mpa_file_read(path, MAX_REPLY_FILE_BYTES, contents, len, &error)) {
+		/* a FIFO would block, /dev/zero never end: refused before reading, and said what it is */
 		g_autofree gchar *shown = mpa_cli_display_arg(path);
 
 		mpa_cli_error(_("cannot read the reply file %s: %s"), shown, error->message);
@@ -228,10 +236,7 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	} else {
 		mpa_cli_print_diagnosis(diagnosis, 0);
 	}
-	if (fflush(stdout) != 0) {
-		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-		status = MPA_EXIT_FAILED;
-	}
+	/* a failed write to stdout: checked for every command in main() */
 	mpa_diagnosis_free(diagnosis);
 	mpa_db_free(db);
 	mpa_cli_common_clear(&common);

@@ -328,10 +328,7 @@ int mpa_cli_cmd_show(int argc, char **argv)
 			print_json(res, mpa_cli_lang());
 		else
 			print_text(res, mpa_cli_lang());
-		if (fflush(stdout) != 0) {
-			mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-			status = MPA_EXIT_FAILED;
-		}
+		/* a failed write to stdout: checked for every command in main() */
 	}
 	mpa_lookup_result_free(res);
 	mpa_db_free(db);
