@@ -1298,7 +1298,7 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 {
 	const gchar *address, *recv, *smtp, *uid, *smtp_uid, *smtp_pass;
 	MpaCheckRequest *req;
-	gboolean imap, smtp_auth;
+	gboolean imap, smtp_auth, imap_oauth2, smtp_oauth2;
 
 	if (!dlg->ready || !dlg->address) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -1327,7 +1327,13 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 		gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH]));
 	smtp_uid = smtp_auth ? entry_text(dlg->field[F_SMTP_USERID]) : NULL;
 	smtp_pass = smtp_uid ? entry_text(dlg->smtp_pass) : NULL;
-	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv))) {
+	/* OAuth2 (Outlook): the check sends no login there, so it needs no password */
+	imap_oauth2 = dlg->field[F_IMAP_AUTH] &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_IMAP_AUTH])) == IMAP_AUTH_OAUTH2;
+	smtp_oauth2 = smtp_auth && dlg->field[F_SMTP_AUTH_METHOD] &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_SMTP_AUTH_METHOD])) == SMTPAUTH_OAUTH2;
+	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv)) &&
+	    !((imap_oauth2 || !(imap && recv)) && (smtp_oauth2 || !smtp))) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 				    _("Type the password on the Basic page first"));
 		return NULL;
@@ -1346,6 +1352,8 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 					   port_of(dlg, F_SMTP_PORT_SET, F_SMTP_PORT, sec, 465, 25),
 					   sec, smtp_uid ? smtp_uid : uid ? uid : address);
 	}
+	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_IMAP, imap_oauth2);
+	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_SMTP, smtp_oauth2);
 	/* Straight from the entry's buffer into the request's own wiped memory: no copy here. */
 	if (dlg->password)
 		mpa_check_request_set_password(req, gtk_entry_get_text(GTK_ENTRY(dlg->password)));
