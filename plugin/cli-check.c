@@ -808,6 +808,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 
 out:
 	mpa_lookup_result_free(found);
+	/* an abandoned HTTPS fetch of the lookup may still be in TLS: do not exit under it */
+	mpa_lookup_wait_threads(10000);
 	if (db != NULL)
 		mpa_db_free(db);
 	if (password != NULL)

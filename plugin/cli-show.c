@@ -337,6 +337,8 @@ int mpa_cli_cmd_show(int argc, char **argv)
 		/* a failed write to stdout: checked for every command in main() */
 	}
 	mpa_lookup_result_free(res);
+	/* an abandoned HTTPS fetch may still be in TLS: the program must not exit under it */
+	mpa_lookup_wait_threads(10000);
 	mpa_db_free(db);
 	mpa_cli_common_clear(&common);
 	mpa_cli_lookup_clear(&lookup);
