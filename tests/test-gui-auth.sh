@@ -14,6 +14,7 @@
 #   Outlook  a new account: OAuth2 on both pages and "MS Outlook" on the OAuth2 page;
 #   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
+# MPA_SCREENSHOTS=DIR: the Outlook account's dialog for README (en-outlook-oauth2.png).
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -68,6 +69,13 @@ if blocks:
     b = blocks[n - 1] if n else blocks[-1]
     print(' '.join(l for l in b.splitlines() if re.match(r'(receive_server|imap_auth_method|use_smtp_auth|smtp_auth_method|oauth2_auth_provider)=', l)))
 P
+}
+# The window alone, reduced to 256 colours, for doc/screenshots/ (MPA_SCREENSHOTS=DIR).
+dshot() { # NAME WINDOW
+	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
+	mkdir -p "$MPA_SCREENSHOTS"
+	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
+	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 # Dovecot's end-of-connection lines of a refused user: "... (auth failed, N attempts in S secs): user=<U>"
@@ -140,8 +148,8 @@ check "Sohu: receive server and one explicit password method on the Receive and 
 	has_all receive_server=imap.sohu.com imap_auth_method=1 use_smtp_auth=1 smtp_auth_method=1
 
 # Outlook: no password sign-in at all: OAuth2 on both pages, the "MS Outlook" service.
-new_account lisi@outlook.com "$BADPW"
-[ -n "${NEWACC:-}" ] && { shot auth-outlook-new; finish_new_account lisi@outlook.com 1; }
+new_account lisi@outlook.com ""     # no password: OAuth2
+[ -n "${NEWACC:-}" ] && { sleep 0.5; shot auth-outlook-new; dshot en-outlook-oauth2 "$NEWACC"; finish_new_account lisi@outlook.com 1; }
 ACC=$(accountrc_of lisi@outlook.com)
 echo "# outlook: $ACC"
 check "Outlook: OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OAuth2 service MS Outlook (2)" \
