@@ -37,13 +37,29 @@ gui_private_home() {
 }
 
 XVFB_PID= DBUS_PID= MAIN=
+# The first free display number from 141 on, ready when it answers (xdpyinfo; deadline 20 s per
+# number).  Another test may take the same number at the same moment: the lock file then names the
+# other server, or ours exits, and the next number is tried.
 gui_start_xvfb() {
-	local d
-	for d in $(seq 141 190); do [ -e /tmp/.X$d-lock ] || [ -e /tmp/.X11-unix/X$d ] || break; done
-	export DISPLAY=:$d
-	Xvfb "$DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-	XVFB_PID=$!
-	sleep 0.5
+	local d i
+	for d in $(seq 141 190); do
+		{ [ -e /tmp/.X$d-lock ] || [ -e /tmp/.X11-unix/X$d ]; } && continue
+		Xvfb ":$d" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
+		XVFB_PID=$!
+		for i in $(seq 200); do
+			kill -0 "$XVFB_PID" 2>/dev/null || break
+			if [ "$(tr -d ' \n' </tmp/.X$d-lock 2>/dev/null)" = "$XVFB_PID" ] &&
+				DISPLAY=:$d xdpyinfo >/dev/null 2>&1; then
+				export DISPLAY=:$d
+				return 0
+			fi
+			sleep 0.1
+		done
+		echo "# Xvfb :$d did not start: $(tail -2 "$T/xvfb.log" | tr '\n' ' ')"
+		kill "$XVFB_PID" 2>/dev/null; wait "$XVFB_PID" 2>/dev/null
+		XVFB_PID=
+	done
+	return 1
 }
 
 shot() { import -window root "$ART/$1.png" 2>/dev/null; }
