@@ -139,7 +139,9 @@ if [ "$mode" = cli ]; then
 	"$CLI" show "$ADDRESS"
 	echo
 	echo "== provider-assistant check $ADDRESS --password-file FILE   (the right password)"
-	"$CLI" check "$ADDRESS" --password-file "$PASSWORD_FILE" --ca-file "$CA_FILE"
+	# a private copy: the server's file is readable by Dovecot's group, which the tool warns about
+	install -m 600 "$PASSWORD_FILE" "$D/password"
+	"$CLI" check "$ADDRESS" --password-file "$D/password" --ca-file "$CA_FILE"
 	ok=$?
 	echo
 	echo "== provider-assistant check $ADDRESS --password-stdin   (a wrong password: the explanation)"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@
 #include "mpa-check.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "mpa-file.h"
 #include "mpa-tls.h"
 
 #define MAX_PASSWORD_BYTES 4096
@@ -57,16 +59,20 @@ strip_one_newline(gchar *s)
 	}
 }
 
-/* Reads all of @fd (at most MAX_PASSWORD_BYTES) into wiped-on-free memory; *len_out: the bytes
- * read (a NUL among them would otherwise silently cut the password short). */
+/* Reads all of @fd into wiped-on-free memory: a password of at most MAX_PASSWORD_BYTES, plus one
+ * line end ("\n" or "\r\n") that is not part of it (the caller strips it).  The buffer has room
+ * for both and one byte more, which tells a longer text; nothing beyond it is read (a pipe from
+ * /dev/zero ends there).  *len_out: the bytes read (a NUL among them would otherwise silently
+ * cut the password short). */
 static gchar *
 read_secret_fd(int fd, gsize *len_out, GError **error)
 {
-	gchar *buf = g_malloc0(MAX_PASSWORD_BYTES + 1);
+	const gsize room = MAX_PASSWORD_BYTES + 3;
+	gchar *buf = g_malloc0(room + 1);
 	gsize len = 0;
 
-	for (;;) {
-		ssize_t r = read(fd, buf + len, MAX_PASSWORD_BYTES - len);
+	while (len < room) {
+		ssize_t r = read(fd, buf + len, room - len);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -78,15 +84,64 @@ read_secret_fd(int fd, gsize *len_out, GError **error)
 		if (r == 0)
 			break;
 		len += r;
-		if (len == MAX_PASSWORD_BYTES) {
+	}
+	{
+		gsize end = len;        /* without one line end */
+
+		if (end > 0 && buf[end - 1] == '\n') {
+			end--;
+			if (end > 0 && buf[end - 1] == '\r')
+				end--;
+		}
+		if (len == room || end > MAX_PASSWORD_BYTES) {
 			g_set_error(error, G_IO_ERROR, G_IO_ERROR_FAILED,
-				    _("longer than %u bytes: this is not a password"), MAX_PASSWORD_BYTES);
+				    _("longer than %u bytes (one line end at the end not counted): this is not a password"),
+				    MAX_PASSWORD_BYTES);
 			mpa_secret_free(buf);
 			return NULL;
 		}
 	}
 	*len_out = len;
 	return buf;
+}
+
+/* Opens the password file for read_secret_fd, refusing what is not a regular file before reading
+ * (a FIFO would block, a device never end) and a file too long to hold a password.  A file other
+ * users can read gets a warning, as ssh gives for keys; it is still used.  Returns -1 after
+ * printing the error. */
+static int
+open_password_file(const gchar *path)
+{
+	g_autofree gchar *shown = mpa_cli_display_arg(path);
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		mpa_cli_error(_("cannot read the password file %s: %s"), shown, g_strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		mpa_cli_error(_("cannot read the password file %s: %s"), shown, g_strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		mpa_cli_error(_("cannot read the password file %s: not a regular file but %s"), shown,
+			      mpa_file_kind(st.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (st.st_size > MAX_PASSWORD_BYTES + 2) {
+		mpa_cli_error(_("cannot read the password file %s: longer than %u bytes (one line end at the end not counted): this is not a password"),
+			      shown, MAX_PASSWORD_BYTES);
+		close(fd);
+		return -1;
+	}
+	if ((st.st_mode & (S_IRGRP | S_IROTH)) != 0)
+		mpa_cli_error(_("warning: the password file %s can be read by other users (mode %04o) — make it private with: chmod 600 FILE"),
+			      shown, (guint)(st.st_mode & 07777));
+	return fd;
 }
 
 /* Asks on the terminal itself (not stdin/stdout, which may be redirected), echo off. */
@@ -631,12 +686,10 @@ mpa_cli_cmd_check(int argc, char **argv)
 	/* the look-up may have left its "unknown provider" error here (--imap/--smtp given) */
 	g_clear_error(&error);
 	if (password_file != NULL) {
-		int fd = open(password_file, O_RDONLY | O_CLOEXEC);
+		int fd = open_password_file(password_file);
 
-		if (fd < 0) {
-			mpa_cli_error(_("cannot read the password file %s: %s"), password_file, g_strerror(errno));
+		if (fd < 0)
 			goto out;
-		}
 		password = read_secret_fd(fd, &password_len, &error);
 		close(fd);
 	} else if (password_stdin) {
@@ -732,13 +785,12 @@ mpa_cli_cmd_check(int argc, char **argv)
 		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
 		? MPA_EXIT_OK : MPA_EXIT_FAILED;
 	mpa_check_result_free(run.result);
-	if (fflush(stdout) != 0) {
-		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-		status = MPA_EXIT_FAILED;
-	}
+	/* a failed write to stdout: checked for every command in main() */
 
 out:
 	mpa_lookup_result_free(found);
+	/* an abandoned HTTPS fetch of the lookup may still be in TLS: do not exit under it */
+	mpa_lookup_wait_threads(10000);
 	if (db != NULL)
 		mpa_db_free(db);
 	if (password != NULL)

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "mpa-text.h"
+#include "mpa-file.h"
 
 /* The largest reply file read: a server's answer is a few lines, not a mailbox. */
 #define MAX_REPLY_BYTES (64 * 1024)
@@ -61,11 +62,28 @@ static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *
 	return TRUE;
 }
 
+static gboolean security_from_name(const gchar *name, MpaSecurity *security)
+{
+	for (MpaSecurity s = MPA_SECURITY_SSL; s <= MPA_SECURITY_PLAIN; s++) {
+		if (g_ascii_strcasecmp(name, mpa_security_name(s)) == 0) {
+			*security = s;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* A reply file larger than this is not a server's reply (a mailbox, a disk image): refused.  Up
+ * to it, the first MAX_REPLY_BYTES are explained, as the engine cuts a reply there too. */
+#define MAX_REPLY_FILE_BYTES (1024 * 1024)
+
 static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 {
 	g_autoptr(GError) error = NULL;
 
 	if (strcmp(path, "-") == 0) {
+		/* standard input: a pipe or a terminal as well as a file; read up to the cap only
+		 * (a reply piped from /dev/zero ends there) */
 		GByteArray *bytes = g_byte_array_new();
 		guint8 buf[4096];
 		size_t n;
@@ -79,7 +97,8 @@ static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 		}
 		*len = bytes->len;
 		*contents = (gchar *)g_byte_array_free(bytes, FALSE);
-	} else if (!g_file_get_contents(path, contents, len, &error)) {
+	} else if (!mpa_file_read(path, MAX_REPLY_FILE_BYTES, contents, len, &error)) {
+		/* a FIFO would block, /dev/zero never end: refused before reading, and said what it is */
 		g_autofree gchar *shown = mpa_cli_display_arg(path);
 
 		mpa_cli_error(_("cannot read the reply file %s: %s"), shown, error->message);
@@ -100,6 +119,9 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	g_autofree gchar *code = NULL, *code_owned = NULL;
 	g_autofree gchar *raw = NULL, *reply = NULL, *normalized = NULL;
 	g_autoptr(GError) error = NULL;
+	g_autofree gchar *security_name = NULL;
+	gint port = 0;
+	gboolean worked = FALSE;
 	const GOptionEntry entries[] = {
 		{ "address", 'a', 0, G_OPTION_ARG_STRING, &address, N_("The e-mail address of the account"), N_("ADDRESS") },
 		{ "protocol", 'p', 0, G_OPTION_ARG_STRING, &protocol_name, N_("imap or smtp"), N_("PROTOCOL") },
@@ -111,6 +133,12 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		{ "code", 'c', 0, G_OPTION_ARG_STRING, &code,
 		  N_("SMTP reply or enhanced code (535, 5.7.8) or IMAP response code (AUTHENTICATIONFAILED); read from the reply when left out"),
 		  N_("CODE") },
+		{ "port", 0, 0, G_OPTION_ARG_INT, &port,
+		  N_("The port the mail program used (named in the fix when it does not fit); read from the reply when left out"), N_("PORT") },
+		{ "security", 0, 0, G_OPTION_ARG_STRING, &security_name,
+		  N_("The security setting the mail program used: ssl, starttls or plain"), N_("SECURITY") },
+		{ "worked-before", 0, 0, G_OPTION_ARG_NONE, &worked,
+		  N_("This account logged in with this password before (the password stopped working)"), NULL },
 		{ NULL }
 	};
 	MpaFailure failure = { 0 };
@@ -149,10 +177,17 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		status = usage_error(protocol == MPA_PROTOCOL_SMTP ?
 				     _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") :
 				     _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
+	else if (port < 0 || port > 65535)
+		status = usage_error(_("--port must be a number from 1 to 65535"));
+	else if (security_name != NULL && !security_from_name(security_name, &failure.security))
+		status = usage_error(_("--security must be ssl, starttls or plain"));
 	if (status != MPA_EXIT_OK) {
 		mpa_cli_common_clear(&common);
 		return status;
 	}
+	failure.port = (guint)port;
+	failure.has_security = security_name != NULL;
+	failure.worked_before = worked;
 
 	if (reply_file != NULL) {
 		if (!read_reply_file(reply_file, &raw, &len)) {
@@ -201,10 +236,7 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	} else {
 		mpa_cli_print_diagnosis(diagnosis, 0);
 	}
-	if (fflush(stdout) != 0) {
-		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-		status = MPA_EXIT_FAILED;
-	}
+	/* a failed write to stdout: checked for every command in main() */
 	mpa_diagnosis_free(diagnosis);
 	mpa_db_free(db);
 	mpa_cli_common_clear(&common);

@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,7 +169,37 @@ static int run_help(int argc, char **argv)
 	return command->run(2, help_argv);
 }
 
+/* Output that could not be written (a full disk, /dev/full) is a failure whatever the command:
+ * exit 1 with a message, not 0.  g_print() flushes by itself and leaves only the error flag set,
+ * so the flag is checked as well as a last flush, and closing stdout reports the rest. */
+static int finish_output(int status)
+{
+	int saved = 0;         /* errno of the failed write is gone when g_print() failed */
+	gboolean failed = ferror(stdout) != 0;
+
+	if (fflush(stdout) != 0) {
+		saved = errno;
+		failed = TRUE;
+	}
+	if (fclose(stdout) != 0 && !failed) {
+		saved = errno;
+		failed = TRUE;
+	}
+	if (!failed)
+		return status;
+	mpa_cli_error(_("cannot write the output: %s"),
+		      saved != 0 ? g_strerror(saved) : _("write error"));
+	return MPA_EXIT_FAILED;
+}
+
+static int run_main(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+	return finish_output(run_main(argc, argv));
+}
+
+static int run_main(int argc, char **argv)
 {
 	const gchar *localedir = g_getenv("MPA_LOCALEDIR");
 	g_autoptr(GPtrArray) sub_argv = g_ptr_array_new();

@@ -189,10 +189,7 @@ int mpa_cli_cmd_quota(int argc, char **argv)
 		print_json(&q);
 	else
 		print_text(&q);
-	if (fflush(stdout) != 0) {
-		mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-		status = MPA_EXIT_FAILED;
-	}
+	/* a failed write to stdout: checked for every command in main() */
 out:
 	mpa_guard_state_clear(&q.state);
 	mpa_db_free(db);

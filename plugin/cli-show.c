@@ -328,12 +328,11 @@ int mpa_cli_cmd_show(int argc, char **argv)
 			print_json(res, mpa_cli_lang());
 		else
 			print_text(res, mpa_cli_lang());
-		if (fflush(stdout) != 0) {
-			mpa_cli_error(_("cannot write the output: %s"), g_strerror(errno));
-			status = MPA_EXIT_FAILED;
-		}
+		/* a failed write to stdout: checked for every command in main() */
 	}
 	mpa_lookup_result_free(res);
+	/* an abandoned HTTPS fetch may still be in TLS: the program must not exit under it */
+	mpa_lookup_wait_threads(10000);
 	mpa_db_free(db);
 	mpa_cli_common_clear(&common);
 	mpa_cli_lookup_clear(&lookup);

@@ -49,6 +49,27 @@ static gchar *fold_full_width(const gchar *text)
 	return g_string_free(s, FALSE);
 }
 
+/* Format characters (Unicode category Cf: zero-width space U+200B, byte-order mark U+FEFF, soft
+ * hyphen U+00AD, the bidirectional controls U+202A-U+202E and U+2066-U+2069...) and the line
+ * and paragraph separators are invisible: an address holding one looks right and is not (the
+ * server gets it as the user name; a bidi override even turns the text around where it is
+ * shown).  Refused like the control characters; the message names the code point only. */
+static gboolean check_invisible(const gchar *addr, GError **error)
+{
+	if (g_str_is_ascii(addr))
+		return TRUE;
+	for (const gchar *p = addr; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		GUnicodeType type = g_unichar_type(c);
+
+		if (type == G_UNICODE_FORMAT || type == G_UNICODE_LINE_SEPARATOR ||
+		    type == G_UNICODE_PARAGRAPH_SEPARATOR)
+			return address_error(error, _("the address contains an invisible formatting character (U+%04X) — type it again instead of pasting"),
+					     (guint)c);
+	}
+	return TRUE;
+}
+
 static gboolean is_atext(guchar c)
 {
 	return g_ascii_isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL;
@@ -224,6 +245,8 @@ gboolean mpa_address_split(const gchar *text, gchar *buf, const gchar **local_pa
 		return FALSE;
 	if (*addr == '\0')
 		return address_error(error, _("there is no address between '<' and '>' — type it there"));
+	if (!check_invisible(addr, error))
+		return FALSE;
 	if (strpbrk(addr, " \t") != NULL)
 		return address_error(error, _("the address contains a space — remove it"));
 	at = strchr(addr, '@');

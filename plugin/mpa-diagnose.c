@@ -22,11 +22,9 @@
  * password kind: app-password first at providers that want one, OAuth2 first at OAuth2-only
  * providers, the plain wrong password otherwise.
  *
- * Language: @lang NULL uses gettext (the process locale) and mpa_text_get().  An explicit @lang
- * reads the translation straight from the domain's catalogue (the .mo file under the directory
- * bound with bindtextdomain(), or the default one): gettext itself cannot be asked for a given
- * language without changing process-wide state (setlocale, LANGUAGE), which is neither
- * thread-safe nor reliable when LANGUAGE is set.  "en", "C" and "POSIX" give the English source.
+ * Language: @lang NULL uses gettext (the process locale) and mpa_text_get(); an explicit @lang
+ * reads the catalogue of that language (mpa-mo.h).  The code is a row of small steps, try_...(),
+ * tried in the order above until one answers.
  */
 #include "config.h"
 
@@ -37,6 +35,7 @@
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
 #include "mpa-reply.h"
+#include "mpa-mo.h"
 
 #define AUTH_GENERIC "@auth"
 
@@ -152,6 +151,12 @@ static const CauseText cause_texts[] = {
 	  N_("1. Check the port: a mail program talking to a web server or another service gets answers it cannot read.\n"
 	     "2. Check that the receiving server is an IMAP server and the sending server an SMTP server.\n"
 	     "3. If the settings are right, try again later.") },
+	{ MPA_CAUSE_ENCRYPTION_REQUIRED,
+	  N_("The server wants an encrypted connection before the login"),
+	  N_("The server refuses the login over an unencrypted connection, or does not even offer it there. This is not a password problem.\n"
+	     "1. Set the connection security to SSL/TLS with port 465 for sending and 993 for receiving, or to STARTTLS with ports 587 and 143.\n"
+	     "2. Do not use \"no encryption\" or port 25 for a mail program.\n"
+	     "3. Then try again with the same password.") },
 	{ MPA_CAUSE_UNKNOWN,
 	  N_("The failure could not be identified"),
 	  N_("The server's own words are shown below; they usually say what is wrong.\n"
@@ -159,166 +164,6 @@ static const CauseText cause_texts[] = {
 	     "2. Log in to the web mail to see whether the account shows a warning.\n"
 	     "3. If you ask the provider's support, give them the server's answer exactly as shown.") },
 };
-
-/* ---- Translation for an explicit language ------------------------------------------------ */
-
-typedef struct {
-	GMappedFile *map;
-	const guint8 *data;
-	gsize len;
-	gboolean swap;
-	guint32 n, orig, trans;
-} MoFile;
-
-static GHashTable *mo_cache;    /* language -> MoFile* (NULL value: no catalogue) */
-G_LOCK_DEFINE_STATIC(mo_cache);
-
-static gboolean mo_u32(const MoFile *mo, gsize off, guint32 *out)
-{
-	guint32 v;
-
-	if (off + 4 > mo->len)
-		return FALSE;
-	memcpy(&v, mo->data + off, 4);
-	*out = mo->swap ? GUINT32_SWAP_LE_BE(v) : v;
-	return TRUE;
-}
-
-static MoFile *mo_open(const gchar *lang)
-{
-	const gchar *dir = bindtextdomain(GETTEXT_PACKAGE, NULL);
-	g_autofree gchar *path = NULL;
-	GMappedFile *map;
-	MoFile *mo;
-	guint32 magic;
-
-	if (dir == NULL)
-		return NULL;
-	path = g_build_filename(dir, lang, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
-	map = g_mapped_file_new(path, FALSE, NULL);
-	if (map == NULL)
-		return NULL;
-	mo = g_new0(MoFile, 1);
-	mo->map = map;
-	mo->data = (const guint8 *)g_mapped_file_get_contents(map);
-	mo->len = g_mapped_file_get_length(map);
-	if (mo->len < 20)
-		goto bad;
-	memcpy(&magic, mo->data, 4);
-	if (magic == 0x950412de)
-		mo->swap = FALSE;
-	else if (GUINT32_SWAP_LE_BE(magic) == 0x950412de)
-		mo->swap = TRUE;
-	else
-		goto bad;
-	if (!mo_u32(mo, 8, &mo->n) || !mo_u32(mo, 12, &mo->orig) || !mo_u32(mo, 16, &mo->trans))
-		goto bad;
-	if ((guint64)mo->orig + (guint64)mo->n * 8 > mo->len ||
-	    (guint64)mo->trans + (guint64)mo->n * 8 > mo->len)
-		goto bad;
-	return mo;
-bad:
-	g_mapped_file_unref(map);
-	g_free(mo);
-	return NULL;
-}
-
-/* A NUL-terminated string of the catalogue, or NULL if the table entry is damaged. */
-static const gchar *mo_string(const MoFile *mo, guint32 table, guint32 i)
-{
-	guint32 len, off;
-
-	if (!mo_u32(mo, (gsize)table + (gsize)i * 8, &len) ||
-	    !mo_u32(mo, (gsize)table + (gsize)i * 8 + 4, &off))
-		return NULL;
-	if ((guint64)off + len >= mo->len || mo->data[off + len] != '\0')
-		return NULL;
-	return (const gchar *)mo->data + off;
-}
-
-static const gchar *mo_lookup(const MoFile *mo, const gchar *msgid)
-{
-	guint32 lo = 0, hi = mo->n;
-
-	/* msgfmt writes the original strings sorted, so a binary search finds them */
-	while (lo < hi) {
-		guint32 mid = lo + (hi - lo) / 2;
-		const gchar *s = mo_string(mo, mo->orig, mid);
-		gint c;
-
-		if (s == NULL)
-			return NULL;
-		c = strcmp(msgid, s);
-		if (c == 0) {
-			const gchar *t = mo_string(mo, mo->trans, mid);
-
-			return (t != NULL && *t != '\0') ? t : NULL;
-		}
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-static const MoFile *mo_for_lang(const gchar *lang)
-{
-	g_autofree gchar *norm = g_strdup(lang);
-	gchar *cut;
-	const MoFile *found = NULL;
-
-	g_strdelimit(norm, "-", '_');
-	if ((cut = strpbrk(norm, ".@")) != NULL)
-		*cut = '\0';
-	G_LOCK(mo_cache);
-	if (mo_cache == NULL)
-		mo_cache = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint pass = 0; pass < 2 && found == NULL; pass++) {
-		g_autofree gchar *key = NULL;
-		gpointer value;
-
-		if (pass == 0) {
-			key = g_strdup(norm);
-		} else {
-			/* "zh_TW" has no catalogue of its own: try the bare language, "zh" */
-			if ((cut = strchr(norm, '_')) == NULL)
-				break;
-			key = g_strndup(norm, cut - norm);
-		}
-		if (!g_hash_table_lookup_extended(mo_cache, key, NULL, &value)) {
-			value = mo_open(key);
-			/* kept for the life of the process: the strings are handed out */
-			g_hash_table_insert(mo_cache, g_strdup(key), value);
-		}
-		found = value;
-	}
-	G_UNLOCK(mo_cache);
-	return found;
-}
-
-static gboolean lang_is_source(const gchar *lang)
-{
-	if (g_ascii_strncasecmp(lang, "en", 2) == 0)
-		return lang[2] == '\0' || strchr("_-.@", lang[2]) != NULL;
-	return strcmp(lang, "C") == 0 || g_str_has_prefix(lang, "C.") || strcmp(lang, "POSIX") == 0;
-}
-
-static const gchar *tr(const gchar *lang, const gchar *msgid)
-{
-	const MoFile *mo;
-	const gchar *t;
-
-	if (lang == NULL)
-		return _(msgid);
-	if (lang_is_source(lang))
-		return msgid;
-	mo = mo_for_lang(lang);
-	if (mo == NULL)
-		return msgid;
-	t = mo_lookup(mo, msgid);
-	return t != NULL ? t : msgid;
-}
 
 static const gchar *text_get(const MpaText *text, const gchar *lang)
 {
@@ -358,7 +203,7 @@ static const CodeRule code_rules[] = {
 	{ KIND_IMAP, "UNAVAILABLE", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
 	{ KIND_IMAP, "INUSE", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, NULL, TRANSIENT },
 	{ KIND_IMAP, "SERVERBUG", 0, EXACT, MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
-	{ KIND_IMAP, "PRIVACYREQUIRED", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_IMAP, "PRIVACYREQUIRED", 0, EXACT, MPA_CAUSE_ENCRYPTION_REQUIRED, NULL, NULL },
 	{ KIND_IMAP, "LIMIT OVERQUOTA", 0, EXACT, MPA_CAUSE_RATE_LIMITED, NULL, NULL },
 	{ KIND_IMAP, "NOPERM", STAGE(MPA_STAGE_SELECT), WEAK, MPA_CAUSE_SERVICE_DISABLED,
 	  "account-locked", NULL },
@@ -366,7 +211,7 @@ static const CodeRule code_rules[] = {
 	{ KIND_ENHANCED, "5.7.139", 0, EXACT, MPA_CAUSE_OAUTH_REQUIRED, "service-disabled", NULL },
 	{ KIND_ENHANCED, "5.7.9", 0, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
 	{ KIND_ENHANCED, "5.7.14", 0, EXACT, MPA_CAUSE_ACCOUNT_LOCKED, "app-password-required", NULL },
-	{ KIND_ENHANCED, "5.7.11", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_ENHANCED, "5.7.11", 0, EXACT, MPA_CAUSE_ENCRYPTION_REQUIRED, NULL, NULL },
 	{ KIND_ENHANCED, "5.7.12 4.7.12", 0, EXACT, MPA_CAUSE_WRONG_CREDENTIALS, NULL, NULL },
 	{ KIND_ENHANCED, "5.7.8", 0, WEAK, AUTH_GENERIC, NULL, NULL },
 	{ KIND_ENHANCED, "5.7.60", 0, EXACT, MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
@@ -380,7 +225,7 @@ static const CodeRule code_rules[] = {
 	{ KIND_ENHANCED, "4.", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
 	/* SMTP reply codes, RFC 5321/4954 */
 	{ KIND_SMTP, "534", 0, EXACT, MPA_CAUSE_APP_PASSWORD_REQUIRED, "oauth-required", NULL },
-	{ KIND_SMTP, "538", 0, EXACT, MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
+	{ KIND_SMTP, "538", 0, EXACT, MPA_CAUSE_ENCRYPTION_REQUIRED, NULL, NULL },
 	{ KIND_SMTP, "535 530", 0, WEAK, AUTH_GENERIC, NULL, NULL },
 	/* 421 (closing) and 454 (temporary auth failure) named for the reader; every 4xx is transient */
 	{ KIND_SMTP, "421 454 4xx", 0, CLASS, MPA_CAUSE_TEMPORARY_FAILURE, "rate-limited", TRANSIENT },
@@ -409,55 +254,85 @@ typedef struct {
  * "authentication failed" family comes last: it is said alongside almost every other reason. */
 static WordRule word_rules[] = {
 	{ MPA_PROTOCOL_IMAP, "unsafe login|不安全(的)?登录|\\bID command", MPA_CAUSE_CLIENT_ID_REQUIRED, NULL, NULL },
+	/* a login refused because the connection is not encrypted (STARTTLS not done, SSL/TLS off) */
+	{ ANY, "(must|should) issue (a )?STARTTLS|STARTTLS (command )?(is )?required|requires? (a )?STARTTLS|"
+	       "encryption (is )?required|privacy required|requires? (an? )?(SSL|TLS|secure|encrypted) (connection|channel|session)(?! or the client)|"
+	       "without (SSL|TLS|SSL/TLS|encryption)[^.;]{0,30}(not allowed|not permitted|disabled|forbidden)|"
+	       "(SSL|TLS|encryption)[^.;]{0,20}required|"
+	       "plain ?text (auth\\w*|log ?in|passwords?)[^.;]{0,30}(disallowed|not allowed|not permitted|disabled)|"
+	       "log ?ins? (is |are )?(only )?(allowed|permitted) (only )?(over|with|via) (SSL|TLS|an encrypted|a secure)|"
+	       "over (an )?(unencrypted|insecure|non-?secure) (connection|channel)|"
+	       "\\bAUTH\\b( command| LOGIN| PLAIN)?[^.;]{0,12}(not (available|allowed|offered|supported|enabled|permitted)|disabled)|"
+	       "\\bauthentication (is |was )?not (enabled|available|offered|allowed|permitted)|"
+	       "no (form of |supported )?auth(entication|ori[sz]ation)? (method|mechanism)s? (is |are )?(supported|available)|"
+	       "SMTP AUTH is required|需要(SSL|TLS|加密)|(SSL|TLS)加密",
+	  MPA_CAUSE_ENCRYPTION_REQUIRED, "@auth", NULL },
 	{ ANY, "basic auth(entication)? (is )?disabled|oauth ?2?(\\.0)? (is )?required|use oauth|"
 	       "modern authentication|SmtpClientAuthentication is disabled",
 	  MPA_CAUSE_OAUTH_REQUIRED, NULL, NULL },
-	{ ANY, "app(lication)?[- ](specific )?password|authori[sz]ation code|授权码|独立密码|"
-	       "客户端(专用)?密码|专用密码|InvalidSecondFactor|second factor",
+	{ ANY, "app(lication)?[- ](specific )?password|aplication password|authori[sz]ation code|授权码|独立密码|"
+	       "客户端(专用)?密码|专用密码|InvalidSecondFactor|second factor|"
+	       "parol prilozheniya|пароль (для )?(внешн|приложени)",
 	  MPA_CAUSE_APP_PASSWORD_REQUIRED, NULL, NULL },
-	{ ANY, "(must|should) issue (a )?STARTTLS|STARTTLS (is )?required|encryption required|"
-	       "privacy required|requires? (SSL|TLS)",
-	  MPA_CAUSE_TLS_HANDSHAKE_FAILED, NULL, NULL },
 	{ ANY, "white ?list|allow ?list|白名单|"
 	       "\\bIP\\b[^.;]{0,30}(not (allowed|permitted|authori[sz]ed)|denied|blocked|banned|rejected|refused|限制|不允许|禁止|拒绝)|"
 	       "(not allowed|denied|blocked|banned|rejected|refused|不允许|禁止|拒绝)[^.;]{0,30}\\bIP\\b|"
 	       "client host [^;]{0,60}(rejected|blocked)|access denied for",
 	  MPA_CAUSE_IP_NOT_ALLOWED, NULL, NULL },
+	/* the sender before "rejected"/"spam": a refusal that names the From address is about it */
+	{ MPA_PROTOCOL_SMTP, "sender (address )?(rejected|not allowed|denied|refused|invalid)|"
+			     "mail ?from( address)? (must|should) (equal|match|be)|"
+			     "(must|should) be (the )?same as (the )?(authori[sz]ation|authenticated|auth|login) user|"
+			     "same as (the )?(authori[sz]ation|authenticated|login) user|"
+			     "doesn't conform with auth|does not conform with auth|"
+			     "send(ing)? as (this|that|the) (sender|user|address)|permissions? to send as|SendAsDenied|send ?as denied|"
+			     "not (authori[sz]ed|allowed|permitted) to send( mail)? (as|from|on behalf)|"
+			     "from address[^.;]{0,40}(not|isn't|doesn't|must|differ)|not one of your|"
+			     "\\blocal user only|"
+			     "发件人|发信人[^，。]{0,10}(不一致|不符|不匹配)|"
+			     "relay(ing)? (access )?(denied|not permitted)|does not (own|match) (the )?(sender|from)",
+	  MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
 	{ MPA_PROTOCOL_SMTP, "spam|junk|垃圾|\\bSPM\\b|content (was )?rejected|suspicious|"
 			     "block ?list|black ?list|reputation",
 	  MPA_CAUSE_MESSAGE_REJECTED_SPAM, NULL, NULL },
-	{ MPA_PROTOCOL_SMTP, "sender (address )?(rejected|not allowed|denied|refused)|"
-			     "mail from( address)? (must|should) (equal|match|be)|send(ing)? as|发件人|"
-			     "must be (the )?same as (the )?(authori[sz]ation|authenticated|auth|login) user|"
-			     "not (authori[sz]ed|allowed|permitted) to send|"
-			     "relay(ing)? (access )?(denied|not permitted)|does not (own|match) (the )?(sender|from)",
-	  MPA_CAUSE_SENDER_NOT_ALLOWED, NULL, NULL },
 	{ ANY, "service (is )?not (open|opened|enabled|activated)|"
 	       "(imap|pop3?|smtp)[^.;]{0,40}(not (enabled|open|opened|activated|allowed|permitted)|disabled|is off|turned off)|"
 	       "not enabled for (imap|pop|smtp)|has no permission|no permission|"
 	       "service (is |has been )?(closed|turned off|switched off)|"
 	       "not (allowed|permitted|authori[sz]ed) to use (imap|pop3?|smtp)|access rights to (this|the) service|"
-	       "未开启|未开通|没有开启|没有开通|未启用|服务未开|服务已关闭",
+	       "未开启|未开通|没有开启|没有开通|未启用|服务未开|服务已关闭|无权限|没有权限|无权使用|权限不足",
 	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
 	{ ANY, "too many|too fast|frequen|rate limit|频率|频繁|过快|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
 	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
-	       "authenticate too many",
-	  MPA_CAUSE_RATE_LIMITED, NULL, NULL },
+	       "authenticate too many|(次数|错误)[^，。]{0,10}过多",
+	  MPA_CAUSE_RATE_LIMITED, "account-locked", NULL },
 	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
 	       "(user|mailbox) (is |has been )?(locked|suspended|frozen)|\\blocked\\b|冻结|锁定|异常|停用|封禁|"
 	       "log ?in (via|through|with) (your )?web browser|web login required|verify (it'?s you|your account)|"
-	       "contact (your )?(administrator|admin)",
+	       "sign in to your account|contact (your )?(administrator|admin)",
 	  MPA_CAUSE_ACCOUNT_LOCKED, NULL, NULL },
-	{ ANY, "try again later|temporar|system is busy|server (is )?busy|系统繁忙|服务器繁忙|系统忙|"
+	{ ANY, "(please )?try again( later)?$|try again later|temporar|system is busy|server (is )?busy|系统繁忙|服务器繁忙|系统忙|"
 	       "请稍后|稍后再试|maintenance",
 	  MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
 	{ ANY, "auth(entication)? (failed|failure|unsuccessful|error|rejected)|"
-	       "log ?in (fail|failed|error|failure|incorrect|denied|rejected)|"
+	       "log ?in (fail|failed|error|failure|incorrect|denied|rejected)|log ?in to (the )?server [^.;]{0,60} failed|"
 	       "invalid (credentials|password|login|user)|bad (password|credentials|user)|"
 	       "(password|credentials?) (is |are |was )?(incorrect|wrong|invalid|error|not accepted)|"
-	       "password error|username and password|认证失败|验证失败|登录失败|登陆失败|密码错误|"
+	       "password error|username and password|incorrect (username|user name|password)|login or password|"
+	       "认证失败|验证失败|登录失败|登陆失败|密码错误|"
 	       "用户名或密码|帐号或密码|账号或密码|密码不正确|口令错误",
 	  AUTH_GENERIC, NULL, NULL },
+	/* .NET's own words around every refusal before or at MAIL FROM: the server's part says more */
+	{ MPA_PROTOCOL_SMTP, "requires a secure connection or the client (was|is) not authenticated|"
+			     "authentication (is )?required",
+	  MPA_CAUSE_ENCRYPTION_REQUIRED, "@auth", NULL },
+};
+
+/* Causes that wording may name even against the family of a code ("451 4.7.1 sender must match the
+ * login" is about the sender, not a passing failure). */
+static const gchar *const strong_words[] = {
+	MPA_CAUSE_SENDER_NOT_ALLOWED, MPA_CAUSE_ENCRYPTION_REQUIRED, MPA_CAUSE_OAUTH_REQUIRED,
+	MPA_CAUSE_CLIENT_ID_REQUIRED, NULL
 };
 
 static GRegex *word_regex(guint i)
@@ -524,6 +399,192 @@ static gboolean code_rule_matches(const CodeRule *r, const MpaFailure *f, const 
 		if (code_matches(r->kind, codes[i], imap_code, smtp_code, enhanced))
 			return TRUE;
 	return FALSE;
+}
+
+/* ---- The reply as other programs' logs quote it ------------------------------------------ */
+
+/* Python shows bytes it could not decode as \xNN ("b'Error: \xc7\xeb...'"): the bytes come back and
+ * are decoded again (GBK included).  NULL when the text has fewer than two such escapes. */
+static gchar *unescape_bytes(const gchar *text)
+{
+	GByteArray *bytes;
+	guint escapes = 0;
+
+	for (const gchar *p = text; (p = strstr(p, "\\x")) != NULL; p += 2)
+		if (g_ascii_isxdigit(p[2]) && g_ascii_isxdigit(p[3]))
+			escapes++;
+	if (escapes < 2)
+		return NULL;
+	bytes = g_byte_array_new();
+	for (const gchar *p = text; *p != '\0'; p++) {
+		guint8 b = (guint8)*p;
+
+		if (p[0] == '\\' && p[1] == 'x' && g_ascii_isxdigit(p[2]) && g_ascii_isxdigit(p[3])) {
+			b = (guint8)(g_ascii_xdigit_value(p[2]) * 16 + g_ascii_xdigit_value(p[3]));
+			p += 3;
+		} else if (p[0] == '\\' && (p[1] == 'r' || p[1] == 'n')) {
+			b = p[1] == 'r' ? '\r' : '\n';
+			p++;
+		}
+		g_byte_array_append(bytes, &b, 1);
+	}
+	{
+		gchar *out = mpa_decode_reply(bytes->data, bytes->len);
+
+		g_byte_array_unref(bytes);
+		return out;
+	}
+}
+
+/* GBK bytes shown as Latin-1 ("ÇëÊ¹ÓÃÊÚÈ¨Âë" for 请使用授权码): a text of Latin-1 characters only,
+ * with at least four above U+007F, whose bytes are valid GB18030 with Chinese in it, is read as
+ * that.  NULL otherwise. */
+static gchar *repair_latin1_gbk(const gchar *text)
+{
+	g_autofree gchar *bytes = NULL, *out = NULL;
+	gsize len = 0, read = 0, written = 0;
+	guint high = 0, han = 0;
+
+	for (const gchar *p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c > 0xff)
+			return NULL;
+		if (c > 0x7f)
+			high++;
+	}
+	if (high < 4)
+		return NULL;
+	bytes = g_convert(text, -1, "ISO-8859-1", "UTF-8", NULL, &len, NULL);
+	if (bytes == NULL)
+		return NULL;
+	out = g_convert(bytes, len, "UTF-8", "GB18030", &read, &written, NULL);
+	if (out == NULL || read != len)
+		return NULL;
+	for (const gchar *p = out; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		if (c >= 0x4e00 && c <= 0x9fff)
+			han++;
+	}
+	return han >= 2 ? g_steal_pointer(&out) : NULL;
+}
+
+/* ---- Network and TLS failures in other programs' words ---------------------------------- */
+
+typedef struct {
+	const gchar *pattern;
+	MpaNetError net;
+	gboolean mode_mismatch;         /* TLS spoken to a plain port, or the reverse */
+	GRegex *re;
+} NetText;
+
+/* OpenSSL, GnuTLS, Python, Node.js, Java, .NET, libcurl, Thunderbird and Claws Mail/libetpan.
+ * First match wins: the certificate's own complaint before the handshake that carried it, a
+ * time-out before the hang-up it caused. */
+static NetText net_texts[] = {
+	{ "altnames|ALTNAME_INVALID|hostname mismatch|host ?name[^.;]{0,40}(doesn't|does not|did not) match|"
+	  "did not match expected CN|not valid for ['\"]|no alternative certificate subject name|"
+	  "no subject alternative (DNS )?name|SSL_ERROR_BAD_CERT_DOMAIN|RemoteCertificateNameMismatch|"
+	  "certificate's owner does not match|certificate (is not|isn't) valid for|IP address mismatch|"
+	  "certificate is for a different (host|server)|证书[^，。]{0,10}(域名|主机名)不(匹配|符)",
+	  MPA_NET_CERT_HOSTNAME, FALSE, NULL },
+	{ "certificate (has )?expired|CERT_HAS_EXPIRED|expired certificate|certificate (is )?expired|"
+	  "not yet valid|CertificateExpiredException|CertificateNotYetValid|EXPIRED_CERTIFICATE|"
+	  "NotTimeValid|certificate[^.;]{0,20}out of (its )?validity|证书(已)?过期",
+	  MPA_NET_CERT_EXPIRED, FALSE, NULL },
+	{ "self[-_ ]?signed|unable to get local issuer|unable to (get|verify) (the )?(issuer|first certificate|leaf)|"
+	  "UNABLE_TO_VERIFY_LEAF|UNABLE_TO_GET_ISSUER|certificate verify failed|CERTIFICATE_VERIFY_FAILED|"
+	  "PKIX path|valid certification path|unknown (issuer|authority|ca\\b)|UNKNOWN_ISSUER|"
+	  "certificate (is )?not trusted|untrusted (server )?certificate|certificate signed by unknown authority|"
+	  "remote certificate is invalid|RemoteCertificateChainErrors|issuer certificate|"
+	  "certificate_unknown|bad certificate|x509: certificate|证书不(受信任|可信)",
+	  MPA_NET_CERT_UNTRUSTED, FALSE, NULL },
+	{ "STARTTLS extension not supported|does not support STARTTLS|STARTTLS (is )?not (supported|available|offered)|"
+	  "server does not support (secure connections|TLS|SSL)",
+	  MPA_NET_STARTTLS_UNSUPPORTED, FALSE, NULL },
+	{ "wrong version number|WRONG_VERSION_NUMBER|unexpected TLS packet|Unrecognized SSL message|"
+	  "plaintext connection|packet length too long|http request|unknown protocol|UNKNOWN_PROTOCOL|"
+	  "unexpected packet format|RECORD_TOO_LONG|record layer failure|SSL23_GET_SERVER_HELLO",
+	  MPA_NET_TLS_HANDSHAKE, TRUE, NULL },
+	{ "SSL routines|handshake fail|TLS handshake|SSL handshake|SSLHandshakeException|SSLError|SSLEOFError|"
+	  "EOF occurred in violation of protocol|alert (handshake failure|protocol version)|"
+	  "tlsv1 alert|sslv3 alert|unsupported protocol|no protocols available|no appropriate protocol|"
+	  "NO_CYPHER_OVERLAP|terminated the handshake|SSL_connect|SSL connect error|curl: \\(35\\)|"
+	  "TLS connection was non-properly terminated|A TLS fatal alert|GnuTLS error|"
+	  "MAIL(IMAP|SMTP|POP3)_ERROR_SSL|Could not convert socket to TLS|STARTTLS upgrade failed|"
+	  "(SSL|TLS)[^.;]{0,20}(failed|error)|握手失败",
+	  MPA_NET_TLS_HANDSHAKE, FALSE, NULL },
+	{ "ENOTFOUND|EAI_AGAIN|EAI_NONAME|getaddrinfo|gaierror|Name or service not known|"
+	  "nodename nor servname|Temporary failure in name resolution|No address associated with host ?name|"
+	  "UnknownHostException|Could(n't| not) resolve|No such host( is known)?|Host not found|"
+	  "name resolution|unknown host|could not be found|can't resolve|DNS[^.;]{0,20}(fail|error)|"
+	  "域名解析失败|无法解析",
+	  MPA_NET_DNS, FALSE, NULL },
+	{ "ETIMEDOUT|ESOCKETTIMEDOUT|timed ?out|time-?out|did not properly respond after a period of time|"
+	  "SocketTimeoutException|\\[Errno 110\\]|WinError 10060|Greeting never received|超时",
+	  MPA_NET_TIMEOUT, FALSE, NULL },
+	/* JavaMail: connected, but no greeting could be read ("response: -1") */
+	{ "response: -1", MPA_NET_CLOSED, FALSE, NULL },
+	{ "ECONNREFUSED|Connection refused|actively refused|\\[Errno 111\\]|WinError 10061|ConnectException|"
+	  "connection was refused|refusing (SMTP |IMAP )?connections|EACCES|EHOSTUNREACH|ENETUNREACH|"
+	  "Network is unreachable|No route to host|MAIL(IMAP|SMTP)_ERROR_CONNECTION_REFUSED|"
+	  "Couldn't connect to server|curl: \\(7\\)|连接被拒绝|拒绝连接",
+	  MPA_NET_REFUSED, FALSE, NULL },
+	{ "ECONNRESET|EPIPE|Connection reset|reset by peer|Broken pipe|socket hang up|unexpectedly closed|"
+	  "Connection closed|closed (the|its) connection|connection (was |has been )?(closed|lost|reset)|"
+	  "forcibly closed|remote party has closed|transport (stream|connection)|SMTPServerDisconnected|"
+	  "unexpected EOF|server disconnected|Stream error|MAIL(IMAP|SMTP)_ERROR_STREAM|Error in the pull function|"
+	  "连接(已)?(断开|关闭)",
+	  MPA_NET_CLOSED, FALSE, NULL },
+};
+
+static const NetText *net_text(const gchar *text)
+{
+	static gsize once;
+
+	if (text == NULL)
+		return NULL;
+	if (g_once_init_enter(&once)) {
+		for (guint k = 0; k < G_N_ELEMENTS(net_texts); k++) {
+			g_autoptr(GError) error = NULL;
+
+			net_texts[k].re = g_regex_new(net_texts[k].pattern, G_REGEX_CASELESS, 0, &error);
+			g_assert_no_error(error);
+		}
+		g_once_init_leave(&once, 1);
+	}
+	for (guint k = 0; k < G_N_ELEMENTS(net_texts); k++)
+		if (g_regex_match(net_texts[k].re, text, 0, NULL))
+			return &net_texts[k];
+	return NULL;
+}
+
+/* The mail port a text names ("ECONNREFUSED 1.2.3.4:587", "port: 465", "smtp.x.com:25"); only
+ * the ports of mail programs count, so line numbers and times are not taken for one. */
+static guint port_in_text(const gchar *text)
+{
+	static const guint ports[] = { 25, 110, 143, 465, 587, 993, 995, 2525 };
+	static gsize once;
+	static GRegex *re;
+	g_autoptr(GMatchInfo) m = NULL;
+
+	if (text == NULL)
+		return 0;
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("(?:[\\w\\]*]:|\\bport:? ?)([0-9]{2,4})(?![0-9:])", G_REGEX_CASELESS, 0, NULL);
+		g_assert(re != NULL);
+		g_once_init_leave(&once, 1);
+	}
+	for (g_regex_match(re, text, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+		g_autofree gchar *num = g_match_info_fetch(m, 1);
+		guint port = (guint)atoi(num);
+
+		for (guint i = 0; i < G_N_ELEMENTS(ports); i++)
+			if (ports[i] == port)
+				return port;
+	}
+	return 0;
 }
 
 /* ---- Building the answer ----------------------------------------------------------------- */
@@ -694,7 +755,8 @@ static gboolean word_rule_matches(guint i, const MpaFailure *f, const gchar *tex
 
 	if (w->protocol != ANY && w->protocol != (gint)f->protocol)
 		return FALSE;
-	if (refine != NULL && !in_list(refine, w->cause))
+	if (refine != NULL && !in_list(refine, w->cause) &&
+	    !g_strv_contains(strong_words, w->cause))
 		return FALSE;
 	return g_regex_match(word_regex(i), text, 0, NULL);
 }
@@ -780,19 +842,19 @@ static MpaExplanation *explain(const MpaProvider *p, const gchar *id, const gcha
 			ct = &cause_texts[i];
 	e->cause = g_strdup(id);
 	s = fix != NULL ? text_get(fix->title, lang) : NULL;
-	e->title = g_strdup(s != NULL ? s : tr(lang, ct->title));
+	e->title = g_strdup(s != NULL ? s : mpa_mo_translate(lang, ct->title));
 	s = fix != NULL ? text_get(fix->fix, lang) : NULL;
 	if (s != NULL) {
 		e->fix = g_strdup(s);
 	} else if (strcmp(id, MPA_CAUSE_APP_PASSWORD_REQUIRED) == 0 && p != NULL &&
 		   text_get(p->password_label, lang) != NULL) {
 		/* the generic steps, plus the provider's own name for that password */
-		g_autofree gchar *named = fill(tr(lang, N_("At this provider it is called “%s”.")),
+		g_autofree gchar *named = fill(mpa_mo_translate(lang, N_("At this provider it is called “%s”.")),
 					       text_get(p->password_label, lang));
 
-		e->fix = g_strdup_printf("%s\n%s", tr(lang, ct->fix), named);
+		e->fix = g_strdup_printf("%s\n%s", mpa_mo_translate(lang, ct->fix), named);
 	} else {
-		e->fix = g_strdup(tr(lang, ct->fix));
+		e->fix = g_strdup(mpa_mo_translate(lang, ct->fix));
 	}
 	if (fix != NULL && fix->link != NULL && fix->link->url != NULL)
 		e->link = g_strdup(fix->link->url);
@@ -810,122 +872,348 @@ static void explanation_free(gpointer data)
 	g_free(e);
 }
 
-MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
-{
-	MpaDiagnosis *d;
-	g_autoptr(GPtrArray) ids = g_ptr_array_new();
-	g_autofree gchar *parsed_imap = NULL;
-	g_autofree gchar *parsed_enhanced = NULL;
-	g_autofree gchar *status = NULL;
-	const gchar *text, *imap_code, *enhanced;
+/* What one diagnosis knows while its steps run. */
+typedef struct {
+	const MpaProvider *provider;
+	const MpaFailure *failure;
+	const gchar *text;              /* the reply, may be NULL */
+	const gchar *imap_code;         /* given or parsed */
 	guint smtp_code;
-	const CodeRule *code = NULL;
+	const gchar *enhanced;
+	const CodeRule *code;           /* the code's meaning, or NULL */
+	const gchar *net;               /* the network/TLS outcome's cause, or NULL */
+	const gchar *net_candidates;
+	MpaNetError net_error;          /* given, or recognised in the text */
+	gboolean mode_mismatch;         /* the text says TLS met a plain port or the reverse */
+	guint port;                     /* given, or named in the text; 0: unknown */
+	GPtrArray *ids;                 /* the answer: cause ids, most likely first */
+	gboolean from_provider_rule;
+	gchar *owned_text, *owned_imap, *owned_enhanced;
+} Diag;
+
+/* The reply is read as the server wrote it (Python's \\xNN escapes and GBK shown as Latin-1
+ * undone); the codes are read from it when the caller did not parse them, also when another
+ * program's message quotes them; a failure without any code may still name a network or TLS
+ * failure in the words of the program that logged it.  Then the code's row of the table. */
+static void read_failure(Diag *g)
+{
+	const MpaFailure *f = g->failure;
+
+	g->text = f->reply;
+	if (g->text != NULL) {
+		g->owned_text = unescape_bytes(g->text);
+		if (g->owned_text == NULL)
+			g->owned_text = repair_latin1_gbk(g->text);
+		if (g->owned_text != NULL)
+			g->text = g->owned_text;
+	}
+	g->imap_code = f->imap_code;
+	g->smtp_code = f->smtp_code;
+	g->enhanced = f->enhanced_code;
+	if (f->protocol == MPA_PROTOCOL_IMAP && g->imap_code == NULL) {
+		g->owned_imap = mpa_reply_imap_code(g->text);
+		if (g->owned_imap == NULL)
+			g->owned_imap = mpa_reply_imap_code_find(g->text);
+		g->imap_code = g->owned_imap;
+	}
+	if (f->protocol == MPA_PROTOCOL_SMTP && g->enhanced == NULL && g->text != NULL) {
+		guint parsed_code;
+
+		if (!mpa_reply_smtp(g->text, &parsed_code, &g->owned_enhanced) && g->smtp_code == 0)
+			mpa_reply_smtp_find(g->text, &parsed_code, &g->owned_enhanced);
+		g->enhanced = g->owned_enhanced;
+		if (g->smtp_code == 0)
+			g->smtp_code = parsed_code;
+	}
+	g->net_error = f->net_error;
+	if (g->net_error == MPA_NET_NONE && g->imap_code == NULL && g->smtp_code == 0 && g->enhanced == NULL) {
+		g_autofree gchar *status = f->protocol == MPA_PROTOCOL_IMAP ? mpa_reply_imap_status(g->text) : NULL;
+		const NetText *t = status == NULL ? net_text(g->text) : NULL;
+
+		if (t != NULL) {
+			g->net_error = t->net;
+			g->mode_mismatch = t->mode_mismatch;
+		}
+	}
+	g->port = f->port != 0 ? f->port : port_in_text(g->text);
+	if (f->has_security && g->port != 0) {
+		gboolean implicit_port = g->port == 465 || g->port == 993 || g->port == 995;
+		gboolean plain_port = g->port == 587 || g->port == 143 || g->port == 25 || g->port == 110;
+
+		if ((f->security == MPA_SECURITY_SSL && plain_port) ||
+		    (f->security != MPA_SECURITY_SSL && implicit_port))
+			g->mode_mismatch = TRUE;
+	}
+	g->net = net_cause(g->net_error, &g->net_candidates);
+	if (g->net == NULL) {
+		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && g->code == NULL; i++)
+			if (code_rule_matches(&code_rules[i], f, g->imap_code, g->smtp_code, g->enhanced))
+				g->code = &code_rules[i];
+	}
+}
+
+/* 1-2: the provider's rules; a catch-all yields to a code that says more, and to a reply that
+ * names one reason. */
+static gboolean try_provider_rule(Diag *g)
+{
 	const MpaRule *rule;
-	const gchar *net, *net_candidates;
+
+	rule = provider_rule(g->provider, g->failure, g->text, g->imap_code, g->smtp_code, g->enhanced,
+			     g->net != NULL || (g->code != NULL && g->code->strength != WEAK));
+	if (rule == NULL || !mpa_cause_is_valid(rule->cause))
+		return FALSE;
+	if (rule->code == NULL && rule->match == NULL)
+		add_one_specific_reason(g->ids, g->failure, g->text, g->code != NULL ? g->code->refine : NULL);
+	add_list(g->ids, rule->cause, (const gchar *const *)rule->candidates, NULL, g->provider);
+	g->from_provider_rule = TRUE;
+	return TRUE;
+}
+
+/* 3: the network outcome (a hang-up waits for the wording), or an exact code. */
+static gboolean try_net_or_exact_code(Diag *g)
+{
+	if (g->net != NULL && g->net_error != MPA_NET_CLOSED) {
+		add_list(g->ids, g->net, NULL, g->net_candidates, g->provider);
+		return TRUE;
+	}
+	if (g->code != NULL && g->code->strength == EXACT) {
+		add_list(g->ids, g->code->cause, NULL, g->code->candidates, g->provider);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* 4: wording, restricted to the code's family when it has one. */
+static gboolean try_wording(Diag *g)
+{
+	const MpaProvider *p = g->provider;
 	gboolean auth_matched = FALSE;
 	guint words;
 
+	if (g->net != NULL) {
+		words = add_wording(g->ids, g->failure, g->text, TRANSIENT, p, &auth_matched);
+		add_list(g->ids, g->net, NULL, g->net_candidates, p);
+		if (words > 0)
+			move_to_front(g->ids, g->net);  /* the hang-up is the fact; wording says why */
+		/* some servers hang up on a refused password instead of answering */
+		if (g->net_error == MPA_NET_CLOSED && g->failure->stage == MPA_STAGE_AUTH)
+			add_list(g->ids, AUTH_GENERIC, NULL, NULL, p);
+		return TRUE;
+	}
+	words = add_wording(g->ids, g->failure, g->text, g->code != NULL ? g->code->refine : NULL, p,
+			    &auth_matched);
+	if (words == 0)
+		return FALSE;
+	/* a reply that lists several reasons: the provider's usual one first */
+	if (auth_matched && words > 1 && p != NULL && p->has_assistant) {
+		if (p->password_kind == MPA_PASSWORD_APP)
+			move_to_front(g->ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
+		else if (p->password_kind == MPA_PASSWORD_OAUTH2)
+			move_to_front(g->ids, MPA_CAUSE_OAUTH_REQUIRED);
+	}
+	if (g->code != NULL)
+		add_list(g->ids, g->code->cause, NULL, g->code->candidates, p);
+	return TRUE;
+}
+
+/* 5: the code's own meaning. */
+static gboolean try_code_fallback(Diag *g)
+{
+	if (g->code == NULL)
+		return FALSE;
+	add_list(g->ids, g->code->cause, NULL, g->code->candidates, g->provider);
+	return TRUE;
+}
+
+/* 6: what the stage and the IMAP status word say by themselves. */
+static gboolean try_stage(Diag *g)
+{
+	g_autofree gchar *status = NULL;
+
+	if (g->failure->protocol != MPA_PROTOCOL_IMAP)
+		return FALSE;
+	status = mpa_reply_imap_status(g->text);
+	if (g_strcmp0(status, "BAD") == 0) {
+		add_cause(g->ids, MPA_CAUSE_PROTOCOL_ERROR);
+		return TRUE;
+	}
+	if (g->failure->stage == MPA_STAGE_AUTH && g_strcmp0(status, "NO") == 0) {
+		add_list(g->ids, AUTH_GENERIC, NULL, NULL, g->provider);
+		return TRUE;
+	}
+	if (g->failure->stage == MPA_STAGE_GREETING && g_strcmp0(status, "BYE") == 0) {
+		add_list(g->ids, MPA_CAUSE_TEMPORARY_FAILURE, NULL, "ip-not-allowed rate-limited", g->provider);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+/* ---- What the fix adds for this failure --------------------------------------------------- */
+
+static gboolean cause_in(const gchar *id, const gchar *list)
+{
+	g_auto(GStrv) items = g_strsplit(list, " ", -1);
+
+	return g_strv_contains((const gchar *const *)items, id);
+}
+
+static const gchar *security_name(MpaSecurity s)
+{
+	return s == MPA_SECURITY_SSL ? "SSL/TLS" : s == MPA_SECURITY_STARTTLS ? "STARTTLS" : "-";
+}
+
+/* "IMAP imap.qq.com:993 SSL/TLS, SMTP smtp.qq.com:465 SSL/TLS", or NULL. */
+static gchar *provider_servers(const MpaProvider *p)
+{
+	GString *s;
+
+	if (p == NULL || (p->imap == NULL && p->smtp == NULL))
+		return NULL;
+	s = g_string_new(NULL);
+	if (p->imap != NULL)
+		g_string_append_printf(s, "IMAP %s:%u %s", p->imap->host, p->imap->port,
+				       security_name(p->imap->security));
+	if (p->smtp != NULL)
+		g_string_append_printf(s, "%sSMTP %s:%u %s", s->len > 0 ? ", " : "", p->smtp->host,
+				       p->smtp->port, security_name(p->smtp->security));
+	return g_string_free(s, FALSE);
+}
+
+static void append_line(MpaExplanation *e, const gchar *line)
+{
+	gchar *fix = g_strdup_printf("%s\n%s", e->fix, line);
+
+	g_free(e->fix);
+	e->fix = fix;
+}
+
+static gboolean failed_logins_named(const gchar *text)
+{
+	static gsize once;
+	static GRegex *re;
+
+	if (text == NULL)
+		return FALSE;
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("(too many|repeated|multiple|several) (failed|bad|invalid|wrong|unsuccessful|incorrect) "
+				 "(log ?ins?|auth\\w*|attempts|passwords?)|failed (log ?in|auth\\w*) attempts|"
+				 "(密码|登录)错误次数|错误次数过多", G_REGEX_CASELESS, 0, NULL);
+		g_assert(re != NULL);
+		g_once_init_leave(&once, 1);
+	}
+	return g_regex_match(re, text, 0, NULL);
+}
+
+/* The port, the security setting and the provider's servers where they are the fix. */
+static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
+{
+	const gchar *id = e->cause;
+	g_autofree gchar *port = g->port != 0 ? g_strdup_printf("%u", g->port) : NULL;
+
+	if (g->port == 25 && cause_in(id, "timeout connection-refused connection-closed ip-not-allowed "
+				      "tls-handshake-failed encryption-required"))
+		append_line(e, mpa_mo_translate(lang, N_("Port 25 is meant for servers passing mail to each other; many networks and providers block it for mail programs. Use port 465 (SSL/TLS) or 587 (STARTTLS).")));
+	if (g->mode_mismatch && cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error")) {
+		g_autofree gchar *line = NULL;
+
+		if (g->port == 465 || g->port == 993 || g->port == 995)
+			line = fill(mpa_mo_translate(lang, N_("Port %s expects SSL/TLS from the first byte: set the security to SSL/TLS, not STARTTLS or none.")), port);
+		else if (g->port == 587 || g->port == 143 || g->port == 25 || g->port == 110)
+			line = fill(mpa_mo_translate(lang, N_("Port %s starts unencrypted and switches with STARTTLS: set the security to STARTTLS there, or use SSL/TLS on port 465 (sending) or 993 (receiving).")), port);
+		else
+			line = g_strdup(mpa_mo_translate(lang, N_("The security setting does not fit the port: SSL/TLS belongs to ports 465 (sending) and 993 (receiving), STARTTLS to ports 587 and 143.")));
+		append_line(e, line);
+	}
+	if (strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 ||
+	    (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0)) {
+		g_autofree gchar *servers = provider_servers(g->provider);
+
+		if (servers != NULL) {
+			g_autofree gchar *line = fill(mpa_mo_translate(lang, N_("This provider's servers: %s.")), servers);
+
+			append_line(e, line);
+		}
+	}
+	if (cause_in(id, "rate-limited account-locked") && failed_logins_named(g->text))
+		append_line(e, mpa_mo_translate(lang, N_("The block came after failed logins: correct the password in the mail program first (or every retry fails again and renews the block), then wait before trying again.")));
+}
+
+/* ---- A password that worked and then stopped ---------------------------------------------- */
+
+/* An account that logged in before with this password: the settings are right, the password
+ * itself stopped working.  The first explanation, when it is about the password, leads with that
+ * (the cause stays the same: the fix is still a new app password, or the new login password). */
+static void worked_before(const MpaProvider *p, MpaExplanation *e, const gchar *lang)
+{
+	const gchar *label = p != NULL ? text_get(p->password_label, lang) : NULL;
+
+	if (strcmp(e->cause, MPA_CAUSE_APP_PASSWORD_REQUIRED) == 0) {
+		if (label == NULL)
+			label = mpa_mo_translate(lang, N_("app password"));
+		g_free(e->title);
+		e->title = fill(mpa_mo_translate(lang, N_("The %s is no longer valid: it was deleted, replaced, or the login password was changed")), label);
+		g_free(e->fix);
+		e->fix = fill(mpa_mo_translate(lang, N_("This account logged in with this password before, so the other settings are right: the password itself stopped working. Deleting or replacing it, changing the login password, or a security check of the provider cancels it.\n"
+							"1. Log in to your mailbox in a web browser and open the page where you created the %s.\n"
+							"2. Delete the old one if it is still listed, and create a new one (copy it at once: it is often shown only once).\n"
+							"3. Enter the new one as the password of this account, for receiving and for sending, and try again.")), label);
+	} else if (strcmp(e->cause, MPA_CAUSE_WRONG_CREDENTIALS) == 0) {
+		g_free(e->title);
+		e->title = g_strdup(mpa_mo_translate(lang, N_("The password that worked before is no longer accepted: it was probably changed")));
+		g_free(e->fix);
+		e->fix = g_strdup(mpa_mo_translate(lang, N_("This account logged in with this password before, so the other settings are right: the password itself stopped working.\n"
+							  "1. If you changed the password on the web or on another device, enter the new one here, for receiving and for sending.\n"
+							  "2. If you did not, log in on the web: the provider may have asked for a new password after a security check.\n"
+							  "3. Then try again.")));
+	}
+}
+
+MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
+{
+	static gboolean (*const steps[])(Diag *) = {
+		try_provider_rule, try_net_or_exact_code, try_wording, try_code_fallback, try_stage,
+	};
+	MpaDiagnosis *d;
+	Diag g = { 0 };
+	gboolean found = FALSE;
+
 	g_return_val_if_fail(failure != NULL, NULL);
 
-	text = failure->reply;
-	imap_code = failure->imap_code;
-	smtp_code = failure->smtp_code;
-	enhanced = failure->enhanced_code;
-	/* the codes are read from the reply when the caller did not parse them */
-	if (failure->protocol == MPA_PROTOCOL_IMAP && imap_code == NULL)
-		imap_code = parsed_imap = mpa_reply_imap_code(text);
-	if (failure->protocol == MPA_PROTOCOL_SMTP && enhanced == NULL && text != NULL) {
-		guint parsed_code;
-
-		mpa_reply_smtp(text, &parsed_code, &parsed_enhanced);
-		enhanced = parsed_enhanced;
-		if (smtp_code == 0)
-			smtp_code = parsed_code;
+	g.provider = provider;
+	g.failure = failure;
+	g.ids = g_ptr_array_new();
+	read_failure(&g);
+	for (guint i = 0; i < G_N_ELEMENTS(steps) && !found; i++)
+		found = steps[i](&g);
+	if (!found) {
+		/* an unrecognised text still narrows down by the stage it failed at */
+		add_cause(g.ids, MPA_CAUSE_UNKNOWN);
+		if (failure->stage == MPA_STAGE_CONNECT)
+			add_list(g.ids, MPA_CAUSE_UNKNOWN, NULL,
+				 "dns-failure connection-refused timeout ip-not-allowed", provider);
+		else if (failure->stage == MPA_STAGE_TLS)
+			add_list(g.ids, MPA_CAUSE_UNKNOWN, NULL, "tls-handshake-failed certificate-untrusted "
+				 "certificate-expired certificate-hostname-mismatch", provider);
 	}
 
 	d = g_new0(MpaDiagnosis, 1);
 	d->causes = g_ptr_array_new_with_free_func(explanation_free);
-	if (text != NULL && *text != '\0')
-		d->reply = mpa_sanitize_display(text, 1000);
+	/* the server's words as they came; the decoded form above is for matching only */
+	if (failure->reply != NULL && *failure->reply != '\0')
+		d->reply = mpa_sanitize_display(failure->reply, 1000);
+	d->from_provider_rule = g.from_provider_rule;
+	for (guint i = 0; i < g.ids->len; i++) {
+		MpaExplanation *e = explain(provider, g_ptr_array_index(g.ids, i), lang);
 
-	net = net_cause(failure->net_error, &net_candidates);
-	if (net == NULL) {
-		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && code == NULL; i++)
-			if (code_rule_matches(&code_rules[i], failure, imap_code, smtp_code, enhanced))
-				code = &code_rules[i];
+		if (i == 0 && failure->worked_before && failure->stage == MPA_STAGE_AUTH)
+			worked_before(provider, e, lang);
+		add_notes(&g, e, lang);
+		g_ptr_array_add(d->causes, e);
 	}
-
-	/* 1-2: the provider's rules; a catch-all yields to a code that says more, and to a reply
-	 * that names one reason */
-	rule = provider_rule(provider, failure, text, imap_code, smtp_code, enhanced,
-			     net != NULL || (code != NULL && code->strength != WEAK));
-	if (rule != NULL && mpa_cause_is_valid(rule->cause)) {
-		if (rule->code == NULL && rule->match == NULL)
-			add_one_specific_reason(ids, failure, text, code != NULL ? code->refine : NULL);
-		add_list(ids, rule->cause, (const gchar *const *)rule->candidates, NULL, provider);
-		d->from_provider_rule = TRUE;
-		goto done;
-	}
-
-	/* 3: the network outcome or an exact code */
-	if (net != NULL && failure->net_error != MPA_NET_CLOSED) {
-		add_list(ids, net, NULL, net_candidates, provider);
-		goto done;
-	}
-	if (code != NULL && code->strength == EXACT) {
-		add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-
-	/* 4: wording, restricted to the code's family when it has one */
-	if (net != NULL) {
-		words = add_wording(ids, failure, text, TRANSIENT, provider, &auth_matched);
-		add_list(ids, net, NULL, net_candidates, provider);
-		if (words > 0)
-			move_to_front(ids, net);  /* the hang-up is the fact; wording says why */
-		goto done;
-	}
-	words = add_wording(ids, failure, text, code != NULL ? code->refine : NULL, provider,
-			    &auth_matched);
-	if (words > 0) {
-		/* a reply that lists several reasons: the provider's usual one first */
-		if (auth_matched && words > 1 && provider != NULL && provider->has_assistant) {
-			if (provider->password_kind == MPA_PASSWORD_APP)
-				move_to_front(ids, MPA_CAUSE_APP_PASSWORD_REQUIRED);
-			else if (provider->password_kind == MPA_PASSWORD_OAUTH2)
-				move_to_front(ids, MPA_CAUSE_OAUTH_REQUIRED);
-		}
-		if (code != NULL)
-			add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-
-	/* 5: the code's own meaning, then the stage */
-	if (code != NULL) {
-		add_list(ids, code->cause, NULL, code->candidates, provider);
-		goto done;
-	}
-	if (failure->protocol == MPA_PROTOCOL_IMAP) {
-		status = mpa_reply_imap_status(text);
-		if (g_strcmp0(status, "BAD") == 0) {
-			add_cause(ids, MPA_CAUSE_PROTOCOL_ERROR);
-			goto done;
-		}
-		if (failure->stage == MPA_STAGE_AUTH && g_strcmp0(status, "NO") == 0) {
-			add_list(ids, AUTH_GENERIC, NULL, NULL, provider);
-			goto done;
-		}
-		if (failure->stage == MPA_STAGE_GREETING && g_strcmp0(status, "BYE") == 0) {
-			add_list(ids, MPA_CAUSE_TEMPORARY_FAILURE, NULL, "ip-not-allowed rate-limited",
-				 provider);
-			goto done;
-		}
-	}
-	add_cause(ids, MPA_CAUSE_UNKNOWN);
-
-done:
-	for (guint i = 0; i < ids->len; i++)
-		g_ptr_array_add(d->causes, explain(provider, g_ptr_array_index(ids, i), lang));
+	g_ptr_array_unref(g.ids);
+	g_free(g.owned_text);
+	g_free(g.owned_imap);
+	g_free(g.owned_enhanced);
 	return d;
 }
 

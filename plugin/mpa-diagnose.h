@@ -37,6 +37,7 @@ G_BEGIN_DECLS
 #define MPA_CAUSE_CERTIFICATE_EXPIRED "certificate-expired"
 #define MPA_CAUSE_CERTIFICATE_HOSTNAME_MISMATCH "certificate-hostname-mismatch"
 #define MPA_CAUSE_PROTOCOL_ERROR "protocol-error"
+#define MPA_CAUSE_ENCRYPTION_REQUIRED "encryption-required"
 #define MPA_CAUSE_UNKNOWN "unknown"
 
 /* NULL-terminated list of every cause id. */
@@ -52,6 +53,11 @@ typedef struct {
 	const gchar *imap_code;         /* may be NULL */
 	guint smtp_code;                /* 0 if none */
 	const gchar *enhanced_code;     /* may be NULL */
+	/* What else is known of the attempt; all optional (zero: unknown). */
+	guint port;                     /* the port used (else read from the text when it names one) */
+	gboolean has_security;
+	MpaSecurity security;           /* the security setting used, when has_security */
+	gboolean worked_before;         /* this account logged in with this password before */
 } MpaFailure;
 
 /* One explained cause. */

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <glib/gi18n-lib.h>
 #include "mpa-guard.h"
+#include "mpa-file.h"
 
 G_DEFINE_QUARK(mpa-guard-error-quark, mpa_guard_error)
 
@@ -21,6 +22,8 @@ G_DEFINE_QUARK(mpa-guard-error-quark, mpa_guard_error)
 #define TMP_INFIX ".tmp-"
 /* Anything above this is not a count a person produced by hand: the file is damaged. */
 #define MAX_SANE_COUNT 1000000
+/* A guard file holds a few lines per account; anything this big is not one. */
+#define MAX_GUARD_FILE_BYTES (1024 * 1024)
 
 typedef struct {
 	gint id;
@@ -502,9 +505,44 @@ static gchar *group_name(const Account *a)
 	return g_string_free(s, FALSE);
 }
 
+/* GKeyFile's parse errors quote the offending line: from a corrupt file that puts escape
+ * sequences and bells on the terminal, and through a symbolic link another file's first line.
+ * The problem is summarised instead: which line, and what kind of trouble. */
+static gchar *key_file_problem(const gchar *data, gsize len, const GError *error)
+{
+	guint line = 0;
+
+	if (g_error_matches(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_UNKNOWN_ENCODING) ||
+	    !g_utf8_validate_len(data, len, NULL))
+		return g_strdup("not UTF-8 text, so not a guard file");
+	for (const gchar *p = data, *end = data + len; p < end;) {
+		const gchar *nl = memchr(p, '\n', end - p);
+		const gchar *e = nl != NULL ? nl : end;
+		const gchar *q = p;
+
+		line++;
+		while (q < e && g_ascii_isspace(*q))
+			q++;
+		if (q < e && *q != '#' && *q != '[' && memchr(q, '=', e - q) == NULL)
+			return g_strdup_printf("line %u is neither a [group] nor key=value: not a guard file", line);
+		p = e + 1;
+	}
+	return g_strdup("not a key file, so not a guard file");
+}
+
+/* A group or key name as read from the file, safe to show: control characters escaped. */
+static gchar *shown_name(const gchar *name)
+{
+	return name != NULL ? g_strescape(name, "") : NULL;
+}
+
 static gboolean corrupt(GError **error, const gchar *path, const gchar *group,
 			const gchar *key, const gchar *problem)
 {
+	g_autofree gchar *g = shown_name(group), *k = shown_name(key);
+
+	group = g;
+	key = k;
 	if (key != NULL)
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_CORRUPT, "%s: [%s] %s: %s",
 			    path, group, key, problem);
@@ -602,9 +640,11 @@ gboolean mpa_guard_load(MpaGuard *guard, gboolean writable, GError **error)
 	guard->corrupt = FALSE;
 	guard->dirty = FALSE;
 
-	if (!g_file_get_contents(guard->path, &data, &len, &local)) {
-		if (g_error_matches(local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-			return TRUE;
+	/* A symbolic link to /dev/zero or a FIFO would be read until memory runs out, or for ever:
+	 * refused unread, as is a file far bigger than any guard file (issue #15). */
+	if (!g_file_test(guard->path, G_FILE_TEST_EXISTS))
+		return TRUE;    /* no file yet (or a dangling link, as before): nothing counted */
+	if (!mpa_file_read(guard->path, MAX_GUARD_FILE_BYTES, &data, &len, &local)) {
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_IO, "%s: %s", guard->path,
 			    local->message);
 		return FALSE;
@@ -612,8 +652,11 @@ gboolean mpa_guard_load(MpaGuard *guard, gboolean writable, GError **error)
 	/* From here on every failure means the file is there but unusable: keep it, refuse to
 	 * overwrite it, and let the caller decide (report, set aside). */
 	guard->corrupt = TRUE;
-	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local))
-		return corrupt(error, guard->path, NULL, NULL, local->message);
+	if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, &local)) {
+		g_autofree gchar *why = key_file_problem(data, len, local);
+
+		return corrupt(error, guard->path, NULL, NULL, why);
+	}
 	if (!g_key_file_has_group(kf, MAIN_GROUP))
 		return corrupt(error, guard->path, NULL, NULL, "no [" MAIN_GROUP "] group");
 	version = g_key_file_get_integer(kf, MAIN_GROUP, "version", &local);

@@ -248,3 +248,86 @@ gboolean mpa_reply_smtp(const gchar *text, guint *code, gchar **enhanced)
 	}
 	return TRUE;
 }
+
+/* ---- Codes quoted by other programs ----------------------------------------------------- */
+
+static GRegex *compile_once(gsize *once, GRegex **re, const gchar *pattern)
+{
+	if (g_once_init_enter(once)) {
+		g_autoptr(GError) error = NULL;
+
+		*re = g_regex_new(pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, &error);
+		/* the patterns are ours: a broken one is a programming error */
+		g_assert_no_error(error);
+		g_once_init_leave(once, 1);
+	}
+	return *re;
+}
+
+gboolean mpa_reply_smtp_find(const gchar *text, guint *code, gchar **enhanced)
+{
+	static gsize code_once, enh_once;
+	static GRegex *code_re, *enh_re;
+	g_autoptr(GMatchInfo) m = NULL;
+	gint start, end;
+
+	if (code != NULL)
+		*code = 0;
+	if (enhanced != NULL)
+		*enhanced = NULL;
+	if (text == NULL)
+		return FALSE;
+	compile_once(&code_once, &code_re,
+		     "(?:^|[\\s(\\[<'\"\\x{2018}\\x{201c}])([45][0-9][0-9])"
+		     "(?=[ -][#A-Za-z0-9]|, ?b?['\"\\x{2018}]|\\)|['\"\\x{2019}\\x{201d}]|$)");
+	compile_once(&enh_once, &enh_re,
+		     "(?:^|[\\s(\\[<'\"#])([45]\\.[0-9]{1,3}\\.[0-9]{1,3})(?=[\\s,;)'\"]|$)");
+	if (g_regex_match(code_re, text, G_REGEX_MATCH_NOTEMPTY, &m) &&
+	    g_match_info_fetch_pos(m, 1, &start, &end)) {
+		const gchar *p = text + end, *stop = text + strlen(text);
+		gsize len;
+
+		if (code != NULL)
+			*code = (guint)((text[start] - '0') * 100 + (text[start + 1] - '0') * 10 +
+					(text[start + 2] - '0'));
+		/* the enhanced code right after it: "535 5.7.8", "(535, b'5.7.8", "(535): 5.7.139" */
+		for (gint skip = 0; skip < 6 && p < stop && strchr(" -,'\"b():#", *p) != NULL; skip++)
+			p++;
+		if (enhanced != NULL && enhanced_at(p, stop, &len))
+			*enhanced = g_strndup(p, len);
+		return TRUE;
+	}
+	g_clear_pointer(&m, g_match_info_free);
+	if (g_regex_match(enh_re, text, 0, &m) && g_match_info_fetch_pos(m, 1, &start, &end)) {
+		if (enhanced != NULL)
+			*enhanced = g_strndup(text + start, end - start);
+		return TRUE;
+	}
+	return FALSE;
+}
+
+gchar *mpa_reply_imap_code_find(const gchar *text)
+{
+	static gsize once;
+	static GRegex *re;
+	g_autoptr(GMatchInfo) m = NULL;
+	gchar *alert = NULL;
+
+	if (text == NULL)
+		return NULL;
+	compile_once(&once, &re,
+		     "\\[(AUTHENTICATIONFAILED|AUTHORIZATIONFAILED|EXPIRED|PRIVACYREQUIRED|CONTACTADMIN|"
+		     "NOPERM|INUSE|EXPUNGEISSUED|CORRUPTION|SERVERBUG|CLIENTBUG|CANNOT|LIMIT|OVERQUOTA|"
+		     "ALREADYEXISTS|NONEXISTENT|UNAVAILABLE|ALERT)\\]");
+	for (g_regex_match(re, text, 0, &m); g_match_info_matches(m); g_match_info_next(m, NULL)) {
+		g_autofree gchar *word = g_match_info_fetch(m, 1);
+
+		if (g_ascii_strcasecmp(word, "ALERT") != 0) {
+			g_free(alert);
+			return g_ascii_strup(word, -1);
+		}
+		if (alert == NULL)
+			alert = g_ascii_strup(word, -1);
+	}
+	return alert;
+}

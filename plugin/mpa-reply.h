@@ -37,6 +37,20 @@ gchar *mpa_reply_imap_status(const gchar *text);
  * may be NULL. */
 gboolean mpa_reply_smtp(const gchar *text, guint *code, gchar **enhanced);
 
+/* Codes quoted inside another program's message, for a text whose lines do not start with one:
+ * "Error: Invalid login: 535 Error: ...", "(535, b'5.7.8 Username ...')", "got code \"535\"",
+ * "permanent error (535): 5.7.139 ...", ".NET: The server response was: 5.7.0 Must issue a STARTTLS".
+ * Only failure classes (4xx, 5xx and 4.x.x, 5.x.x) are looked for, after a space, bracket or quote
+ * and before a space, dash, bracket, quote or the end, so ports ("host:465") and version
+ * numbers are not taken for codes.  The first reply code wins, with the enhanced code right after
+ * it; without a reply code, the first enhanced code.  FALSE when neither is found. */
+gboolean mpa_reply_smtp_find(const gchar *text, guint *code, gchar **enhanced);
+
+/* A bracketed IMAP response code of RFC 5530 (and RFC 3501's ALERT) anywhere in a text, as another
+ * program quotes it ("imaplib.error: b'[AUTHENTICATIONFAILED] Invalid credentials'"); only the
+ * registered codes count.  Upper case, or NULL; ALERT only when no other is found. */
+gchar *mpa_reply_imap_code_find(const gchar *text);
+
 /* TRUE when @text is exactly an enhanced status code ("5.7.8"). */
 gboolean mpa_reply_is_enhanced(const gchar *text);
 

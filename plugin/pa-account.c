@@ -894,7 +894,7 @@ address_changed(GtkEditable *editable, gpointer data)
 			dlg->found = NULL;
 			dlg->found_applied = FALSE;
 			/* Only a new account is looked up, after the typing stops. */
-			if (domain && dlg->is_new && mpa_pa_db())
+			if (domain && dlg->is_new && mpa_pa_db() && !mpa_lookup_disabled())
 				dlg->lookup_timer = g_timeout_add(LOOKUP_DEBOUNCE_MS, lookup_start, dlg);
 		}
 	} else {

@@ -7,8 +7,98 @@
 #
 # Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
 # gui_private_home sets up HOME, XDG_*, TMPDIR, CFG and PD below $T.
+#
+# Every wait has a deadline (gui_wait) and, when it runs out, says in the TAP output what it was
+# waiting for and what it saw: the visible windows, whether Claws runs, the end of its output.
+# A failed test point gets a screenshot, and at exit a failed test keeps Claws' output, the Xvfb
+# log and a last screenshot in $ART as GUI_NAME-failed-* (gui_init NAME; gui_keep_artifacts),
+# each named in the TAP output.
 
 . "$top_srcdir/tests/tap.sh"
+
+# An ASan-built plugin cannot be loaded into the distribution's Claws Mail (the sanitizer runtime
+# must come first in the process): every point would fail for that reason alone.
+[ -z "${MPA_TEST_SANITIZED:-}" ] ||
+	skip_all "built with --enable-sanitizers: an ASan-built plugin cannot be loaded into a normal Claws Mail"
+
+# TAP comments, also from inside $(...) (wait_win's caller captures stdout): fd 3 is the test's
+# own standard output.
+exec 3>&1
+gui_diag() { printf '# %s\n' "$@" >&3; }
+gui_now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+
+# What the test sees now, for a wait that ran out.
+gui_saw() {
+	local w names=
+	for w in $(xdotool search --onlyvisible --name . 2>/dev/null | head -20); do
+		names="$names [$(xdotool getwindowname "$w" 2>/dev/null)]"
+	done
+	gui_diag "  visible windows:${names:- none}"
+	if [ -n "${CFG:-}" ]; then
+		if [ -n "$(claws_pid)" ]; then gui_diag "  Claws Mail is running"; else gui_diag "  Claws Mail is not running"; fi
+	fi
+	if [ -s "${T:-/nonexistent}/claws.out" ]; then
+		gui_diag "  the end of Claws Mail's output ($T/claws.out):"
+		tail -n 8 "$T/claws.out" | cut -c1-200 | sed 's/^/#     /' >&3
+	fi
+	return 0
+}
+
+# gui_wait SECONDS WHAT COMMAND...: run COMMAND every 0.1 s until it succeeds; false after
+# SECONDS (wall clock), saying so: "wait ran out after N s: WHAT", then what the test saw.
+# At least SECONDS×5 tries are made, so a machine too loaded to try quickly does not cut the
+# wait short (the waits of the tests were counted in tries before).
+# GUI_QUIET=1 (for a window that may rightly never come) keeps the reason to itself.
+gui_wait() {
+	local secs=$1 what=$2 end tries=0
+	shift 2
+	end=$(( $(gui_now_ms) + secs * 1000 ))
+	until "$@"; do
+		tries=$((tries + 1))
+		if [ "$tries" -ge $((secs * 5)) ] && [ "$(gui_now_ms)" -ge "$end" ]; then
+			[ -n "${GUI_QUIET:-}" ] && return 1
+			gui_diag "wait ran out after $secs s: $what"
+			gui_saw
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# A failed point gets a screenshot (the first three of a test), named in the output.
+GUI_NAME=gui GUI_SHOTS=0
+eval "_tap_not_ok() $(declare -f not_ok | sed 1d)"
+not_ok() {
+	_tap_not_ok "$@"
+	if [ "$GUI_SHOTS" -lt 3 ] && [ -n "${DISPLAY:-}" ] && [ -n "${ART:-}" ]; then
+		GUI_SHOTS=$((GUI_SHOTS + 1))
+		shot "$GUI_NAME-failed-$n" && gui_diag "screenshot of the failure: $ART/$GUI_NAME-failed-$n.png"
+	fi
+	return 0
+}
+# gui_init NAME: the test's name for its artifacts; those of an earlier run are removed.
+gui_init() {
+	GUI_NAME=$1
+	mkdir -p "$ART"
+	rm -f "$ART/$GUI_NAME"-failed-*
+}
+# gui_keep_artifacts STATUS: at exit (before Claws and Xvfb stop), if the test failed, keep
+# Claws' output, the Xvfb log and a screenshot in $ART and name them.
+gui_keep_artifacts() {
+	[ "${failures:-0}" -gt 0 ] || [ "${1:-0}" -ne 0 ] || return 0
+	mkdir -p "$ART"
+	gui_diag "the test failed; kept for a look:"
+	if [ -f "$T/claws.out" ]; then
+		cp "$T/claws.out" "$ART/$GUI_NAME-failed-claws.log" && gui_diag "  Claws Mail's output: $ART/$GUI_NAME-failed-claws.log"
+	fi
+	if [ -f "$T/xvfb.log" ]; then
+		cp "$T/xvfb.log" "$ART/$GUI_NAME-failed-xvfb.log" && gui_diag "  Xvfb's log: $ART/$GUI_NAME-failed-xvfb.log"
+	fi
+	if [ -n "${XVFB_PID:-}" ] && kill -0 "$XVFB_PID" 2>/dev/null && shot "$GUI_NAME-failed-exit"; then
+		gui_diag "  the screen at exit: $ART/$GUI_NAME-failed-exit.png"
+	fi
+	return 0
+}
 
 # Re-run the calling script in a private network namespace with only loopback: Claws may try to
 # log in to whatever account exists; there it cannot reach anything but 127.0.0.1.  Also a private
@@ -37,51 +127,32 @@ gui_private_home() {
 }
 
 XVFB_PID= DBUS_PID= MAIN=
-# The first free display number from 141 on, ready when it answers (xdpyinfo; deadline 20 s per
-# number).  Another test may take the same number at the same moment: the lock file then names the
-# other server, or ours exits, and the next number is tried.
+# Xvfb picks a free display itself (-displayfd: no race with another test choosing the same one)
+# and writes its number once it accepts connections.
+_xvfb_ready() { [ "$(wc -l <"$T/xvfb.display" 2>/dev/null)" -ge 1 ]; }
 gui_start_xvfb() {
-	local d i
-	for d in $(seq 141 190); do
-		{ [ -e /tmp/.X$d-lock ] || [ -e /tmp/.X11-unix/X$d ]; } && continue
-		Xvfb ":$d" -screen 0 1280x1024x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-		XVFB_PID=$!
-		for i in $(seq 200); do
-			kill -0 "$XVFB_PID" 2>/dev/null || break
-			if [ "$(tr -d ' \n' </tmp/.X$d-lock 2>/dev/null)" = "$XVFB_PID" ] &&
-				DISPLAY=:$d xdpyinfo >/dev/null 2>&1; then
-				export DISPLAY=:$d
-				return 0
-			fi
-			sleep 0.1
-		done
-		echo "# Xvfb :$d did not start: $(tail -2 "$T/xvfb.log" | tr '\n' ' ')"
-		kill "$XVFB_PID" 2>/dev/null; wait "$XVFB_PID" 2>/dev/null
-		XVFB_PID=
-	done
-	return 1
+	: >"$T/xvfb.display"
+	Xvfb -displayfd 5 -screen 0 1280x1024x24 -nolisten tcp 5>"$T/xvfb.display" >"$T/xvfb.log" 2>&1 &
+	XVFB_PID=$!
+	if ! gui_wait 30 "Xvfb to accept connections" _xvfb_ready; then
+		sed 's/^/#   xvfb: /' "$T/xvfb.log" | tail -n 20
+		return 1
+	fi
+	export DISPLAY=:$(head -1 "$T/xvfb.display")
 }
 
 shot() { import -window root "$ART/$1.png" 2>/dev/null; }
 # wait_win REGEX SECONDS -> prints the window id.  Visible windows only: Claws keeps some windows
 # (Edit accounts) hidden for reuse, and focusing a hidden one blocks xdotool --sync.
+_win_found() { _WIN=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
+_win_gone() { ! xdotool search --onlyvisible --name "$1" >/dev/null 2>&1; }
 wait_win() {
-	local i w
-	for i in $(seq $(($2 * 10))); do
-		w=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -1)
-		[ -n "$w" ] && { echo "$w"; return 0; }
-		sleep 0.1
-	done
-	return 1
+	_WIN=
+	gui_wait "$2" "a visible window named /$1/" _win_found "$1" && echo "$_WIN"
 }
-gone_win() {
-	local i
-	for i in $(seq $(($2 * 10))); do
-		xdotool search --onlyvisible --name "$1" >/dev/null 2>&1 || return 0
-		sleep 0.1
-	done
-	return 1
-}
+gone_win() { gui_wait "$2" "the window /$1/ to close" _win_gone "$1"; }
+# gui_wait_log REGEX SECONDS [FILE]: a line in Claws' output (or FILE) matching REGEX (grep -E).
+gui_wait_log() { gui_wait "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "$1" "${3:-$T/claws.out}"; }
 focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
 # Edit accounts ignores keys after the account dialog on top of it closed, until it gets a click
 # (no window manager): click an empty spot of its account list.
@@ -125,17 +196,20 @@ close_alerts() { # rounds
 		sleep 0.3
 	done
 }
+_claws_gone() { [ -z "$(claws_pid)" ]; }
 claws_stop() {
-	local p i
+	local p
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		for i in $(seq 50); do [ -z "$(claws_pid)" ] && break; sleep 0.2; done
+		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
-	[ -n "$p" ] && kill "$p" 2>/dev/null
-	for i in $(seq 50); do [ -z "$(claws_pid)" ] && break; sleep 0.1; done
+	if [ -n "$p" ]; then
+		kill "$p" 2>/dev/null
+		gui_wait 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
+	fi
 	p=$(claws_pid); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
 	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
 }

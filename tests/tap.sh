@@ -9,7 +9,8 @@
 #   tap_tmpdir [NAME]                $tmp, removed on exit, with HOME and XDG_CONFIG_HOME below it
 #   tap_done                         the plan; the last command of a test, its status is the verdict
 #
-# TAP_DIAG: a command that check runs after a failure, to show why (e.g. the program's output).
+# TAP_DIAG: a command that check runs after a failure, to show why (e.g. the program's output);
+# with TAP_CAPTURE too, after the captured output.
 # TAP_CAPTURE=1: check keeps COMMAND's output to itself and shows it, as comments, only on failure.
 
 n=0
@@ -29,6 +30,7 @@ check() {
 		else
 			not_ok "$_tap_desc"
 			printf '%s\n' "$_tap_out" | sed 's/^/# /'
+			if [ -n "$TAP_DIAG" ]; then eval "$TAP_DIAG"; fi
 		fi
 	elif "$@"; then
 		ok "$_tap_desc"

@@ -98,6 +98,17 @@ static const Case cases[] = {
 	{ "zhang\nsan@sohu.com", BAD, "control character", NULL },
 	{ "zhangsan@sohu\xc2\x85.com", BAD, "control character", NULL },     /* U+0085 NEL */
 	{ "zhangsan@soh\xffu.com", BAD, "not valid UTF-8", NULL },
+	/* invisible format characters (issue #15): each was accepted and sent as the user name */
+	{ "zhang\xe2\x80\x8bsan@sohu.com", BAD, "invisible formatting character (U+200B)", NULL },  /* zero-width space */
+	{ "\xef\xbb\xbfzhangsan@sohu.com", BAD, "invisible formatting character (U+FEFF)", NULL },  /* BOM */
+	{ "zhang\xc2\xadsan@sohu.com", BAD, "invisible formatting character (U+00AD)", NULL },      /* soft hyphen */
+	{ "zhang\xe2\x81\xa6san@sohu.com", BAD, "invisible formatting character (U+2066)", NULL },  /* LRI */
+	{ "moc.uhos@\xe2\x80\xaenasgnahz@sohu.com", BAD, "invisible formatting character (U+202E)", NULL }, /* RLO */
+	{ "zhangsan@so\xc2\xadhu.com", BAD, "invisible formatting character (U+00AD)", NULL },      /* in the domain */
+	{ "Zhang <zhang\xe2\x80\x8dsan@sohu.com>", BAD, "invisible formatting character (U+200D)", NULL },
+	{ "zhangsan\xe2\x80\xa8@sohu.com", BAD, "invisible formatting character (U+2028)", NULL },  /* line separator */
+	/* a name may hold them (a ZWJ in an emoji); only the address is refused */
+	{ "Zhang\xe2\x80\x8d <zhangsan@sohu.com>", OK, "sohu.com", "zhangsan@sohu.com" },
 	/* found by fuzzing: a hand-typed broken xn-- label next to one GLib encodes */
 	{ "zhangsan@\xe4\xbe\x8b\xe5\xad\x90.xn--o.com", BAD, "broken international (xn--) part", NULL },
 };

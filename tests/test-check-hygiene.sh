@@ -26,6 +26,7 @@ MPA_TEST_PASSWORD=$PW8
 export MPA_TEST_PASSWORD
 printf '%s' "$PW8" > "$MPA_TMP/pw8"
 printf 'Canary-Pw-7c1d\n' > "$MPA_TMP/canary"
+chmod 600 "$MPA_TMP/canary"    # private, as a password file should be (else: a warning on stderr)
 
 # run NAME ARGS...: the CLI with --json; stdout, stderr and status in $OUT/NAME.{json,err,rc}
 run() {
@@ -138,6 +139,8 @@ EOF
 mpa_fake_spawn tls10 --tls-max 1.0
 mpa_fake_spawn tls11 --proto smtp --tls-max 1.1
 mpa_fake_spawn tls12 --tls-max 1.2
+mpa_fake_spawn st_tls11 --tls starttls --tls-max 1.1
+mpa_fake_spawn st_tls10 --proto smtp --tls starttls --tls-max 1.0
 mpa_fake_spawn plain_imap --tls plain
 mpa_fake_spawn plain_smtp --proto smtp --tls plain
 mpa_fake_spawn lit_plus --password-file "$MPA_TMP/pw8"
@@ -150,7 +153,7 @@ mpa_fake_spawn longgreet --proto smtp --tls starttls --fault long-line
 mpa_fake_spawn cafile
 mpa_fake_spawn silent --fault silent
 mpa_fake_spawn garbage --fault garbage
-for s in tls10 tls11 tls12 plain_imap plain_smtp lit_plus lit_sync ascii crlf preauth longcap \
+for s in tls10 tls11 tls12 st_tls11 st_tls10 plain_imap plain_smtp lit_plus lit_sync ascii crlf preauth longcap \
 	 longgreet cafile silent garbage; do
 	mpa_fake_wait $s || { echo "Bail out! fake server $s did not start"; exit 1; }
 done
@@ -175,6 +178,16 @@ run tls12 $A --password-file "$MPA_TMP/canary" user@example.com $I:$tls12_PORT -
 expect tls12 "TLS 1.2 is enough" rc=0 imap.status=ok
 grep -q ' TLS ok TLSv1.2 ' "$tls12_LOG"
 result $? "TLS 1.2: the server negotiated TLS 1.2"
+
+run st_old $A --providers-dir "$MPA_TMP/starttls" --password-file "$MPA_TMP/canary" user@example.com \
+	$I:$st_tls11_PORT $S:$st_tls10_PORT --timeout 5
+expect st_old "STARTTLS upgrading to TLS 1.1 (IMAP) / 1.0 (SMTP): both fail at tls" rc=1 \
+	imap.stage=tls imap.net_error=tls-handshake 'imap.detail=~outdated TLS 1.1' \
+	smtp.stage=tls smtp.net_error=tls-handshake 'smtp.detail=~outdated TLS 1.0'
+grep -q ' TLS ok TLSv1.1 ' "$st_tls11_LOG" && grep -q ' TLS ok TLSv1 ' "$st_tls10_LOG"
+result $? "STARTTLS to outdated TLS: the servers did negotiate TLS 1.1 and 1.0"
+never_sent "$st_tls11_LOG" "STARTTLS to TLS 1.1: no LOGIN reached the server"
+never_sent "$st_tls10_LOG" "STARTTLS to TLS 1.0: no AUTH reached the server"
 
 # ---- no password over an unencrypted connection ----
 run plain $A --providers-dir "$MPA_TMP/plain" --password-file "$MPA_TMP/canary" user@example.com \
@@ -272,7 +285,7 @@ expect timeout_half "--timeout 0.5: the message shows the real limit" rc=1 imap.
 
 # ---- the password-reading error path ----
 run pwdir $A --password-file "$MPA_TMP/cadir" user@unknown.example $I:$cafile_PORT
-usage pwdir "password file is a directory: its own error, exit 2" "Is a directory"
+usage pwdir "password file is a directory: its own error, exit 2" "not a regular file but a directory"
 ! grep -Eq 'GLib|no provider' "$OUT/pwdir.err"
 result $? "... no GLib warning, no stale look-up message"
 

@@ -121,7 +121,7 @@ static const Case cases[] = {
 	{ NULL, I, AUTH, N0, "* NO [ALERT] Your account is not enabled for IMAP use. Please visit your Gmail settings page and enable your account for IMAP access. (Failure)\r\na1 NO [ALERT] Your account is not enabled for IMAP use. (Failure)", "service-disabled", NULL, NULL },
 	{ NULL, I, AUTH, N0, "a1 NO [ALERT] Please log in via your web browser: http://support.google.com/mail/accounts/bin/answer.py?answer=78754 (Failure)", "account-locked", NULL, NULL },
 	{ NULL, S, AUTH, N0, "454 4.7.0 Too many login attempts, please try again later. Learn more at 4.7.0 https://support.google.com/mail/answer/7126229 - gsmtp", "rate-limited", NULL, NULL },
-	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", "encryption-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "535-5.7.8 Username and Password not accepted. Learn more at\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials", "wrong-credentials", NULL, NULL },
 	{ NULL, S, SEND, N0, "550 5.4.5 Daily user sending quota exceeded.", "rate-limited", NULL, NULL },
 	/* Outlook / Microsoft */
@@ -143,13 +143,13 @@ static const Case cases[] = {
 	{ NULL, I, AUTH, N0, "a1 NO [LIMIT] Too many concurrent connections", "rate-limited", NULL, NULL },
 	{ NULL, I, AUTH, N0, "a1 NO [CONTACTADMIN] Ask your administrator", "account-locked", NULL, NULL },
 	{ NULL, I, AUTH, N0, "a1 NO [EXPIRED] Password expired", "wrong-credentials", NULL, NULL },
-	{ NULL, I, AUTH, N0, "a1 NO [PRIVACYREQUIRED] Use TLS first", "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, AUTH, N0, "a1 NO [PRIVACYREQUIRED] Use TLS first", "encryption-required", NULL, NULL },
 	{ NULL, I, AUTH, N0, "a1 NO [AUTHORIZATIONFAILED] No such authorization-ID", "service-disabled", NULL, NULL },
 	{ NULL, I, GREET, N0, "* BYE Too many connections from your IP", "rate-limited", NULL, NULL },
 	{ NULL, I, GREET, N0, "* BYE Server shutting down", "temporary-failure", "ip-not-allowed", NULL },
 	/* SMTP codes (RFC 3463/4954/5248) */
 	{ NULL, S, AUTH, N0, "534 5.7.9 Authentication mechanism is too weak", "app-password-required", NULL, NULL },
-	{ NULL, S, AUTH, N0, "538 5.7.11 Encryption required for requested authentication mechanism", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, AUTH, N0, "538 5.7.11 Encryption required for requested authentication mechanism", "encryption-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "454 4.7.0 Temporary authentication failure", "temporary-failure", NULL, NULL },
 	{ NULL, S, GREET, N0, "421 4.7.0 Try again later, closing connection.", "temporary-failure", NULL, NULL },
 	{ NULL, S, SEND, N0, "451 4.3.0 Temporary server error. Please try again later", "temporary-failure", NULL, NULL },
@@ -181,6 +181,82 @@ static const Case cases[] = {
 	{ NULL, S, MPA_STAGE_TLS, MPA_NET_STARTTLS_UNSUPPORTED, NULL, "tls-handshake-failed", NULL, NULL },
 	/* a network outcome is a fact that no provider catch-all hides */
 	{ "app", I, AUTH, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
+	/* the same failures in other programs' words, with no network outcome given (explain) */
+#define CON MPA_STAGE_CONNECT
+#define TLS MPA_STAGE_TLS
+	{ NULL, S, TLS, N0, "error:1408F10B:SSL routines:ssl3_get_record:wrong version number", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, TLS, N0, "ssl.SSLError: [SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1129)", "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, TLS, N0, "GnuTLS error: An unexpected TLS packet was received.", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, TLS, N0, "javax.net.ssl.SSLException: Unrecognized SSL message, plaintext connection?", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, TLS, N0, "System.Security.Authentication.AuthenticationException: The handshake failed due to an unexpected packet format.", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, TLS, N0, "curl: (35) error:0A00010B:SSL routines::wrong version number", "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, TLS, N0, "SSL_ERROR_RX_RECORD_TOO_LONG", "tls-handshake-failed", NULL, NULL },
+	{ NULL, I, TLS, N0, "mailimap_ssl_connect: MAILIMAP_ERROR_SSL", "tls-handshake-failed", NULL, NULL },
+	{ NULL, S, TLS, N0, "Error: self-signed certificate in certificate chain", "certificate-untrusted", NULL, NULL },
+	{ NULL, S, TLS, N0, "{ [Error: self signed certificate] code: 'DEPTH_ZERO_SELF_SIGNED_CERT' }", "certificate-untrusted", NULL, NULL },
+	{ NULL, I, TLS, N0, "ssl.SSLCertVerificationError: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer certificate (_ssl.c:1006)", "certificate-untrusted", NULL, NULL },
+	{ NULL, S, TLS, N0, "javax.net.ssl.SSLHandshakeException: PKIX path building failed: unable to find valid certification path to requested target", "certificate-untrusted", NULL, NULL },
+	{ NULL, S, TLS, N0, "The remote certificate is invalid according to the validation procedure.", "certificate-untrusted", NULL, NULL },
+	{ NULL, I, TLS, N0, "The certificate is NOT trusted. The certificate issuer is unknown.", "certificate-untrusted", NULL, NULL },
+	{ NULL, S, TLS, N0, "curl: (60) SSL certificate problem: self-signed certificate", "certificate-untrusted", NULL, NULL },
+	{ NULL, I, TLS, N0, "SEC_ERROR_UNKNOWN_ISSUER", "certificate-untrusted", NULL, NULL },
+	{ NULL, I, TLS, N0, "certificate verify failed (certificate has expired)", "certificate-expired", NULL, NULL },
+	{ NULL, S, TLS, N0, "{ [Error: certificate has expired] code: 'CERT_HAS_EXPIRED' }", "certificate-expired", NULL, NULL },
+	{ NULL, I, TLS, N0, "The certificate has expired", "certificate-expired", NULL, NULL },
+	{ NULL, S, TLS, N0, "java.security.cert.CertificateExpiredException: NotAfter: Sun Jan 01 00:00:00 UTC 2023", "certificate-expired", NULL, NULL },
+	{ NULL, S, TLS, N0, "Error [ERR_TLS_CERT_ALTNAME_INVALID]: Hostname/IP does not match certificate's altnames: Host: mail.example.net. is not in the cert's altnames: DNS:www.example.net", "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, I, TLS, N0, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is not valid for 'imap.example.net'. (_ssl.c:1006)", "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, I, TLS, N0, "The certificate's owner does not match hostname 'imap.example.net'", "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, S, TLS, N0, "curl: (60) SSL: no alternative certificate subject name matches target host name 'smtp.example.net'", "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, S, TLS, N0, "SSL_ERROR_BAD_CERT_DOMAIN", "certificate-hostname-mismatch", NULL, NULL },
+	{ NULL, S, TLS, N0, "smtplib.SMTPNotSupportedError: STARTTLS extension not supported by server.", "tls-handshake-failed", "protocol-error", NULL },
+	{ NULL, S, CON, N0, "Error: getaddrinfo ENOTFOUND smtp.example.net", "dns-failure", NULL, NULL },
+	{ NULL, S, CON, N0, "socket.gaierror: [Errno -2] Name or service not known", "dns-failure", NULL, NULL },
+	{ NULL, S, CON, N0, "java.net.UnknownHostException: smtp.example.net", "dns-failure", NULL, NULL },
+	{ NULL, S, CON, N0, "System.Net.Sockets.SocketException: No such host is known", "dns-failure", NULL, NULL },
+	{ NULL, S, CON, N0, "curl: (6) Could not resolve host: smtp.example.net", "dns-failure", NULL, NULL },
+	{ NULL, S, CON, N0, "Error: connect ECONNREFUSED 203.0.113.9:587", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "ConnectionRefusedError: [Errno 111] Connection refused", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "java.net.ConnectException: Connection refused (Connection refused)", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "No connection could be made because the target machine actively refused it 203.0.113.9:25", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "curl: (7) Failed to connect to smtp.example.net port 587: Connection refused", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "Error: connect ETIMEDOUT 203.0.113.9:465", "timeout", NULL, NULL },
+	{ NULL, S, CON, N0, "TimeoutError: [Errno 110] Connection timed out", "timeout", NULL, NULL },
+	{ NULL, S, CON, N0, "java.net.SocketTimeoutException: connect timed out", "timeout", NULL, NULL },
+	{ NULL, S, CON, N0, "A connection attempt failed because the connected party did not properly respond after a period of time", "timeout", NULL, NULL },
+	{ NULL, S, CON, N0, "curl: (28) Failed to connect to smtp.example.net port 25 after 129 ms: Operation timed out", "timeout", NULL, NULL },
+	{ NULL, S, GREET, N0, "Error: read ECONNRESET", "connection-closed", NULL, NULL },
+	{ NULL, S, GREET, N0, "smtplib.SMTPServerDisconnected: Connection unexpectedly closed", "connection-closed", NULL, NULL },
+	{ NULL, S, GREET, N0, "Unable to read data from the transport connection: net_io_connectionclosed.", "connection-closed", NULL, NULL },
+	{ NULL, I, GREET, N0, "Stream error: MAILIMAP_ERROR_STREAM", "connection-closed", NULL, NULL },
+	/* a hang-up after the password may be the answer to it */
+	{ "app", S, AUTH, N0, "smtplib.SMTPServerDisconnected: Connection unexpectedly closed", "connection-closed", NULL, "app-password-required" },
+	/* an unrecognised text still lists the stage's likely causes */
+	{ NULL, S, CON, N0, "something odd happened", "unknown", "dns-failure connection-refused timeout", NULL },
+	{ NULL, I, TLS, N0, "something odd happened", "unknown", "tls-handshake-failed certificate-untrusted", NULL },
+	/* the login wants an encrypted connection: not a password problem, even at a provider whose
+	 * catch-all is its app password */
+	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first. x7sm1 - gsmtp", "encryption-required", NULL, NULL },
+	{ "app", S, AUTH, N0, "530 5.7.7 Email sending without SSL/TLS encryption is not allowed.", "encryption-required", NULL, NULL },
+	{ "app", I, AUTH, N0, "a1 NO [PRIVACYREQUIRED] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "encryption-required", NULL, NULL },
+	{ "app", I, AUTH, N0, "a1 BAD Plaintext authentication disallowed on non-secure (SSL/TLS) connections.", "encryption-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "503 5.5.1 Error: authentication not enabled", "encryption-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "SMTP AUTH is required for message submission on port 587", "encryption-required", NULL, NULL },
+	/* words about the sender beat a generic "rejected" and a code's family */
+	{ NULL, S, SEND, N0, "550 5.7.1 Message rejected: From address is not one of your addresses.", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "554 5.2.252 SendAsDenied; sender@example.net not allowed to send as other@example.net", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "451 4.7.1 Sender address rejected: not owned by user x@example.net", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "\"MAIL FROM\" doesn't conform with authentication [@sm060104], SMTP code: 436", "sender-not-allowed", NULL, NULL },
+	/* words beat the code class: a 4xx after failed logins is the risk control, not a passing fault */
+	{ NULL, S, AUTH, N0, "454 4.7.0 Too many failed login attempts, please try again later.", "rate-limited", "account-locked", NULL },
+	/* codes quoted inside other programs' messages */
+	{ NULL, S, AUTH, N0, "Error: Invalid login: 534-5.7.9 Application-specific password required.", "app-password-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "smtplib.SMTPAuthenticationError: (534, b'5.7.9 Application-specific password required.')", "app-password-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "SMTP 5xx error: permanent error (535): 5.7.139 Authentication unsuccessful", "oauth-required", NULL, NULL },
+	{ NULL, I, AUTH, N0, "imaplib.error: b'[UNAVAILABLE] Temporary authentication failure'", "temporary-failure", NULL, NULL },
+	/* Python's \xNN escapes and GBK shown as Latin-1 are read as the server wrote them */
+	{ NULL, S, AUTH, N0, "(535, b'Error: \\xc7\\xeb\\xca\\xb9\\xd3\\xc3\\xca\\xda\\xc8\\xa8\\xc2\\xeb\\xb5\\xc7\\xc2\\xbc')", "app-password-required", NULL, NULL },
+	{ NULL, S, AUTH, N0, "535 Error: \u00c7\u00eb\u00ca\u00b9\u00d3\u00c3\u00ca\u00da\u00c8\u00a8\u00c2\u00eb\u00b5\u00c7\u00c2\u00bc", "app-password-required", NULL, NULL },
 	/* stage fallbacks */
 	{ NULL, I, AUTH, N0, "a1 NO go away", "wrong-credentials", NULL, NULL },
 	{ NULL, I, SEL, N0, "a3 BAD Command syntax error", "protocol-error", NULL, NULL },
@@ -578,6 +654,42 @@ static void test_parse_smtp(void)
 	g_assert_false(mpa_reply_is_enhanced("5.7.8 "));
 	g_assert_false(mpa_reply_is_enhanced("6.7.8"));
 	g_assert_false(mpa_reply_is_enhanced(NULL));
+	/* codes quoted by other programs */
+	g_assert_true(mpa_reply_smtp_find("Error: Invalid login: 535-5.7.8 Username and Password not accepted.", &code, &enh));
+	g_assert_cmpuint(code, ==, 535);
+	g_assert_cmpstr(enh, ==, "5.7.8");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp_find("smtplib.SMTPAuthenticationError: (534, b'5.7.9 Application-specific password required')", &code, &enh));
+	g_assert_cmpuint(code, ==, 534);
+	g_assert_cmpstr(enh, ==, "5.7.9");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp_find("SMTP 5xx error: permanent error (535): 5.7.139 Authentication unsuccessful", &code, &enh));
+	g_assert_cmpuint(code, ==, 535);
+	g_assert_cmpstr(enh, ==, "5.7.139");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp_find("The server response was: 5.7.0 Must issue a STARTTLS command first.", &code, &enh));
+	g_assert_cmpuint(code, ==, 0);
+	g_assert_cmpstr(enh, ==, "5.7.0");
+	g_free(enh);
+	g_assert_true(mpa_reply_smtp_find("\"MAIL FROM\" doesn't conform with authentication, SMTP code: 436", &code, &enh));
+	g_assert_cmpuint(code, ==, 436);
+	g_assert_null(enh);
+	/* ports, line numbers, versions and success codes are not reply codes */
+	g_assert_false(mpa_reply_smtp_find("Error: connect ECONNREFUSED 74.125.28.109:465", &code, &enh));
+	g_assert_false(mpa_reply_smtp_find("getaddrinfo ENOTFOUND gmail gmail:465", &code, &enh));
+	g_assert_false(mpa_reply_smtp_find("Could not connect to SMTP host: smtp.sina.com, port: 465, response: -1", &code, &enh));
+	g_assert_false(mpa_reply_smtp_find("at index.js:605:19 (Python 2.7.16, nodemailer v4.7.0) 250 OK", &code, &enh));
+	g_assert_null(enh);
+	g_assert_false(mpa_reply_smtp_find(NULL, &code, &enh));
+	{
+		g_autofree gchar *c1 = mpa_reply_imap_code_find("imaplib.error: b'[AUTHENTICATIONFAILED] Invalid credentials (Failure)'");
+		g_autofree gchar *c2 = mpa_reply_imap_code_find("[ALERT] look [unavailable] busy");
+		g_autofree gchar *c3 = mpa_reply_imap_code_find("[DB8PR04.PROD.OUTLOOK.COM] [FOO] nothing");
+
+		g_assert_cmpstr(c1, ==, "AUTHENTICATIONFAILED");
+		g_assert_cmpstr(c2, ==, "UNAVAILABLE");
+		g_assert_null(c3);
+	}
 	g_assert_false(mpa_reply_smtp("5355 nope", &code, &enh));
 	g_assert_false(mpa_reply_smtp("hello 535", &code, &enh));
 	g_assert_false(mpa_reply_smtp("635 no", &code, &enh));
@@ -614,6 +726,70 @@ static void test_parse_imap(void)
 		g_assert_cmpstr(code, ==, t[i].out);
 	}
 	g_assert_null(mpa_reply_imap_code(NULL));
+}
+
+static const gchar *fix_at(const MpaDiagnosis *d, guint i)
+{
+	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->fix : "";
+}
+
+/* The fix names the port, the security setting and the provider's servers where they are the fix. */
+static void test_port_notes(void)
+{
+	MpaFailure f = { S, MPA_STAGE_CONNECT, N0, "Error: connect ETIMEDOUT 203.0.113.9:25", NULL, 0, NULL };
+	MpaFailure g = { S, MPA_STAGE_TLS, N0, "error:1408F10B:SSL routines:ssl3_get_record:wrong version number", NULL, 0, NULL };
+	MpaFailure h = { S, MPA_STAGE_TLS, MPA_NET_TLS_HANDSHAKE, NULL, NULL, 0, NULL };
+	MpaFailure k = { S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", NULL, 0, NULL };
+	MpaFailure m = { S, AUTH, N0, "454 4.7.0 Too many failed login attempts, please try again later.", NULL, 0, NULL };
+	MpaFailure q = { S, MPA_STAGE_CONNECT, N0, "Error: connect ETIMEDOUT 203.0.113.9:587", NULL, 0, NULL };
+	MpaDiagnosis *d;
+
+	/* port 25, named only in the text */
+	d = mpa_diagnose(NULL, &f, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "timeout");
+	g_assert_nonnull(strstr(fix_at(d, 0), "Port 25 is meant for servers"));
+	mpa_diagnosis_free(d);
+	/* the same failure on 587 gets no port-25 advice */
+	d = mpa_diagnose(NULL, &q, "en");
+	g_assert_null(strstr(fix_at(d, 0), "Port 25"));
+	mpa_diagnosis_free(d);
+	/* implicit TLS on a STARTTLS port: the text says so, the caller knows the port */
+	g.port = 587;
+	d = mpa_diagnose(NULL, &g, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "tls-handshake-failed");
+	g_assert_nonnull(strstr(fix_at(d, 0), "Port 587 starts unencrypted"));
+	mpa_diagnosis_free(d);
+	/* without a port: the rule itself */
+	g.port = 0;
+	d = mpa_diagnose(NULL, &g, "en");
+	g_assert_nonnull(strstr(fix_at(d, 0), "does not fit the port"));
+	mpa_diagnosis_free(d);
+	/* a security setting that does not fit the port, from the check (no text at all) */
+	h.port = 465;
+	h.has_security = TRUE;
+	h.security = MPA_SECURITY_STARTTLS;
+	d = mpa_diagnose(app_provider, &h, "en");
+	g_assert_nonnull(strstr(fix_at(d, 0), "Port 465 expects SSL/TLS"));
+	g_assert_nonnull(strstr(fix_at(d, 0), "smtp.apptest.example:465 SSL/TLS"));
+	mpa_diagnosis_free(d);
+	/* a fitting one: no such line */
+	h.security = MPA_SECURITY_SSL;
+	d = mpa_diagnose(app_provider, &h, "en");
+	g_assert_null(strstr(fix_at(d, 0), "expects SSL/TLS"));
+	mpa_diagnosis_free(d);
+	/* encryption required: the provider's own servers, in both languages */
+	d = mpa_diagnose(app_provider, &k, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "encryption-required");
+	g_assert_nonnull(strstr(fix_at(d, 0), "This provider's servers: IMAP imap.apptest.example:993 SSL/TLS, SMTP smtp.apptest.example:465 SSL/TLS."));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(app_provider, &k, "zh_CN");
+	g_assert_nonnull(strstr(fix_at(d, 0), "该服务商的服务器：IMAP imap.apptest.example:993 SSL/TLS"));
+	mpa_diagnosis_free(d);
+	/* a block after failed logins: fix the password first */
+	d = mpa_diagnose(NULL, &m, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "rate-limited");
+	g_assert_nonnull(strstr(fix_at(d, 0), "correct the password in the mail program first"));
+	mpa_diagnosis_free(d);
 }
 
 static void test_bye_before_no(void)
@@ -691,6 +867,7 @@ int main(int argc, char **argv)
 	g_test_add_func("/diagnose/gbk-equals-utf8", test_gbk_twin);
 	g_test_add_func("/diagnose/unknown-shows-raw", test_unknown);
 	g_test_add_func("/diagnose/imap/bye-before-no", test_bye_before_no);
+	g_test_add_func("/diagnose/notes/port-security-servers", test_port_notes);
 	g_test_add_func("/diagnose/provider/rule-wins", test_provider_rule_wins);
 	g_test_add_func("/diagnose/provider/catch-all", test_provider_catch_all);
 	g_test_add_func("/diagnose/provider/texts", test_provider_texts);

@@ -70,8 +70,33 @@ check "--code overrides the reply" json_is 'j["cause"]' rate-limited
 run LC_ALL=C.UTF-8 -- explain --address zhangsan@example.org --protocol smtp --stage auth --reply 'no code here' --code 5.7.139 --json
 check "--code takes an enhanced code" json_is 'j["cause"]' oauth-required
 
+# A password that worked before: the headline says it is no longer valid (issue 19's last pit)
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@sohu.com --protocol smtp --stage auth --reply '535 Authentication failed' --worked-before --json
+check "--worked-before at Sohu: still the independent password" json_is 'j["cause"]' app-password-required
+check "--worked-before at Sohu: the headline" json_is 'j["title"]' "The independent password is no longer valid: it was deleted, replaced, or the login password was changed"
+check "--worked-before at Sohu: its steps" json_is '"Delete the old one" in j["fix"]' True
+run LC_ALL=zh_CN.UTF-8 -- explain --address zhangsan@sohu.com --protocol smtp --stage auth --reply '535 Authentication failed' --worked-before
+check "--worked-before at Sohu, in Chinese" out_has "独立密码已经失效：它被删除或重新生成了，或者登录密码被修改过"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@sohu.com --protocol smtp --stage auth --reply '535 Authentication failed' --json
+check "without --worked-before: the first-login headline" json_is '"no longer valid" in j["title"]' False
+
+# Other programs' connection and TLS texts; the port and the security setting in the fix
+run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage tls --reply 'Error: 140327535802304:error:1408F10B:SSL routines:ssl3_get_record:wrong version number' --port 587 --security ssl --json
+check "OpenSSL wrong version number: tls-handshake-failed" json_is 'j["cause"]' tls-handshake-failed
+check "OpenSSL wrong version number: the fix names port 587 and STARTTLS" json_is '"Port 587 starts unencrypted" in j["fix"]' True
+run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage connect --reply 'Error: connect ETIMEDOUT 203.0.113.9:25' --json
+check "Node.js ETIMEDOUT on port 25: timeout, port 25 named" json_is 'j["cause"]+" "+str("Port 25" in j["fix"])' "timeout True"
+run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage connect --reply 'no idea what this is' --json
+check "an unknown text at connect: the stage's causes as candidates" json_is 'j["cause"]+" "+",".join(j["candidates"][:3])' "unknown dns-failure,connection-refused,timeout"
+run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply '530 Must issue a STARTTLS command first' --json
+check "encryption required at QQ: not the authorization code" json_is 'j["cause"]+" "+str("smtp.qq.com:465" in j["fix"])' "encryption-required True"
+
 run -- explain --protocol smtp --stage auth --reply x
 check "missing --address: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth --reply x --security tls13
+check "bad --security: exit 2" test "$rc" -eq 2
+run -- explain --address a@qq.com --protocol smtp --stage auth --reply x --port 70000
+check "bad --port: exit 2" test "$rc" -eq 2
 run -- explain --address a@qq.com --protocol pop3 --stage auth --reply x
 check "bad --protocol: exit 2" test "$rc" -eq 2
 run -- explain --address a@qq.com --protocol smtp --stage login --reply x

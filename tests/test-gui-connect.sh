@@ -33,7 +33,9 @@ gui_enter_netns "$0"
 . "$top_srcdir/tests/servers/lib.sh"
 mpa_servers_init
 T=$MPA_TMP
-mkdir -p "$ART"
+gui_init connect
+# ($st: the exit status, set by mpa_servers_init's trap)
+mpa_on_exit 'gui_keep_artifacts "$st"'
 mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
 
 gui_private_home
@@ -110,32 +112,30 @@ mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
 openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$SILENTTLS_PORT.cert"
 openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$POP_PORT.cert"
 
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 # Claws logs in to the four accounts at startup, before its main window shows, and opens a
 # "Can't connect" alert for each; the hints wait until the alerts are closed.
 claws_spawn --online
 want="Silent:timeout SilentTLS:timeout Garbage:tls-handshake-failed Refused:connection-refused"
-for i in $(seq 60); do
-	all=1
+# all the hints of $want are in Claws' output; else the alerts holding them back are closed
+hints_logged() {
+	local w
 	for w in $want; do
-		grep -q "Provider Assistant: ${w%%:*}: ${w#*:}\$" "$T/claws.out" || all=
+		grep -q "Provider Assistant: ${w%%:*}: ${w#*:}\$" "$T/claws.out" || { close_alerts 1; return 1; }
 	done
-	[ -n "$all" ] && break
-	close_alerts 1
-	sleep 0.5
-done
-MAIN=$(wait_win ' - Claws Mail ' 20)
+}
+gui_wait 60 "the startup hints ($want) in Claws' output" hints_logged
+MAIN=$(wait_win ' - Claws Mail ' 30)
 check "Claws Mail main window appears" test -n "$MAIN"
 shot connect-hints
 
 # Get mail from all accounts: the POP3 server refuses the password.
 close_alerts 2
 focus "$MAIN"; keys ctrl+shift+i
-for i in $(seq 40); do
-	grep -q 'Provider Assistant: PopLogin: app-password-required$' "$T/claws.out" && break
-	close_alerts 1
-	sleep 0.5
-done
+# one line in Claws' output; else the alerts in the way are closed
+logged_or_close_alerts() { grep -q -- "$1" "$T/claws.out" || { close_alerts 1; return 1; }; }
+gui_wait 40 "the PopLogin hint in Claws' output" \
+	logged_or_close_alerts 'Provider Assistant: PopLogin: app-password-required$'
 want="$want PopLogin:app-password-required"
 
 # A message through the silent SMTP server: the hint comes once Claws gives up (30 s).
@@ -148,11 +148,9 @@ if [ -n "$COMPOSE" ]; then
 	sleep 2; focus "$COMPOSE"; typ "someone@example.com"; sleep 0.5
 	keys ctrl+Return
 fi
-for i in $(seq 100); do
-	grep -q 'Provider Assistant: SilentSMTP: timeout$' "$T/claws.out" && break
-	close_alerts 1
-	sleep 0.5
-done
+# Claws gives its TLS handshake 30 s, on a loaded machine a little more
+gui_wait 90 "the SilentSMTP hint in Claws' output (Claws gives up after 30 s)" \
+	logged_or_close_alerts 'Provider Assistant: SilentSMTP: timeout$'
 shot connect-smtp-hint
 want="$want SilentSMTP:timeout"
 
@@ -172,5 +170,4 @@ check "the POP3 server refused PASS (the login was really tried)" grep -q 'AUTH 
 
 claws_stop
 [ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"
-[ "$failures" -gt 0 ] && cp "$T/claws.out" "$ART/connect-claws.out"
 tap_done

@@ -26,8 +26,8 @@ gui_enter_netns "$0"
 . "$top_srcdir/tests/lookup-env.sh"
 lookup_env_init
 T=$LT
-mkdir -p "$ART"
-trap 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; lookup_cleanup' EXIT
+gui_init lookup
+trap 'gui_keep_artifacts $?; claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; lookup_cleanup' EXIT
 gui_private_home
 
 # The world: Exmail's provider file in the user's provider directory; DNS and one HTTPS server.
@@ -85,7 +85,7 @@ close_new_account() { # address
 	return 1
 }
 
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 # --offline: the accounts created here are saved, and Claws must not try to log in to them.
 claws_start --offline
 check "Claws Mail main window appears" test -n "$MAIN"

@@ -30,8 +30,9 @@ done
 gui_enter_netns "$0"
 
 T=$(mktemp -d /tmp/mpa-gui-page.XXXXXX)
-mkdir -p "$ART"
+gui_init page
 cleanup() {
+	gui_keep_artifacts $?
 	claws_stop
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
 	wait 2>/dev/null
@@ -70,7 +71,7 @@ wait_for() {
 # The Page Index tree of an account dialog: a click on its empty lower part gives it the focus.
 tree_focus() { xdotool mousemove --window "$1" 60 "$(( $(xdotool getwindowgeometry "$1" | sed -n 's/.*Geometry: [0-9]*x\([0-9]*\).*/\1/p') - 80 ))" click 1; sleep 0.3; }
 
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 gui_write_config
 printf 'warn_empty_subj=0\nenable_aspell=0\n' >>"$CFG/clawsrc"
 printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"

@@ -13,6 +13,8 @@
 #      are in no log, no file and not in a core dump of Claws.
 #   3. a broken provider file, an unreadable and a not-a-directory provider dir, a missing data
 #      dir: the plugin loads, Claws' log names each problem, the good providers pre-fill.
+#   4. a provider file nested 140,000 elements deep in the user's provider directory: Claws
+#      starts, the plugin loads, Claws' log names the file, a Sohu account is still pre-filled.
 # Numbers go to tests/artifacts/stress-numbers.txt of the build tree.  STRESS_TRACE=1 prints the
 # timing of each dialog cycle.
 set -u
@@ -38,7 +40,7 @@ gui_enter_netns "$0"
 mpa_servers_init
 mpa_have_dovecot || skip_all "dovecot not installed"
 T=$MPA_TMP
-mkdir -p "$ART"
+gui_init stress
 NUM=$ART/stress-numbers.txt
 : >"$NUM"
 gui_cleanup() {
@@ -46,10 +48,12 @@ gui_cleanup() {
 	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
 	rm -f "$T/core".*
 }
+# ($st: the exit status, set by mpa_servers_init's trap)
+mpa_on_exit 'gui_keep_artifacts "$st"'
 mpa_on_exit gui_cleanup
 
 gui_private_home
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 t_start=$(date +%s)
 
 # ---- servers: Dovecot with a recognisable password, silent IMAPS and SMTPS fakes ----
@@ -88,7 +92,7 @@ gui_write_config
 # Claws trusts a server certificate it has stored (not needed by the plugin, which verifies itself).
 mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
 
-echo "1..30"
+echo "1..34"
 
 # The plugin manager is modal and opens with the plugin list focused, the first row selected.
 PLUGWIN=
@@ -230,7 +234,7 @@ secret_test() { # password expected-line
 	new_account "ok@example.com" "$1" || return 1
 	focus "$NEWACC"; keys alt+o
 	q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; }
-	for i in $(seq 60); do grep -q "$2" "$T/claws.out" && break; sleep 0.25; done
+	gui_wait_log "$2" 15
 	sleep 0.3
 	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 10
 	e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
@@ -271,9 +275,9 @@ new_account "ok@slow.test" "term-pw" && { focus "$NEWACC"; keys alt+o; }
 q=$(wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Return; gone_win '^Provider Assistant$' 5; }
 sleep 0.5
 kill -TERM "$CPID"
-for i in $(seq 100); do [ -z "$(claws_pid)" ] && break; sleep 0.2; done
+gui_wait 20 "Claws Mail to quit on SIGTERM" _claws_gone
 still=$(claws_pid)
-[ -n "$still" ] && { close_alerts 2; sleep 2; still=$(claws_pid); }
+[ -n "$still" ] && { close_alerts 2; gui_wait 5 "Claws Mail to quit once its alerts are closed" _claws_gone; still=$(claws_pid); }
 wait "$DBUS_PID" 2>/dev/null; st=$?; DBUS_PID=
 echo "# after SIGTERM: exit status $st"
 check "SIGTERM during a check in an open dialog: Claws quits normally (status $st)" \
@@ -324,6 +328,37 @@ claws_stop
 chmod 755 "$T/unreadable-dir"
 check "Claws' log file (claws.log) names the broken file too" grep -q "Provider Assistant: $PD3/broken.xml:5" "$CFG/claws.log"
 cp "$T/claws.out" "$ART/stress-claws-3.log"
+
+# ================= 4. a provider file nested 140,000 deep =================
+# It crashed every command of the CLI (a recursive free of the element tree ran out of stack;
+# issue #15), and Claws loads the same files through the same core at every start.  The user's
+# provider directory as in real life (no MPA_PROVIDERS_PATH): the deep file beside Sohu's.
+unset MPA_PROVIDERS_PATH
+cp "$top_srcdir/providers/sohu.com.xml" "$PD/"
+{
+	printf '<clientConfig version="1.1">\n<emailProvider id="deep.example">\n'
+	awk 'BEGIN { for (i = 0; i < 140000; i++) printf "<a>"; for (i = 0; i < 140000; i++) printf "</a>" }'
+	printf '\n</emailProvider>\n</clientConfig>\n'
+} >"$PD/deep.xml"
+claws_start
+close_alerts 2
+check "a provider file nested 140,000 deep in the user's directory: Claws starts, the plugin loads" \
+	eval 'test -n "$MAIN" && grep -q "$LOADED" "$T/claws.out"'
+check "Claws' log names the deep file, its line and why" \
+	grep -q "Provider Assistant: $PD/deep.xml:3: elements are nested more than 64 deep" "$T/claws.out"
+new_account "zhangsan@sohu.com" "deep-pw" && { focus "$NEWACC"; keys alt+o; }
+q=$(wait_win '^Provider Assistant$' 10)
+check "... a new Sohu account is recognised: OK offers the test" test -n "$q"
+[ -n "$q" ] && { focus "$q"; keys Escape; }
+gone_win '^Preferences for new account' 10 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+close_alerts 3
+e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
+sohu_saved() { grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null; }
+gui_wait 20 "the Sohu account in $CFG/accountrc" sohu_saved
+check "... and pre-filled: imap.sohu.com and smtp.sohu.com saved with it" \
+	eval "grep -q '^receive_server=imap.sohu.com\$' '$CFG/accountrc' && grep -q '^smtp_server=smtp.sohu.com\$' '$CFG/accountrc'"
+claws_stop
+cp "$T/claws.out" "$ART/stress-claws-4.log"
 echo "total seconds=$(( $(date +%s) - t_start ))" | tee -a "$NUM" | sed 's/^/# /'
 
 exit $((failures > 0))

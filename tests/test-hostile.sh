@@ -24,6 +24,7 @@ CA=$MPA_TEST_CERTS/ca.pem
 OUT=$MPA_TMP/out
 mkdir -p "$OUT"
 printf 'hostile-test-password\n' > "$MPA_TMP/pw"
+chmod 600 "$MPA_TMP/pw"    # private, as a password file should be (else: a warning on stderr)
 printf 'a-different-password' > "$MPA_TMP/pw.other"
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import warnings
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -763,8 +764,10 @@ class FakeServer:
                             '1.2': ssl.TLSVersion.TLSv1_2}
                 if cfg['tls_max'] not in versions:
                     raise ValueError('tls_max must be one of %s' % ', '.join(versions))
-                self.ssl_ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
-                self.ssl_ctx.maximum_version = versions[cfg['tls_max']]
+                with warnings.catch_warnings():
+                    warnings.simplefilter('ignore', DeprecationWarning)   # outdated on purpose
+                    self.ssl_ctx.minimum_version = ssl.TLSVersion.MINIMUM_SUPPORTED
+                    self.ssl_ctx.maximum_version = versions[cfg['tls_max']]
                 self.ssl_ctx.set_ciphers('DEFAULT:@SECLEVEL=0')
         self._log_lock = threading.Lock()
         self._log_file = open(cfg['log'], 'a', encoding='utf-8') if cfg['log'] else None
