@@ -62,7 +62,7 @@ MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
 		return NULL;
 	}
 	known = mpa_db_lookup_address(db, address, NULL, NULL) != NULL;
-	if (!known && lookup->offline) {
+	if (!known && (lookup->offline || mpa_lookup_disabled())) {
 		mpa_cli_lookup(db, address, NULL, exit_code);
 		return NULL;
 	}

@@ -375,6 +375,43 @@ fetch_abandon(Fetch *f)
 	g_mutex_unlock(&f->lock);
 }
 
+/* Fetch threads inside TLS (libetpan, GnuTLS, OpenSSL): a program must not exit under them, as
+ * the libraries' exit handlers free what such a thread is still using. */
+static GMutex tls_lock;
+static GCond tls_cond;
+static guint tls_busy;
+
+static void
+tls_enter(void)
+{
+	g_mutex_lock(&tls_lock);
+	tls_busy++;
+	g_mutex_unlock(&tls_lock);
+}
+
+static void
+tls_leave(void)
+{
+	g_mutex_lock(&tls_lock);
+	tls_busy--;
+	g_cond_broadcast(&tls_cond);
+	g_mutex_unlock(&tls_lock);
+}
+
+gboolean
+mpa_lookup_wait_threads(guint max_ms)
+{
+	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gboolean idle;
+
+	g_mutex_lock(&tls_lock);
+	while (tls_busy > 0 && g_cond_wait_until(&tls_cond, &tls_lock, until))
+		;
+	idle = tls_busy == 0;
+	g_mutex_unlock(&tls_lock);
+	return idle;
+}
+
 static guint
 seconds_left(gint64 deadline)
 {
@@ -383,15 +420,13 @@ seconds_left(gint64 deadline)
 	return left <= 0 ? 1 : (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
+static void fetch_tls(Fetch *f, int fd);
+
 static void
 fetch_run(Fetch *f)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
-	mailstream *stream;
-	g_autofree gchar *request = NULL;
-	g_autoptr(GByteArray) buf = g_byte_array_new();
-	gsize cap = MPA_LOOKUP_MAX_DOCUMENT + MAX_HEADERS;
 	gboolean ok;
 	int fd;
 
@@ -410,6 +445,22 @@ fetch_run(Fetch *f)
 		close(fd);
 		return;
 	}
+
+	tls_enter();
+	fetch_tls(f, fd);
+	tls_leave();
+}
+
+/* TLS, the certificate, the request and the answer over the connected socket @fd. */
+static void
+fetch_tls(Fetch *f, int fd)
+{
+	MpaNetError err;
+	gchar *detail = NULL;
+	mailstream *stream;
+	g_autofree gchar *request = NULL;
+	g_autoptr(GByteArray) buf = g_byte_array_new();
+	gsize cap = MPA_LOOKUP_MAX_DOCUMENT + MAX_HEADERS;
 
 	stream = mailstream_ssl_open_with_callback_timeout(fd, seconds_left(f->deadline),
 							   mpa_net_sni_callback, f->host);
@@ -1036,6 +1087,14 @@ op_cancelled(GCancellable *cancellable, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
+gboolean
+mpa_lookup_disabled(void)
+{
+	const gchar *v = g_getenv("MPA_OFFLINE");
+
+	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
+}
+
 void
 mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 		     GAsyncReadyCallback callback, gpointer user_data)
@@ -1064,7 +1123,7 @@ mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 
 	/* A provider file always wins, and then nothing goes over the network. */
 	known = req->db != NULL ? mpa_db_lookup_domain(req->db, domain) : NULL;
-	if (known != NULL || req->offline) {
+	if (known != NULL || req->offline || mpa_lookup_disabled()) {
 		res = result_new(op->address, op->domain);
 		res->source = known != NULL ? MPA_LOOKUP_PROVIDER_FILE : MPA_LOOKUP_NONE;
 		res->provider = known;

@@ -76,6 +76,8 @@ void mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms);
 void mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file);
 /* TRUE: provider files only, no network at all. */
 void mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline);
+/* $MPA_OFFLINE set (and not "0"): every lookup is offline, in the CLI and in the plugin. */
+gboolean mpa_lookup_disabled(void);
 
 /* Fails only with MPA_PROVIDER_ERROR_ADDRESS (not an address) or G_IO_ERROR_CANCELLED; "nothing
  * found" is a result with source MPA_LOOKUP_NONE. */
@@ -86,6 +88,10 @@ MpaLookupResult *mpa_lookup_finish(GAsyncResult *result, GError **error);
 MpaLookupResult *mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable,
 				     GError **error);
 void mpa_lookup_result_free(MpaLookupResult *result);
+/* Waits (at most @max_ms) until no abandoned HTTPS fetch is inside TLS any more; call it before
+ * the program exits (exit handlers of the TLS libraries would pull their state from under such a
+ * thread).  TRUE when none is. */
+gboolean mpa_lookup_wait_threads(guint max_ms);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupResult, mpa_lookup_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLookupRequest, mpa_lookup_request_free)
 

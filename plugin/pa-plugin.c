@@ -22,6 +22,7 @@
 #include "common/utils.h"
 #include "common/log.h"
 
+#include "mpa-lookup.h"
 #include "pa-plugin.h"
 #include "pa-guard.h"
 
@@ -167,6 +168,8 @@ plugin_done(void)
 	g_clear_handle_id(&pending_log_source, g_source_remove);
 	g_clear_pointer(&pending_log, g_ptr_array_unref);
 	mpa_account_lookups_free();
+	/* Claws may be exiting: not under a lookup's HTTPS fetch that is still in TLS */
+	mpa_lookup_wait_threads(2000);
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

@@ -97,7 +97,7 @@ lookup_https_start() {
 	_ready="$LT/https-$_addr.ready"
 	/usr/bin/python3 "$top_srcdir/tests/servers/httpsd.py" --listen "$_addr:443" \
 		--cert "$LT/$_leaf.pem" --key "$LT/$_leaf.key" --routes "$_routes" \
-		--ready "$_ready" --log "$LT/https.log" "$@" 2>"$LT/https-$_addr.err" &
+		--ready "$_ready" --log "$LT/https.log" --lifetime 1800 "$@" 2>"$LT/https-$_addr.err" &
 	LOOKUP_PIDS="$LOOKUP_PIDS $!"
 	_i=0
 	until [ -e "$_ready" ]; do
