@@ -263,7 +263,7 @@ print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 	for (guint i = 0; i < r->stages->len; i++) {
 		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
 		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
-			: st->outcome == MPA_OUTCOME_CANCELLED ? "–" : "✗";
+			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–" : "✗";
 
 		g_print("%s  %s %-9s %5" G_GINT64_FORMAT " ms\n", label, mark,
 			mpa_stage_name(st->stage), ms(st->elapsed_us));
@@ -275,6 +275,16 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 {
 	const gchar *label = protocol_label(r->protocol);
 
+	if (r->oauth2 && r->outcome == MPA_OUTCOME_OK) {
+		g_autofree gchar *line = g_strdup_printf(
+			/* TRANSLATORS: %s is IMAP or SMTP; "Authorise" is Claws Mail's button */
+			_("%s: the server offers OAuth2 sign-in. This check sends no login: Claws Mail signs in itself, with the \"Authorise\" button on the account's OAuth2 page."),
+			label);
+
+		g_print("\n");
+		mpa_cli_print_wrapped(NULL, line, 2);
+		return;
+	}
 	if (r->outcome == MPA_OUTCOME_OK || r->outcome == MPA_OUTCOME_SKIPPED)
 		return;
 	g_print("\n");
@@ -338,6 +348,8 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
 	mpa_json_int(j, "elapsed_ms", ms(r->elapsed_us));
 	mpa_json_string(j, "net_error", r->net_error != MPA_NET_NONE ? mpa_net_error_name(r->net_error) : NULL);
 	mpa_json_string(j, "detail", r->detail);
+	/* OAuth2 sign-in: no login was sent; "ok" means the server offers XOAUTH2 or OAUTHBEARER */
+	mpa_json_bool(j, "oauth2", r->oauth2);
 	if (r->protocol == MPA_PROTOCOL_IMAP) {
 		mpa_json_string(j, "imap_code", r->imap_code);
 		mpa_json_string(j, "id", r->id_answer);
@@ -505,6 +517,7 @@ typedef struct {
 	guint16 port;
 	MpaSecurity security;
 	gchar *username;
+	gboolean oauth2;        /* signs in with OAuth2: no password is read or sent */
 } Server;
 
 static void
@@ -673,6 +686,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 			servers[i].security = ps[i]->security;
 			servers[i].username = mpa_expand_username(ps[i]->username ? ps[i]->username
 								  : "%EMAILADDRESS%", address);
+			servers[i].oauth2 = ps[i]->auth_method == MPA_AUTH_OAUTH2;
 		}
 	}
 	if (only != NULL)
@@ -685,7 +699,10 @@ mpa_cli_cmd_check(int argc, char **argv)
 	protect_secrets();
 	/* the look-up may have left its "unknown provider" error here (--imap/--smtp given) */
 	g_clear_error(&error);
-	if (password_file != NULL) {
+	if ((servers[0].host == NULL || servers[0].oauth2) && (servers[1].host == NULL || servers[1].oauth2)) {
+		/* OAuth2 only (Outlook): nothing to log in with here, so no password is asked for */
+		password = g_strdup("");
+	} else if (password_file != NULL) {
 		int fd = open_password_file(password_file);
 
 		if (fd < 0)
@@ -715,7 +732,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (*password == '\0') {
+	if (*password == '\0' && !((servers[0].host == NULL || servers[0].oauth2) &&
+				    (servers[1].host == NULL || servers[1].oauth2))) {
 		mpa_cli_error("%s", _("the password is empty"));
 		goto out;
 	}
@@ -730,6 +748,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 		else
 			mpa_check_request_set_smtp(req, servers[i].host, servers[i].port, servers[i].security,
 						   servers[i].username);
+		mpa_check_request_set_oauth2(req, i, servers[i].oauth2);
 	}
 	mpa_check_request_set_password(req, password);
 	mpa_secret_free(password);

@@ -77,6 +77,7 @@ static void json_server(MpaJson *j, const gchar *key, const MpaServer *server, c
 	mpa_json_int(j, "port", server->port);
 	mpa_json_string(j, "security", mpa_security_name(server->security));
 	mpa_json_string(j, "username", username);
+	mpa_json_string(j, "auth", mpa_auth_method_name(server->auth_method));
 	mpa_json_end_object(j);
 }
 
@@ -125,6 +126,11 @@ static void print_json(const MpaLookupResult *res, const gchar *lang)
 	mpa_json_string(j, "kind", password_kind_id(provider->password_kind));
 	mpa_json_string(j, "label", text_in(provider->password_label, lang));
 	mpa_json_string(j, "hint", text_in(provider->password_hint, lang));
+	/* The OAuth2 service Claws Mail asks for a token: its OAuth2 page's choice, or null. */
+	if (provider->oauth2_provider != MPA_OAUTH2_NONE)
+		mpa_json_string(j, "oauth2_provider", mpa_oauth2_provider_name(provider->oauth2_provider));
+	else
+		mpa_json_null(j, "oauth2_provider");
 	mpa_json_end_object(j);
 	json_steps(j, "steps", provider->steps, lang);
 	json_steps(j, "notes", provider->notes, lang);

@@ -417,6 +417,12 @@ mpa_check_run_imap(MpaWorker *w)
 		goto out;
 	if (mpa_worker_abandoned(w))
 		goto out;
+	if (w->oauth2) {
+		/* OAuth2: the login is Claws Mail's, with its token; here only what the server offers */
+		mpa_worker_oauth2_offered(w, mailimap_has_authentication(imap, "XOAUTH2") ||
+					     mailimap_has_authentication(imap, "OAUTHBEARER"));
+		goto out;
+	}
 	mpa_worker_capture_reset(w);
 	if (mailimap_has_extension(imap, "LOGINDISABLED")) {
 		if (!imap_send_id(w, imap))

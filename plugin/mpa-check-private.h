@@ -34,6 +34,7 @@ struct _MpaWorker {
 	gchar *ca_file;
 	guint idle_s;
 	gboolean select;
+	gboolean oauth2;        /* no login: only whether the server offers OAuth2 */
 	GMainContext *context;
 	gint64 t0;
 
@@ -62,6 +63,8 @@ void mpa_worker_fail(MpaWorker *w, MpaNetError net, gchar *detail);
 /* TRUE once the caller no longer waits for this worker (cancel, deadline). */
 gboolean mpa_worker_abandoned(MpaWorker *w);
 void mpa_worker_succeeded(MpaWorker *w);
+/* OAuth2 sign-in: the auth stage ends without a login, offered or not (then a failure). */
+void mpa_worker_oauth2_offered(MpaWorker *w, gboolean offered);
 /* Wipes the password as soon as the login is over. */
 void mpa_worker_forget_password(MpaWorker *w);
 /* The end of either protocol's run: the password goes, the verdict goes to the caller. */

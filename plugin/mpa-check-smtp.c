@@ -129,6 +129,33 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 	}
 }
 
+/* Whether an EHLO answer (libetpan's text: one line per keyword, codes stripped) has an AUTH
+ * line naming XOAUTH2 or OAUTHBEARER. */
+static gboolean
+smtp_offers_oauth2(const char *response)
+{
+	g_auto(GStrv) lines = NULL;
+
+	if (response == NULL)
+		return FALSE;
+	lines = g_strsplit_set(response, "\r\n", -1);
+	for (guint i = 0; lines[i] != NULL; i++) {
+		g_auto(GStrv) words = NULL;
+		const gchar *l = lines[i];
+
+		if (g_ascii_strncasecmp(l, "250", 3) == 0)
+			l += 4 <= strlen(l) ? 4 : 3;
+		if (g_ascii_strncasecmp(l, "AUTH", 4) != 0 || (l[4] != ' ' && l[4] != '='))
+			continue;
+		words = g_strsplit_set(l + 5, " ", -1);
+		for (guint j = 0; words[j] != NULL; j++)
+			if (g_ascii_strcasecmp(words[j], "XOAUTH2") == 0 ||
+			    g_ascii_strcasecmp(words[j], "OAUTHBEARER") == 0)
+				return TRUE;
+	}
+	return FALSE;
+}
+
 static gboolean
 smtp_ehlo(MpaWorker *w, mailsmtp *smtp)
 {
@@ -207,6 +234,11 @@ mpa_check_run_smtp(MpaWorker *w)
 	mpa_worker_stage_begin(w, MPA_STAGE_AUTH);
 	if (w->security == MPA_SECURITY_STARTTLS && !smtp_ehlo(w, smtp))
 		goto out;
+	if (w->oauth2) {
+		/* OAuth2: libetpan keeps no flag for it; the EHLO answer's AUTH line names it */
+		mpa_worker_oauth2_offered(w, smtp_offers_oauth2(smtp->response));
+		goto out;
+	}
 	if (!(smtp->auth & (MAILSMTP_AUTH_PLAIN | MAILSMTP_AUTH_LOGIN))) {
 		mpa_worker_fail(w, MPA_NET_NONE, g_strdup(_("the server offers no password login (AUTH PLAIN or LOGIN)")));
 		goto out;

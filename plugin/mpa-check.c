@@ -43,6 +43,7 @@ struct _MpaCheckRequest {
 		guint16 port;
 		MpaSecurity security;
 		gchar *username;
+		gboolean oauth2;
 	} server[2];
 	gchar *password;
 	gchar *smtp_password;           /* NULL: SMTP uses @password too */
@@ -195,7 +196,15 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 					   : "%EMAILADDRESS%", req->address);
 		host = mpa_expand_host(servers[i]->host, req->address);
 		set_server(req, i, host, servers[i]->port, servers[i]->security, user);
+		req->server[i].oauth2 = servers[i]->auth_method == MPA_AUTH_OAUTH2;
 	}
+}
+
+void
+mpa_check_request_set_oauth2(MpaCheckRequest *req, MpaProtocol protocol, gboolean oauth2)
+{
+	if ((guint)protocol < 2)
+		req->server[protocol].oauth2 = oauth2;
 }
 
 void
@@ -477,6 +486,22 @@ mpa_worker_succeeded(MpaWorker *w)
 	g_mutex_unlock(&w->lock);
 }
 
+void
+mpa_worker_oauth2_offered(MpaWorker *w, gboolean offered)
+{
+	g_mutex_lock(&w->lock);
+	w->res.oauth2 = TRUE;
+	g_mutex_unlock(&w->lock);
+	mpa_worker_forget_password(w);
+	if (!offered) {
+		mpa_worker_fail(w, MPA_NET_NONE,
+				g_strdup(_("the server offers no OAuth2 sign-in (XOAUTH2 or OAUTHBEARER)")));
+		return;
+	}
+	mpa_worker_stage_end(w, MPA_OUTCOME_SKIPPED);
+	mpa_worker_succeeded(w);
+}
+
 /* The end of either protocol's run: the password goes, the verdict goes to the caller. */
 void
 mpa_worker_finish(MpaWorker *w)
@@ -532,6 +557,7 @@ worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 	w->ca_file = g_strdup(req->ca_file);
 	w->idle_s = MAX(1, (req->idle_ms + 999) / 1000);
 	w->select = req->select;
+	w->oauth2 = req->server[proto].oauth2;
 	w->context = g_main_context_ref(context);
 	w->kill_fd = -1;
 	g_mutex_init(&w->lock);

@@ -61,6 +61,9 @@ typedef struct {
 	guint smtp_code;                /* SMTP reply code, 0 if none */
 	gchar *enhanced_code;           /* SMTP enhanced status code "5.7.8", may be NULL */
 	gchar *id_answer;               /* server's IMAP ID answer "name version", may be NULL */
+	gboolean oauth2;                /* OAuth2 sign-in: no login was tried; outcome OK means the
+					 * server offers XOAUTH2 or OAUTHBEARER (the mail program's
+					 * own "Authorise" signs in) */
 	gint64 elapsed_us;
 } MpaProtoResult;
 
@@ -83,6 +86,10 @@ void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16
 /* From a provider's servers with the address expanded into user names. */
 void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider);
 void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password);
+/* Sign-in by OAuth2 for @protocol: the check goes up to what the server offers (TLS, greeting,
+ * XOAUTH2 or OAUTHBEARER) and sends no login (no password needed).  Set by set_from_provider
+ * where the provider's method is OAuth2. */
+void mpa_check_request_set_oauth2(MpaCheckRequest *req, MpaProtocol protocol, gboolean oauth2);
 /* A different password for SMTP only (a mail client's separate SMTP login); NULL = the same. */
 void mpa_check_request_set_smtp_password(MpaCheckRequest *req, const gchar *password);
 /* A PEM CA file to trust instead of the system store; NULL = system store. */

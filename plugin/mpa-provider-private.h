@@ -20,6 +20,9 @@ typedef struct {
 	guint id_line;          /* line of <emailProvider> */
 	guint *mx_host_lines;   /* parallel to pub.mx_hosts */
 	guint *mx_suffix_lines; /* parallel to pub.mx_suffixes */
+	gint auth_imap;         /* <mpa:auth imap=...> as MpaAuthMethod; -1: not given */
+	gint auth_smtp;         /* <mpa:auth smtp=...>; -1: not given */
+	guint auth_line;        /* line of <mpa:auth> */
 } MpaProviderPriv;
 
 /* Check an ASCII host/domain name: labels of [a-z0-9-] (1-63 bytes, no leading or trailing

@@ -57,6 +57,23 @@ const gchar *mpa_stage_name(MpaStage stage)
 	return "unknown";
 }
 
+static const gchar *const auth_method_names[] = { "automatic", "login", "plain", "oauth2", NULL };
+static const gchar *const oauth2_provider_names[] = { "none", "google", "outlook", "exchange", "yahoo", NULL };
+
+const gchar *mpa_auth_method_name(MpaAuthMethod method)
+{
+	if ((guint)method <= MPA_AUTH_OAUTH2)
+		return auth_method_names[method];
+	return "unknown";
+}
+
+const gchar *mpa_oauth2_provider_name(MpaOAuth2Provider provider)
+{
+	if ((guint)provider <= MPA_OAUTH2_YAHOO)
+		return oauth2_provider_names[provider];
+	return "unknown";
+}
+
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage)
 {
 	if (name == NULL)
@@ -926,6 +943,8 @@ static void check_doc_like(Load *l, const Node *n, const gchar *url_attr, const 
 
 static void check_assistant(Load *l, const Node *n);
 
+static void resolve_auth(Load *l, MpaServer *s, gint wanted, const gchar *proto);
+
 static void check_email_provider(Load *l, const Node *n)
 {
 	static const gchar *const allowed[] = { "id", NULL };
@@ -1037,6 +1056,13 @@ static void check_email_provider(Load *l, const Node *n)
 		missing_element(l, n, "domain");
 	if (!seen_display)
 		missing_element(l, n, "displayName");
+	resolve_auth(l, p->imap, l->priv->auth_imap, "imap");
+	resolve_auth(l, p->smtp, l->priv->auth_smtp, "smtp");
+	if (p->oauth2_provider != MPA_OAUTH2_NONE &&
+	    !(p->imap && p->imap->auth_method == MPA_AUTH_OAUTH2) &&
+	    !(p->smtp && p->smtp->auth_method == MPA_AUTH_OAUTH2) &&
+	    !(p->imap && p->imap->oauth2) && !(p->smtp && p->smtp->oauth2))
+		warn(l, l->priv->auth_line, _("oauth2-provider is named but no server offers OAuth2 — remove it"));
 	g_ptr_array_add(domains, NULL);
 	p->domains = (gchar **)g_ptr_array_free(domains, FALSE);
 	l->priv->domain_lines = (guint *)g_array_free(lines, FALSE);
@@ -1214,6 +1240,73 @@ static void check_password(Load *l, const Node *n)
 	/* a special password is the whole point of the hint: it must say what it is called */
 	p->password_label = text_set_finish(l, &label, n, "label", p->password_kind == MPA_PASSWORD_APP);
 	p->password_hint = text_set_finish(l, &hint, n, "hint", p->password_kind == MPA_PASSWORD_APP);
+}
+
+/* <mpa:auth imap="login" smtp="plain" oauth2-provider="outlook"/>: the one sign-in method per
+ * server (checked against the servers' <authentication> lists once the whole file is read). */
+static gint auth_method_attr(Load *l, const Node *n, const gchar *name)
+{
+	const gchar *value = attr(n, name);
+
+	if (value == NULL)
+		return -1;
+	for (guint i = MPA_AUTH_LOGIN; auth_method_names[i] != NULL; i++)
+		if (strcmp(value, auth_method_names[i]) == 0)
+			return (gint)i;
+	problem(l, n->line, _("unknown %s method '%s' — use login, plain or oauth2"), name, value);
+	return -1;
+}
+
+static void check_auth(Load *l, const Node *n)
+{
+	static const gchar *const allowed[] = { "imap", "smtp", "oauth2-provider", NULL };
+	MpaProviderPriv *priv = l->priv;
+	const gchar *op;
+
+	check_attrs(l, n, allowed);
+	check_no_text(l, n);
+	check_leaf(l, n);
+	priv->auth_line = n->line;
+	priv->auth_imap = auth_method_attr(l, n, "imap");
+	priv->auth_smtp = auth_method_attr(l, n, "smtp");
+	op = attr(n, "oauth2-provider");
+	if (op != NULL) {
+		guint i;
+
+		for (i = MPA_OAUTH2_GOOGLE; oauth2_provider_names[i] != NULL; i++)
+			if (strcmp(op, oauth2_provider_names[i]) == 0)
+				break;
+		if (oauth2_provider_names[i] != NULL)
+			priv->pub.oauth2_provider = (MpaOAuth2Provider)i;
+		else
+			problem(l, n->line, _("unknown oauth2-provider '%s' — use google, outlook, exchange or yahoo"), op);
+	}
+}
+
+/* The method of @s: the one <mpa:auth> names (it must be among the server's <authentication>
+ * values), else a password method where the server takes a password (the IMAP LOGIN command and
+ * SMTP AUTH LOGIN need nothing beyond the protocol itself), else OAuth2 where that is all. */
+static void resolve_auth(Load *l, MpaServer *s, gint wanted, const gchar *proto)
+{
+	if (s == NULL) {
+		if (wanted >= 0)
+			warn(l, l->priv->auth_line, _("<mpa:auth %s=...> names a method for a server this file does not have — remove it"), proto);
+		return;
+	}
+	if (wanted == MPA_AUTH_OAUTH2 && !s->oauth2)
+		problem(l, l->priv->auth_line, _("<mpa:auth %s=\"oauth2\"> but that server's <authentication> has no OAuth2 — add it or choose a password method"),
+			proto);
+	else if (wanted > 0 && wanted != MPA_AUTH_OAUTH2 && !s->password_auth)
+		problem(l, l->priv->auth_line, _("<mpa:auth %s=\"%s\"> but that server's <authentication> has no password method — use oauth2"),
+			proto, auth_method_names[wanted]);
+	else if (wanted > 0)
+		s->auth_method = (MpaAuthMethod)wanted;
+	else if (s->password_auth)
+		s->auth_method = MPA_AUTH_LOGIN;
+	else if (s->oauth2)
+		s->auth_method = MPA_AUTH_OAUTH2;
+	else
+		s->auth_method = MPA_AUTH_AUTOMATIC;
 }
 
 static void check_link(Load *l, const Node *n, GHashTable *link_ids)
@@ -1598,7 +1691,7 @@ static void check_assistant(Load *l, const Node *n)
 	g_autoptr(GHashTable) cause_ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	TextSet name = { 0 };
 	const gchar *checked;
-	gboolean seen_password = FALSE, seen_sending = FALSE;
+	gboolean seen_password = FALSE, seen_sending = FALSE, seen_auth = FALSE;
 	GPtrArray *mx_hosts = g_ptr_array_new(), *mx_suffixes = g_ptr_array_new();
 	GArray *mx_host_lines = g_array_new(FALSE, FALSE, sizeof(guint));
 	GArray *mx_suffix_lines = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -1623,6 +1716,13 @@ static void check_assistant(Load *l, const Node *n)
 			}
 			seen_password = TRUE;
 			check_password(l, c);
+		} else if (is_mpa(c, "auth")) {
+			if (seen_auth) {
+				duplicate_element(l, c);
+				continue;
+			}
+			seen_auth = TRUE;
+			check_auth(l, c);
 		} else if (is_mpa(c, "link")) {
 			check_link(l, c, link_ids);
 		} else if (is_mpa(c, "step")) {
@@ -1684,6 +1784,7 @@ static MpaProviderPriv *provider_new(void)
 	p->rules = g_ptr_array_new_with_free_func((GDestroyNotify)rule_free);
 	p->send_stages = g_ptr_array_new_with_free_func(g_free);
 	p->password_kind = MPA_PASSWORD_LOGIN;
+	priv->auth_imap = priv->auth_smtp = -1;
 	p->mx_hosts = g_new0(gchar *, 1);
 	p->mx_suffixes = g_new0(gchar *, 1);
 	return priv;

@@ -58,6 +58,24 @@ typedef enum {
 /* A localized text: lang ("en", "zh_CN", ...) -> text.  Use mpa_text_get(). */
 typedef GHashTable MpaText;
 
+/* The one way a mail program signs in to a server: the provider file's <mpa:auth>, or else
+ * derived from its ISPDB <authentication> list (a password method first, then OAuth2). */
+typedef enum {
+	MPA_AUTH_AUTOMATIC,     /* nothing usable is known: leave it to the mail program */
+	MPA_AUTH_LOGIN,         /* IMAP: the LOGIN command; SMTP: AUTH LOGIN */
+	MPA_AUTH_PLAIN,         /* IMAP: AUTHENTICATE PLAIN; SMTP: AUTH PLAIN */
+	MPA_AUTH_OAUTH2         /* no password: an OAuth2 token (XOAUTH2 / OAUTHBEARER) */
+} MpaAuthMethod;
+
+/* The OAuth2 service the mail program asks for a token (Claws Mail's list). */
+typedef enum {
+	MPA_OAUTH2_NONE,
+	MPA_OAUTH2_GOOGLE,
+	MPA_OAUTH2_OUTLOOK,
+	MPA_OAUTH2_EXCHANGE,
+	MPA_OAUTH2_YAHOO
+} MpaOAuth2Provider;
+
 typedef struct {
 	gchar *host;            /* lower case */
 	guint16 port;
@@ -65,6 +83,7 @@ typedef struct {
 	gchar *username;        /* template with %EMAILADDRESS% etc. */
 	gboolean oauth2;        /* OAuth2 among the authentication methods */
 	gboolean password_auth; /* a password method among the authentication methods */
+	MpaAuthMethod auth_method; /* the one method to set (never a password one without password_auth) */
 } MpaServer;
 
 typedef struct {
@@ -124,6 +143,7 @@ typedef struct {
 	MpaPasswordKind password_kind;
 	MpaText *password_label;
 	MpaText *password_hint;
+	MpaOAuth2Provider oauth2_provider; /* <mpa:auth oauth2-provider=...>; NONE: not named */
 	GPtrArray *links;       /* of MpaLink* */
 	GPtrArray *steps;       /* of MpaStep* (checklist, in order) */
 	GPtrArray *notes;       /* of MpaStep* */
@@ -221,6 +241,8 @@ const MpaLink *mpa_provider_link(const MpaProvider *provider, const gchar *id);
 const gchar *mpa_security_name(MpaSecurity security);   /* "ssl", "starttls", "plain" */
 const gchar *mpa_protocol_name(MpaProtocol protocol);   /* "imap", "smtp" */
 const gchar *mpa_stage_name(MpaStage stage);            /* "connect", "tls", ... */
+const gchar *mpa_auth_method_name(MpaAuthMethod method); /* "automatic", "login", "plain", "oauth2" */
+const gchar *mpa_oauth2_provider_name(MpaOAuth2Provider provider); /* "none", "google", "outlook", ... */
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage);
 gboolean mpa_protocol_from_name(const gchar *name, MpaProtocol *protocol);
 

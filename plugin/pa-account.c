@@ -22,6 +22,7 @@
 #include "common/utils.h"
 #include "gtk/combobox.h"
 #include "gtk/menu.h"
+#include "imap.h"
 
 #include "mpa-lookup.h"
 #include "mpa-text.h"
@@ -45,6 +46,9 @@ typedef enum {
 	F_IMAP_PORT,
 	F_SMTP_PORT_SET,
 	F_SMTP_PORT,
+	F_IMAP_AUTH,                            /* Receive page, "IMAP": "Authentication method" */
+	F_SMTP_AUTH_METHOD,                     /* Send page, "Authentication": "Authentication method" */
+	F_OAUTH2_PROVIDER,                      /* OAuth2 page: "Select OAuth2 Email Service Provider" */
 	F_COUNT
 } Field;
 
@@ -182,6 +186,41 @@ box_field(GtkWidget *root, const gchar *text)
 	return NULL;
 }
 
+/* The combo box packed right after the label @text in a GtkBox under @root (the "Authentication
+ * method" lists of the Receive and Send pages, the OAuth2 page's service list). */
+static GtkWidget *
+box_combo(GtkWidget *root, const gchar *text)
+{
+	g_autoptr(GPtrArray) all = collect(root);
+
+	for (guint i = 0; i < all->len; i++) {
+		GtkWidget *w = all->pdata[i];
+		GtkWidget *parent, *next = NULL;
+		GList *children, *l;
+
+		if (!GTK_IS_LABEL(w) || g_strcmp0(gtk_label_get_text(GTK_LABEL(w)), text) != 0)
+			continue;
+		parent = gtk_widget_get_parent(w);
+		if (!GTK_IS_BOX(parent))
+			continue;
+		children = gtk_container_get_children(GTK_CONTAINER(parent));
+		l = g_list_find(children, w);
+		if (l && l->next && GTK_IS_COMBO_BOX(l->next->data))
+			next = l->next->data;
+		g_list_free(children);
+		if (next)
+			return next;
+	}
+	return NULL;
+}
+
+/* The Receive page's "IMAP" frame (the TLS page has one of that name too, with radio buttons). */
+static gboolean
+has_auth_method(GtkWidget *frame)
+{
+	return box_combo(frame, CLAWS("Authentication method")) != NULL;
+}
+
 static gboolean
 has_smtp_auth_check(GtkWidget *frame)
 {
@@ -290,6 +329,9 @@ field_get(MpaAccountDialog *dlg, Field f)
 		return NULL;
 	switch (f) {
 	case F_PROTOCOL:
+	case F_IMAP_AUTH:
+	case F_SMTP_AUTH_METHOD:
+	case F_OAUTH2_PROVIDER:
 		return g_strdup_printf("%d", combobox_get_active_data(GTK_COMBO_BOX(w)));
 	case F_RECV_SERVER:
 	case F_SMTP_SERVER:
@@ -327,6 +369,9 @@ field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
 		return;
 	switch (f) {
 	case F_PROTOCOL:
+	case F_IMAP_AUTH:
+	case F_SMTP_AUTH_METHOD:
+	case F_OAUTH2_PROVIDER:
 		combobox_select_by_data(GTK_COMBO_BOX(w), atoi(value));
 		break;
 	case F_RECV_SERVER:
@@ -392,6 +437,63 @@ ssl_type(MpaSecurity s)
 	return SSL_NONE;
 }
 
+/* Claws' values of the "Authentication method" lists (imap.h, smtp.h).  One method, never
+ * "Automatic": that tries every method the server offers (AUTHENTICATE PLAIN, AUTHENTICATE
+ * LOGIN, then LOGIN against Dovecot), so one wrong password costs three failed logins. */
+static gint
+imap_auth_value(MpaAuthMethod m)
+{
+	switch (m) {
+	case MPA_AUTH_LOGIN:
+		return IMAP_AUTH_PLAINTEXT;     /* the LOGIN command: needs no SASL plugin */
+	case MPA_AUTH_PLAIN:
+		return IMAP_AUTH_PLAIN;
+	case MPA_AUTH_OAUTH2:
+		return IMAP_AUTH_OAUTH2;
+	case MPA_AUTH_AUTOMATIC:
+		break;
+	}
+	return 0;
+}
+
+static gint
+smtp_auth_value(MpaAuthMethod m)
+{
+	switch (m) {
+	case MPA_AUTH_LOGIN:
+		return SMTPAUTH_LOGIN;
+	case MPA_AUTH_PLAIN:
+		return SMTPAUTH_PLAIN;
+	case MPA_AUTH_OAUTH2:
+		return SMTPAUTH_OAUTH2;
+	case MPA_AUTH_AUTOMATIC:
+		break;
+	}
+	return 0;
+}
+
+/* Claws' Oauth2Service (oauth2.h declares it only under USE_OAUTH2, which Claws' own config.h
+ * defines and claws-features.h does not; Debian's build has OAuth2).  Values of 4.1.1. */
+enum { CLAWS_OAUTH2_NONE, CLAWS_OAUTH2_GOOGLE, CLAWS_OAUTH2_OUTLOOK, CLAWS_OAUTH2_EXCHANGE, CLAWS_OAUTH2_YAHOO };
+
+static gint
+oauth2_value(MpaOAuth2Provider p)
+{
+	switch (p) {
+	case MPA_OAUTH2_GOOGLE:
+		return CLAWS_OAUTH2_GOOGLE;
+	case MPA_OAUTH2_OUTLOOK:
+		return CLAWS_OAUTH2_OUTLOOK;
+	case MPA_OAUTH2_EXCHANGE:
+		return CLAWS_OAUTH2_EXCHANGE;
+	case MPA_OAUTH2_YAHOO:
+		return CLAWS_OAUTH2_YAHOO;
+	case MPA_OAUTH2_NONE:
+		break;
+	}
+	return CLAWS_OAUTH2_NONE;
+}
+
 /* Where the Send page has a user ID of its own, Claws takes the SMTP password from the Send page
  * too and, finding none there, asks for it on the first send of every session.  When that user
  * ID is the plugin's (the provider's SMTP user name differs), the password is the one typed on
@@ -439,7 +541,7 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
      gboolean receive)
 {
 	gchar num[16];
-	gboolean port_ours;
+	gboolean port_ours, signs_in;
 
 	if (p->imap && receive) {
 		g_autofree gchar *uid = mpa_expand_username(p->imap->username, address);
@@ -455,6 +557,8 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		g_snprintf(num, sizeof num, "%d", tls);
 		/* Claws' toggled handler moves the Advanced page's port spin to 993 itself. */
 		field_set(dlg, F_IMAP_TLS, num, force);
+		g_snprintf(num, sizeof num, "%d", imap_auth_value(p->imap->auth_method));
+		field_set(dlg, F_IMAP_AUTH, num, force);
 		/* The spin follows the check: Claws' TLS handler has just moved it, so it is ours
 		 * whenever the check is. */
 		port_ours = force || field_is_ours(dlg, F_IMAP_PORT_SET);
@@ -473,7 +577,10 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		field_set(dlg, F_SMTP_SERVER, smtp_host, force);
 		g_snprintf(num, sizeof num, "%d", tls);
 		field_set(dlg, F_SMTP_TLS, num, force);
-		field_set(dlg, F_SMTP_AUTH, p->smtp->password_auth ? "1" : "0", force);
+		signs_in = p->smtp->password_auth || p->smtp->auth_method == MPA_AUTH_OAUTH2;
+		field_set(dlg, F_SMTP_AUTH, signs_in ? "1" : "0", force);
+		g_snprintf(num, sizeof num, "%d", smtp_auth_value(p->smtp->auth_method));
+		field_set(dlg, F_SMTP_AUTH_METHOD, num, force);
 		/* Claws logs in to SMTP with the Basic page's user ID unless the Send page names its
 		 * own: name it only where the provider's SMTP user name differs (iCloud: the name
 		 * part for IMAP, the whole address for SMTP), else leave it empty. */
@@ -482,7 +589,7 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 			g_autofree gchar *uid = field_get(dlg, F_USERID);
 
 			field_set(dlg, F_SMTP_USERID,
-				  p->smtp->password_auth && g_strcmp0(smtp_uid, uid) != 0 ? smtp_uid : "",
+				  signs_in && g_strcmp0(smtp_uid, uid) != 0 ? smtp_uid : "",
 				  force);
 		}
 		port_ours = force || field_is_ours(dlg, F_SMTP_PORT_SET);
@@ -491,6 +598,14 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 			g_snprintf(num, sizeof num, "%u", p->smtp->port);
 			field_set(dlg, F_SMTP_PORT, num, TRUE);
 		}
+	}
+	/* OAuth2 where it is the method: the service Claws asks for the token (its OAuth2 page).
+	 * Left alone otherwise: a user who chose OAuth2 for Gmail keeps the choice. */
+	if (p->oauth2_provider != MPA_OAUTH2_NONE &&
+	    ((receive && p->imap && p->imap->auth_method == MPA_AUTH_OAUTH2) ||
+	     (p->smtp && p->smtp->auth_method == MPA_AUTH_OAUTH2))) {
+		g_snprintf(num, sizeof num, "%d", oauth2_value(p->oauth2_provider));
+		field_set(dlg, F_OAUTH2_PROVIDER, num, force);
 	}
 	/* Claws' handlers react to our changes (the port spins follow the TLS radios); what they
 	 * did counts as ours, so a later provider can still change it. */
@@ -940,8 +1055,16 @@ find_widgets(MpaAccountDialog *dlg)
 		if (auth_frame) {
 			dlg->field[F_SMTP_USERID] = box_field(auth_frame, CLAWS("User ID"));
 			dlg->smtp_pass = box_field(auth_frame, CLAWS("Password"));
+			dlg->field[F_SMTP_AUTH_METHOD] = box_combo(auth_frame, CLAWS("Authentication method"));
 		}
 	}
+	{
+		GtkWidget *recv_imap = find_frame(root, CLAWS("IMAP"), has_auth_method);
+
+		if (recv_imap)
+			dlg->field[F_IMAP_AUTH] = box_combo(recv_imap, CLAWS("Authentication method"));
+	}
+	dlg->field[F_OAUTH2_PROVIDER] = box_combo(root, CLAWS("Select OAuth2 Email Service Provider"));
 	imap_frame = find_frame(root, CLAWS("IMAP"), has_value_radios);
 	smtp_frame = find_frame(root, CLAWS("Send (SMTP)"), has_value_radios);
 	if (imap_frame)
@@ -1181,7 +1304,7 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 {
 	const gchar *address, *recv, *smtp, *uid, *smtp_uid, *smtp_pass;
 	MpaCheckRequest *req;
-	gboolean imap, smtp_auth;
+	gboolean imap, smtp_auth, imap_oauth2, smtp_oauth2;
 
 	if (!dlg->ready || !dlg->address) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -1210,7 +1333,13 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 		gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH]));
 	smtp_uid = smtp_auth ? entry_text(dlg->field[F_SMTP_USERID]) : NULL;
 	smtp_pass = smtp_uid ? entry_text(dlg->smtp_pass) : NULL;
-	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv))) {
+	/* OAuth2 (Outlook): the check sends no login there, so it needs no password */
+	imap_oauth2 = dlg->field[F_IMAP_AUTH] &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_IMAP_AUTH])) == IMAP_AUTH_OAUTH2;
+	smtp_oauth2 = smtp_auth && dlg->field[F_SMTP_AUTH_METHOD] &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_SMTP_AUTH_METHOD])) == SMTPAUTH_OAUTH2;
+	if (!entry_text(dlg->password) && !(smtp_pass && smtp && !(imap && recv)) &&
+	    !((imap_oauth2 || !(imap && recv)) && (smtp_oauth2 || !smtp))) {
 		g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
 				    _("Type the password on the Basic page first"));
 		return NULL;
@@ -1229,6 +1358,8 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 					   port_of(dlg, F_SMTP_PORT_SET, F_SMTP_PORT, sec, 465, 25),
 					   sec, smtp_uid ? smtp_uid : uid ? uid : address);
 	}
+	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_IMAP, imap_oauth2);
+	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_SMTP, smtp_oauth2);
 	/* Straight from the entry's buffer into the request's own wiped memory: no copy here. */
 	if (dlg->password)
 		mpa_check_request_set_password(req, gtk_entry_get_text(GTK_ENTRY(dlg->password)));

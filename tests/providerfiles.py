@@ -174,7 +174,7 @@ def validate(path):
     attrs(a, {"checked"}, "mpa:assistant")
     if not DATE_RE.match(a.get("checked") or ""):
         bad("mpa:assistant needs checked=\"YYYY-MM-DD\"")
-    known = {M + t for t in ("name", "password", "link", "step", "note", "cause", "rule", "sending", "mx")}
+    known = {M + t for t in ("name", "password", "auth", "link", "step", "note", "cause", "rule", "sending", "mx")}
     for c in a:
         if c.tag not in known:
             bad("unknown element %s in mpa:assistant" % c.tag)
@@ -189,6 +189,33 @@ def validate(path):
         for c in pw:
             if c.tag not in (M + "label", M + "hint"):
                 bad("unknown element %s in mpa:password" % c.tag)
+    # mpa:auth: the one sign-in method per server, which that server's <authentication> must list
+    au = a.findall(M + "auth")
+    if len(au) > 1:
+        bad("mpa:auth given twice")
+    first = lambda kind: next((x for x in ep.findall(kind) if x.get("type") in ("imap", "smtp")), None)
+    srv = {"imap": next((x for x in ep.findall("incomingServer") if x.get("type") == "imap"), None),
+           "smtp": first("outgoingServer")}
+    for e in au[:1]:
+        attrs(e, {"imap", "smtp", "oauth2-provider"}, "mpa:auth")
+        for proto in ("imap", "smtp"):
+            m = e.get(proto)
+            if m is None:
+                continue
+            if m not in ("login", "plain", "oauth2"):
+                bad("mpa:auth %s=%r is not login, plain or oauth2" % (proto, m))
+                continue
+            listed = [x.text for x in srv[proto].findall("authentication")] if srv[proto] is not None else []
+            if m == "oauth2" and "OAuth2" not in listed:
+                bad("mpa:auth %s=oauth2 but that server does not list OAuth2" % proto)
+            if m != "oauth2" and not set(listed) & {"password-cleartext", "password-encrypted", "plain", "secure"}:
+                bad("mpa:auth %s=%s but that server lists no password method" % (proto, m))
+        if e.get("oauth2-provider") not in (None, "google", "outlook", "exchange", "yahoo"):
+            bad("mpa:auth oauth2-provider=%r unknown" % e.get("oauth2-provider"))
+    # A provider that takes no password must say which OAuth2 service Claws Mail asks.
+    if a.find(M + "password") is not None and a.find(M + "password").get("kind") == "oauth2":
+        if not au or not au[0].get("oauth2-provider"):
+            bad("mpa:password kind=oauth2 needs <mpa:auth ... oauth2-provider=\"...\">")
     seen_mx = set()
     for m in a.findall(M + "mx"):
         attrs(m, {"host", "suffix"}, "mpa:mx")

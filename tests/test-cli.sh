@@ -104,11 +104,16 @@ check "show --json: exit 0, one JSON object" all 'rc_is 0' 'json "isinstance(d, 
 check "show --json: provider, name, user name" json \
 	'd["provider"] == "sohu.com" and d["name"] == "Sohu Mail" and d["username"] == "zhangsan@sohu.com"'
 check "show --json: imap" json \
-	'd["imap"] == {"host": "imap.sohu.com", "port": 993, "security": "ssl", "username": "zhangsan@sohu.com"}'
+	'd["imap"] == {"host": "imap.sohu.com", "port": 993, "security": "ssl", "username": "zhangsan@sohu.com", "auth": "login"}'
 check "show --json: smtp" json \
-	'd["smtp"] == {"host": "smtp.sohu.com", "port": 465, "security": "ssl", "username": "zhangsan@sohu.com"}'
+	'd["smtp"] == {"host": "smtp.sohu.com", "port": 465, "security": "ssl", "username": "zhangsan@sohu.com", "auth": "login"}'
+check "show --json: a password provider names no OAuth2 service" json 'd["password"]["oauth2_provider"] is None'
 check "show --json: password, steps, links, checked" json \
 	'd["password"]["kind"] == "app-password" and "independent password" in d["password"]["label"] and d["password"]["hint"] and len(d["steps"]) >= 2 and all(s["title"] for s in d["steps"]) and all(l["url"].startswith("https://") for l in d["links"]) and __import__("re").fullmatch(r"\d{4}-\d\d-\d\d", d["checked"])'
+
+run "$EN" -- show lisi@outlook.com --json
+check "show --json for Outlook: OAuth2 on both servers, Claws Mail's MS Outlook service" json \
+	'd["imap"]["auth"] == "oauth2" and d["smtp"]["auth"] == "oauth2" and d["password"]["oauth2_provider"] == "outlook"'
 
 run "$EN" -- show lisi@vip.sohu.com --json
 check "show ADDRESS --json (option after the address) for vip.sohu.com" all 'rc_is 0' \

@@ -36,7 +36,7 @@ check "the plugin in Claws' plugin directory belongs to $PKG ($SO)" \
 
 gui_private_home
 unset MPA_LOCALEDIR MPA_CA_FILE
-gui_start_xvfb
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 gui_write_config
 claws_start --offline
 check "Claws Mail main window appears" test -n "$MAIN"

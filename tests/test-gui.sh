@@ -83,8 +83,8 @@ dshot() { # NAME WINDOW
 	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 # wait_win REGEX SECONDS -> prints the window id (hidden windows too, unlike gui-lib.sh's)
-_any_win_found() { _WIN=$(xdotool search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
-_any_win_gone() { ! xdotool search --name "$1" >/dev/null 2>&1; }
+_any_win_found() { _WIN=$(xdo search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
+_any_win_gone() { xdo search --name "$1" >/dev/null 2>&1; [ $? = 1 ]; }
 wait_win() {
 	_WIN=
 	gui_wait "$2" "a window named /$1/" _any_win_found "$1" && echo "$_WIN"
@@ -368,7 +368,7 @@ import sys, re
 blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
 for b in blocks:
     if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port)=', l)))
+        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port|imap_auth_method|smtp_auth_method)=', l)))
 P
 }
 
@@ -432,6 +432,8 @@ check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=zhangsan@sohu.com
 check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on, no own SMTP user ID" \
 	has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1 set_imapport=0 set_smtpport=0 smtp_user_id=
+check "accountrc: one explicit sign-in method on the Receive and Send pages (not Automatic)" \
+	has_all imap_auth_method=1 smtp_auth_method=1
 check "the password was saved by Claws (password store)" grep -q '^recv ' "$CFG/passwordstorerc"
 
 # A field changed by hand stays when the address moves to another provider; the password hint
@@ -494,7 +496,7 @@ ACC=$STALE_MID
 stale_unchanged() { [ -n "$EDITOK" ] || { echo "# the account dialog did not open"; return 1; }; has_all "$@"; }
 check "existing account: its page opens, and nothing changes without Apply provider settings" \
 	stale_unchanged protocol=1 receive_server=old-imap.sohu.invalid smtp_server=old-smtp.sohu.invalid user_id=lisi \
-	ssl_imap=0 ssl_smtp=0 use_smtp_auth=0
+	ssl_imap=0 ssl_smtp=0 use_smtp_auth=0 imap_auth_method=0 smtp_auth_method=0
 # ... Apply (Alt+P) puts the provider's settings into the fields, OK saves them.
 apply_provider_settings 08-existing-account-applied
 sleep 0.5
@@ -503,6 +505,8 @@ echo "# stale after Apply: $ACC"
 check "existing account: Apply provider settings sets servers, user ID, TLS, SMTP AUTH" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=lisi@sohu.com \
 	ssl_imap=1 ssl_smtp=1 use_smtp_auth=1
+check "existing account: Apply provider settings sets the one sign-in method on both pages" \
+	has_all imap_auth_method=1 smtp_auth_method=1
 
 # iCloud: STARTTLS on 587 for SMTP, and two user names (the name part for IMAP, the whole
 # address for SMTP): Claws logs in to SMTP with the Basic page's user ID unless the Send page

@@ -227,7 +227,7 @@ expect linkshuman "autoconfig links, human output: no http:// link anywhere" \
 # 8. SRV inside the domain: implicit TLS first, best priority first.
 run srv show --json $CA u@srv.test
 expect srv "SRV inside the domain: source srv, _imaps (priority 10) and _submissions, no confirmation needed" \
-	"rc == 0 and d['source'] == 'srv' and d['provider'] == 'srv.test' and d['imap'] == {'host': 'mail.srv.test', 'port': 993, 'security': 'ssl', 'username': 'u@srv.test'} and d['smtp']['port'] == 465 and d['smtp']['security'] == 'ssl' and not d['needs_confirmation']"
+	"rc == 0 and d['source'] == 'srv' and d['provider'] == 'srv.test' and d['imap'] == {'host': 'mail.srv.test', 'port': 993, 'security': 'ssl', 'username': 'u@srv.test', 'auth': 'login'} and d['smtp']['port'] == 465 and d['smtp']['security'] == 'ssl' and not d['needs_confirmation']"
 expect srv "SRV: found_via names the SRV records" \
 	"d['found_via'] == ['_imaps._tcp.srv.test', '_submissions._tcp.srv.test']"
 run srvst show --json $CA u@srvst.test

@@ -223,6 +223,12 @@ static const BadCase bad_cases[] = {
 	{ "mx-twice", HEAD ASSIST "<mpa:mx host=\"mx.t.example\"/>\n<mpa:mx host=\"mx.t.example\"/>\n" ASSIST_END TAIL, 9, "MX pattern 'mx.t.example' is listed twice (first on line 8)" },
 	{ "mx-text", HEAD ASSIST "<mpa:mx host=\"mx.t.example\">mx.t.example</mpa:mx>\n" ASSIST_END TAIL, 8, "text directly inside <mpa:mx>" },
 	{ "mx-attribute", HEAD ASSIST "<mpa:mx host=\"mx.t.example\" preference=\"5\"/>\n" ASSIST_END TAIL, 8, "unknown attribute 'preference' on <mpa:mx>" },
+	{ "auth-method", HEAD IMAP_OK ASSIST "<mpa:auth imap=\"cram-md5\"/>\n" ASSIST_END TAIL, 9, "unknown imap method 'cram-md5' — use login, plain or oauth2" },
+	{ "auth-oauth2-not-offered", HEAD IMAP_OK ASSIST "<mpa:auth imap=\"oauth2\"/>\n" ASSIST_END TAIL, 9, "<mpa:auth imap=\"oauth2\"> but that server's <authentication> has no OAuth2" },
+	{ "auth-password-not-offered", HEAD SERVER("incomingServer", "imap", "imap.t.example", "993", "SSL", "OAuth2") ASSIST "<mpa:auth imap=\"login\"/>\n" ASSIST_END TAIL,
+	  9, "<mpa:auth imap=\"login\"> but that server's <authentication> has no password method — use oauth2" },
+	{ "auth-oauth2-provider", HEAD IMAP_OK ASSIST "<mpa:auth oauth2-provider=\"microsoft\"/>\n" ASSIST_END TAIL, 9, "unknown oauth2-provider 'microsoft'" },
+	{ "auth-twice", HEAD IMAP_OK ASSIST "<mpa:auth imap=\"login\"/>\n<mpa:auth smtp=\"login\"/>\n" ASSIST_END TAIL, 10, "<mpa:auth> appears more than once" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
 
@@ -238,6 +244,37 @@ static const BadCase warn_cases[] = {
 	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
 	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other' and is ignored" },
 };
+
+/* The one sign-in method per server: from <mpa:auth>, else from the <authentication> list. */
+static void test_auth_methods(void)
+{
+	static const gchar xml[] = HEAD
+		SERVER("incomingServer", "imap", "imap.t.example", "993", "SSL", "OAuth2")
+		SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "password-cleartext")
+		ASSIST "<mpa:auth smtp=\"plain\" oauth2-provider=\"exchange\"/>\n" ASSIST_END TAIL;
+	static const gchar plain_ispdb[] = HEAD
+		"<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType>"
+		"<authentication>OAuth2</authentication><authentication>password-cleartext</authentication></incomingServer>\n"
+		SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "OAuth2") TAIL;
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_data(xml, sizeof xml - 1, "auth.xml", problems);
+
+	dump_problems(problems);
+	g_assert_nonnull(p);
+	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_OAUTH2);     /* OAuth2 is all it lists */
+	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_PLAIN);      /* as <mpa:auth> says */
+	g_assert_cmpint(p->oauth2_provider, ==, MPA_OAUTH2_EXCHANGE);
+	g_assert_cmpstr(mpa_auth_method_name(p->smtp->auth_method), ==, "plain");
+	g_assert_cmpstr(mpa_oauth2_provider_name(p->oauth2_provider), ==, "exchange");
+	mpa_provider_free(p);
+
+	p = mpa_provider_load_data(plain_ispdb, sizeof plain_ispdb - 1, "ispdb.xml", problems);
+	g_assert_nonnull(p);
+	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_LOGIN);      /* a password before OAuth2 */
+	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_OAUTH2);
+	g_assert_cmpint(p->oauth2_provider, ==, MPA_OAUTH2_NONE);
+	mpa_provider_free(p);
+}
 
 static void test_warn(Fixture *f, gconstpointer data)
 {
@@ -1298,6 +1335,7 @@ int main(int argc, char **argv)
 		g_test_add(name, Fixture, &warn_cases[i], fixture_setup, test_warn, fixture_teardown);
 	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
+	g_test_add_func("/provider/load/auth-methods", test_auth_methods);
 	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
 	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
 	g_test_add_func("/provider/xml/free-deep-tree", test_free_deep_tree);

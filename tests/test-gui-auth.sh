@@ -1,0 +1,169 @@
+#!/bin/bash
+# test-gui-auth.sh — one explicit sign-in method per server, in a real Claws Mail 4.1.1 under Xvfb
+# against the test Dovecot (TAP).
+#
+# Claws' "Automatic" authentication tries every method the server offers, one after the other:
+# against Dovecot (AUTH=PLAIN AUTH=LOGIN) that is AUTHENTICATE PLAIN, AUTHENTICATE LOGIN and the
+# LOGIN command, so one wrong password costs three failed logins per attempt.  The plugin sets the
+# one method of the provider file instead.  Here:
+#   Before   an account as Claws makes it by hand (Automatic), a wrong password: Dovecot logs
+#            "auth failed, 3 attempts" for its connection (the count before this change);
+#   ok@      a new account typed through the plugin with a wrong password: every connection of it
+#            ends "auth failed, 1 attempts"; typed again with the right password: Claws logs in;
+#   Sohu     a new account: one explicit password method on the Receive and the Send page;
+#   Outlook  a new account: OAuth2 on both pages and "MS Outlook" on the OAuth2 page;
+#   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone.
+# Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
+# MPA_SCREENSHOTS=DIR: the Outlook account's dialog for README (en-outlook-oauth2.png).
+set -u
+
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/gui-lib.sh"
+SO=$top_builddir/plugin/.libs/provider_assistant.so
+ART=$top_builddir/tests/artifacts
+[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
+for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
+	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
+done
+[ -f "$SO" ] || skip_all "plugin not built ($SO)"
+gui_enter_netns "$0"
+
+. "$top_srcdir/tests/servers/lib.sh"
+mpa_servers_init
+mpa_have_dovecot || skip_all "Dovecot (imapd, submissiond, auth-lua) or python3-aiosmtpd not installed"
+T=$MPA_TMP
+gui_init auth
+mpa_on_exit 'gui_keep_artifacts "$st"; [ -n "${MPA_DOVECOT_DIR:-}" ] && cp "$MPA_DOVECOT_DIR/dovecot.log" "$ART/auth-dovecot.log" 2>/dev/null'
+mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+
+gui_private_home
+MPA_DOVECOT_LIFETIME=600 mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }
+DVLOG=$MPA_DOVECOT_DIR/dovecot.log
+GOODPW=$(cat "$PASSWORD_FILE")
+BADPW="wrong-Pw-$$-x"
+
+gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
+for p in sohu.com outlook.com gmail.com; do
+	cp "$top_srcdir/providers/$p.xml" "$PD/" || { echo "Bail out! no providers/$p.xml"; exit 1; }
+done
+
+gui_write_config
+# "Before": made by hand, so Claws' defaults (Automatic); a user Dovecot does not know.
+gui_imap_account 2 Before before@example.com "$BADPW" "$IMAPS_PORT" >>"$CFG/accountrc"
+printf 'warn_empty_subj=0\nenable_aspell=0\n' >>"$CFG/clawsrc"
+printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
+# The test certificate, as if accepted once.
+mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
+openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert"
+cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
+
+# accountrc_of ADDRESS [N]: the sign-in keys of the N-th account (default: the last) with ADDRESS.
+accountrc_of() {
+	/usr/bin/python3 - "$CFG/accountrc" "$1" "${2:-0}" <<'P'
+import sys, re
+blocks = [b for b in re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
+          if 'address=' + sys.argv[2] + '\n' in b]
+n = int(sys.argv[3])
+if blocks:
+    b = blocks[n - 1] if n else blocks[-1]
+    print(' '.join(l for l in b.splitlines() if re.match(r'(receive_server|imap_auth_method|use_smtp_auth|smtp_auth_method|oauth2_auth_provider)=', l)))
+P
+}
+# The window alone, reduced to 256 colours, for doc/screenshots/ (MPA_SCREENSHOTS=DIR).
+dshot() { # NAME WINDOW
+	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
+	mkdir -p "$MPA_SCREENSHOTS"
+	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
+	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+}
+has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
+# Dovecot's end-of-connection lines of a refused user: "... (auth failed, N attempts in S secs): user=<U>"
+failed_lines() { grep -F "user=<$1>" "$DVLOG" | grep 'auth failed, '; }
+_saved() { [ "$(grep -c "^address=$1\$" "$CFG/accountrc" 2>/dev/null)" -ge "$2" ]; }
+# After OK: "not now" to the offer to test, Claws' alerts and password prompts closed, Edit
+# accounts closed (Claws writes accountrc then).
+finish_new_account() { # address count
+	local q e
+	focus "$NEWACC"; keys alt+o
+	q=$(GUI_QUIET=1 wait_win '^Provider Assistant$' 10) && { focus "$q"; keys Escape; }
+	gone_win '^Preferences for new account' 10
+	close_alerts 3
+	e=$(GUI_QUIET=1 wait_win '^Edit accounts$' 5) && { focus "$e"; keys Escape; }
+	gui_wait 20 "account $1 (number $2) in accountrc" _saved "$1" "$2"
+}
+
+gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
+# The Before account logs in at startup and fails; its alert (and the password prompt) is closed.
+claws_spawn --online
+_before_done() { failed_lines before@example.com >/dev/null || { close_alerts 1; return 1; }; }
+gui_wait 60 "Dovecot's end of the Before account's connection" _before_done
+MAIN=$(wait_win ' - Claws Mail ' 30)
+check "Claws Mail main window appears" test -n "$MAIN"
+close_alerts 2
+BEFORE=$(failed_lines before@example.com | head -1)
+echo "# before (Automatic): $BEFORE"
+check "Automatic (Claws' default): one wrong password = 3 failed logins on one connection" \
+	grep -q 'auth failed, 3 attempts' <<<"$BEFORE"
+
+# A new account through the plugin, wrong password: Claws logs in at once after OK.
+new_account ok@example.com "$BADPW"
+if [ -n "${NEWACC:-}" ]; then
+	finish_new_account ok@example.com 1
+	_bad_done() { failed_lines ok@example.com >/dev/null || { close_alerts 1; return 1; }; }
+	gui_wait 40 "Dovecot's end of the wrong-password connection" _bad_done
+	close_alerts 3
+fi
+ACC=$(accountrc_of ok@example.com 1)
+echo "# plugin account: $ACC"
+check "plugin account: one explicit method on both sides (IMAP LOGIN command, SMTP AUTH LOGIN)" \
+	has_all imap_auth_method=1 use_smtp_auth=1 smtp_auth_method=1
+AFTER=$(failed_lines ok@example.com)
+echo "$AFTER" | sed 's/^/# after: /'
+check "plugin account, wrong password: Dovecot saw a refused connection" test -n "$AFTER"
+check "plugin account, wrong password: exactly 1 failed login per connection (Claws attempt)" \
+	sh -c '[ -n "$1" ] && ! printf "%s\n" "$1" | grep -qv "auth failed, 1 attempts"' _ "$AFTER"
+check "no log holds the passwords" sh -c '! grep -rqF -e "$1" -e "$2" "$3" "$4"' _ "$BADPW" "$GOODPW" "$T/claws.out" "$DVLOG"
+
+# The right password: Claws' own login succeeds (the plugin's test, not run here, would send an
+# IMAP ID "Provider Assistant" first; Claws' login sends none).
+claws_logins() { grep -F 'imap-login: Info: Login: user=<ok@example.com>' "$DVLOG" | wc -l; }
+l0=$(claws_logins)
+new_account ok@example.com "$GOODPW"
+if [ -n "${NEWACC:-}" ]; then
+	finish_new_account ok@example.com 2
+	_logged_in() { [ "$(claws_logins)" -gt "$l0" ] || { close_alerts 1; return 1; }; }
+	gui_wait 40 "a successful IMAP login of ok@example.com in Dovecot's log" _logged_in
+fi
+check "plugin account, right password: Claws logs in with the one method" test "$(claws_logins)" -gt "$l0"
+ACC=$(accountrc_of ok@example.com 2)
+check "the right-password account has the explicit methods too" has_all imap_auth_method=1 smtp_auth_method=1
+
+# Sohu: one explicit password method on both sides (Claws cannot reach imap.sohu.com here).
+new_account zhangsan@sohu.com "$BADPW"
+[ -n "${NEWACC:-}" ] && finish_new_account zhangsan@sohu.com 1
+ACC=$(accountrc_of zhangsan@sohu.com)
+echo "# sohu: $ACC"
+check "Sohu: receive server and one explicit password method on the Receive and Send pages" \
+	has_all receive_server=imap.sohu.com imap_auth_method=1 use_smtp_auth=1 smtp_auth_method=1
+
+# Outlook: no password sign-in at all: OAuth2 on both pages, the "MS Outlook" service.
+new_account lisi@outlook.com ""     # no password: OAuth2
+[ -n "${NEWACC:-}" ] && { sleep 0.5; shot auth-outlook-new; dshot en-outlook-oauth2 "$NEWACC"; finish_new_account lisi@outlook.com 1; }
+ACC=$(accountrc_of lisi@outlook.com)
+echo "# outlook: $ACC"
+check "Outlook: OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OAuth2 service MS Outlook (2)" \
+	has_all receive_server=outlook.office365.com imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 \
+	oauth2_auth_provider=2
+
+# Gmail: OAuth2 is possible, the app password is the default: LOGIN, OAuth2 page untouched.
+new_account wangwu@gmail.com "$BADPW"
+[ -n "${NEWACC:-}" ] && finish_new_account wangwu@gmail.com 1
+ACC=$(accountrc_of wangwu@gmail.com)
+echo "# gmail: $ACC"
+check "Gmail: the app password (LOGIN on both sides), no OAuth2 service chosen" \
+	has_all receive_server=imap.gmail.com imap_auth_method=1 smtp_auth_method=1 oauth2_auth_provider=0
+
+claws_stop
+[ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"
+tap_done
