@@ -315,7 +315,7 @@ static WordRule word_rules[] = {
 	       "请稍后|稍后再试|maintenance",
 	  MPA_CAUSE_TEMPORARY_FAILURE, NULL, NULL },
 	{ ANY, "auth(entication)? (failed|failure|unsuccessful|error|rejected)|"
-	       "log ?in (fail|failed|error|failure|incorrect|denied|rejected)|log ?in to (the )?server [^.;]{0,60} failed|"
+	       "log ?in (fail|failed|error|failure|incorrect|denied|rejected)|log ?in to (the )?server [^;]{0,100}? failed|"
 	       "invalid (credentials|password|login|user)|bad (password|credentials|user)|"
 	       "(password|credentials?) (is |are |was )?(incorrect|wrong|invalid|error|not accepted)|"
 	       "password error|username and password|incorrect (username|user name|password)|login or password|"

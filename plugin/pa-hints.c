@@ -21,6 +21,7 @@
 #include "account.h"
 
 #include "mpa-diagnose.h"
+#include "mpa-logins.h"
 #include "pa-loglines.h"
 #include "pa-plugin.h"
 
@@ -330,6 +331,34 @@ schedule_show(void)
 		show_source = g_timeout_add(SHOW_DELAY_MS, show_pending, NULL);
 }
 
+/* Claws' own successful logins, kept per account (no secret) so that a later refusal of the same
+ * password can say "the password that worked is no longer valid" (mpa-logins.h). */
+static gchar *
+logins_path(void)
+{
+	return g_build_filename(get_rc_dir(), MPA_LOGINS_FILE_NAME, NULL);
+}
+
+void
+mpa_hints_record_login(gint account_id, MpaProtocol protocol)
+{
+	g_autofree gchar *path = logins_path();
+	g_autofree gchar *key = g_strdup_printf("%d", account_id);
+	g_autoptr(GError) error = NULL;
+
+	if (!mpa_logins_record(path, key, protocol, g_get_real_time() / G_USEC_PER_SEC, &error))
+		debug_print("Provider Assistant: cannot record a login: %s\n", error->message);
+}
+
+static gboolean
+worked_before(gint account_id, MpaProtocol protocol)
+{
+	g_autofree gchar *path = logins_path();
+	g_autofree gchar *key = g_strdup_printf("%d", account_id);
+
+	return mpa_logins_worked_before(path, key, protocol);
+}
+
 static void
 handle_failure(const MpaLogFailure *f)
 {
@@ -362,6 +391,9 @@ handle_failure(const MpaLogFailure *f)
 	}
 	fail.imap_code = imap_code;
 	fail.enhanced_code = enhanced;
+	fail.port = f->port;
+	/* POP3 logins are recorded for the receiving side too */
+	fail.worked_before = worked_before(ac->account_id, f->protocol);
 	d = mpa_diagnose(p, &fail, NULL);
 	if (!d || !d->causes || d->causes->len == 0) {
 		if (d)
@@ -424,6 +456,18 @@ log_hook(gpointer source, gpointer data)
 	if (f) {
 		handle_failure(f);
 		mpa_log_failure_free(f);
+	}
+	{
+		MpaProtocol protocol;
+		g_autofree gchar *name = NULL, *host = NULL;
+
+		if (mpa_log_watch_take_login(watch, &protocol, &name, &host)) {
+			MpaLogFailure probe = { .protocol = protocol, .account_name = name, .host = host };
+			PrefsAccount *ac = find_account(&probe);
+
+			if (ac)
+				mpa_hints_record_login(ac->account_id, protocol);
+		}
 	}
 	return FALSE;   /* the log window and others still get the line */
 }

@@ -48,6 +48,10 @@ struct _MpaLogWatch {
 	gchar *last_pop3_reply;
 	gint64 last_imap_reply_at;
 	gint64 io_timeout_us;
+	gint imap_login;        /* 0 none; 1 "IMAP> Logging" seen; 2 and then its answer */
+	gboolean login_seen;    /* a successful login waits for mpa_log_watch_take_login() */
+	MpaProtocol login_protocol;
+	gchar *login_account, *login_host;
 };
 
 static void
@@ -177,6 +181,8 @@ mpa_log_watch_free(MpaLogWatch *w)
 	g_free(w->last_imap_reply);
 	g_free(w->last_smtp_reply);
 	g_free(w->last_pop3_reply);
+	g_free(w->login_account);
+	g_free(w->login_host);
 	g_free(w);
 }
 
@@ -236,6 +242,39 @@ remember_connection(MpaLogWatch *w, MpaProtocol protocol, gboolean pop3, gchar *
 		g_clear_pointer(&w->last_smtp_reply, g_free);
 	if (pop3)
 		g_clear_pointer(&w->last_pop3_reply, g_free);
+}
+
+static const Connection *find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host);
+
+static void
+note_login(MpaLogWatch *w, MpaProtocol protocol)
+{
+	const Connection *c = find_connection(w, protocol, NULL);
+
+	w->login_seen = TRUE;
+	w->login_protocol = protocol;
+	g_free(w->login_account);
+	g_free(w->login_host);
+	w->login_account = c ? g_strdup(c->account_name) : NULL;
+	w->login_host = c ? g_strdup(c->host) : NULL;
+}
+
+gboolean
+mpa_log_watch_take_login(MpaLogWatch *w, MpaProtocol *protocol, gchar **account_name, gchar **host)
+{
+	g_return_val_if_fail(w != NULL, FALSE);
+	if (!w->login_seen)
+		return FALSE;
+	w->login_seen = FALSE;
+	if (protocol)
+		*protocol = w->login_protocol;
+	if (account_name)
+		*account_name = g_steal_pointer(&w->login_account);
+	if (host)
+		*host = g_steal_pointer(&w->login_host);
+	g_clear_pointer(&w->login_account, g_free);
+	g_clear_pointer(&w->login_host, g_free);
+	return TRUE;
 }
 
 /* Newest IMAP or SMTP connection of @protocol, to @host when given. */
@@ -353,6 +392,30 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		line[--len] = '\0';
 
+	/* The answer to a LOGIN that Claws did not follow with its error lines ("IMAP error on HOST:
+	 * LOGIN error", "IMAP< Error logging in to HOST"): a login. */
+	if (w->imap_login == 2) {
+		w->imap_login = 0;
+		if (!g_str_has_prefix(line, "IMAP< Error logging in to ") &&
+		    !g_str_has_prefix(line, "IMAP error on ") &&
+		    !match(w->imap_login_error, line, NULL, NULL, NULL))
+			note_login(w, MPA_PROTOCOL_IMAP);
+	}
+	if (g_str_has_prefix(line, "IMAP> Logging ")) {
+		w->imap_login = 1;
+		return NULL;
+	}
+	if (g_str_has_prefix(line, "IMAP< Error logging in to "))
+		w->imap_login = 0;
+	else if (w->imap_login == 1 && g_str_has_prefix(line, "IMAP< "))
+		w->imap_login = 2;
+	if (g_str_has_prefix(line, "ESMTP< ") || g_str_has_prefix(line, "SMTP< ")) {
+		const gchar *r = strchr(line, ' ') + 1;
+
+		/* 235: authentication succeeded (RFC 4954) */
+		if (g_str_has_prefix(r, "235") && (r[3] == ' ' || r[3] == '\0'))
+			note_login(w, MPA_PROTOCOL_SMTP);
+	}
 	if (g_str_has_prefix(line, "IMAP< ")) {
 		/* Claws' own follow-up line after a failed login is not the server's. */
 		if (!g_str_has_prefix(line, "IMAP< Error logging in to ")) {

@@ -70,6 +70,12 @@ MpaLogFailure *mpa_log_watch_feed_at(MpaLogWatch *watch, const gchar *text, gint
 /* Claws' I/O timeout (io_timeout_secs; default 60). */
 void mpa_log_watch_set_io_timeout(MpaLogWatch *watch, guint seconds);
 void mpa_log_failure_free(MpaLogFailure *failure);
+/* A successful login seen since the last call (SMTP: the server's 235 after Claws connected; IMAP:
+ * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed): TRUE once per
+ * login, with the newest connection's account name (NULL when no "Connecting" line was seen) and
+ * host.  Free both. */
+gboolean mpa_log_watch_take_login(MpaLogWatch *watch, MpaProtocol *protocol, gchar **account_name,
+				  gchar **host);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogFailure, mpa_log_failure_free)

@@ -830,6 +830,12 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			pg->tested_ok = TRUE;
 			mpa_hints_forget_account(mpa_account_dialog_account_id(pg->dlg));
+			/* a passed test counts as a login that worked (no secret is kept) */
+			for (guint i = 0; i < 2; i++)
+				if (pr[i]->outcome == MPA_OUTCOME_OK &&
+				    mpa_account_dialog_account_id(pg->dlg) >= 0)
+					mpa_hints_record_login(mpa_account_dialog_account_id(pg->dlg),
+							       i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
 			offer_rebuild(pg);
 			/* Done with the checklist: the result stays in view, the list out of the way. */
 			gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), FALSE);

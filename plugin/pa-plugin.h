@@ -75,6 +75,9 @@ void mpa_hints_init(void);
 void mpa_hints_done(void);
 /* Forget the "already shown" state of an account (after a successful test). */
 void mpa_hints_forget_account(gint account_id);
+/* Keep a successful login of the account (Claws' own, or a passed test) in the small record of
+ * mpa-logins.h: a later refusal then leads with "the password that worked is no longer valid". */
+void mpa_hints_record_login(gint account_id, MpaProtocol protocol);
 /* The last problem Claws Mail met with an account in this session (a failed login, send or
  * connection that the hints explained), whether or not its window was shown. */
 typedef struct {

@@ -229,6 +229,8 @@ static const Case cases[] = {
 	{ NULL, S, GREET, N0, "smtplib.SMTPServerDisconnected: Connection unexpectedly closed", "connection-closed", NULL, NULL },
 	{ NULL, S, GREET, N0, "Unable to read data from the transport connection: net_io_connectionclosed.", "connection-closed", NULL, NULL },
 	{ NULL, I, GREET, N0, "Stream error: MAILIMAP_ERROR_STREAM", "connection-closed", NULL, NULL },
+	/* Thunderbird's words for a refused login */
+	{ NULL, S, AUTH, N0, "Login to server smtp.example.net with username a@example.net failed.", "wrong-credentials", NULL, NULL },
 	/* a hang-up after the password may be the answer to it */
 	{ "app", S, AUTH, N0, "smtplib.SMTPServerDisconnected: Connection unexpectedly closed", "connection-closed", NULL, "app-password-required" },
 	/* an unrecognised text still lists the stage's likely causes */

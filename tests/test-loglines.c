@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "pa-loglines.h"
+#include "mpa-logins.h"
+#include <glib/gstdio.h>
 
 static MpaLogFailure *
 feed_all(MpaLogWatch *w, const gchar *const *lines)
@@ -42,6 +44,115 @@ test_imap_login(void)
 	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
 	g_assert_cmpuint(f->port, ==, 993);
 	g_assert_cmpstr(f->reply, ==, "ERR.LOGIN.PASSERR Password error");
+}
+
+/* Successful logins, for "the password that worked is no longer valid". */
+static void
+test_logins(void)
+{
+	const gchar *imap_fail[] = {
+		"Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n",
+		"[2026-11-28 10:00:01] IMAP< * OK [CAPABILITY IMAP4rev1] ready\n",
+		"[2026-11-28 10:00:01] IMAP> Logging zhangsan@sohu.com to imap.sohu.com using plaintext\n",
+		"[2026-11-28 10:00:02] IMAP< ERR.LOGIN.PASSERR Password error\n",
+		"IMAP error on imap.sohu.com: LOGIN error\n",
+		"[2026-11-28 10:00:02] IMAP< Error logging in to imap.sohu.com\n",
+		NULL
+	};
+	const gchar *imap_ok[] = {
+		"Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n",
+		"[2026-11-28 10:00:01] IMAP< * OK [CAPABILITY IMAP4rev1] ready\n",
+		"[2026-11-28 10:00:01] IMAP> Logging zhangsan@sohu.com to imap.sohu.com using plaintext\n",
+		"[2026-11-28 10:00:02] IMAP< Logged in\n",
+		"[2026-11-28 10:00:02] IMAP< Select INBOX: 3 messages\n",
+		NULL
+	};
+	const gchar *smtp_ok[] = {
+		"Account 'Work': Connecting to SMTP server: smtp.example.com:465...\n",
+		"[2026-11-28 10:00:01] ESMTP< 220 smtp.example.com ESMTP ready\n",
+		"[2026-11-28 10:00:02] ESMTP< 235 2.7.0 Authentication successful\n",
+		NULL
+	};
+	const gchar *smtp_fail[] = {
+		"Account 'Work': Connecting to SMTP server: smtp.example.com:465...\n",
+		"[2026-11-28 10:00:02] ESMTP< 535 5.7.8 Error: authentication failed\n",
+		"[2026-11-28 10:00:02] ESMTP< 2350 not a reply code\n",
+		NULL
+	};
+	MpaProtocol protocol;
+	gchar *name = NULL, *host = NULL;
+
+	{
+		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+		g_autoptr(MpaLogFailure) f = feed_all(w, imap_fail);
+
+		g_assert_nonnull(f);
+		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+	}
+	{
+		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+		g_autoptr(MpaLogFailure) f = feed_all(w, imap_ok);
+
+		g_assert_null(f);
+		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_IMAP);
+		g_assert_cmpstr(name, ==, "Sohu");
+		g_assert_cmpstr(host, ==, "imap.sohu.com");
+		g_clear_pointer(&name, g_free);
+		g_clear_pointer(&host, g_free);
+		/* once per login */
+		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+	}
+	{
+		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_ok);
+
+		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_SMTP);
+		g_assert_cmpstr(name, ==, "Work");
+		g_clear_pointer(&name, g_free);
+		g_clear_pointer(&host, g_free);
+	}
+	{
+		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_fail);
+
+		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+	}
+}
+
+/* The record of logins keeps no secret, survives a damaged file, forgets on request. */
+static void
+test_logins_record(void)
+{
+	g_autofree gchar *dir = g_dir_make_tmp("mpa-logins-XXXXXX", NULL);
+	g_autofree gchar *path = g_build_filename(dir, "sub", MPA_LOGINS_FILE_NAME, NULL);
+	g_autofree gchar *data = NULL;
+	GStatBuf st;
+
+	g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_SMTP));
+	g_assert_true(mpa_logins_record(path, "3", MPA_PROTOCOL_SMTP, 1764800000, NULL));
+	g_assert_true(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_SMTP));
+	g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_IMAP));
+	g_assert_false(mpa_logins_worked_before(path, "4", MPA_PROTOCOL_SMTP));
+	g_assert_cmpint(g_stat(path, &st), ==, 0);
+	g_assert_cmpint(st.st_mode & 0777, ==, 0600);
+	g_assert_true(g_file_get_contents(path, &data, NULL, NULL));
+	g_assert_cmpstr(data, ==, "[3]\nsmtp=1764800000\n");
+	g_assert_true(mpa_logins_forget(path, "3", NULL));
+	g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_SMTP));
+	/* a damaged file reads as empty and is replaced by the next record */
+	g_assert_true(g_file_set_contents(path, "\x01garbage[[[", -1, NULL));
+	g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_SMTP));
+	g_assert_true(mpa_logins_record(path, "3", MPA_PROTOCOL_IMAP, 1764800001, NULL));
+	g_assert_true(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_IMAP));
+	g_unlink(path);
+	{
+		g_autofree gchar *sub = g_path_get_dirname(path);
+
+		g_rmdir(sub);
+	}
+	g_rmdir(dir);
 }
 
 static void
@@ -564,5 +675,7 @@ main(int argc, char **argv)
 	g_test_add_func("/loglines/connect/smtp-tls-30s", test_smtp_tls_timeout_fixed);
 	g_test_add_func("/loglines/connect/smtp-timeout", test_smtp_session_timeout);
 	g_test_add_func("/loglines/connect/translated", test_translated_connection_formats);
+	g_test_add_func("/loglines/logins", test_logins);
+	g_test_add_func("/loglines/logins-record", test_logins_record);
 	return g_test_run();
 }
