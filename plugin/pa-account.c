@@ -676,18 +676,21 @@ update_hint(MpaAccountDialog *dlg)
 	dlg->hint_logged = p;
 	markup = g_string_new(NULL);
 	if (hint_text) {
+		/* One sentence only: the whole note did not fit under the field at Claws' default
+		 * dialog size; the page has the full text.  Headline and sentence in one paragraph:
+		 * one line less under the field. */
+		g_autofree gchar *first = mpa_first_sentence(hint_text);
+		g_autofree gchar *m = NULL;
+
 		if (p->password_label && mpa_text_get(p->password_label)) {
-			g_autofree gchar *head = g_markup_printf_escaped(_("Password: use the %s"),
-									 mpa_text_get(p->password_label));
-			g_string_append_printf(markup, "<b>%s</b>\n", head);
+			g_autofree gchar *head = g_strdup_printf(_("Password: use the %s"),
+								 mpa_text_get(p->password_label));
+			/* TRANSLATORS: the password note: its headline in bold, then one sentence. */
+			m = g_markup_printf_escaped(_("<b>%s.</b> %s"), head, first);
+		} else {
+			m = g_markup_escape_text(first, -1);
 		}
-		{
-			/* One sentence only: the whole note did not fit under the field at Claws'
-			 * default dialog size; the page has the full text. */
-			g_autofree gchar *first = mpa_first_sentence(hint_text);
-			g_autofree gchar *body = g_markup_escape_text(first, -1);
-			g_string_append(markup, body);
-		}
+		g_string_append(markup, m);
 		link = settings_link(p);
 		if (link && link->url) {
 			const gchar *title = mpa_text_get(link->title);
@@ -736,7 +739,7 @@ create_hint(MpaAccountDialog *dlg)
 	gtk_box_pack_start(GTK_BOX(dlg->hint), icon, FALSE, FALSE, 0);
 	dlg->hint_label = gtk_label_new(NULL);
 	gtk_label_set_line_wrap(GTK_LABEL(dlg->hint_label), TRUE);
-	gtk_label_set_max_width_chars(GTK_LABEL(dlg->hint_label), 60);
+	gtk_label_set_max_width_chars(GTK_LABEL(dlg->hint_label), 80);
 	gtk_label_set_xalign(GTK_LABEL(dlg->hint_label), 0.0);
 	gtk_label_set_selectable(GTK_LABEL(dlg->hint_label), FALSE);
 	/* The text, and under it the button that confirms a lookup's suggestion (hidden otherwise):
@@ -754,7 +757,10 @@ create_hint(MpaAccountDialog *dlg)
 		gtk_box_pack_start(GTK_BOX(dlg->hint), col, TRUE, TRUE, 0);
 	}
 	gtk_widget_set_name(dlg->hint, "mpa-password-hint");
-	gtk_grid_attach(GTK_GRID(grid), dlg->hint, 1, top + 1, 2, 1);
+	/* The whole width of the grid, under the field's label too: at Claws' default dialog size
+	 * the note's headline, sentence and link then fit in view below the field. */
+	gtk_widget_set_margin_start(dlg->hint, 12);
+	gtk_grid_attach(GTK_GRID(grid), dlg->hint, 0, top + 1, 3, 1);
 	gtk_widget_set_no_show_all(dlg->hint, FALSE);
 	track(&dlg->hint);
 	track(&dlg->hint_label);

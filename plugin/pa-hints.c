@@ -273,14 +273,14 @@ show_hint(Hint *h)
 		label(vbox, h->net_error != MPA_NET_NONE
 		      ? _("If this account was just created, its folder list may be empty because "
 			  "the first connection failed, and Claws Mail will not fetch it by itself. "
-			  "Once the server can be reached, press Test connection on the account's "
-			  "\"Provider Assistant\" page: when the test passes, it offers to fetch the "
-			  "folder list.")
+			  "Once the server can be reached, press Open account settings, then Test "
+			  "connection: when the test passes, the page offers to fetch the folder "
+			  "list.")
 		      : _("If this account was just created, its folder list may be empty "
 			  "because the first login failed, and Claws Mail will not fetch it by "
-			  "itself. After fixing the password, press Test connection on the "
-			  "account's \"Provider Assistant\" page: when the test passes, it "
-			  "offers to fetch the folder list."), FALSE);
+			  "itself. Press Open account settings, fix the password, then press Test "
+			  "connection: when the test passes, the page offers to fetch the folder "
+			  "list."), FALSE);
 
 	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
 	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);

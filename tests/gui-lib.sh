@@ -21,6 +21,11 @@
 [ -z "${MPA_TEST_SANITIZED:-}" ] ||
 	skip_all "built with --enable-sanitizers: an ASan-built plugin cannot be loaded into a normal Claws Mail"
 
+# xdotool with a deadline of its own: a frozen X server (seen once: Xvfb stopped serving every
+# client but Claws while Claws started) made one xdotool call block, and with it the wait that
+# called it, until the CI step's time limit.  Exit status 124 when it ran out.
+xdo() { timeout "${XDO_TIMEOUT:-10}" xdotool "$@"; }
+
 # TAP comments, also from inside $(...) (wait_win's caller captures stdout): fd 3 is the test's
 # own standard output.
 exec 3>&1
@@ -30,10 +35,17 @@ gui_now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 # What the test sees now, for a wait that ran out.
 gui_saw() {
 	local w names=
-	for w in $(xdotool search --onlyvisible --name . 2>/dev/null | head -20); do
-		names="$names [$(xdotool getwindowname "$w" 2>/dev/null)]"
+	local st list
+	list=$(xdo search --onlyvisible --name . 2>/dev/null)
+	st=$?
+	for w in $(printf '%s\n' "$list" | head -20); do
+		names="$names [$(xdo getwindowname "$w" 2>/dev/null)]"
 	done
-	gui_diag "  visible windows:${names:- none}"
+	if [ "$st" = 124 ]; then
+		gui_diag "  the X server does not answer (xdotool timed out)"
+	else
+		gui_diag "  visible windows:${names:- none}"
+	fi
 	if [ -n "${CFG:-}" ]; then
 		if [ -n "$(claws_pid)" ]; then gui_diag "  Claws Mail is running"; else gui_diag "  Claws Mail is not running"; fi
 	fi
@@ -144,8 +156,9 @@ gui_start_xvfb() {
 shot() { import -window root "$ART/$1.png" 2>/dev/null; }
 # wait_win REGEX SECONDS -> prints the window id.  Visible windows only: Claws keeps some windows
 # (Edit accounts) hidden for reuse, and focusing a hidden one blocks xdotool --sync.
-_win_found() { _WIN=$(xdotool search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
-_win_gone() { ! xdotool search --onlyvisible --name "$1" >/dev/null 2>&1; }
+_win_found() { _WIN=$(xdo search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
+# gone: xdotool found nothing (status 1), not: it did not answer in time (124)
+_win_gone() { xdo search --onlyvisible --name "$1" >/dev/null 2>&1; [ $? = 1 ]; }
 wait_win() {
 	_WIN=
 	gui_wait "$2" "a visible window named /$1/" _win_found "$1" && echo "$_WIN"
@@ -153,7 +166,7 @@ wait_win() {
 gone_win() { gui_wait "$2" "the window /$1/ to close" _win_gone "$1"; }
 # gui_wait_log REGEX SECONDS [FILE]: a line in Claws' output (or FILE) matching REGEX (grep -E).
 gui_wait_log() { gui_wait "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "$1" "${3:-$T/claws.out}"; }
-focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
+focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
 # Edit accounts ignores keys after the account dialog on top of it closed, until it gets a click
 # (no window manager): click an empty spot of its account list.
 click_focus() { xdotool mousemove --window "$1" 200 200 click 1; sleep 0.2; }
@@ -190,7 +203,7 @@ close_alerts() { # rounds
 	local r name w
 	for r in $(seq "$1"); do
 		for name in '^Error$' '^Warning$' 'Offline warning' '^Notice$' 'Input password'; do
-			w=$(xdotool search --name "$name" 2>/dev/null | tail -1)
+			w=$(xdo search --name "$name" 2>/dev/null | tail -1)
 			[ -n "$w" ] && { focus "$w"; keys Escape; }
 		done
 		sleep 0.3
