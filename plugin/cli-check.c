@@ -853,8 +853,11 @@ mpa_cli_cmd_check(int argc, char **argv)
 
 out:
 	mpa_lookup_result_free(found);
-	/* an abandoned HTTPS fetch of the lookup may still be in TLS: do not exit under it */
+	/* an abandoned HTTPS fetch of the lookup, or a check worker the deadline abandoned, may
+	 * still be in TLS: do not exit under it (exit handlers of the TLS libraries would free
+	 * what it is closing) */
 	mpa_lookup_wait_threads(10000);
+	mpa_check_wait_threads(10000);
 	if (db != NULL)
 		mpa_db_free(db);
 	if (password != NULL)

@@ -55,6 +55,46 @@ struct _MpaCheckRequest {
 
 static GPrivate thread_is_ours;
 
+/* Worker threads still running, abandoned ones included (a deadline or a cancel does not wait
+ * for them).  The program must not exit under one: exit() runs the TLS libraries' exit handlers
+ * (GnuTLS, OpenSSL, libetpan) and frees their global state while such a thread may be closing its
+ * session with that very state; the two frees race (glibc: "double free or corruption").
+ * mpa_check_wait_threads() waits for this to reach 0. */
+static GMutex live_lock;
+static GCond live_cond;
+static guint live_threads;
+
+static void
+live_enter(void)
+{
+	g_mutex_lock(&live_lock);
+	live_threads++;
+	g_mutex_unlock(&live_lock);
+}
+
+static void
+live_leave(void)
+{
+	g_mutex_lock(&live_lock);
+	live_threads--;
+	g_cond_broadcast(&live_cond);
+	g_mutex_unlock(&live_lock);
+}
+
+gboolean
+mpa_check_wait_threads(guint max_ms)
+{
+	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gboolean idle;
+
+	g_mutex_lock(&live_lock);
+	while (live_threads > 0 && g_cond_wait_until(&live_cond, &live_lock, until))
+		;
+	idle = live_threads == 0;
+	g_mutex_unlock(&live_lock);
+	return idle;
+}
+
 gboolean
 mpa_check_thread_is_ours(void)
 {
@@ -538,6 +578,8 @@ worker_thread(gpointer data)
 		mpa_check_run_smtp(w);
 	}
 	worker_unref(w);
+	/* the last thing this thread does with the TLS libraries or the worker */
+	live_leave();
 	return NULL;
 }
 
@@ -710,6 +752,8 @@ mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
 		w->op = op;
 		op->workers[i] = w;
 		any = TRUE;
+		/* counted before it starts: a wait right after this call must see it */
+		live_enter();
 		thread = g_thread_new(i == MPA_PROTOCOL_IMAP ? "mpa-check-imap" : "mpa-check-smtp",
 				      worker_thread, worker_ref(w));
 		g_thread_unref(thread);

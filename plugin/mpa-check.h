@@ -121,6 +121,12 @@ void mpa_check_result_free(MpaCheckResult *result);
  * traffic so no credential reaches Claws' network log. */
 gboolean mpa_check_thread_is_ours(void);
 
+/* Waits (at most @max_ms) until every worker thread has ended, also those a deadline or a cancel
+ * abandoned (they are already told to stop: their sockets are shut down).  Call it before the
+ * program exits or the plugin is unloaded: the TLS libraries' exit handlers would free what such
+ * a thread is still closing.  TRUE when none is left. */
+gboolean mpa_check_wait_threads(guint max_ms);
+
 /* A password the protocols cannot carry (CR or LF: a line break ends an IMAP or SMTP command):
  * a translated reason naming the character, or NULL when it can be sent.  The check refuses such
  * a password itself too, before connecting. */

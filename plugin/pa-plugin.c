@@ -22,6 +22,7 @@
 #include "common/utils.h"
 #include "common/log.h"
 
+#include "mpa-check.h"
 #include "mpa-lookup.h"
 #include "pa-plugin.h"
 #include "pa-guard.h"
@@ -170,6 +171,8 @@ plugin_done(void)
 	mpa_account_lookups_free();
 	/* Claws may be exiting: not under a lookup's HTTPS fetch that is still in TLS */
 	mpa_lookup_wait_threads(2000);
+	/* nor under a check worker that a cancel abandoned: its code is in this plugin */
+	mpa_check_wait_threads(2000);
 	g_clear_pointer(&db, mpa_db_free);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;

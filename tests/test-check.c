@@ -179,7 +179,7 @@ test_cancel_silent(void)
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
 	GCancellable *cancellable = g_cancellable_new();
 	Async a = { 0 };
-	gint64 cancel_at;
+	gint64 cancel_at, before_wait;
 
 	a.loop = g_main_loop_new(NULL, FALSE);
 	a.main_thread = g_thread_self();
@@ -200,6 +200,11 @@ test_cancel_silent(void)
 	g_assert_true(a.first_stage_connect);
 	g_assert_false(a.progress_in_other_thread);
 	(void) cancel_at;
+	/* the abandoned worker was told to stop (its socket shut down): it ends, and the wait that
+	 * the CLI does before exit sees it end, well before the limit */
+	before_wait = g_get_monotonic_time();
+	g_assert_true(mpa_check_wait_threads(5000));
+	g_assert_cmpint(g_get_monotonic_time() - before_wait, <, 2 * G_USEC_PER_SEC);
 
 	mpa_check_result_free(a.result);
 	g_main_loop_unref(a.loop);
@@ -498,6 +503,8 @@ test_trust_cache_follows_file(void)
 int
 main(int argc, char **argv)
 {
+	int rc;
+
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/check/names", test_names);
 	g_test_add_func("/check/nothing-to-check", test_nothing_to_check);
@@ -512,5 +519,9 @@ main(int argc, char **argv)
 	g_test_add_func("/check/garbage-not-tls", test_garbage_not_tls);
 	g_test_add_func("/check/long-line", test_long_line);
 	g_test_add_func("/tls/trust-cache-follows-file", test_trust_cache_follows_file);
-	return g_test_run();
+	rc = g_test_run();
+	/* like the CLI: not exit() under a worker a deadline or a cancel abandoned */
+	if (!mpa_check_wait_threads(10000))
+		g_printerr("a check worker was still running at exit\n");
+	return rc;
 }
