@@ -53,6 +53,47 @@ gui_saw() {
 		gui_diag "  the end of Claws Mail's output ($T/claws.out):"
 		tail -n 8 "$T/claws.out" | cut -c1-200 | sed 's/^/#     /' >&3
 	fi
+	gui_backtraces
+	return 0
+}
+
+# gui_backtraces: where Claws Mail (and Xvfb) are at the moment, for a wait that ran out.
+# A hang seen now and then (Claws' output ends at startup, the X server answers nobody) cannot
+# be reproduced at will, so each failure has to name its culprit itself: gdb writes the
+# backtraces of every thread to $ART/GUI_NAME-stuck-N-{claws,xvfb}-bt.txt and the main thread's
+# top frames go to the TAP output.  The first three waits that run out in a test get them (gdb
+# takes seconds, and the later ones mostly follow from the first).
+GUI_BT=0
+_gui_bt() { # PID FILE LABEL
+	local main
+	timeout 60 gdb -batch -nx -p "$1" -ex 'set pagination off' -ex 'info threads' \
+		-ex 'thread apply all bt 40' >"$2" 2>&1 </dev/null
+	gui_diag "  backtraces of every thread of $3 (pid $1): $2"
+	# gdb lists the threads from the newest down: thread 1 (the main thread) comes last.
+	main=$(awk '/^Thread 1 /{p=1} p&&/^$/{exit} p' "$2" | sed -n '2,13p' | cut -c1-200)
+	if [ -n "$main" ]; then
+		gui_diag "  $3, main thread, top frames:"
+		printf '%s\n' "$main" | sed 's/^/#     /' >&3
+	else
+		gui_diag "  no backtrace of $3's main thread; gdb said:"
+		tail -n 5 "$2" | cut -c1-200 | sed 's/^/#     /' >&3
+	fi
+}
+gui_backtraces() {
+	local p
+	[ "$GUI_BT" -lt 3 ] && [ -n "${ART:-}" ] || return 0
+	if ! command -v gdb >/dev/null; then
+		gui_diag "  (gdb is not installed: no backtraces)"
+		return 0
+	fi
+	GUI_BT=$((GUI_BT + 1))
+	mkdir -p "$ART"
+	# claws-mail itself, not dbus-run-session (whose command line also names it)
+	p=$( [ -n "${CFG:-}" ] && pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1)
+	[ -n "$p" ] && _gui_bt "$p" "$ART/$GUI_NAME-stuck-$GUI_BT-claws-bt.txt" "Claws Mail"
+	if [ -n "${XVFB_PID:-}" ] && kill -0 "$XVFB_PID" 2>/dev/null; then
+		_gui_bt "$XVFB_PID" "$ART/$GUI_NAME-stuck-$GUI_BT-xvfb-bt.txt" Xvfb
+	fi
 	return 0
 }
 
@@ -153,7 +194,8 @@ gui_start_xvfb() {
 	export DISPLAY=:$(head -1 "$T/xvfb.display")
 }
 
-shot() { import -window root "$ART/$1.png" 2>/dev/null; }
+# import talks to the X server too: under the same deadline as xdotool.
+shot() { timeout "${XDO_TIMEOUT:-10}" import -window root "$ART/$1.png" 2>/dev/null; }
 # wait_win REGEX SECONDS -> prints the window id.  Visible windows only: Claws keeps some windows
 # (Edit accounts) hidden for reuse, and focusing a hidden one blocks xdotool --sync.
 _win_found() { _WIN=$(xdo search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
@@ -169,11 +211,12 @@ gui_wait_log() { gui_wait "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "
 focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
 # Edit accounts ignores keys after the account dialog on top of it closed, until it gets a click
 # (no window manager): click an empty spot of its account list.
-click_focus() { xdotool mousemove --window "$1" 200 200 click 1; sleep 0.2; }
-keys() { xdotool key --delay 40 "$@"; }
-typ() { xdotool type --delay 15 "$1"; }
+click_focus() { xdo mousemove --window "$1" 200 200 click 1; sleep 0.2; }
+# Typing takes time of its own (the delays): a longer deadline.
+keys() { XDO_TIMEOUT=30 xdo key --delay 40 "$@"; }
+typ() { XDO_TIMEOUT=30 xdo type --delay 15 "$1"; }
 # A secret is typed from stdin: never in xdotool's argv, where any process could read it.
-typ_secret() { printf '%s' "$1" | xdotool type --delay 15 --file -; }
+typ_secret() { printf '%s' "$1" | XDO_TIMEOUT=30 xdo type --delay 15 --file -; }
 
 # claws_spawn starts Claws; claws_start also waits for its main window (MAIN).  Alerts at
 # startup (a failed login) hold the main window back until they are closed.

@@ -74,8 +74,8 @@ P
 dshot() { # NAME WINDOW
 	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
 	mkdir -p "$MPA_SCREENSHOTS"
-	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
-	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+	xdo windowraise "$2" 2>/dev/null; sleep 0.3
+	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 # Dovecot's end-of-connection lines of a refused user: "... (auth failed, N attempts in S secs): user=<U>"

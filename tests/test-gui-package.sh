@@ -77,7 +77,7 @@ saved=
 for i in $(seq 30); do
 	grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null && { saved=1; break; }
 	close_alerts 1
-	E=$(xdotool search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+	E=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
 	[ -n "$E" ] && { focus "$E"; keys Escape; }
 	sleep 0.7
 done
