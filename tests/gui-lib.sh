@@ -60,17 +60,17 @@ gui_saw() {
 # gui_backtraces: where Claws Mail (and Xvfb) are at the moment, for a wait that ran out.
 # A hang seen now and then (Claws' output ends at startup, the X server answers nobody) cannot
 # be reproduced at will, so each failure has to name its culprit itself: gdb writes the
-# backtraces of every thread to $ART/GUI_NAME-stuck-N-{claws,xvfb}-bt.txt and the main thread's
+# backtraces of every thread to $ART/GUI_NAME-failed-bt-N/{claws,xvfb}.txt and the main thread's
 # top frames go to the TAP output.  The first three waits that run out in a test get them (gdb
-# takes seconds, and the later ones mostly follow from the first).
-GUI_BT=0
+# takes seconds, and the later ones mostly follow from the first); counted by the directories,
+# as most waits run inside $(...).  Waits that may rightly run out say GUI_QUIET=1 and get none.
 _gui_bt() { # PID FILE LABEL
 	local main
 	timeout 60 gdb -batch -nx -p "$1" -ex 'set pagination off' -ex 'info threads' \
 		-ex 'thread apply all bt 40' >"$2" 2>&1 </dev/null
 	gui_diag "  backtraces of every thread of $3 (pid $1): $2"
 	# gdb lists the threads from the newest down: thread 1 (the main thread) comes last.
-	main=$(awk '/^Thread 1 /{p=1} p&&/^$/{exit} p' "$2" | sed -n '2,13p' | cut -c1-200)
+	main=$(awk '/^Thread 1 /{p=1} p&&/^$/{exit} p' "$2" | sed -n '2,13p' | grep -v '^\[Inferior' | cut -c1-200)
 	if [ -n "$main" ]; then
 		gui_diag "  $3, main thread, top frames:"
 		printf '%s\n' "$main" | sed 's/^/#     /' >&3
@@ -80,19 +80,21 @@ _gui_bt() { # PID FILE LABEL
 	fi
 }
 gui_backtraces() {
-	local p
-	[ "$GUI_BT" -lt 3 ] && [ -n "${ART:-}" ] || return 0
+	local p n d
+	[ -n "${ART:-}" ] || return 0
+	n=$(ls -d "$ART/$GUI_NAME"-failed-bt-[0-9]* 2>/dev/null | wc -l)
+	[ "$n" -lt 3 ] || return 0
 	if ! command -v gdb >/dev/null; then
 		gui_diag "  (gdb is not installed: no backtraces)"
 		return 0
 	fi
-	GUI_BT=$((GUI_BT + 1))
-	mkdir -p "$ART"
+	d=$ART/$GUI_NAME-failed-bt-$((n + 1))
+	mkdir -p "$d"
 	# claws-mail itself, not dbus-run-session (whose command line also names it)
 	p=$( [ -n "${CFG:-}" ] && pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1)
-	[ -n "$p" ] && _gui_bt "$p" "$ART/$GUI_NAME-stuck-$GUI_BT-claws-bt.txt" "Claws Mail"
+	[ -n "$p" ] && _gui_bt "$p" "$d/claws.txt" "Claws Mail"
 	if [ -n "${XVFB_PID:-}" ] && kill -0 "$XVFB_PID" 2>/dev/null; then
-		_gui_bt "$XVFB_PID" "$ART/$GUI_NAME-stuck-$GUI_BT-xvfb-bt.txt" Xvfb
+		_gui_bt "$XVFB_PID" "$d/xvfb.txt" Xvfb
 	fi
 	return 0
 }
@@ -133,7 +135,7 @@ not_ok() {
 gui_init() {
 	GUI_NAME=$1
 	mkdir -p "$ART"
-	rm -f "$ART/$GUI_NAME"-failed-*
+	rm -rf "$ART/$GUI_NAME"-failed-*
 }
 # gui_keep_artifacts STATUS: at exit (before Claws and Xvfb stop), if the test failed, keep
 # Claws' output, the Xvfb log and a screenshot in $ART and name them.

@@ -68,7 +68,7 @@ if [ -n "${NEWACC:-}" ]; then
 	focus "$NEWACC"; keys alt+o
 	# The offer to test first (the account was never tested): not now.
 	Q=$(wait_win '^Provider Assistant$' 10) && { shot pkg-03-offer; focus "$Q"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	GUI_QUIET=1 gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 fi
 # Claws writes accountrc when "Edit accounts" closes.  Before that, it wants to log in to the new
 # account: its offline warning (modal) comes when it comes, and swallows the keys meant for "Edit

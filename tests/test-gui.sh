@@ -379,9 +379,9 @@ P
 # namespace) and "Edit accounts", which opened along with the new account, closed.
 close_new_account() { # [offer-window]
 	[ -n "${1:-}" ] && { focus "$1"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	GUI_QUIET=1 gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 	sleep 1; close_alerts 6
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; GUI_QUIET=1 gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
 }
 # Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
 _saved() { grep -q "^address=$1\$" "$CFG/accountrc" 2>/dev/null; }
@@ -471,7 +471,7 @@ if [ -n "${NEWACC:-}" ]; then
 	close_alerts 2
 	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 5
 	close_alerts 2
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; GUI_QUIET=1 gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
 else
 	not_ok "unknown domain: no offer to test on OK"
 fi
