@@ -94,12 +94,7 @@ focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
 keys() { XDO_TIMEOUT=30 xdo key --delay 60 "$@"; }
 typ() { XDO_TIMEOUT=30 xdo type --delay 25 "$1"; }
 
-claws_start() { # [--offline]
-	: >"$T/claws.out"
-	dbus-run-session -- claws-mail --alternate-config-dir "$CFG" --debug "$@" >"$T/claws.out" 2>&1 &
-	DBUS_PID=$!
-	MAIN=$(wait_win ' - Claws Mail ' 30)
-}
+# claws_start: gui-lib.sh's (with the restart when Claws froze the X server at startup)
 # Anchored: dbus-run-session's own command line also names the config dir.
 claws_pid() { pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1; }
 # Claws' own alerts and password prompts (modal, nested main loops) are dismissed.
