@@ -245,6 +245,47 @@ protocol_label(MpaProtocol protocol)
 	return protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
 }
 
+/* A stage and a security mode as the user reads them.  The English texts are the ids themselves
+ * (as before, and as in --json); a translation gives the localized title instead of the id. */
+static const gchar *
+stage_label(MpaStage stage)
+{
+	switch (stage) {
+	/* TRANSLATORS: stages of a connection check in the CLI's table and its "failed at" line */
+	case MPA_STAGE_CONNECT: return C_("check stage", "connect");
+	case MPA_STAGE_TLS: return C_("check stage", "tls");
+	case MPA_STAGE_GREETING: return C_("check stage", "greeting");
+	case MPA_STAGE_AUTH: return C_("check stage", "auth");
+	case MPA_STAGE_SELECT: return C_("check stage", "select");
+	case MPA_STAGE_SEND: return C_("check stage", "send");
+	default: break;
+	}
+	return mpa_stage_name(stage);
+}
+
+static const gchar *
+security_label(MpaSecurity security)
+{
+	switch (security) {
+	/* TRANSLATORS: security of a connection, in "IMAP  HOST port 993 (ssl), user U" */
+	case MPA_SECURITY_SSL: return C_("check security", "ssl");
+	case MPA_SECURITY_STARTTLS: return C_("check security", "starttls");
+	case MPA_SECURITY_PLAIN: return C_("check security", "plain");
+	}
+	return mpa_security_name(security);
+}
+
+/* The stage column: padded by display columns (Chinese characters take two), at least 9 wide. */
+static guint
+stage_column_width(void)
+{
+	guint width = 9;
+
+	for (guint s = 0; s < MPA_STAGE_COUNT; s++)
+		width = MAX(width, mpa_cli_text_width(stage_label(s)) + 1);
+	return width;
+}
+
 static gint64
 ms(gint64 us)
 {
@@ -265,8 +306,12 @@ print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
 			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–" : "✗";
 
-		g_print("%s  %s %-9s %5" G_GINT64_FORMAT " ms\n", label, mark,
-			mpa_stage_name(st->stage), ms(st->elapsed_us));
+		const gchar *stage = stage_label(st->stage);
+		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(),
+								       mpa_cli_text_width(stage)), ' ');
+
+		g_print("%s  %s %s%s %5" G_GINT64_FORMAT " ms\n", label, mark, stage, fill,
+			ms(st->elapsed_us));
 	}
 }
 
@@ -289,9 +334,9 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 		return;
 	g_print("\n");
 	if (r->outcome == MPA_OUTCOME_CANCELLED)
-		g_print(_("%s: cancelled during %s.\n"), label, mpa_stage_name(r->stage));
+		g_print(_("%s: cancelled during %s.\n"), label, stage_label(r->stage));
 	else
-		g_print(_("%s: failed at %s.\n"), label, mpa_stage_name(r->stage));
+		g_print(_("%s: failed at %s.\n"), label, stage_label(r->stage));
 	if (r->detail != NULL)
 		g_print(_("  Problem: %s\n"), r->detail);
 	/* the same diagnosis as "explain" prints (it ends with the server's words) */
@@ -766,7 +811,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 		for (guint i = 0; i < 2; i++) {
 			if (servers[i].host != NULL)
 				g_print(_("%s  %s port %u (%s), user %s\n"), protocol_label(i), servers[i].host,
-					servers[i].port, mpa_security_name(servers[i].security), servers[i].username);
+					servers[i].port, security_label(servers[i].security), servers[i].username);
 		}
 		g_print("\n");
 		fflush(stdout);

@@ -12,6 +12,20 @@ static const MpaExplanation *cause_at(const MpaDiagnosis *d, guint i)
 	return g_ptr_array_index(d->causes, i);
 }
 
+/* The output is in English: no catalogue translates it (C, en_*, or a language without one). */
+static gboolean untranslated(void)
+{
+	static const gchar cause[] = "Cause:";
+
+	return strcmp(_(cause), cause) == 0;
+}
+
+/* "LABEL " before a text: no space after a full-width colon ("原因：" runs straight on). */
+static gchar *label_prefix(const gchar *pad, const gchar *label)
+{
+	return g_strdup_printf("%s%s%s", pad, label, g_str_has_suffix(label, "：") ? "" : " ");
+}
+
 void mpa_cli_print_diagnosis(const MpaDiagnosis *d, guint indent)
 {
 	g_autofree gchar *pad = g_strnfill(indent, ' ');
@@ -21,12 +35,12 @@ void mpa_cli_print_diagnosis(const MpaDiagnosis *d, guint indent)
 
 	g_return_if_fail(d != NULL && d->causes->len > 0);
 	e = cause_at(d, 0);
-	label = g_strdup_printf("%s%s ", pad, _("Cause:"));
+	label = label_prefix(pad, _("Cause:"));
 	mpa_cli_print_wrapped(label, e->title, indent + 2);
 	g_print("%s%s\n", pad, _("What to do:"));
 	mpa_cli_print_wrapped(pad2, e->fix, indent + 2);
 	if (e->link != NULL) {
-		g_autofree gchar *l = g_strdup_printf("%s%s ", pad, _("More help:"));
+		g_autofree gchar *l = label_prefix(pad, _("More help:"));
 
 		mpa_cli_print_wrapped(l, e->link, indent + 2);
 	}
@@ -34,8 +48,11 @@ void mpa_cli_print_diagnosis(const MpaDiagnosis *d, guint indent)
 		g_print("%s%s\n", pad, _("If that is not it, check also:"));
 		for (guint i = 1; i < d->causes->len; i++) {
 			g_autofree gchar *bullet = g_strdup_printf("%s- ", pad2);
-			g_autofree gchar *line = g_strdup_printf("%s (%s)", cause_at(d, i)->title,
-								 cause_at(d, i)->cause);
+			/* English names the cause's id too (what --json and rules use); a translated
+			 * output shows only the title, an English id reads as noise there */
+			g_autofree gchar *line = untranslated()
+				? g_strdup_printf("%s (%s)", cause_at(d, i)->title, cause_at(d, i)->cause)
+				: g_strdup(cause_at(d, i)->title);
 
 			mpa_cli_print_wrapped(bullet, line, indent + 4);
 			/* the steps too: where the reply cannot tell causes apart (Sohu), each one is
@@ -48,7 +65,7 @@ void mpa_cli_print_diagnosis(const MpaDiagnosis *d, guint indent)
 		}
 	}
 	if (d->reply != NULL) {
-		g_autofree gchar *l = g_strdup_printf("%s%s ", pad, _("Server said:"));
+		g_autofree gchar *l = label_prefix(pad, _("Server said:"));
 
 		/* already sanitised by the core: one line, control characters visible */
 		mpa_cli_print_wrapped(l, d->reply, indent + 2);

@@ -235,8 +235,9 @@ static void print_link_line(const MpaLink *link, const gchar *lang, guint indent
 {
 	const gchar *title = text_in(link->title, lang);
 	g_autofree gchar *pad = g_strnfill(indent, ' ');
+	/* TRANSLATORS: a link: its title, then its address; Chinese uses a full-width colon */
 	g_autofree gchar *line = title != NULL
-		? g_strdup_printf("→ %s: %s", title, link->url)
+		? g_strdup_printf(C_("link line", "→ %s: %s"), title, link->url)
 		: g_strdup_printf("→ %s", link->url);
 
 	mpa_cli_print_wrapped(pad, line, indent + 2);
@@ -273,7 +274,8 @@ static void print_text(const MpaLookupResult *res, const gchar *lang)
 	const MpaProvider *provider = res->provider;
 	const gchar *address = res->address;
 	const gchar *name = provider_name(provider, lang);
-	g_autofree gchar *heading = g_strdup_printf("%s (%s)", name, provider->id);
+	/* TRANSLATORS: the heading of "show": provider name (domain); Chinese uses full-width brackets */
+	g_autofree gchar *heading = g_strdup_printf(C_("show heading", "%s (%s)"), name, provider->id);
 	g_autofree gchar *for_line = g_strdup_printf(_("Settings for %s"), address);
 	g_autofree gchar *origin = mpa_lookup_origin(res);
 

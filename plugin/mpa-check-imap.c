@@ -404,7 +404,7 @@ mpa_check_run_imap(MpaWorker *w)
 		/* PREAUTH: logged in before any encryption.  STARTTLS is not allowed in that state
 		 * (RFC 3501 6.2.1), so the session would stay readable by anyone on the way. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
-		mpa_worker_fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
+		mpa_worker_fail(w, MPA_NET_PREAUTH,
 		     g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
 		goto out;
 	}

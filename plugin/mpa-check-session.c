@@ -240,7 +240,7 @@ mpa_worker_open_stream(MpaWorker *w)
 		/* The password would cross the network readable by anyone on the way: the check does
 		 * not even connect. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
-		mpa_worker_fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
+		mpa_worker_fail(w, MPA_NET_UNENCRYPTED,
 		     g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
 		return NULL;
 	}

@@ -88,6 +88,9 @@ mpa_net_error_name(MpaNetError err)
 	case MPA_NET_CERT_HOSTNAME: return "cert-hostname";
 	case MPA_NET_PROTOCOL: return "protocol";
 	case MPA_NET_STARTTLS_UNSUPPORTED: return "starttls-unsupported";
+	case MPA_NET_TLS_OUTDATED: return "tls-outdated";
+	case MPA_NET_UNENCRYPTED: return "unencrypted";
+	case MPA_NET_PREAUTH: return "preauth";
 	}
 	return "unknown";
 }

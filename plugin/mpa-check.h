@@ -39,7 +39,10 @@ typedef enum {
 	MPA_NET_CERT_EXPIRED,           /* expired or not yet valid */
 	MPA_NET_CERT_HOSTNAME,          /* certificate not valid for the host */
 	MPA_NET_PROTOCOL,               /* the server's answer made no sense (or was too long) */
-	MPA_NET_STARTTLS_UNSUPPORTED    /* STARTTLS required but not offered: never falls back */
+	MPA_NET_STARTTLS_UNSUPPORTED,   /* STARTTLS required but not offered: never falls back */
+	MPA_NET_TLS_OUTDATED,           /* the server negotiated TLS older than 1.2 (refused by us) */
+	MPA_NET_UNENCRYPTED,            /* the settings say "no encryption": not even connected */
+	MPA_NET_PREAUTH                 /* PREAUTH on a connection due for STARTTLS */
 } MpaNetError;
 
 typedef struct {

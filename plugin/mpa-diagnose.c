@@ -157,6 +157,18 @@ static const CauseText cause_texts[] = {
 	     "1. Set the connection security to SSL/TLS with port 465 for sending and 993 for receiving, or to STARTTLS with ports 587 and 143.\n"
 	     "2. Do not use \"no encryption\" or port 25 for a mail program.\n"
 	     "3. Then try again with the same password.") },
+	{ MPA_CAUSE_TLS_OUTDATED,
+	  N_("The server offers only outdated TLS (older than 1.2)"),
+	  N_("The server agreed only on TLS 1.0 or 1.1, which is no longer safe; browsers and Thunderbird refuse it too. Nothing was sent to it. Your settings and password are not the problem.\n"
+	     "1. Check the server name: use the provider's official host name. A server that speaks only outdated TLS may not be the provider's server at all (an old proxy, or someone intercepting the connection): try another network.\n"
+	     "2. If it is the provider's server, the provider must upgrade it: tell its support.\n"
+	     "3. Do not switch encryption off to get around this: your password would travel readable by anyone on the way.") },
+	{ MPA_CAUSE_PREAUTH_UNENCRYPTED,
+	  N_("The server skipped both encryption and login (PREAUTH)"),
+	  N_("The connection was to be encrypted with STARTTLS, but the server, or someone between you and it, answered that you are logged in already, before any encryption and without a password. Everything on such a connection is readable by anyone on the way, so nothing was sent.\n"
+	     "1. Do not use this network or this server: someone may be intercepting the connection (public Wi-Fi, a hostile proxy).\n"
+	     "2. Check the server name: use the provider's official host name.\n"
+	     "3. Try again on another network, or with SSL/TLS on port 993, which is encrypted from the first byte.") },
 	{ MPA_CAUSE_UNKNOWN,
 	  N_("The failure could not be identified"),
 	  N_("The server's own words are shown below; they usually say what is wrong.\n"
@@ -690,6 +702,14 @@ static const gchar *net_cause(MpaNetError e, const gchar **candidates)
 	case MPA_NET_STARTTLS_UNSUPPORTED:
 		*candidates = "protocol-error";
 		return MPA_CAUSE_TLS_HANDSHAKE_FAILED;
+	case MPA_NET_TLS_OUTDATED:
+		return MPA_CAUSE_TLS_OUTDATED;
+	case MPA_NET_UNENCRYPTED:
+		/* our own refusal, but the fix is the same as when the server refuses: SSL/TLS or
+		 * STARTTLS on the provider's ports (listed by add_notes) */
+		return MPA_CAUSE_ENCRYPTION_REQUIRED;
+	case MPA_NET_PREAUTH:
+		return MPA_CAUSE_PREAUTH_UNENCRYPTED;
 	case MPA_NET_NONE:
 		break;
 	}
@@ -1124,6 +1144,8 @@ static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
 			line = g_strdup(mpa_mo_translate(lang, N_("The security setting does not fit the port: SSL/TLS belongs to ports 465 (sending) and 993 (receiving), STARTTLS to ports 587 and 143.")));
 		append_line(e, line);
 	}
+	if (strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 && g->net_error == MPA_NET_UNENCRYPTED)
+		append_line(e, mpa_mo_translate(lang, N_("Here the connection check itself refused: it sends no password over an unencrypted connection, so the settings need SSL/TLS or STARTTLS.")));
 	if (strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 ||
 	    (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0)) {
 		g_autofree gchar *servers = provider_servers(g->provider);

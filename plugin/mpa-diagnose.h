@@ -38,6 +38,8 @@ G_BEGIN_DECLS
 #define MPA_CAUSE_CERTIFICATE_HOSTNAME_MISMATCH "certificate-hostname-mismatch"
 #define MPA_CAUSE_PROTOCOL_ERROR "protocol-error"
 #define MPA_CAUSE_ENCRYPTION_REQUIRED "encryption-required"
+#define MPA_CAUSE_TLS_OUTDATED "tls-outdated"
+#define MPA_CAUSE_PREAUTH_UNENCRYPTED "preauth-unencrypted"
 #define MPA_CAUSE_UNKNOWN "unknown"
 
 /* NULL-terminated list of every cause id. */

@@ -186,7 +186,7 @@ mpa_net_check_tls_version(mailstream *stream, gchar **detail)
 	}
 	*detail = g_strdup_printf(_("the server offers only outdated %s (at least TLS 1.2 is required, as browsers and Thunderbird require): the provider must upgrade, or this is not the provider's server; nothing was sent"),
 				  name);
-	return MPA_NET_TLS_HANDSHAKE;
+	return MPA_NET_TLS_OUTDATED;
 }
 
 MpaNetError

@@ -26,7 +26,7 @@ int mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint w
  * (a gchar*); sends it as SNI unless it is an IP address (RFC 6066). */
 void mpa_net_sni_callback(struct mailstream_ssl_context *ssl_context, void *data);
 
-/* MPA_NET_NONE unless @stream negotiated a TLS version older than 1.2: then MPA_NET_TLS_HANDSHAKE
+/* MPA_NET_NONE unless @stream negotiated a TLS version older than 1.2: then MPA_NET_TLS_OUTDATED
  * with a translated *detail naming the version. */
 MpaNetError mpa_net_check_tls_version(mailstream *stream, gchar **detail);
 

@@ -400,6 +400,26 @@ handle_failure(const MpaLogFailure *f)
 			mpa_diagnosis_free(d);
 		return;
 	}
+	if (f->oauth2) {
+		/* Claws logged that it had no OAuth2 token: whatever the server then said, that is
+		 * the cause, and the fix is on Claws' OAuth2 page, not a password. */
+		MpaExplanation *ox = g_new0(MpaExplanation, 1);
+		const MpaLink *reg = mpa_provider_link(p, "app-registration");
+
+		if (!reg)
+			reg = mpa_provider_link(p, "settings");
+		ox->cause = g_strdup("oauth-required");
+		ox->title = g_strdup(_("Claws Mail has no valid OAuth2 sign-in for this account"));
+		ox->fix = g_strdup(_("Claws Mail could not get an access token: the sign-in was never "
+				     "authorised, has expired or was revoked, or no Client ID is filled in. "
+				     "Open the account's preferences, page \"OAuth2\": check the service "
+				     "and the Client ID (Claws Mail as Debian builds it has none of its "
+				     "own; register an application with the provider, redirect address "
+				     "http://127.0.0.1:8888), click \"Open default browser with request\", "
+				     "sign in, then click \"Authorise\"."));
+		ox->link = reg ? g_strdup(reg->url) : NULL;
+		g_ptr_array_insert(d->causes, 0, ox);
+	}
 	e = d->causes->pdata[0];
 	h = g_new0(Hint, 1);
 	h->account_id = ac->account_id;
@@ -501,6 +521,8 @@ mpa_hints_init(void)
 		.session_timed_out = CLAWS("Session timed out. You may be able to recover by increasing "
 					   "the timeout value in Preferences/Other/Miscellaneous."),
 		.pop3_auth_error = CLAWS("error occurred on authentication\n"),
+		.oauth2_no_token = CLAWS("OAuth2 access token not obtained\n"),
+		.oauth2_no_code = CLAWS("OAuth2 missing authorization code\n"),
 	};
 
 	watch = mpa_log_watch_new(&formats);

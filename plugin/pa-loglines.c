@@ -39,6 +39,9 @@ struct _MpaLogWatch {
 	gchar *tls_failed;
 	gchar *session_timed_out;
 	gchar *pop3_auth_error;
+	gchar *oauth2_no_token;
+	gchar *oauth2_no_code;
+	gint64 oauth2_problem_at; /* Claws' last "no OAuth2 token" line; 0: none pending */
 	GQueue connections;     /* of Connection*, newest first */
 	gchar *last_imap_reply;
 	gchar *last_smtp_reply;
@@ -144,6 +147,11 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 		"Preferences/Other/Miscellaneous."));
 	w->pop3_auth_error = g_strdup(FMT(pop3_auth_error, "error occurred on authentication"));
 	g_strchomp(w->pop3_auth_error);
+	/* Claws' oauth2.c, before it logs in with an OAuth2 account (LOG_PROTOCOL lines) */
+	w->oauth2_no_token = g_strdup(FMT(oauth2_no_token, "OAuth2 access token not obtained"));
+	g_strchomp(w->oauth2_no_token);
+	w->oauth2_no_code = g_strdup(FMT(oauth2_no_code, "OAuth2 missing authorization code"));
+	g_strchomp(w->oauth2_no_code);
 #undef FMT
 	g_queue_init(&w->connections);
 	w->io_timeout_us = 60 * G_USEC_PER_SEC;
@@ -167,6 +175,8 @@ mpa_log_watch_free(MpaLogWatch *w)
 	g_free(w->tls_failed);
 	g_free(w->session_timed_out);
 	g_free(w->pop3_auth_error);
+	g_free(w->oauth2_no_token);
+	g_free(w->oauth2_no_code);
 	g_queue_clear_full(&w->connections, connection_free);
 	g_free(w->last_imap_reply);
 	g_free(w->last_smtp_reply);
@@ -346,6 +356,18 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 	return NULL;
 }
 
+/* A "no OAuth2 token" line came shortly before this refused login (one I/O timeout at most, as
+ * the login follows it at once); it is used up by the one refusal it explains. */
+static gboolean
+oauth2_pending(MpaLogWatch *w, gint64 now)
+{
+	gboolean pending = w->oauth2_problem_at != 0 &&
+		now - w->oauth2_problem_at <= w->io_timeout_us + TIMEOUT_SLACK_US;
+
+	w->oauth2_problem_at = 0;
+	return pending;
+}
+
 MpaLogFailure *
 mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
 {
@@ -476,17 +498,24 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		f->reply = g_steal_pointer(&w->last_pop3_reply);
 		return f;
 	}
+	if (strcmp(line, w->oauth2_no_token) == 0 || strcmp(line, w->oauth2_no_code) == 0) {
+		/* Claws then logs in anyway, without a token: the refusal that follows is this */
+		w->oauth2_problem_at = now;
+		return NULL;
+	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
 		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,
 						w->last_imap_reply);
 		g_free(a);
 		g_clear_pointer(&w->last_imap_reply, g_free);
+		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_auth_failed, line, &a, NULL, NULL)) {
 		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_SMTP, MPA_STAGE_AUTH, NULL,
 						*a ? a : w->last_smtp_reply);
 		g_free(a);
+		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_send_failed, line, &a, NULL, NULL)) {

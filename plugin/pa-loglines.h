@@ -41,6 +41,8 @@ typedef struct {
 	const gchar *tls_failed;        /* "TLS handshake failed" (a trailing newline is ignored) */
 	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
 	const gchar *pop3_auth_error;   /* "error occurred on authentication" (newline ignored) */
+	const gchar *oauth2_no_token;   /* "OAuth2 access token not obtained" (newline ignored) */
+	const gchar *oauth2_no_code;    /* "OAuth2 missing authorization code" (newline ignored) */
 } MpaLogFormats;
 
 typedef struct {
@@ -52,6 +54,8 @@ typedef struct {
 	gchar *host;
 	guint port;                     /* 0 when unknown */
 	gchar *reply;                   /* the server's words as Claws logged them, may be NULL */
+	gboolean oauth2;                /* Claws logged just before that it got no OAuth2 access
+					 * token (no authorisation, expired or revoked, no client ID) */
 } MpaLogFailure;
 
 typedef struct _MpaLogWatch MpaLogWatch;

@@ -10,7 +10,7 @@ M = "{%s}" % NS
 CAUSES = set("""app-password-required service-disabled ip-not-allowed client-id-required rate-limited
 message-rejected-spam sender-not-allowed oauth-required account-locked temporary-failure
 wrong-credentials dns-failure connection-refused timeout connection-closed tls-handshake-failed
-certificate-untrusted certificate-expired certificate-hostname-mismatch protocol-error encryption-required unknown""".split())
+certificate-untrusted certificate-expired certificate-hostname-mismatch protocol-error encryption-required tls-outdated preauth-unencrypted unknown""".split())
 PROTOCOLS = {"imap", "smtp", "any"}
 STAGES = {"connect", "tls", "greeting", "auth", "select", "send", "any"}
 AUTH = {"password-cleartext", "password-encrypted", "plain", "secure", "OAuth2", "client-IP-address",

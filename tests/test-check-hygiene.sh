@@ -50,6 +50,8 @@ except Exception as e:
 bad = []
 for c in conds:
     key, want = c.split('=', 1)
+    negate = key.startswith('!')
+    key = key.lstrip('!')
     if key == 'rc':
         got = rc; ok = rc == int(want)
     else:
@@ -62,6 +64,8 @@ for c in conds:
             ok = isinstance(got, (str, list)) and want[1:] in got
         else:
             ok = str(got) == want
+    if negate:
+        ok, want = not ok, 'not ' + want
     if not ok:
         bad.append('%s: want %s, got %r' % (key, want, got))
 if bad:
@@ -164,13 +168,16 @@ A="--ca-file $CA"
 # ---- TLS 1.2 at least ----
 run tls10 $A --password-file "$MPA_TMP/canary" user@example.com $I:$tls10_PORT --timeout 5
 expect tls10 "TLS 1.0 only: fails at tls with its own explanation" rc=1 imap.stage=tls \
-	imap.net_error=tls-handshake 'imap.detail=~outdated TLS 1.0' 'imap.detail=~the provider must upgrade'
+	imap.net_error=tls-outdated 'imap.detail=~outdated TLS 1.0' 'imap.detail=~the provider must upgrade'
+expect tls10 "TLS 1.0 only: diagnosed as outdated TLS, not as a port/security mismatch" \
+	imap.cause=tls-outdated 'imap.fix=~the provider must upgrade it' \
+	"imap.fix=~may not be the provider's server" '!imap.fix=~Match the security setting'
 grep -q ' TLS ok TLSv1 ' "$tls10_LOG"
 result $? "TLS 1.0 only: the server did negotiate TLS 1.0 (so the refusal is ours)"
 never_sent "$tls10_LOG" "TLS 1.0 only: no LOGIN reached the server"
 
 run tls11 $A --password-file "$MPA_TMP/canary" user@example.com $S:$tls11_PORT --timeout 5
-expect tls11 "SMTP, TLS 1.1 only: fails at tls" rc=1 smtp.stage=tls smtp.net_error=tls-handshake \
+expect tls11 "SMTP, TLS 1.1 only: fails at tls" rc=1 smtp.stage=tls smtp.net_error=tls-outdated smtp.cause=tls-outdated \
 	'smtp.detail=~outdated TLS 1.1'
 never_sent "$tls11_LOG" "TLS 1.1 only: no AUTH reached the server"
 
@@ -182,8 +189,8 @@ result $? "TLS 1.2: the server negotiated TLS 1.2"
 run st_old $A --providers-dir "$MPA_TMP/starttls" --password-file "$MPA_TMP/canary" user@example.com \
 	$I:$st_tls11_PORT $S:$st_tls10_PORT --timeout 5
 expect st_old "STARTTLS upgrading to TLS 1.1 (IMAP) / 1.0 (SMTP): both fail at tls" rc=1 \
-	imap.stage=tls imap.net_error=tls-handshake 'imap.detail=~outdated TLS 1.1' \
-	smtp.stage=tls smtp.net_error=tls-handshake 'smtp.detail=~outdated TLS 1.0'
+	imap.stage=tls imap.net_error=tls-outdated 'imap.detail=~outdated TLS 1.1' imap.cause=tls-outdated \
+	smtp.stage=tls smtp.net_error=tls-outdated 'smtp.detail=~outdated TLS 1.0' smtp.cause=tls-outdated
 grep -q ' TLS ok TLSv1.1 ' "$st_tls11_LOG" && grep -q ' TLS ok TLSv1 ' "$st_tls10_LOG"
 result $? "STARTTLS to outdated TLS: the servers did negotiate TLS 1.1 and 1.0"
 never_sent "$st_tls11_LOG" "STARTTLS to TLS 1.1: no LOGIN reached the server"
@@ -195,6 +202,10 @@ run plain $A --providers-dir "$MPA_TMP/plain" --password-file "$MPA_TMP/canary" 
 expect plain "plain security in the provider file: both stop at tls, explained" rc=1 \
 	imap.stage=tls imap.status=failed 'imap.detail=~not encrypted' \
 	smtp.stage=tls smtp.status=failed 'smtp.detail=~not encrypted'
+expect plain "plain security: diagnosed as encryption-required, the check's own refusal, with the provider's ports" \
+	imap.net_error=unencrypted imap.cause=encryption-required smtp.cause=encryption-required \
+	'imap.fix=~sends no password over an unencrypted connection' 'imap.fix=~Set the connection security to SSL/TLS' \
+	"smtp.fix=~This provider's servers:" '!smtp.fix=~Match the security setting'
 never_connected "$plain_imap_LOG" "plain IMAP: the check did not even connect"
 never_connected "$plain_smtp_LOG" "plain SMTP: the check did not even connect"
 "$CLI" validate "$MPA_TMP/plain/example.com.xml" >"$OUT/validate.out" 2>"$OUT/validate.err"
@@ -244,6 +255,9 @@ run preauth $A --providers-dir "$MPA_TMP/starttls" --password-file "$MPA_TMP/can
 	$I:$preauth_PORT --only imap --timeout 5
 expect preauth "PREAUTH on a STARTTLS connection: fails at tls, explained" rc=1 imap.stage=tls \
 	imap.status=failed 'imap.detail=~PREAUTH' 'imap.detail=~skipped both encryption and login'
+expect preauth "PREAUTH on a STARTTLS connection: its own cause, 'do not use this network or server'" \
+	imap.net_error=preauth imap.cause=preauth-unencrypted 'imap.fix=~Do not use this network or this server' \
+	'!imap.fix=~Match the security setting'
 ! grep -Eq 'CMD (STARTTLS|LOGIN|EXAMINE|SELECT)' "$preauth_LOG"
 result $? "PREAUTH: nothing more was sent (no STARTTLS, LOGIN or EXAMINE)"
 

@@ -319,6 +319,7 @@ test_plain_refused(void)
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
 	g_assert_cmpuint(r->imap.stages->len, ==, 1);
+	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_UNENCRYPTED);
 	g_assert_nonnull(strstr(r->imap.detail, "not encrypted"));
 	mpa_check_result_free(r);
 	mpa_check_request_free(req);
@@ -408,6 +409,9 @@ test_names(void)
 	g_assert_cmpstr(mpa_outcome_name(MPA_OUTCOME_CANCELLED), ==, "cancelled");
 	g_assert_cmpstr(mpa_net_error_name(MPA_NET_CERT_HOSTNAME), ==, "cert-hostname");
 	g_assert_cmpstr(mpa_net_error_name(MPA_NET_STARTTLS_UNSUPPORTED), ==, "starttls-unsupported");
+	g_assert_cmpstr(mpa_net_error_name(MPA_NET_TLS_OUTDATED), ==, "tls-outdated");
+	g_assert_cmpstr(mpa_net_error_name(MPA_NET_UNENCRYPTED), ==, "unencrypted");
+	g_assert_cmpstr(mpa_net_error_name(MPA_NET_PREAUTH), ==, "preauth");
 }
 
 /* The first certificate of a PEM file, as DER. */

@@ -95,6 +95,13 @@ check "show sohu.com in Chinese: Chinese UI strings" all 'rc_is 0' 'out_has 收�
 check "show sohu.com in Chinese: Chinese provider texts" out_has 搜狐 独立密码 imap.sohu.com 993 zhangsan@sohu.com
 check "show sohu.com in Chinese has no English UI strings" out_lacks "Before you connect" "User name" "independent password"
 
+check "show sohu.com in Chinese: full-width brackets and colons, no space after them" \
+	all 'out_has "搜狐邮箱（sohu.com）" "）：https://mail.sohu.com/"' 'out_lacks "搜狐邮箱 (sohu.com)" "： " "）: https"'
+
+run "$EN" -- show zhangsan@sohu.com
+check "show sohu.com in English keeps its heading and link lines" \
+	out_has "Sohu Mail (sohu.com)" "POP3/SMTP/IMAP):"
+
 run "$ZH" -- show lisi@vip.sohu.com
 check "show vip.sohu.com in Chinese" all 'rc_is 0' 'out_has 独立密码 lisi@vip.sohu.com smtp.sohu.com 465'
 
@@ -226,6 +233,50 @@ check "validate: a missing FILE exits 2" all 'rc_is 2' 'err_has does-not-exist.x
 mkdir -p "$tmp/empty"
 run "$EN" -- validate --providers-dir "$tmp/empty"
 check "validate: no provider files at all exits 1" all 'rc_is 1' '[ -s "$tmp/err" ]'
+
+# ---- check, read in Chinese: titles, not internal ids ----
+# A port nothing listens on: a socket bound to it (never listening) is held while the command
+# runs, so the connection is refused (RST) and no other process can take the port meanwhile.
+cat >"$tmp/refused" <<EOF
+#!$PY
+import os, socket, sys
+args = []
+for a in sys.argv[1:]:
+    if "REFUSED" in a:
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        os.set_inheritable(s.fileno(), True)
+        a = a.replace("REFUSED", str(s.getsockname()[1]))
+    args.append(a)
+os.execv("$PA", ["$PA"] + args)
+EOF
+chmod +x "$tmp/refused"
+printf 'not-a-real-password\n' >"$tmp/pw"
+chmod 600 "$tmp/pw"
+PA_REAL=$PA
+PA=$tmp/refused
+for loc in "$ZH" "$EN"; do
+	run "$loc" -- check --offline --timeout 10 --password-file "$tmp/pw" \
+		--imap 127.0.0.1:REFUSED --smtp 127.0.0.1:REFUSED zhangsan@sohu.com
+	echo "$rc" >"$tmp/check-rc.${loc#LC_ALL=}"
+	cp "$tmp/out" "$tmp/check-out.${loc#LC_ALL=}"
+	cp "$tmp/err" "$tmp/check-err.${loc#LC_ALL=}"
+done
+use_run() { rc=$(cat "$tmp/check-rc.$1"); cp "$tmp/check-out.$1" "$tmp/out"; cp "$tmp/check-err.$1" "$tmp/err"; }
+use_run zh_CN.UTF-8
+check "check in Chinese: a refused connection, named by the stage's title" all 'rc_is 1' \
+	'out_has "（SSL/TLS）" "IMAP  ✗ 连接服务器" "IMAP：在“连接服务器”这一步失败。" "原因：服务器拒绝了连接"'
+check "check in Chinese: no stage, security or cause ids, no space after full-width colons" \
+	all 'out_lacks "（ssl）" connect 阶段 "： " "(ip-not-allowed)"' \
+	"! grep -E '\\([a-z]+(-[a-z]+)+\\)' \"\$tmp/out\""
+use_run en_US.UTF-8
+check "check in English is unchanged: ids for stage, security and other causes" all 'rc_is 1' \
+	'out_has "(ssl), user zhangsan@sohu.com" "IMAP  ✗ connect  " "IMAP: failed at connect." "Cause: The server refused the connection" "(ip-not-allowed)"'
+run "$ZH" -- check --json --offline --timeout 10 --password-file "$tmp/pw" \
+	--imap 127.0.0.1:REFUSED --smtp 127.0.0.1:REFUSED zhangsan@sohu.com
+check "check --json in Chinese keeps the ids" all 'rc_is 1' \
+	'json "d[\"imap\"][\"stage\"] == \"connect\" and d[\"imap\"][\"security\"] == \"ssl\" and d[\"imap\"][\"cause\"] == \"connection-refused\" and d[\"imap\"][\"stages\"][0][\"stage\"] == \"connect\""'
+PA=$PA_REAL
 
 # ---- passwords: the tool never reads one ----
 printf 'hunter2-secret\n' >"$tmp/stdin"

@@ -179,6 +179,12 @@ static const Case cases[] = {
 	{ NULL, S, MPA_STAGE_TLS, MPA_NET_CERT_HOSTNAME, NULL, "certificate-hostname-mismatch", NULL, NULL },
 	{ NULL, I, MPA_STAGE_GREETING, MPA_NET_PROTOCOL, NULL, "protocol-error", NULL, NULL },
 	{ NULL, S, MPA_STAGE_TLS, MPA_NET_STARTTLS_UNSUPPORTED, NULL, "tls-handshake-failed", NULL, NULL },
+	/* the check's own refusals: outdated TLS, a setting without encryption, PREAUTH for STARTTLS */
+	{ NULL, I, MPA_STAGE_TLS, MPA_NET_TLS_OUTDATED, NULL, "tls-outdated", NULL, NULL },
+	{ "app", S, MPA_STAGE_TLS, MPA_NET_TLS_OUTDATED, NULL, "tls-outdated", NULL, NULL },
+	{ NULL, S, MPA_STAGE_TLS, MPA_NET_UNENCRYPTED, NULL, "encryption-required", NULL, NULL },
+	{ "app", I, MPA_STAGE_TLS, MPA_NET_UNENCRYPTED, NULL, "encryption-required", NULL, NULL },
+	{ NULL, I, MPA_STAGE_TLS, MPA_NET_PREAUTH, NULL, "preauth-unencrypted", NULL, NULL },
 	/* a network outcome is a fact that no provider catch-all hides */
 	{ "app", I, AUTH, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
 	/* the same failures in other programs' words, with no network outcome given (explain) */
@@ -744,6 +750,9 @@ static void test_port_notes(void)
 	MpaFailure k = { S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", NULL, 0, NULL };
 	MpaFailure m = { S, AUTH, N0, "454 4.7.0 Too many failed login attempts, please try again later.", NULL, 0, NULL };
 	MpaFailure q = { S, MPA_STAGE_CONNECT, N0, "Error: connect ETIMEDOUT 203.0.113.9:587", NULL, 0, NULL };
+	MpaFailure t = { I, MPA_STAGE_TLS, MPA_NET_TLS_OUTDATED, NULL, NULL, 0, NULL, 993 };
+	MpaFailure u = { S, MPA_STAGE_TLS, MPA_NET_UNENCRYPTED, NULL, NULL, 0, NULL, 25 };
+	MpaFailure v = { I, MPA_STAGE_TLS, MPA_NET_PREAUTH, NULL, NULL, 0, NULL, 143 };
 	MpaDiagnosis *d;
 
 	/* port 25, named only in the text */
@@ -786,6 +795,39 @@ static void test_port_notes(void)
 	mpa_diagnosis_free(d);
 	d = mpa_diagnose(app_provider, &k, "zh_CN");
 	g_assert_nonnull(strstr(fix_at(d, 0), "该服务商的服务器：IMAP imap.apptest.example:993 SSL/TLS"));
+	mpa_diagnosis_free(d);
+	/* the check's own refusals explain themselves, never "match the security setting to the port" */
+	d = mpa_diagnose(NULL, &t, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "tls-outdated");
+	g_assert_nonnull(strstr(fix_at(d, 0), "TLS 1.0 or 1.1"));
+	g_assert_nonnull(strstr(fix_at(d, 0), "the provider must upgrade it"));
+	g_assert_nonnull(strstr(fix_at(d, 0), "may not be the provider's server"));
+	g_assert_null(strstr(fix_at(d, 0), "Match the security setting"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(NULL, &t, "zh_CN");
+	g_assert_cmpstr(cause_at(d, 0), ==, "tls-outdated");
+	g_assert_nonnull(strstr(fix_at(d, 0), "必须由服务商升级"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(app_provider, &u, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "encryption-required");
+	g_assert_nonnull(strstr(fix_at(d, 0), "sends no password over an unencrypted connection"));
+	g_assert_nonnull(strstr(fix_at(d, 0), "This provider's servers: IMAP imap.apptest.example:993 SSL/TLS"));
+	g_assert_null(strstr(fix_at(d, 0), "Match the security setting"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(app_provider, &u, "zh_CN");
+	g_assert_nonnull(strstr(fix_at(d, 0), "不会通过未加密的连接发送密码"));
+	mpa_diagnosis_free(d);
+	/* a server that refuses on its own gets no "the check itself refused" line */
+	d = mpa_diagnose(app_provider, &k, "en");
+	g_assert_null(strstr(fix_at(d, 0), "check itself refused"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(NULL, &v, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "preauth-unencrypted");
+	g_assert_nonnull(strstr(fix_at(d, 0), "Do not use this network or this server"));
+	g_assert_null(strstr(fix_at(d, 0), "Match the security setting"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(NULL, &v, "zh_CN");
+	g_assert_nonnull(strstr(fix_at(d, 0), "不要使用这个网络或这台服务器"));
 	mpa_diagnosis_free(d);
 	/* a block after failed logins: fix the password first */
 	d = mpa_diagnose(NULL, &m, "en");

@@ -12,7 +12,9 @@
 #            ends "auth failed, 1 attempts"; typed again with the right password: Claws logs in;
 #   Sohu     a new account: one explicit password method on the Receive and the Send page;
 #   Outlook  a new account: OAuth2 on both pages and "MS Outlook" on the OAuth2 page;
-#   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone.
+#   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone;
+#   OAuthBad an Outlook account set to OAuth2 with no authorisation: Claws logs "OAuth2 access
+#            token not obtained", logs in anyway and is refused; the hint names the OAuth2 page.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
 # MPA_SCREENSHOTS=DIR: the Outlook account's dialog for README (en-outlook-oauth2.png).
 set -u
@@ -48,7 +50,16 @@ for p in sohu.com outlook.com gmail.com; do
 	cp "$top_srcdir/providers/$p.xml" "$PD/" || { echo "Bail out! no providers/$p.xml"; exit 1; }
 done
 
+# An IMAP server offering XOAUTH2 (it refuses it: no token can be right here).
+mpa_fake_spawn XO --capabilities 'IMAP4rev1 ID SASL-IR AUTH=PLAIN AUTH=XOAUTH2'
+mpa_fake_wait XO || { echo "Bail out! fake server did not start"; exit 1; }
+
 gui_write_config
+# OAuthBad: an Outlook address on that server, OAuth2 chosen, never authorised.
+{
+	gui_imap_account 3 OAuthBad oauthbad@outlook.com "not-a-token" "$XO_PORT"
+	printf 'imap_auth_method=256\noauth2_auth_provider=2\n'
+} >>"$CFG/accountrc"
 # "Before": made by hand, so Claws' defaults (Automatic); a user Dovecot does not know.
 gui_imap_account 2 Before before@example.com "$BADPW" "$IMAPS_PORT" >>"$CFG/accountrc"
 printf 'warn_empty_subj=0\nenable_aspell=0\n' >>"$CFG/clawsrc"
@@ -57,6 +68,7 @@ printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
 mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
 openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert"
 cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
+cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$XO_PORT.cert"
 
 # accountrc_of ADDRESS [N]: the sign-in keys of the N-th account (default: the last) with ADDRESS.
 accountrc_of() {
@@ -105,6 +117,17 @@ BEFORE=$(failed_lines before@example.com | head -1)
 echo "# before (Automatic): $BEFORE"
 check "Automatic (Claws' default): one wrong password = 3 failed logins on one connection" \
 	grep -q 'auth failed, 3 attempts' <<<"$BEFORE"
+
+# OAuthBad logged in at startup too, without a token.
+_oauth_hint() { grep -q 'Provider Assistant: OAuthBad: oauth-required' "$T/claws.out" || { close_alerts 1; return 1; }; }
+gui_wait 40 "the OAuthBad hint in Claws' output" _oauth_hint
+check "Claws logged that it had no OAuth2 token, then tried XOAUTH2" \
+	sh -c 'grep -q "OAuth2 access token not obtained" "$1" && grep -q "AUTHENTICATE XOAUTH2" "$2"' _ "$T/claws.out" "$XO_LOG"
+check "OAuth2 without a token: the hint says so and points at the OAuth2 page (not at a password)" \
+	grep -q 'Provider Assistant: hint: .*: Claws Mail has no valid OAuth2 sign-in for this account' "$T/claws.out"
+close_alerts 2
+H=$(xdotool search --onlyvisible --name '^Provider Assistant: OAuthBad$' 2>/dev/null | tail -1)
+[ -n "$H" ] && { focus "$H"; keys Escape; }
 
 # A new account through the plugin, wrong password: Claws logs in at once after OK.
 new_account ok@example.com "$BADPW"

@@ -530,6 +530,77 @@ test_translated_connection_formats(void)
 	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
 }
 
+/* An OAuth2 account without a token: Claws logs "OAuth2 access token not obtained" and then logs
+ * in anyway; the refusal that follows is flagged oauth2, once.  A refusal long after, or with no
+ * such line, is not. */
+static void
+test_oauth2_no_token(void)
+{
+	const Timed imap[] = {
+		{ 0, "Account 'Outlook': Connecting to IMAP server: outlook.office365.com:993...\n" },
+		{ 0.1, "[2026-12-04 10:00:00] OAuth2 access token not obtained\n" },
+		{ 0.5, "IMAP< AUTHENTICATE failed.\n" },
+		{ 0.6, "IMAP error on outlook.office365.com: LOGIN error\n" },
+		{ 0, NULL }
+	};
+	const Timed smtp[] = {
+		{ 0, "OAuth2 missing authorization code\n" },
+		{ 0.2, "Account 'Outlook': Connecting to SMTP server: smtp-mail.outlook.com:587...\n" },
+		{ 1, "ESMTP< 535 5.7.3 Authentication unsuccessful\n" },
+		{ 1.1, "Authentication failed:\n535 5.7.3 Authentication unsuccessful\n" },
+		{ 0, NULL }
+	};
+	const Timed later[] = {
+		{ 0, "Account 'Outlook': Connecting to IMAP server: outlook.office365.com:993...\n" },
+		{ 0.1, "OAuth2 access token not obtained\n" },
+		{ 0.6, "IMAP error on outlook.office365.com: LOGIN error\n" },
+		{ 0.7, "Account 'Outlook': Connecting to IMAP server: outlook.office365.com:993...\n" },
+		{ 1.0, "IMAP error on outlook.office365.com: LOGIN error\n" },
+		{ 0, NULL }
+	};
+	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
+	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, imap);
+	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, smtp);
+	MpaLogFailure *f3 = NULL;
+
+	g_assert_nonnull(f1);
+	g_assert_true(f1->oauth2);
+	g_assert_cmpint(f1->protocol, ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpstr(f1->account_name, ==, "Outlook");
+	g_assert_cmpstr(f1->reply, ==, "AUTHENTICATE failed.");
+	g_assert_nonnull(f2);
+	g_assert_true(f2->oauth2);
+	g_assert_cmpint(f2->protocol, ==, MPA_PROTOCOL_SMTP);
+	/* the first refusal used the line up; the second one is an ordinary refusal */
+	for (guint i = 0; later[i].text; i++) {
+		MpaLogFailure *f = mpa_log_watch_feed_at(w3, later[i].text, S(1000 + later[i].at));
+
+		if (f && !f3) {
+			g_assert_true(f->oauth2);
+			f3 = f;
+		} else if (f) {
+			g_assert_false(f->oauth2);
+			mpa_log_failure_free(f);
+		}
+	}
+	g_assert_nonnull(f3);
+	mpa_log_failure_free(f3);
+	/* without the line, or a whole I/O timeout and more before the refusal: not OAuth2 */
+	{
+		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+		g_autoptr(MpaLogFailure) f = NULL;
+
+		mpa_log_watch_set_io_timeout(w, 4);
+		g_assert_null(mpa_log_watch_feed_at(w, "OAuth2 access token not obtained\n", S(1000)));
+		g_assert_null(mpa_log_watch_feed_at(w, "Account 'O': Connecting to IMAP server: h.example:993...\n", S(1100)));
+		f = mpa_log_watch_feed_at(w, "IMAP error on h.example: LOGIN error\n", S(1101));
+		g_assert_nonnull(f);
+		g_assert_false(f->oauth2);
+	}
+}
+
 static void
 test_pop3_login(void)
 {
@@ -593,6 +664,7 @@ main(int argc, char **argv)
 	g_test_add_func("/loglines/smtp/auth", test_smtp_auth);
 	g_test_add_func("/loglines/smtp/send", test_smtp_send);
 	g_test_add_func("/loglines/pop3/login", test_pop3_login);
+	g_test_add_func("/loglines/oauth2/no-token", test_oauth2_no_token);
 	g_test_add_func("/loglines/translated", test_translated_formats);
 	g_test_add_func("/loglines/special-characters", test_special_characters);
 	g_test_add_func("/loglines/connect/imap-refused", test_imap_refused);

@@ -1314,9 +1314,11 @@ static void test_names(void)
 	g_assert_cmpint(protocol, ==, MPA_PROTOCOL_SMTP);
 	g_assert_false(mpa_protocol_from_name("pop3", &protocol));
 
-	g_assert_cmpuint(g_strv_length((gchar **)causes), ==, 22);
+	g_assert_cmpuint(g_strv_length((gchar **)causes), ==, 24);
 	g_assert_true(mpa_cause_is_valid(MPA_CAUSE_APP_PASSWORD_REQUIRED));
 	g_assert_true(mpa_cause_is_valid(MPA_CAUSE_ENCRYPTION_REQUIRED));
+	g_assert_true(mpa_cause_is_valid(MPA_CAUSE_TLS_OUTDATED));
+	g_assert_true(mpa_cause_is_valid(MPA_CAUSE_PREAUTH_UNENCRYPTED));
 	g_assert_true(mpa_cause_is_valid("unknown"));
 	g_assert_false(mpa_cause_is_valid("App-Password-Required"));
 	g_assert_false(mpa_cause_is_valid(NULL));

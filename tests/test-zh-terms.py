@@ -5,7 +5,8 @@ Every row of the table names the word to use and the words not to use; no transl
 po/zh_CN.po may contain a word of the "not" column.  The first row is the plugin's page: its
 name ("Provider Assistant") is translated with the word to use, and so is every message that
 names the page.  Also: no spaced Western dash in a translation, and Claws Mail's own labels are
-quoted in English (its zh_CN translation does not exist), e.g. “Basic”（基本）.
+quoted in English (its zh_CN translation does not exist), e.g. “Basic”（基本）.  And the
+provider files' Chinese texts keep one spacing style between Chinese and Latin text.
 """
 import os
 import re
@@ -77,4 +78,24 @@ claws_labels = {"Basic page": "“Basic”", "Rebuild folder tree": "“Rebuild 
 bad = ["%s → %s" % (mid[:60], s[:80]) for mid, s in po for en, zh in claws_labels.items()
        if en in mid and zh not in s]
 tap.ok(not bad, "Claws Mail's own labels are quoted as Claws shows them (English)", bad)
+
+# Provider files: one spacing style, no space between Chinese and Latin letters or digits (the
+# style most files had).  A web label in “…” is quoted as the provider writes it, and so are the
+# provider's own names of its passwords (Apple: App 专用密码).
+OWN_SPACED = ("App 专用密码",)
+CJK = "\u4e00-\u9fff"
+spaced = re.compile("[%s] +[A-Za-z0-9]|[A-Za-z0-9] +[%s]" % (CJK, CJK))
+pdir = os.path.join(srcdir, "providers")
+bad, n = [], 0
+for name in sorted(os.listdir(pdir)):
+    if not name.endswith(".xml"):
+        continue
+    text = open(os.path.join(pdir, name), encoding="utf-8").read()
+    for m in re.finditer(r'<([\w:]+)[^>]*lang="zh_CN"[^>]*>(.*?)</\1>', text, re.S):
+        n += 1
+        body = re.sub("“[^”]*”", "“”", m.group(2))
+        for own in OWN_SPACED:
+            body = body.replace(own, "")
+        bad += ["%s: …%s…" % (name, body[max(0, h.start() - 8):h.end() + 8].strip()) for h in spaced.finditer(body)]
+tap.ok(n > 300 and not bad, "provider files: no space between Chinese and Latin text (%d zh_CN texts)" % n, bad)
 tap.done()
