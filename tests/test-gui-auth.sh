@@ -126,7 +126,7 @@ check "Claws logged that it had no OAuth2 token, then tried XOAUTH2" \
 check "OAuth2 without a token: the hint says so and points at the OAuth2 page (not at a password)" \
 	grep -q 'Provider Assistant: hint: .*: Claws Mail has no valid OAuth2 sign-in for this account' "$T/claws.out"
 close_alerts 2
-H=$(xdotool search --onlyvisible --name '^Provider Assistant: OAuthBad$' 2>/dev/null | tail -1)
+H=$(xdo search --onlyvisible --name '^Provider Assistant: OAuthBad$' 2>/dev/null | tail -1)
 [ -n "$H" ] && { focus "$H"; keys Escape; }
 
 # A new account through the plugin, wrong password: Claws logs in at once after OK.
