@@ -143,7 +143,7 @@ claws_stop() {
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
+		GUI_NO_BT=1 gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
