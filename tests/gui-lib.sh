@@ -24,7 +24,21 @@
 # xdotool with a deadline of its own: a frozen X server (seen once: Xvfb stopped serving every
 # client but Claws while Claws started) made one xdotool call block, and with it the wait that
 # called it, until the CI step's time limit.  Exit status 124 when it ran out.
-xdo() { timeout "${XDO_TIMEOUT:-10}" xdotool "$@"; }
+# Once a call ran out, the server is taken for frozen ($T/x-frozen, a file: most calls run inside
+# $(...)) and the next calls get 3 s, so that a test with a frozen server ends in minutes; the
+# first call that answers clears it.
+xdo() {
+	local st f=${T:-/nonexistent}/x-frozen
+	if [ -e "$f" ]; then timeout 3 xdotool "$@"; else timeout "${XDO_TIMEOUT:-10}" xdotool "$@"; fi
+	st=$?
+	if [ "$st" = 124 ]; then
+		[ -n "${T:-}" ] && : >"$f"
+	elif [ -e "$f" ]; then
+		rm -f "$f"
+	fi
+	return "$st"
+}
+_gui_x_answers() { xdo getmouselocation >/dev/null 2>&1; }
 
 # TAP comments, also from inside $(...) (wait_win's caller captures stdout): fd 3 is the test's
 # own standard output.
@@ -53,6 +67,51 @@ gui_saw() {
 		gui_diag "  the end of Claws Mail's output ($T/claws.out):"
 		tail -n 8 "$T/claws.out" | cut -c1-200 | sed 's/^/#     /' >&3
 	fi
+	gui_backtraces
+	return 0
+}
+
+# gui_backtraces: where Claws Mail (and Xvfb) are at the moment, for a wait that ran out.
+# A hang seen now and then (Claws' output ends at startup, the X server answers nobody) cannot
+# be reproduced at will, so each failure has to name its culprit itself: gdb writes the
+# backtraces of every thread to $ART/GUI_NAME-failed-bt-N/{claws,xvfb}.txt and the main thread's
+# top frames go to the TAP output.  The first three waits that run out in a test get them (gdb
+# takes seconds, and the later ones mostly follow from the first); counted by the directories,
+# as most waits run inside $(...).  Waits that may rightly run out say GUI_QUIET=1 and get none.
+_gui_bt() { # PID FILE LABEL
+	local main
+	timeout 60 gdb -batch -nx -p "$1" -ex 'set pagination off' -ex 'info threads' \
+		-ex 'thread apply all bt 40' >"$2" 2>&1 </dev/null
+	gui_diag "  backtraces of every thread of $3 (pid $1): $2"
+	# gdb lists the threads from the newest down: thread 1 (the main thread) comes last.
+	main=$(awk '/^Thread 1 /{p=1} p&&/^$/{exit} p' "$2" | sed -n '2,13p' | grep -v '^\[Inferior' | cut -c1-200)
+	if [ -n "$main" ]; then
+		gui_diag "  $3, main thread, top frames:"
+		printf '%s\n' "$main" | sed 's/^/#     /' >&3
+	else
+		gui_diag "  no backtrace of $3's main thread; gdb said:"
+		tail -n 5 "$2" | cut -c1-200 | sed 's/^/#     /' >&3
+	fi
+}
+gui_backtraces() {
+	local p n d
+	# GUI_NO_BT=1: a wait with a fallback whose running out is common and says nothing of a hang
+	# (File › Exit while a dialog is open: SIGTERM next) keeps the three for the waits that matter.
+	[ -n "${ART:-}" ] && [ -z "${GUI_NO_BT:-}" ] || return 0
+	n=$(ls -d "$ART/$GUI_NAME"-failed-bt-[0-9]* 2>/dev/null | wc -l)
+	[ "$n" -lt 3 ] || return 0
+	if ! command -v gdb >/dev/null; then
+		gui_diag "  (gdb is not installed: no backtraces)"
+		return 0
+	fi
+	d=$ART/$GUI_NAME-failed-bt-$((n + 1))
+	mkdir -p "$d"
+	# claws-mail itself, not dbus-run-session (whose command line also names it)
+	p=$( [ -n "${CFG:-}" ] && pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1)
+	[ -n "$p" ] && _gui_bt "$p" "$d/claws.txt" "Claws Mail"
+	if [ -n "${XVFB_PID:-}" ] && kill -0 "$XVFB_PID" 2>/dev/null; then
+		_gui_bt "$XVFB_PID" "$d/xvfb.txt" Xvfb
+	fi
 	return 0
 }
 
@@ -67,7 +126,9 @@ gui_wait() {
 	end=$(( $(gui_now_ms) + secs * 1000 ))
 	until "$@"; do
 		tries=$((tries + 1))
-		if [ "$tries" -ge $((secs * 5)) ] && [ "$(gui_now_ms)" -ge "$end" ]; then
+		# (with a frozen X server every try takes seconds: the wall clock alone)
+		if { [ "$tries" -ge $((secs * 5)) ] || [ -e "${T:-/nonexistent}/x-frozen" ]; } &&
+			[ "$(gui_now_ms)" -ge "$end" ]; then
 			[ -n "${GUI_QUIET:-}" ] && return 1
 			gui_diag "wait ran out after $secs s: $what"
 			gui_saw
@@ -92,7 +153,7 @@ not_ok() {
 gui_init() {
 	GUI_NAME=$1
 	mkdir -p "$ART"
-	rm -f "$ART/$GUI_NAME"-failed-*
+	rm -rf "$ART/$GUI_NAME"-failed-* "$ART/$GUI_NAME-xfrozen.txt"
 }
 # gui_keep_artifacts STATUS: at exit (before Claws and Xvfb stop), if the test failed, keep
 # Claws' output, the Xvfb log and a screenshot in $ART and name them.
@@ -153,7 +214,8 @@ gui_start_xvfb() {
 	export DISPLAY=:$(head -1 "$T/xvfb.display")
 }
 
-shot() { import -window root "$ART/$1.png" 2>/dev/null; }
+# import talks to the X server too: under the same deadline as xdotool.
+shot() { timeout "${XDO_TIMEOUT:-10}" import -window root "$ART/$1.png" 2>/dev/null; }
 # wait_win REGEX SECONDS -> prints the window id.  Visible windows only: Claws keeps some windows
 # (Edit accounts) hidden for reuse, and focusing a hidden one blocks xdotool --sync.
 _win_found() { _WIN=$(xdo search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
@@ -169,11 +231,12 @@ gui_wait_log() { gui_wait "$2" "a line /$1/ in ${3:-$T/claws.out}" grep -Eq -- "
 focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.2; }
 # Edit accounts ignores keys after the account dialog on top of it closed, until it gets a click
 # (no window manager): click an empty spot of its account list.
-click_focus() { xdotool mousemove --window "$1" 200 200 click 1; sleep 0.2; }
-keys() { xdotool key --delay 40 "$@"; }
-typ() { xdotool type --delay 15 "$1"; }
+click_focus() { xdo mousemove --window "$1" 200 200 click 1; sleep 0.2; }
+# Typing takes time of its own (the delays): a longer deadline.
+keys() { XDO_TIMEOUT=30 xdo key --delay 40 "$@"; }
+typ() { XDO_TIMEOUT=30 xdo type --delay 15 "$1"; }
 # A secret is typed from stdin: never in xdotool's argv, where any process could read it.
-typ_secret() { printf '%s' "$1" | xdotool type --delay 15 --file -; }
+typ_secret() { printf '%s' "$1" | XDO_TIMEOUT=30 xdo type --delay 15 --file -; }
 
 # claws_spawn starts Claws; claws_start also waits for its main window (MAIN).  Alerts at
 # startup (a failed login) hold the main window back until they are closed.
@@ -183,6 +246,32 @@ claws_spawn() { # [claws options]
 	DBUS_PID=$!
 }
 claws_start() { # [claws options]
+	claws_spawn "$@"
+	MAIN=$(wait_win ' - Claws Mail ' 30)
+	[ -n "$MAIN" ] || _claws_restart_if_frozen "$@"
+}
+# The main window did not come and the X server answers nobody (seen a few times, not
+# reproduced at will; the wait that ran out wrote the backtraces of Claws and Xvfb): Claws is
+# killed, which ends its connection and so any server grab it holds.  If the server answers
+# again, Claws held it: said in the TAP output (and in $ART/GUI_NAME-xfrozen.txt, which CI
+# prints even for a passed test) and Claws is started once more.  Anything else is left to the
+# test's own checks.
+_claws_restart_if_frozen() { # [claws options]
+	local p
+	_gui_x_answers && return 0
+	p=$(claws_pid)
+	gui_diag "the X server answers nobody while Claws Mail starts: Claws Mail (pid ${p:-gone}) is killed"
+	[ -n "$p" ] && kill -9 "$p" 2>/dev/null
+	gui_wait 10 "Claws Mail to end on SIGKILL" _claws_gone
+	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
+	# (the server frees the grab once it sees the connection closed: a loaded machine may take a while)
+	if ! GUI_QUIET=1 gui_wait 10 "the X server to answer" _gui_x_answers; then
+		gui_diag "  the X server still answers nobody: not Claws Mail's doing; no new start"
+		return 0
+	fi
+	gui_diag "  the X server answers again once Claws Mail is gone: Claws held it; Claws Mail is started once more"
+	[ -n "${ART:-}" ] && { mkdir -p "$ART"; printf '%s: Claws Mail (pid %s) froze the X server at startup and was restarted; backtraces: %s\n' \
+		"$GUI_NAME" "${p:-?}" "$(ls -d "$ART/$GUI_NAME"-failed-bt-* 2>/dev/null | tr '\n' ' ')" >>"$ART/$GUI_NAME-xfrozen.txt"; }
 	claws_spawn "$@"
 	MAIN=$(wait_win ' - Claws Mail ' 30)
 }
@@ -215,7 +304,7 @@ claws_stop() {
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
+		GUI_NO_BT=1 gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned

@@ -86,8 +86,8 @@ P
 dshot() { # NAME WINDOW
 	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
 	mkdir -p "$MPA_SCREENSHOTS"
-	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
-	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+	xdo windowraise "$2" 2>/dev/null; sleep 0.3
+	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 # Dovecot's end-of-connection lines of a refused user: "... (auth failed, N attempts in S secs): user=<U>"
@@ -126,7 +126,7 @@ check "Claws logged that it had no OAuth2 token, then tried XOAUTH2" \
 check "OAuth2 without a token: the hint says so and points at the OAuth2 page (not at a password)" \
 	grep -q 'Provider Assistant: hint: .*: Claws Mail has no valid OAuth2 sign-in for this account' "$T/claws.out"
 close_alerts 2
-H=$(xdotool search --onlyvisible --name '^Provider Assistant: OAuthBad$' 2>/dev/null | tail -1)
+H=$(xdo search --onlyvisible --name '^Provider Assistant: OAuthBad$' 2>/dev/null | tail -1)
 [ -n "$H" ] && { focus "$H"; keys Escape; }
 
 # A new account through the plugin, wrong password: Claws logs in at once after OK.

@@ -158,7 +158,7 @@ for w in $want; do
 	name=${w%%:*} cause=${w#*:}
 	check "$name: the hint names the cause ($cause)" grep -q "Provider Assistant: $name: $cause\$" "$T/claws.out"
 	check "$name: its hint window is open" \
-		sh -c "xdotool search --onlyvisible --name '^Provider Assistant: $name\$' >/dev/null 2>&1"
+		sh -c "timeout 10 xdotool search --onlyvisible --name '^Provider Assistant: $name\$' >/dev/null 2>&1"
 done
 check "one hint per account and cause" \
 	test "$(grep -c 'Provider Assistant: [A-Za-z]*: [a-z-]*$' "$T/claws.out")" -eq 6

@@ -69,19 +69,19 @@ close_new_account() { # address
 	focus "$NEWACC"; keys alt+o
 	for i in $(seq 60); do
 		grep -q "^address=$1\$" "$CFG/accountrc" 2>/dev/null &&
-			! xdotool search --onlyvisible --name '^Edit accounts$' >/dev/null 2>&1 && return 0
+			! xdo search --onlyvisible --name '^Edit accounts$' >/dev/null 2>&1 && return 0
 		for name in '^Provider Assistant$' 'Offline warning' '^Error$' '^Warning$' '^Notice$'; do
-			w=$(xdotool search --onlyvisible --name "$name" 2>/dev/null | tail -1)
+			w=$(xdo search --onlyvisible --name "$name" 2>/dev/null | tail -1)
 			[ -n "$w" ] && { focus "$w"; keys Escape; sleep 0.3; }
 		done
-		if ! xdotool search --onlyvisible --name '^Preferences for new account' >/dev/null 2>&1; then
-			w=$(xdotool search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+		if ! xdo search --onlyvisible --name '^Preferences for new account' >/dev/null 2>&1; then
+			w=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
 			[ -n "$w" ] && { focus "$w"; keys Escape; }
 		fi
 		sleep 0.5
 	done
 	shot "not-saved-$1"
-	echo "# the account $1 was not saved within 30 s; windows: $(xdotool search --onlyvisible --name . getwindowname %@ 2>/dev/null | tr '\n' '|')"
+	echo "# the account $1 was not saved within 30 s; windows: $(xdo search --onlyvisible --name . getwindowname %@ 2>/dev/null | tr '\n' '|')"
 	return 1
 }
 

@@ -68,7 +68,7 @@ if [ -n "${NEWACC:-}" ]; then
 	focus "$NEWACC"; keys alt+o
 	# The offer to test first (the account was never tested): not now.
 	Q=$(wait_win '^Provider Assistant$' 10) && { shot pkg-03-offer; focus "$Q"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	GUI_QUIET=1 gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 fi
 # Claws writes accountrc when "Edit accounts" closes.  Before that, it wants to log in to the new
 # account: its offline warning (modal) comes when it comes, and swallows the keys meant for "Edit
@@ -77,7 +77,7 @@ saved=
 for i in $(seq 30); do
 	grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null && { saved=1; break; }
 	close_alerts 1
-	E=$(xdotool search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+	E=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
 	[ -n "$E" ] && { focus "$E"; keys Escape; }
 	sleep 0.7
 done

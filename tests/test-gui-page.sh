@@ -56,8 +56,8 @@ SOHUPW="sohu-Secret-$$-pw"
 dshot() { # NAME WINDOW
 	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
 	mkdir -p "$MPA_SCREENSHOTS"
-	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
-	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+	xdo windowraise "$2" 2>/dev/null; sleep 0.3
+	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 # wait_for FILE PATTERN SECONDS COUNT: until FILE has COUNT lines matching PATTERN (grep -E).
 wait_for() {
@@ -71,7 +71,7 @@ wait_for() {
 	return 1
 }
 # The Page Index tree of an account dialog: a click on its empty lower part gives it the focus.
-tree_focus() { xdotool mousemove --window "$1" 60 "$(( $(xdotool getwindowgeometry "$1" | sed -n 's/.*Geometry: [0-9]*x\([0-9]*\).*/\1/p') - 80 ))" click 1; sleep 0.3; }
+tree_focus() { xdo mousemove --window "$1" 60 "$(( $(xdo getwindowgeometry "$1" | sed -n 's/.*Geometry: [0-9]*x\([0-9]*\).*/\1/p') - 80 ))" click 1; sleep 0.3; }
 
 gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 gui_write_config
@@ -89,7 +89,7 @@ run_phase() { # en|zh  LANG  the-plugin's-name-in-window-titles
 	# 1. a new Sohu account, OK, the offered test
 	new_account "zhangsan@sohu.com" "$SOHUPW"
 	if [ -z "${NEWACC:-}" ]; then not_ok "$L: the new account dialog opens"; return 0; fi
-	WGEO=$(xdotool getwindowgeometry "$NEWACC" | sed -n 's/.*Geometry: //p')
+	WGEO=$(xdo getwindowgeometry "$NEWACC" | sed -n 's/.*Geometry: //p')
 	shot "page-$L-basic-note"; dshot "$L-basic-page-note" "$NEWACC"
 	echo "# $L: account dialog at its default size: $WGEO"
 	focus "$NEWACC"; keys alt+o
@@ -137,10 +137,10 @@ run_phase() { # en|zh  LANG  the-plugin's-name-in-window-titles
 	# 4. Claws logs in to the new account at once and fails: the hint, then its button
 	H=
 	for i in $(seq 40); do
-		H=$(xdotool search --onlyvisible --name "^$PA(: |：)" 2>/dev/null | tail -1)
+		H=$(xdo search --onlyvisible --name "^$PA(: |：)" 2>/dev/null | tail -1)
 		[ -n "$H" ] && break
 		close_alerts 1
-		E=$(xdotool search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+		E=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
 		[ -n "$E" ] && { focus "$E"; keys Escape; }
 	done
 	check "$L: Claws' failed login to the new account brings the hint window" test -n "$H"

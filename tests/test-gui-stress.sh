@@ -350,7 +350,7 @@ new_account "zhangsan@sohu.com" "deep-pw" && { focus "$NEWACC"; keys alt+o; }
 q=$(wait_win '^Provider Assistant$' 10)
 check "... a new Sohu account is recognised: OK offers the test" test -n "$q"
 [ -n "$q" ] && { focus "$q"; keys Escape; }
-gone_win '^Preferences for new account' 10 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+GUI_QUIET=1 gone_win '^Preferences for new account' 10 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 close_alerts 3
 e=$(wait_win '^Edit accounts$' 5) && { click_focus "$e"; keys Escape; gone_win '^Edit accounts$' 5; }
 sohu_saved() { grep -q '^address=zhangsan@sohu.com$' "$CFG/accountrc" 2>/dev/null; }

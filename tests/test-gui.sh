@@ -73,14 +73,14 @@ mkdir -p "$CFG" "$PD" "$T/Mail"/{inbox,sent,queue,draft,trash}
 # ---- helpers ----
 gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 
-shot() { import -window root "$ART/$1.png" 2>/dev/null; }
+shot() { timeout "${XDO_TIMEOUT:-10}" import -window root "$ART/$1.png" 2>/dev/null; }
 # MPA_SCREENSHOTS=DIR: also save the window alone, reduced to 256 colours, for doc/screenshots/.
 dshot() { # NAME WINDOW
 	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
 	mkdir -p "$MPA_SCREENSHOTS"
 	# No window manager: a window is captured with whatever lies over it, so raise it first.
-	xdotool windowraise "$2" 2>/dev/null; sleep 0.3
-	import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+	xdo windowraise "$2" 2>/dev/null; sleep 0.3
+	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
 }
 # wait_win REGEX SECONDS -> prints the window id (hidden windows too, unlike gui-lib.sh's)
 _any_win_found() { _WIN=$(xdo search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
@@ -90,23 +90,19 @@ wait_win() {
 	gui_wait "$2" "a window named /$1/" _any_win_found "$1" && echo "$_WIN"
 }
 gone_win() { gui_wait "$2" "the window /$1/ to close" _any_win_gone "$1"; }
-focus() { xdotool windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
-keys() { xdotool key --delay 60 "$@"; }
-typ() { xdotool type --delay 25 "$1"; }
+focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
+keys() { XDO_TIMEOUT=30 xdo key --delay 60 "$@"; }
+typ() { XDO_TIMEOUT=30 xdo type --delay 25 "$1"; }
 
-claws_start() { # [--offline]
-	: >"$T/claws.out"
-	dbus-run-session -- claws-mail --alternate-config-dir "$CFG" --debug "$@" >"$T/claws.out" 2>&1 &
-	DBUS_PID=$!
-	MAIN=$(wait_win ' - Claws Mail ' 30)
-}
-claws_pid() { pgrep -f "claws-mail --alternate-config-dir $CFG" | head -1; }
+# claws_start: gui-lib.sh's (with the restart when Claws froze the X server at startup)
+# Anchored: dbus-run-session's own command line also names the config dir.
+claws_pid() { pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1; }
 # Claws' own alerts and password prompts (modal, nested main loops) are dismissed.
 close_alerts() { # rounds
 	local r name w
 	for r in $(seq "$1"); do
 		for name in '^Error$' '^Warning$' 'Offline warning' '^Notice$' 'Input password'; do
-			w=$(xdotool search --name "$name" 2>/dev/null | tail -1)
+			w=$(xdo search --name "$name" 2>/dev/null | tail -1)
 			[ -n "$w" ] && { focus "$w"; keys Escape; }
 		done
 		sleep 0.5
@@ -120,7 +116,7 @@ settle_alerts() {
 	for i in $(seq 60); do
 		found=
 		for name in '^Error$' '^Warning$' 'Offline warning' '^Notice$' 'Input password'; do
-			w=$(xdotool search --onlyvisible --name "$name" 2>/dev/null | tail -1)
+			w=$(xdo search --onlyvisible --name "$name" 2>/dev/null | tail -1)
 			[ -n "$w" ] && { focus "$w"; keys Escape; found=1; }
 		done
 		if [ -n "$found" ]; then quiet=0; else quiet=$((quiet + 1)); fi
@@ -138,7 +134,7 @@ settle_hints() {
 	local w
 	settle_alerts
 	sleep 2         # a hint shows 1.5 s after the last alert closed
-	for w in $(xdotool search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do
+	for w in $(xdo search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do
 		focus "$w"; keys Escape
 	done
 }
@@ -147,7 +143,7 @@ claws_stop() {
 	# File › Exit first: Claws writes its configuration on a normal exit.
 	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
 		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
+		GUI_NO_BT=1 gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
 	fi
 	p=$(claws_pid)
 	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
@@ -278,15 +274,10 @@ for p in qq.com icloud.com; do
 done
 if [ -f "$top_srcdir/providers/sohu.com.xml" ]; then
 	cp "$top_srcdir/providers/sohu.com.xml" "$PD/"
-	# QQ and iCloud for the address change and the own SMTP user ID (nothing is installed in CI)
-	for f in qq.com icloud.com; do cp "$top_srcdir/providers/$f.xml" "$PD/" 2>/dev/null; done
 else
 	sed -e "s/example.com/sohu.com/g; s/127.0.0.1<\/hostname><port>$IMAPS_PORT/imap.sohu.com<\/hostname><port>993/; s/127.0.0.1<\/hostname><port>$SMTPS_PORT/smtp.sohu.com<\/hostname><port>465/" \
 		"$PD/example.com.xml" >"$PD/sohu.com.xml"
 fi
-# QQ and iCloud (the accounts below) from the tree too: the installed provider directory of this
-# build's prefix is empty unless someone ran make install before.
-cp "$top_srcdir/providers/qq.com.xml" "$top_srcdir/providers/icloud.com.xml" "$PD/"
 
 # Fake servers: a silent IMAP server (Stop the test), an SMTP server with a self-signed certificate
 # (the page must explain it and never log in), and a Sohu-like SMTP server refusing the login.
@@ -339,7 +330,7 @@ edit_current() {
 	local w try
 	for try in 1 2 3; do
 		close_alerts 1
-		w=$(xdotool search --name '^Edit accounts$' 2>/dev/null | tail -1)
+		w=$(xdo search --name '^Edit accounts$' 2>/dev/null | tail -1)
 		[ -n "$w" ] && { focus "$w"; keys Escape; sleep 0.5; }
 		focus "$MAIN"; keys ctrl+shift+F9
 		w=$(wait_win ' - Account preferences$' 8) && break
@@ -378,9 +369,9 @@ P
 # namespace) and "Edit accounts", which opened along with the new account, closed.
 close_new_account() { # [offer-window]
 	[ -n "${1:-}" ] && { focus "$1"; keys Escape; }
-	gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
+	GUI_QUIET=1 gone_win '^Preferences for new account' 8 || { focus "$NEWACC"; keys alt+o; gone_win '^Preferences for new account' 10; }
 	sleep 1; close_alerts 6
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; GUI_QUIET=1 gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
 }
 # Claws writes accountrc when "Edit accounts" closes; on a loaded machine that comes late.
 _saved() { grep -q "^address=$1\$" "$CFG/accountrc" 2>/dev/null; }
@@ -465,12 +456,12 @@ new_account "someone@unknown-provider.invalid" "$SOHUPW"
 if [ -n "${NEWACC:-}" ]; then
 	shot 02c-unknown-domain
 	focus "$NEWACC"; keys alt+o; sleep 2
-	check "unknown domain: no offer to test on OK" sh -c '! xdotool search --onlyvisible --name "^Provider Assistant\$" >/dev/null 2>&1'
+	check "unknown domain: no offer to test on OK" sh -c '! timeout 10 xdotool search --onlyvisible --name "^Provider Assistant\$" >/dev/null 2>&1'
 	# Claws refuses an account without a receiving server (an alert); whatever it did, close.
 	close_alerts 2
 	focus "$NEWACC"; keys Escape; gone_win '^Preferences for new account' 5
 	close_alerts 2
-	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
+	E=$(wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; GUI_QUIET=1 gone_win '^Edit accounts$' 5 || { focus "$E"; keys alt+c; }; }
 else
 	not_ok "unknown domain: no offer to test on OK"
 fi
@@ -608,7 +599,7 @@ rm -f "$CFG/passwordstorerc"
 claws_start --online
 # The login at startup fails; Claws shows its alert first, the hint waits for it to close.
 for i in 1 2 3 4 5 6 7 8 9 10; do
-	H=$(xdotool search --name '^Provider Assistant: TestBad' 2>/dev/null | tail -1)
+	H=$(xdo search --name '^Provider Assistant: TestBad' 2>/dev/null | tail -1)
 	[ -n "$H" ] && break
 	# Close Claws' own alerts / password prompts so its login attempts end.
 	close_alerts 3
@@ -638,7 +629,7 @@ else
 fi
 sleep 1
 close_alerts 2
-E=$(xdotool search --name '^Edit accounts$' 2>/dev/null | tail -1)
+E=$(xdo search --name '^Edit accounts$' 2>/dev/null | tail -1)
 [ -n "$E" ] && { focus "$E"; keys Escape; }
 
 # Test connection of an existing account uses the Send page's own SMTP login (needid@).
@@ -672,7 +663,7 @@ if [ -n "${NEWACC:-}" ]; then
 	echo "# Stop the test → check ended after $stop_ms ms (xdotool key delay included)"
 	sleep 0.3; shot 11-test-stopped
 	focus "$NEWACC"; keys alt+c; gone_win '^Preferences for new account' 10
-	sleep 0.5; E=$(xdotool search --name '^Edit accounts$' 2>/dev/null | tail -1)
+	sleep 0.5; E=$(xdo search --name '^Edit accounts$' 2>/dev/null | tail -1)
 	[ -n "$E" ] && { focus "$E"; keys Escape; }
 fi
 LINE=$(grep 'Provider Assistant: connection test' "$T/claws.out" | tail -1)
@@ -692,7 +683,7 @@ compose_to() { # recipients
 	sleep 2; focus "$COMPOSE"; typ "$1"; sleep 0.5
 	keys ctrl+Return
 	sleep 1.5
-	echo "# windows after Send: $(for w in $(xdotool search --name . 2>/dev/null); do xdotool getwindowname "$w"; done 2>/dev/null | sort -u | grep -v '^$' | tr '\n' '|')"
+	echo "# windows after Send: $(for w in $(xdo search --name . 2>/dev/null); do xdo getwindowname "$w"; done 2>/dev/null | sort -u | grep -v '^$' | tr '\n' '|')"
 }
 s0=$(sink_count)
 q0=$(sent_today sender@example.com)
@@ -713,8 +704,8 @@ check "a bulk message brings up the sending guard" test -n "$G"
 [ -n "$G" ] && { focus "$G"; keys Return; }    # the default: Go back
 sleep 2
 check "Go back: the bulk message stays unsent" test "$(sink_count)" = "$s1"
-check "Go back: its compose window is still open" test -n "$(xdotool search --name 'Compose message' 2>/dev/null)"
-C=$(xdotool search --name 'Compose message' 2>/dev/null | tail -1)
+check "Go back: its compose window is still open" test -n "$(xdo search --name 'Compose message' 2>/dev/null)"
+C=$(xdo search --name 'Compose message' 2>/dev/null | tail -1)
 if [ -n "$C" ]; then
 	focus "$C"; keys ctrl+w
 	D=$(wait_win '^Discard message$' 5) && { focus "$D"; keys alt+d; }
@@ -748,12 +739,12 @@ if [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] || locale -a 2>/dev/null | grep
 	LC_ALL=zh_CN.UTF-8 LANG=zh_CN.UTF-8 claws_start --online
 	compose_to "wang@example.com"
 	for i in $(seq 8); do
-		H=$(xdotool search --name 'SohuSend$' 2>/dev/null | grep -v "^$MAIN$" | tail -1)
+		H=$(xdo search --name 'SohuSend$' 2>/dev/null | grep -v "^$MAIN$" | tail -1)
 		[ -n "$H" ] && break
 		close_alerts 2
 	done
 	sleep 0.5; shot 13-zh-smtp-hint; dshot zh-smtp-hint "$H"
-	HT=$([ -n "$H" ] && xdotool getwindowname "$H")
+	HT=$([ -n "$H" ] && xdo getwindowname "$H")
 	echo "# hint window: $HT"
 	check "zh_CN: a refused SMTP login when sending shows the hint window, in Chinese" \
 		bash -c '[[ "$1" == *邮箱设置助手* ]]' _ "$HT"
@@ -761,7 +752,7 @@ if [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] || locale -a 2>/dev/null | grep
 		grep -q ' CMD AUTH ' "$T/sohu535.log"
 	[ -n "$H" ] && { focus "$H"; keys Escape; }
 	close_alerts 2
-	C=$(xdotool search --name 'Compose message' 2>/dev/null | tail -1)
+	C=$(xdo search --name 'Compose message' 2>/dev/null | tail -1)
 	[ -n "$C" ] && { focus "$C"; keys ctrl+w; D=$(wait_win '^Discard message$' 5) && { focus "$D"; keys alt+d; }; }
 	new_account "zhangsan@sohu.com" "$SOHUPW"
 	shot 14-zh-prefilled
@@ -804,7 +795,7 @@ P
 claws_start --online
 H=
 for i in $(seq 10); do
-	H=$(xdotool search --name '^Provider Assistant: Later' 2>/dev/null | tail -1)
+	H=$(xdo search --name '^Provider Assistant: Later' 2>/dev/null | tail -1)
 	[ -n "$H" ] && break
 	close_alerts 3
 done
