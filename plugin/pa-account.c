@@ -157,39 +157,12 @@ grid_field(GtkWidget *root, const gchar *text)
 	return NULL;
 }
 
-/* The entry packed right after the label @text in a GtkBox under @root (the Send page puts
- * "User ID" and "Password" with their entries in one horizontal box, not in a grid). */
+/* The widget of type @type packed right after the label @text in a GtkBox under @root: the Send
+ * page puts "User ID" and "Password" with their entries in one horizontal box, not in a grid, and
+ * so do the "Authentication method" lists of the Receive and Send pages and the OAuth2 page's
+ * service list. */
 static GtkWidget *
-box_field(GtkWidget *root, const gchar *text)
-{
-	g_autoptr(GPtrArray) all = collect(root);
-
-	for (guint i = 0; i < all->len; i++) {
-		GtkWidget *w = all->pdata[i];
-		GtkWidget *parent;
-		GList *children, *l;
-		GtkWidget *next = NULL;
-
-		if (!GTK_IS_LABEL(w) || g_strcmp0(gtk_label_get_text(GTK_LABEL(w)), text) != 0)
-			continue;
-		parent = gtk_widget_get_parent(w);
-		if (!GTK_IS_BOX(parent))
-			continue;
-		children = gtk_container_get_children(GTK_CONTAINER(parent));
-		l = g_list_find(children, w);
-		if (l && l->next && GTK_IS_ENTRY(l->next->data))
-			next = l->next->data;
-		g_list_free(children);
-		if (next)
-			return next;
-	}
-	return NULL;
-}
-
-/* The combo box packed right after the label @text in a GtkBox under @root (the "Authentication
- * method" lists of the Receive and Send pages, the OAuth2 page's service list). */
-static GtkWidget *
-box_combo(GtkWidget *root, const gchar *text)
+box_next(GtkWidget *root, const gchar *text, GType type)
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -205,7 +178,7 @@ box_combo(GtkWidget *root, const gchar *text)
 			continue;
 		children = gtk_container_get_children(GTK_CONTAINER(parent));
 		l = g_list_find(children, w);
-		if (l && l->next && GTK_IS_COMBO_BOX(l->next->data))
+		if (l && l->next && G_TYPE_CHECK_INSTANCE_TYPE(l->next->data, type))
 			next = l->next->data;
 		g_list_free(children);
 		if (next)
@@ -213,6 +186,8 @@ box_combo(GtkWidget *root, const gchar *text)
 	}
 	return NULL;
 }
+#define box_field(root, text) box_next((root), (text), GTK_TYPE_ENTRY)
+#define box_combo(root, text) box_next((root), (text), GTK_TYPE_COMBO_BOX)
 
 /* The Receive page's "IMAP" frame (the TLS page has one of that name too, with radio buttons). */
 static gboolean
