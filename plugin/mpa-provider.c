@@ -74,6 +74,17 @@ const gchar *mpa_oauth2_provider_name(MpaOAuth2Provider provider)
 	return "unknown";
 }
 
+static gboolean server_oauth2_optional(const MpaServer *s)
+{
+	return s != NULL && s->oauth2 && s->password_auth && s->auth_method != MPA_AUTH_OAUTH2;
+}
+
+gboolean mpa_provider_oauth2_optional(const MpaProvider *provider)
+{
+	return provider != NULL && provider->oauth2_provider != MPA_OAUTH2_NONE &&
+	       (server_oauth2_optional(provider->imap) || server_oauth2_optional(provider->smtp));
+}
+
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage)
 {
 	if (name == NULL)
@@ -1729,6 +1740,16 @@ static void check_assistant(Load *l, const Node *n)
 			check_step(l, c, p->steps);
 		} else if (is_mpa(c, "note")) {
 			check_step(l, c, p->notes);
+		} else if (is_mpa(c, "oauth2-client")) {
+			/* a step of its own, outside the checklist: the page shows it when needed */
+			g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+			if (p->oauth2_client != NULL) {
+				duplicate_element(l, c);
+				continue;
+			}
+			check_step(l, c, one);
+			p->oauth2_client = one->pdata[0];
 		} else if (is_mpa(c, "cause")) {
 			check_cause(l, c, cause_ids);
 		} else if (is_mpa(c, "rule")) {
@@ -1747,6 +1768,8 @@ static void check_assistant(Load *l, const Node *n)
 		}
 	}
 	p->name = text_set_finish(l, &name, n, "name", TRUE);
+	if (p->oauth2_client != NULL && p->oauth2_provider == MPA_OAUTH2_NONE)
+		warn(l, n->line, _("<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider — name the service or remove it"));
 	g_ptr_array_add(mx_hosts, NULL);
 	g_ptr_array_add(mx_suffixes, NULL);
 	g_strfreev(p->mx_hosts);
@@ -1810,6 +1833,7 @@ void mpa_provider_free(MpaProvider *provider)
 	g_ptr_array_unref(provider->links);
 	g_ptr_array_unref(provider->steps);
 	g_ptr_array_unref(provider->notes);
+	step_free(provider->oauth2_client);
 	g_ptr_array_unref(provider->causes);
 	g_ptr_array_unref(provider->rules);
 	g_ptr_array_unref(provider->send_stages);

@@ -147,6 +147,9 @@ typedef struct {
 	GPtrArray *links;       /* of MpaLink* */
 	GPtrArray *steps;       /* of MpaStep* (checklist, in order) */
 	GPtrArray *notes;       /* of MpaStep* */
+	/* <mpa:oauth2-client>: how to register the OAuth2 client ID that Claws Mail's build lacks
+	 * for the oauth2_provider service (shown when OAuth2 is picked or is the only way); NULL. */
+	MpaStep *oauth2_client;
 	GPtrArray *causes;      /* of MpaCauseFix* */
 	GPtrArray *rules;       /* of MpaRule* */
 	GPtrArray *send_stages; /* of MpaSendStage*, ordered by from_day; empty: no limits */
@@ -243,6 +246,9 @@ const gchar *mpa_protocol_name(MpaProtocol protocol);   /* "imap", "smtp" */
 const gchar *mpa_stage_name(MpaStage stage);            /* "connect", "tls", ... */
 const gchar *mpa_auth_method_name(MpaAuthMethod method); /* "automatic", "login", "plain", "oauth2" */
 const gchar *mpa_oauth2_provider_name(MpaOAuth2Provider provider); /* "none", "google", "outlook", ... */
+/* OAuth2 is an option beside a password: the file names an oauth2-provider, a server offers
+ * OAuth2, and the method set by default is a password one (Gmail, Yahoo; not Outlook). */
+gboolean mpa_provider_oauth2_optional(const MpaProvider *provider);
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage);
 gboolean mpa_protocol_from_name(const gchar *name, MpaProtocol *protocol);
 
