@@ -56,6 +56,14 @@ typedef struct {
 	GtkWidget *checklist;           /* rebuilt when the provider changes */
 	GtkWidget *stale;               /* "the fields changed since this test" */
 	GtkWidget *problem;             /* the last problem Claws Mail met with this account */
+	GtkWidget *signin;              /* the choice: a password or OAuth2 (where both work) */
+	GtkWidget *rb_password;
+	GtkWidget *rb_oauth2;
+	GtkWidget *password_text;       /* what each way asks of the user */
+	GtkWidget *oauth2_text;
+	GtkWidget *notice;              /* no client ID for the OAuth2 service: how to register one */
+	gboolean signin_updating;       /* the radios are set from the dialog, not by the user */
+	gchar *signin_logged;           /* the last "sign-in:" debug line */
 	GtkWidget *apply_btn;
 	GtkWidget *test_btn;
 	GtkWidget *cancel_btn;
@@ -430,6 +438,195 @@ bold(const gchar *text)
 	return g_markup_printf_escaped("<b>%s</b>", text ? text : "");
 }
 
+/* ---- the sign-in choice ---- */
+
+/* Claws Mail's name of an OAuth2 service (its OAuth2 page's list; not translated there). */
+static const gchar *
+service_label(MpaOAuth2Provider s)
+{
+	switch (s) {
+	case MPA_OAUTH2_GOOGLE:
+		return "Google/Gmail";
+	case MPA_OAUTH2_OUTLOOK:
+		return "MS Outlook";
+	case MPA_OAUTH2_EXCHANGE:
+		return "MS Exchange";
+	case MPA_OAUTH2_YAHOO:
+		return "Yahoo";
+	case MPA_OAUTH2_NONE:
+		break;
+	}
+	return "";
+}
+
+/* The notice that Claws Mail lacks a client ID for the service: the provider's registration
+ * steps (its <mpa:oauth2-client>), else a general sentence, and the redirect URI Claws uses. */
+static void
+fill_notice(Page *pg, const MpaProvider *p, MpaOAuth2Provider service, const gchar *redirect)
+{
+	const MpaStep *s = p ? p->oauth2_client : NULL;
+	g_autofree gchar *head = NULL, *m = NULL;
+
+	clear_box(pg->notice);
+	head = g_strdup_printf(_("Claws Mail has no OAuth2 client ID for \"%s\": register one before "
+				 "you sign in"), service_label(service));
+	m = bold(head);
+	add_label(pg->notice, m, TRUE);
+	if (s) {
+		g_autofree gchar *t = bold(mpa_text_get(s->title));
+
+		add_label(pg->notice, t, TRUE);
+		add_text(pg->notice, mpa_text_get(s->text));
+		if (s->link)
+			add_link(pg->notice, s->link->url, mpa_text_get(s->link->title));
+	} else {
+		add_label(pg->notice,
+			  _("Register an application with the provider for an OAuth2 client ID, then "
+			    "paste it into \"Client ID\" on the account's \"OAuth2\" page."), FALSE);
+	}
+	if (redirect) {
+		g_autofree gchar *t = g_strdup_printf(_("Redirect URI that this Claws Mail signs in "
+							"with: %s"), redirect);
+		add_label(pg->notice, t, FALSE);
+	}
+}
+
+/* A radio button's text, wrapped like the page's labels (one long line would widen the page). */
+static void
+radio_label(GtkWidget *rb, const gchar *text)
+{
+	GtkWidget *child;
+
+	gtk_button_set_label(GTK_BUTTON(rb), text);
+	child = gtk_bin_get_child(GTK_BIN(rb));
+	if (GTK_IS_LABEL(child)) {
+		gtk_label_set_line_wrap(GTK_LABEL(child), TRUE);
+		gtk_label_set_max_width_chars(GTK_LABEL(child), 66);
+		gtk_label_set_xalign(GTK_LABEL(child), 0.0);
+	}
+}
+
+/* The choice and the notice as the dialog stands now (the provider, the methods on the Receive
+ * and Send pages, the OAuth2 service and its Client ID). */
+static void
+update_signin(Page *pg)
+{
+	const MpaProvider *p;
+	gboolean optional, oauth2, missing;
+	g_autofree gchar *redirect = NULL, *line = NULL;
+
+	if (!pg->signin || !pg->dlg)
+		return;
+	p = mpa_account_dialog_provider(pg->dlg);
+	optional = mpa_provider_oauth2_optional(p);
+	oauth2 = mpa_account_dialog_uses_oauth2(pg->dlg);
+	missing = mpa_account_dialog_client_id_missing(pg->dlg, &redirect);
+
+	if (optional) {
+		g_autofree gchar *label = p->password_label && mpa_text_get(p->password_label)
+			? g_strdup(mpa_text_get(p->password_label)) : g_strdup(_("password"));
+		g_autofree gchar *pw = g_strdup_printf(_("Sign in with a pass_word (%s)"), label);
+		g_autofree gchar *oa = g_strdup_printf(_("Sign in through the browser with OAuth_2 "
+							 "(Claws Mail's \"%s\" service)"),
+						       service_label(p->oauth2_provider));
+		g_autofree gchar *pw_text = g_strdup_printf(
+			_("Works without registering anything, so it is the default: create the %s "
+			  "as the steps below say and type it in the Password field on the Basic page."),
+			label);
+		g_autofree gchar *oa_text = g_strdup_printf(
+			_("No password is kept. Claws Mail needs an OAuth2 client ID registered with "
+			  "the provider (once, a few minutes); then you sign in through the browser on "
+			  "the account's \"OAuth2\" page and click \"Authorize\". Picking this sets "
+			  "OAUTH2 on the Receive and Send pages and \"%s\" on the OAuth2 page."),
+			service_label(p->oauth2_provider));
+
+		pg->signin_updating = TRUE;
+		radio_label(pg->rb_password, pw);
+		radio_label(pg->rb_oauth2, oa);
+		gtk_label_set_text(GTK_LABEL(pg->password_text), pw_text);
+		gtk_label_set_text(GTK_LABEL(pg->oauth2_text), oa_text);
+		gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(oauth2 ? pg->rb_oauth2 : pg->rb_password),
+					     TRUE);
+		pg->signin_updating = FALSE;
+		/* (show, not show_all: the box has no-show-all, so that the page's show_all leaves it
+		 * hidden; its children are shown already) */
+		gtk_widget_show(pg->signin);
+	} else {
+		gtk_widget_hide(pg->signin);
+	}
+	if (missing) {
+		fill_notice(pg, p, mpa_account_dialog_oauth2_service(pg->dlg) != MPA_OAUTH2_NONE
+			    ? mpa_account_dialog_oauth2_service(pg->dlg)
+			    : p ? p->oauth2_provider : MPA_OAUTH2_NONE, redirect);
+		gtk_widget_show(pg->notice);
+	} else {
+		gtk_widget_hide(pg->notice);
+	}
+	/* In Claws' --debug output, for the GUI tests: one line each time something changes. */
+	line = g_strdup_printf("choice %s, %s, client ID notice %s", optional ? "offered" : "none",
+			       oauth2 ? "oauth2" : "password", missing ? "shown" : "hidden");
+	if (g_strcmp0(line, pg->signin_logged) != 0) {
+		debug_print("%s: sign-in: %s\n", MPA_PLUGIN_NAME, line);
+		g_free(pg->signin_logged);
+		pg->signin_logged = g_steal_pointer(&line);
+	}
+}
+
+static void
+signin_changed(gpointer data)
+{
+	update_signin(data);
+}
+
+static void
+signin_toggled(GtkToggleButton *b, gpointer data)
+{
+	Page *pg = data;
+
+	if (pg->signin_updating || !pg->dlg || !gtk_toggle_button_get_active(b))
+		return;
+	mpa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
+	update_signin(pg);
+}
+
+static GtkWidget *
+explanation(GtkWidget *box)
+{
+	GtkWidget *l = add_label(box, "", FALSE);
+
+	gtk_widget_set_margin_start(l, 24);
+	return l;
+}
+
+static void
+create_signin(Page *pg, GtkWidget *vbox)
+{
+	g_autofree gchar *head = bold(_("How to sign in"));
+
+	pg->signin = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	add_label(pg->signin, head, TRUE);
+	pg->rb_password = gtk_radio_button_new_with_mnemonic(NULL, "pass_word");
+	gtk_widget_set_name(pg->rb_password, "mpa-signin-password");
+	gtk_widget_show(pg->rb_password);
+	gtk_box_pack_start(GTK_BOX(pg->signin), pg->rb_password, FALSE, FALSE, 0);
+	pg->password_text = explanation(pg->signin);
+	pg->rb_oauth2 = gtk_radio_button_new_with_mnemonic_from_widget(
+		GTK_RADIO_BUTTON(pg->rb_password), "OAuth_2");
+	gtk_widget_set_name(pg->rb_oauth2, "mpa-signin-oauth2");
+	gtk_widget_show(pg->rb_oauth2);
+	gtk_box_pack_start(GTK_BOX(pg->signin), pg->rb_oauth2, FALSE, FALSE, 0);
+	pg->oauth2_text = explanation(pg->signin);
+	g_signal_connect(pg->rb_password, "toggled", G_CALLBACK(signin_toggled), pg);
+	g_signal_connect(pg->rb_oauth2, "toggled", G_CALLBACK(signin_toggled), pg);
+	gtk_widget_set_no_show_all(pg->signin, TRUE);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->signin, FALSE, FALSE, 6);
+
+	pg->notice = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	gtk_widget_set_name(pg->notice, "mpa-oauth2-client-notice");
+	gtk_widget_set_no_show_all(pg->notice, TRUE);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->notice, FALSE, FALSE, 6);
+}
+
 /* ---- checklist ---- */
 
 static void
@@ -441,6 +638,7 @@ show_provider(const MpaProvider *p, gpointer data)
 		return;
 	clear_box(pg->checklist);
 	pg->tested_ok = FALSE;
+	update_signin(pg);
 	gtk_widget_set_sensitive(pg->apply_btn, p != NULL);
 	if (!p) {
 		g_autofree gchar *t = bold(_("No known provider"));
@@ -937,6 +1135,8 @@ apply_clicked(GtkButton *b, gpointer data)
 
 	if (!pg->dlg)
 		return;
+	/* In Claws' --debug output, for the GUI tests (what Apply did is in the fields). */
+	debug_print("%s: apply provider settings\n", MPA_PLUGIN_NAME);
 	switch (mpa_account_dialog_apply(pg->dlg)) {
 	case MPA_APPLY_ALL:
 		gtk_label_set_text(GTK_LABEL(pg->status),
@@ -1060,6 +1260,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	pg->problem = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_widget_set_no_show_all(pg->problem, TRUE);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->problem, FALSE, FALSE, 6);
+	create_signin(pg, vbox);
 
 	/* The provider's checklist, in an expander: open for a new account until a test passes. */
 	expander_title = bold(_("Before the first login"));
@@ -1083,6 +1284,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	show_provider(NULL, pg);
 	pg->dlg = mpa_account_dialog_attach(window, data, show_provider, pg);
 	mpa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
+	mpa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
+	update_signin(pg);
 	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_account_dialog_is_new(pg->dlg));
 	show_last_problem(pg);
 	/* Opened from a hint window: show this page once Claws has selected its first one. */
@@ -1116,6 +1319,9 @@ destroy_widget(PrefsPage *pp)
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
 	pg->expander = pg->stale = pg->problem = pg->stagebox = NULL;
+	pg->signin = pg->rb_password = pg->rb_oauth2 = pg->password_text = pg->oauth2_text = NULL;
+	pg->notice = NULL;
+	g_clear_pointer(&pg->signin_logged, g_free);
 	pg->heads[0] = pg->heads[1] = NULL;
 	memset(pg->rows, 0, sizeof pg->rows);
 	pg->toplevel = NULL;
