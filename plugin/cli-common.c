@@ -215,7 +215,9 @@ gchar *mpa_cli_display_arg(const gchar *arg)
 	return mpa_sanitize_display(valid, 80);
 }
 
-guint mpa_cli_width(void)
+/* Columns to wrap output to: the terminal's width when stdout is a terminal, else $COLUMNS,
+ * else 78. */
+static guint cli_width(void)
 {
 	struct winsize size;
 	const gchar *columns;
@@ -326,7 +328,7 @@ void mpa_cli_print_wrapped(const gchar *prefix, const gchar *text, guint indent)
 	g_autoptr(GString) clean = g_string_new(NULL);
 	g_autofree gchar *valid = g_utf8_make_valid(text != NULL ? text : "", -1);
 	g_auto(GStrv) lines = NULL;
-	guint width = mpa_cli_width();
+	guint width = cli_width();
 	gboolean first = TRUE;
 	gboolean blank_pending = FALSE;
 

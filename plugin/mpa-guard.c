@@ -110,7 +110,7 @@ void mpa_guard_set_timezone(MpaGuard *guard, GTimeZone *tz)
 	guard->tz = tz != NULL ? g_time_zone_ref(tz) : NULL;
 }
 
-gint64 mpa_guard_now(const MpaGuard *guard)
+static gint64 guard_now(const MpaGuard *guard)
 {
 	return guard->clock(guard->clock_data);
 }
@@ -158,7 +158,7 @@ static gchar *today_string(const MpaGuard *guard)
 {
 	GDate today;
 
-	date_of(guard, mpa_guard_now(guard), &today);
+	date_of(guard, guard_now(guard), &today);
 	return date_string(&today);
 }
 
@@ -250,7 +250,7 @@ static guint age_of(const MpaGuard *guard, const Account *a)
 
 	if (a == NULL || !parse_date(a->first_seen, &first))
 		return 0;
-	date_of(guard, mpa_guard_now(guard), &today);
+	date_of(guard, guard_now(guard), &today);
 	days = g_date_days_between(&first, &today);
 	return days > 0 ? (guint)days : 0;
 }
@@ -279,7 +279,7 @@ void mpa_guard_record_send(MpaGuard *guard, gint account_id, const gchar *addres
 	}
 	if (a->sent_day < MAX_SANE_COUNT)
 		a->sent_day++;
-	a->last_sent = mpa_guard_now(guard);
+	a->last_sent = guard_now(guard);
 	guard->dirty = TRUE;
 }
 
@@ -287,12 +287,6 @@ guint mpa_guard_sent_today(const MpaGuard *guard, gint account_id, const gchar *
 {
 	g_return_val_if_fail(address != NULL, 0);
 	return count_today(guard, find_account(guard, account_id, address));
-}
-
-guint mpa_guard_account_age(const MpaGuard *guard, gint account_id, const gchar *address)
-{
-	g_return_val_if_fail(address != NULL, 0);
-	return age_of(guard, find_account(guard, account_id, address));
 }
 
 gboolean mpa_guard_get_enabled(const MpaGuard *guard, gint account_id, const gchar *address)
@@ -374,19 +368,16 @@ gboolean mpa_guard_find_address(const MpaGuard *guard, const gchar *address,
 
 /* ---- stages and decision -------------------------------------------------------------------- */
 
-const MpaSendStage *mpa_guard_stage_for_age(const MpaProvider *provider, guint age_days,
-					    guint *index)
+/* The provider's stage for an account @age_days old, NULL when the provider has no stages. */
+static const MpaSendStage *stage_for_age(const MpaProvider *provider, guint age_days)
 {
 	if (provider == NULL || provider->send_stages == NULL)
 		return NULL;
 	for (guint i = 0; i < provider->send_stages->len; i++) {
 		const MpaSendStage *s = g_ptr_array_index(provider->send_stages, i);
 
-		if (age_days >= s->from_day && age_days < s->to_day) {
-			if (index != NULL)
-				*index = i;
+		if (age_days >= s->from_day && age_days < s->to_day)
 			return s;
-		}
 	}
 	/* A gap or a file whose first stage starts late: the strictest stage (the first) is the
 	 * safe reading for an account younger than it; past the end, the last applies. */
@@ -395,8 +386,6 @@ const MpaSendStage *mpa_guard_stage_for_age(const MpaProvider *provider, guint a
 									       0))->from_day
 			  ? 0 : provider->send_stages->len - 1;
 
-		if (index != NULL)
-			*index = i;
 		return g_ptr_array_index(provider->send_stages, i);
 	}
 	return NULL;
@@ -451,7 +440,7 @@ void mpa_guard_decide(const MpaGuard *guard, const MpaProvider *provider, gint a
 	g_return_if_fail(guard != NULL && address != NULL && decision != NULL);
 	memset(decision, 0, sizeof *decision);
 	a = find_account(guard, account_id, address);
-	now = mpa_guard_now(guard);
+	now = guard_now(guard);
 
 	decision->reasons = MPA_GUARD_OK;
 	decision->enabled = a == NULL || a->enabled;
@@ -463,7 +452,7 @@ void mpa_guard_decide(const MpaGuard *guard, const MpaProvider *provider, gint a
 		decision->since_last_s = now - a->last_sent;
 
 	if (provider != NULL) {
-		decision->stage = mpa_guard_stage_for_age(provider, decision->age_days, NULL);
+		decision->stage = stage_for_age(provider, decision->age_days);
 		decision->bulk_recipients = provider->bulk_recipients;
 	}
 	if (decision->stage != NULL) {
