@@ -15,6 +15,7 @@
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "cli-json.h"
 #include "mpa-lookup.h"
 
 G_BEGIN_DECLS

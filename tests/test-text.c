@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "mpa-text.h"
+#include "cli-json.h"
 
 static void test_first_sentence(void)
 {
