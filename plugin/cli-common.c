@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mpa-lang.h"
 #include "mpa-text.h"
 
 #define DEFAULT_WIDTH 78
@@ -180,30 +181,22 @@ const gchar *mpa_cli_lang(void)
 	static gchar *lang = NULL;
 	const gchar *locale;
 	const gchar *language;
-	gchar *end;
 
 	if (lang != NULL)
 		return lang;
-
 	/* Follow what gettext does for the UI strings: the C locale means untranslated (English),
-	 * otherwise $LANGUAGE comes first, then the LC_MESSAGES locale. */
+	 * otherwise $LANGUAGE comes first, then the LC_MESSAGES locale.  The name becomes a
+	 * language tag by the core's rule (mpa-lang.h). */
 	locale = setlocale(LC_MESSAGES, NULL);
-	if (locale == NULL || strcmp(locale, "C") == 0 || strcmp(locale, "POSIX") == 0 ||
-	    g_str_has_prefix(locale, "C.")) {
-		lang = g_strdup("en");
-		return lang;
-	}
 	language = g_getenv("LANGUAGE");
-	if (language != NULL && *language != '\0' && *language != ':')
-		lang = g_strndup(language, strcspn(language, ":"));
-	else
-		lang = g_strdup(locale);
-	/* "zh_CN.UTF-8@modifier" -> "zh_CN" */
-	end = lang + strcspn(lang, ".@");
-	*end = '\0';
-	if (*lang == '\0') {
-		g_free(lang);
+	if (mpa_lang_is_c_locale(locale)) {
 		lang = g_strdup("en");
+	} else if (language != NULL && *language != '\0' && *language != ':') {
+		g_autofree gchar *first = g_strndup(language, strcspn(language, ":"));
+
+		lang = mpa_lang_tag(first);
+	} else {
+		lang = mpa_lang_tag(locale);
 	}
 	return lang;
 }

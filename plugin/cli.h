@@ -56,7 +56,8 @@ const MpaProvider *mpa_cli_lookup(const MpaDb *db, const gchar *address, gchar *
 				  int *exit_code);
 /* Print an error "provider-assistant: ..." to stderr (printf-style). */
 void mpa_cli_error(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
-/* The language for provider texts: from the locale (LC_MESSAGES / LANGUAGE), "en" fallback. */
+/* The language for provider texts and the diagnosis: "en" in the C locale, else the first entry
+ * of $LANGUAGE, else the LC_MESSAGES locale, as a tag (mpa_lang_tag(): "zh_CN.UTF-8" -> "zh_CN"). */
 const gchar *mpa_cli_lang(void);
 
 /* @arg (bytes from the command line) made safe to echo in a message: valid UTF-8, control

@@ -231,9 +231,11 @@ gchar *mpa_expand_username(const gchar *tmpl, const gchar *address);
  * host name for any parsed address).  Lower case; newly allocated. */
 gchar *mpa_expand_host(const gchar *tmpl, const gchar *address);
 
-/* Localized text for the current locale (g_get_language_names), falling back to "en", then any. */
+/* Localized text for the current locale (mpa_lang_process_variants(): $LANGUAGE, $LC_ALL...),
+ * falling back to "en", then any. */
 const gchar *mpa_text_get(const MpaText *text);
-/* Localized text for a given language ("zh_CN", "zh", "en"...), with the same fallbacks. */
+/* Localized text for a given language or locale ("zh_CN", "zh", "zh_CN.UTF-8"...: the rule of
+ * mpa-lang.h), with the same fallbacks. */
 const gchar *mpa_text_get_lang(const MpaText *text, const gchar *lang);
 /* Name to show: localized mpa:name, else displayName. */
 const gchar *mpa_provider_name(const MpaProvider *provider);
