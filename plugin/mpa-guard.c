@@ -19,7 +19,6 @@ G_DEFINE_QUARK(mpa-guard-error-quark, mpa_guard_error)
 #define FORMAT_VERSION 1
 #define MAIN_GROUP "guard"
 #define ACCOUNT_GROUP_PREFIX "account "
-#define TMP_INFIX ".tmp-"
 /* Anything above this is not a count a person produced by hand: the file is damaged. */
 #define MAX_SANE_COUNT 1000000
 /* A guard file holds a few lines per account; anything this big is not one. */
@@ -592,19 +591,30 @@ static gboolean read_account(GKeyFile *kf, const gchar *path, const gchar *group
 	return TRUE;
 }
 
-/* Remove temporary files left by a write that never reached its rename (crash, kill -9). */
+/* Remove temporary files left by a write that never reached its rename (crash, kill -9): GLib's
+ * g_file_set_contents_full() names them "FILE.XXXXXX" (six random letters or digits). */
+static gboolean all_alnum(const gchar *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!g_ascii_isalnum(*s))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static void remove_stray_temporaries(const gchar *path)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autofree gchar *base = g_path_get_basename(path);
-	g_autofree gchar *prefix = g_strconcat(base, TMP_INFIX, NULL);
+	g_autofree gchar *prefix = g_strconcat(base, ".", NULL);
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
 	const gchar *name;
 
 	if (d == NULL)
 		return;
 	while ((name = g_dir_read_name(d)) != NULL) {
-		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6) {
+		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6 &&
+		    all_alnum(name + strlen(prefix))) {
 			g_autofree gchar *full = g_build_filename(dir, name, NULL);
 
 			g_unlink(full);
@@ -705,63 +715,37 @@ static gboolean io_error(GError **error, const gchar *what, const gchar *path, i
 	return FALSE;
 }
 
-/* Temp file in the same directory (so rename is atomic), data and directory entry both on disk
- * before we report success: after a power cut the file is the old or the new one, never empty. */
+/* GLib writes a temporary file in the same directory (so the rename is atomic) and flushes it
+ * before the rename; the directory is flushed here after it: data and directory entry are both on
+ * disk before we report success, so after a power cut the file is the old or the new one, never
+ * empty. */
 static gboolean write_atomically(const gchar *path, const gchar *data, gsize len, GError **error)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
-	g_autofree gchar *tmp = g_strconcat(path, TMP_INFIX "XXXXXX", NULL);
-	gsize done = 0;
-	int fd, dfd, err;
+	g_autoptr(GError) local = NULL;
+	int dfd;
 
 	if (g_mkdir_with_parents(dir, 0700) < 0)
 		return io_error(error, "cannot create the directory", dir, errno);
-	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return io_error(error, "cannot create a temporary file", tmp, errno);
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errno;
-			goto fail;
-		}
-		done += (gsize)n;
-	}
-	if (fsync(fd) < 0) {
-		err = errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		err = errno;
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (g_rename(tmp, path) < 0) {
-		err = errno;
-		goto fail;
+	if (!g_file_set_contents_full(path, data, (gssize)len,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0600, &local)) {
+		g_set_error_literal(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_IO, local->message);
+		return FALSE;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		/* Some file systems refuse fsync on directories (EINVAL); the rename is then as
 		 * durable as they make it, nothing more can be done. */
 		if (fsync(dfd) < 0 && errno != EINVAL) {
-			err = errno;
+			int err = errno;
+
 			close(dfd);
 			return io_error(error, "cannot flush the directory", dir, err);
 		}
 		close(dfd);
 	}
 	return TRUE;
-
-fail:
-	if (fd >= 0)
-		close(fd);
-	g_unlink(tmp);
-	return io_error(error, "cannot write", tmp, err);
 }
 
 gboolean mpa_guard_save(MpaGuard *guard, GError **error)
