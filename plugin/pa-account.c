@@ -27,6 +27,7 @@
 #include "mpa-lookup.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 
 #define CLAWS(s) dgettext("claws-mail", s)
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages

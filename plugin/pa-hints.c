@@ -24,6 +24,7 @@
 #include "mpa-logins.h"
 #include "pa-loglines.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 
 #define CLAWS(s) dgettext("claws-mail", s)
 

@@ -29,6 +29,7 @@
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 #include "pa-guard.h"
 
 /* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
