@@ -15,7 +15,7 @@
  *   "Account '%s': Connecting to SMTP server: %s:%d..." first, and a kept session is only reused
  *   for the next message of the same account (procmsg_send_queue sorts by account).  Log lines
  *   reach LOG_APPEND_TEXT_HOOKLIST on the main loop, in order.  Both texts are Claws' own
- *   translations, so they are compared through dgettext("claws-mail", ...).
+ *   translations, so they are compared through CLAWS() (pa-shared.h).
  *   The alternatives miss cases: the Sent folder copy is optional (and skipped for some encrypted
  *   mail), session_stats has no account, and the compose hook runs before sending, not after.
  */
@@ -39,9 +39,6 @@
 #include "pa-guard.h"
 #include "pa-shared.h"
 
-#define CLAWS_DOMAIN "claws-mail"
-/* Claws' own strings, looked up in its catalogue; a macro so xgettext does not copy them into ours */
-#define CLAWS_TEXT(s) dgettext(CLAWS_DOMAIN, s)
 #define DATA_ACCOUNT_ID "mpa-guard-account-id"
 #define DATA_ADDRESS "mpa-guard-address"
 
@@ -231,8 +228,7 @@ static gboolean before_send_hook(gpointer source, gpointer data)
 /* "Account '%s': Connecting to SMTP server: %s:%d..." → the account of that session. */
 static void note_smtp_connect(const gchar *text)
 {
-	const gchar *format = CLAWS_TEXT(
-				       "Account '%s': Connecting to SMTP server: %s:%d...");
+	const gchar *format = CLAWS("Account '%s': Connecting to SMTP server: %s:%d...");
 	const gchar *first = strstr(format, "%s");
 	const gchar *second = first != NULL ? strstr(first + 2, "%s") : NULL;
 	g_autofree gchar *prefix = NULL, *middle = NULL, *name = NULL, *host = NULL;
@@ -277,7 +273,7 @@ static gboolean log_hook(gpointer source, gpointer data)
 		return FALSE;
 	text = g_strchomp(g_strdup(lt->text));
 	if (lt->type == LOG_MSG &&
-	    strcmp(text, CLAWS_TEXT("Mail sent successfully.")) == 0) {
+	    strcmp(text, CLAWS("Mail sent successfully.")) == 0) {
 		if (smtp_account_id >= 0 && (ac = account_find_from_id(smtp_account_id)) != NULL &&
 		    ac->address != NULL) {
 			mpa_guard_record_send(guard, ac->account_id, ac->address);

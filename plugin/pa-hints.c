@@ -26,8 +26,6 @@
 #include "pa-plugin.h"
 #include "pa-shared.h"
 
-#define CLAWS(s) dgettext("claws-mail", s)
-
 typedef struct {
 	gint account_id;
 	gchar *account_name;

@@ -32,9 +32,6 @@
 #include "pa-shared.h"
 #include "pa-guard.h"
 
-/* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
-#define CLAWS(s) g_dgettext("claws-mail", s)
-
 typedef struct _Run Run;
 
 /* One line of the live stage display.  Built with the page and only shown, hidden and relabelled

@@ -12,11 +12,17 @@
 #define PA_SHARED_H
 
 #include <glib.h>
+#include <libintl.h>
 #include "mpa-provider.h"
 
 G_BEGIN_DECLS
 
 #define MPA_PLUGIN_NAME "Provider Assistant"
+
+/* A string of Claws Mail itself, in Claws' own translation (a macro that xgettext does not know,
+ * so these strings stay out of our catalogue): the labels the glue looks for in Claws' dialogs and
+ * the log lines it recognises. */
+#define CLAWS(s) dgettext("claws-mail", s)
 
 /* The provider database, owned from here on (the previous one is freed); NULL frees it. */
 void mpa_pa_set_db(MpaDb *db);
