@@ -112,14 +112,21 @@ regex_from_format(const gchar *format)
 	return g_regex_new(re->str, G_REGEX_DOTALL, 0, NULL);
 }
 
+/* Claws builds its IMAP errors as g_strconcat("IMAP error on %s:", " ", @what): one regex. */
+static GRegex *
+imap_error_regex(const MpaLogFormats *formats, const gchar *what)
+{
+	g_autofree gchar *format = g_strconcat(formats->imap_error ? formats->imap_error
+					       : "IMAP error on %s:", " ", what, NULL);
+
+	return regex_from_format(format);
+}
+
 MpaLogWatch *
 mpa_log_watch_new(const MpaLogFormats *formats)
 {
 	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
 	const MpaLogFormats none = { 0 };
-	g_autofree gchar *login_fmt = NULL;
-	g_autofree gchar *stream_fmt = NULL;
-	g_autofree gchar *refused_fmt = NULL;
 
 	if (!formats)
 		formats = &none;
@@ -129,22 +136,15 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 		FMT(imap_connecting, "Account '%s': Connecting to IMAP server: %s:%d..."));
 	w->smtp_connecting = regex_from_format(
 		FMT(smtp_connecting, "Account '%s': Connecting to SMTP server: %s:%d..."));
-	/* Claws builds this one as g_strconcat("IMAP error on %s:", " ", "LOGIN error"). */
-	login_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				FMT(login_error, "LOGIN error"), NULL);
-	w->imap_login_error = regex_from_format(login_fmt);
+	w->imap_login_error = imap_error_regex(formats, FMT(login_error, "LOGIN error"));
 	w->smtp_auth_failed = regex_from_format(
 		FMT(smtp_auth_failed, "Authentication failed:\n%s"));
 	w->smtp_send_failed = regex_from_format(
 		FMT(smtp_send_failed, "Error occurred while sending the message:\n%s"));
 	w->pop3_connecting = regex_from_format(
 		FMT(pop3_connecting, "Account '%s': Connecting to POP3 server: %s:%d..."));
-	stream_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				 FMT(stream_error, "stream error"), NULL);
-	w->imap_stream_error = regex_from_format(stream_fmt);
-	refused_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				  FMT(connection_refused, "connection refused"), NULL);
-	w->imap_refused = regex_from_format(refused_fmt);
+	w->imap_stream_error = imap_error_regex(formats, FMT(stream_error, "stream error"));
+	w->imap_refused = imap_error_regex(formats, FMT(connection_refused, "connection refused"));
 	w->tls_failed = g_strdup(FMT(tls_failed, "TLS handshake failed"));
 	g_strchomp(w->tls_failed);      /* compared with a line whose newline is gone */
 	w->session_timed_out = g_strdup(FMT(session_timed_out,
