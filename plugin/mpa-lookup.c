@@ -829,6 +829,32 @@ dns_error_state(Op *op, const gchar *what, GError *error)
 	return QS_DNS_FAILED;
 }
 
+/* An answer that comes after the operation finished or was cancelled is dropped, with the
+ * reference its query held: TRUE then. */
+static gboolean
+answer_dropped(Op *op, GList *records)
+{
+	if (!op->finished && !op_cancelled_now(op))
+		return FALSE;
+	g_list_free_full(records, (GDestroyNotify) g_variant_unref);
+	op_unref(op);
+	return TRUE;
+}
+
+/* The records of an answer sorted by @compare (stable: equal ones keep the server's order), in
+ * an array that owns them; the list itself is freed. */
+static GPtrArray *
+records_sorted(GList *records, GCompareFunc compare)
+{
+	GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
+
+	for (GList *l = records; l != NULL; l = l->next)
+		g_ptr_array_add(sorted, l->data);
+	g_list_free(records);
+	g_ptr_array_sort(sorted, compare);
+	return sorted;
+}
+
 static gint
 mx_compare(gconstpointer a, gconstpointer b)
 {
@@ -847,22 +873,16 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 	GList *records = g_resolver_lookup_records_finish(G_RESOLVER(source), result, &error);
 
 	op->dns_pending--;
-	if (op->finished || op_cancelled_now(op)) {
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
-		op_unref(op);
+	if (answer_dropped(op, records))
 		return;
-	}
 	if (records == NULL) {
 		g_autofree gchar *what = g_strdup_printf("MX %s", op->domain);
 
 		op->state[Q_MX] = dns_error_state(op, what, error);
 	} else {
-		g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+		/* best (lowest) preference first */
+		g_autoptr(GPtrArray) sorted = records_sorted(records, mx_compare);
 
-		for (GList *l = records; l != NULL; l = l->next)
-			g_ptr_array_add(sorted, l->data);
-		/* best (lowest) preference first; equal preferences keep the server's order */
-		g_ptr_array_sort(sorted, mx_compare);
 		op->state[Q_MX] = QS_EMPTY;
 		for (guint i = 0; i < sorted->len; i++) {
 			guint16 pref;
@@ -881,7 +901,6 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 				break;
 			}
 		}
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 	}
 	op_decide(op, FALSE);
 	op_unref(op);
@@ -916,21 +935,15 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 
 	g_free(call);
 	op->dns_pending--;
-	if (op->finished || op_cancelled_now(op)) {
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
-		op_unref(op);
+	if (answer_dropped(op, records))
 		return;
-	}
 	if (records == NULL) {
 		g_autofree gchar *what = g_strdup_printf("SRV %s", name);
 
 		op->state[q] = dns_error_state(op, what, error);
 	} else {
-		g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+		g_autoptr(GPtrArray) sorted = records_sorted(records, srv_compare);
 
-		for (GList *l = records; l != NULL; l = l->next)
-			g_ptr_array_add(sorted, l->data);
-		g_ptr_array_sort(sorted, srv_compare);
 		op->state[q] = QS_EMPTY;
 		for (guint i = 0; i < sorted->len; i++) {
 			guint16 port;
@@ -951,7 +964,6 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 			op->state[q] = QS_FOUND;
 			break;
 		}
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 	}
 	op_decide(op, FALSE);
 	op_unref(op);
