@@ -70,6 +70,22 @@ imap_fail_command(MpaWorker *w, int r)
 		mpa_worker_fail(w, MPA_NET_NONE, NULL);
 }
 
+/* The end of a stage whose one command returned @r: its reply kept, the stage done.  FALSE (the
+ * failure recorded) when the command failed or the reply was too long. */
+static gboolean
+imap_stage_done(MpaWorker *w, int r)
+{
+	mpa_worker_take_reply(w, NULL);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_fail_command(w, r);
+		return FALSE;
+	}
+	if (mpa_worker_reply_too_long(w))
+		return FALSE;
+	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
+	return TRUE;
+}
+
 /* Asks for CAPABILITY unless the session already knows it (most servers list it in the greeting
  * or the LOGIN answer).  A refusal is only fatal when @must_answer: a server that refuses
  * CAPABILITY may still accept LOGIN, but without it STARTTLS cannot be found. */
@@ -437,27 +453,15 @@ mpa_check_run_imap(MpaWorker *w)
 	}
 	mpa_wipe_stream_buffer(imap->imap_stream);
 	mpa_worker_forget_password(w);
-	mpa_worker_take_reply(w, NULL);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_fail_command(w, r);
+	if (!imap_stage_done(w, r))
 		goto out;
-	}
-	if (mpa_worker_reply_too_long(w))
-		goto out;
-	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 
 	if (w->select) {
 		mpa_worker_stage_begin(w, MPA_STAGE_SELECT);
 		mpa_worker_capture_reset(w);
 		r = mailimap_examine(imap, "INBOX");
-		mpa_worker_take_reply(w, NULL);
-		if (r != MAILIMAP_NO_ERROR) {
-			imap_fail_command(w, r);
+		if (!imap_stage_done(w, r))
 			goto out;
-		}
-		if (mpa_worker_reply_too_long(w))
-			goto out;
-		mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 	}
 	mpa_worker_succeeded(w);
 
