@@ -244,8 +244,8 @@ static void
 test_total_deadline(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 10000, 1000);
 	r = mpa_check_run_sync(req, NULL);
@@ -255,8 +255,6 @@ test_total_deadline(void)
 	g_assert_cmpint(r->elapsed_us, >=, 1000 * 1000);
 	g_assert_cmpint(r->elapsed_us, <, 1300 * 1000);
 	g_assert_nonnull(r->imap.detail);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
@@ -264,8 +262,8 @@ static void
 test_idle_timeout(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 1000, 5000);
 	r = mpa_check_run_sync(req, NULL);
@@ -273,16 +271,14 @@ test_idle_timeout(void)
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TIMEOUT);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
 	g_assert_cmpint(r->elapsed_us, <, 1600 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
 static void
 test_refused(void)
 {
-	MpaCheckRequest *req = imap_only(dead_port(), MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(dead_port(), MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_smtp(req, "127.0.0.1", dead_port(), MPA_SECURITY_STARTTLS, NULL);
 	r = mpa_check_run_sync(req, NULL);
@@ -291,22 +287,18 @@ test_refused(void)
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_CONNECT);
 	g_assert_cmpint(r->smtp.net_error, ==, MPA_NET_REFUSED);
 	g_assert_cmpuint(r->imap.stages->len, ==, 1);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 }
 
 static void
 test_closed_plain(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_CLOSED);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
@@ -350,13 +342,11 @@ static void
 test_drop_in_handshake(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
@@ -364,16 +354,14 @@ static void
 test_garbage_not_tls(void)
 {
 	Srv *srv = srv_start(SRV_GARBAGE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 2000, 3000);
 	r = mpa_check_run_sync(req, NULL);
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
 	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
@@ -381,8 +369,8 @@ static void
 test_long_line(void)
 {
 	Srv *srv = srv_start(SRV_LONG_LINE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 2000, 3000);
 	r = mpa_check_run_sync(req, NULL);
@@ -390,22 +378,18 @@ test_long_line(void)
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_PROTOCOL);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
 	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
 static void
 test_nothing_to_check(void)
 {
-	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = mpa_check_request_new("user@example.com");
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_SKIPPED);
 	g_assert_cmpint(r->smtp.outcome, ==, MPA_OUTCOME_SKIPPED);
 	g_assert_false(mpa_check_thread_is_ours());
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 }
 
 static void

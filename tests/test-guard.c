@@ -328,7 +328,7 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *file = g_build_filename(f->dir, "guard.example.xml", NULL);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
-	MpaProvider *p;
+	g_autoptr(MpaProvider) p = NULL;
 	MpaGuardDecision d;
 	g_autofree gchar *id = NULL;
 
@@ -358,7 +358,6 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);
 	g_assert_cmpuint(d.daily_limit, ==, 40);
 	g_assert_cmpuint(d.interval_s, ==, 30);
-	mpa_provider_free(p);
 }
 
 /* ---- the file ------------------------------------------------------------------------------- */

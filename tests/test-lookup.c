@@ -110,7 +110,7 @@ run(MpaDb *db, const gchar *address, gboolean offline, guint timeout_ms, GCancel
 static void
 test_no_network(void)
 {
-	MpaDb *db = test_db();
+	g_autoptr(MpaDb) db = test_db();
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r;
 
@@ -150,7 +150,6 @@ test_no_network(void)
 	r = run(db, "not an address", FALSE, 0, NULL, &error);
 	g_assert_null(r);
 	g_assert_error(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_ADDRESS);
-	mpa_db_free(db);
 
 	g_assert_cmpstr(mpa_lookup_source_name(MPA_LOOKUP_MX), ==, "mx");
 	g_assert_cmpstr(mpa_lookup_source_name(MPA_LOOKUP_AUTOCONFIG), ==, "autoconfig");
@@ -163,7 +162,7 @@ test_no_network(void)
 static void
 test_deadline(void)
 {
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r;
 	gint64 t0;
@@ -182,7 +181,6 @@ test_deadline(void)
 	g_assert_cmpint(g_get_monotonic_time() - t0, >=, 650000);
 	g_assert_cmpint(g_get_monotonic_time() - t0, <, 1500000);
 	mpa_lookup_result_free(r);
-	mpa_db_free(db);
 }
 
 typedef struct {

@@ -281,7 +281,7 @@ static void test_warn(Fixture *f, gconstpointer data)
 	const BadCase *c = data;
 	g_autofree gchar *path = write_file(f->dir, "warn.xml", c->xml);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	g_autofree gchar *prefix = g_strdup_printf("%s:%u: warning: ", path, c->line);
 	gboolean found = FALSE;
 
@@ -299,7 +299,6 @@ static void test_warn(Fixture *f, gconstpointer data)
 	}
 	if (!found)
 		g_test_fail_printf("expected \"%s…%s\"", prefix, c->message);
-	mpa_provider_free(p);
 }
 
 static void test_bad(Fixture *f, gconstpointer data)
@@ -462,7 +461,7 @@ static void test_load_data_sohu(void)
 	g_autofree gchar *xml = NULL;
 	gsize len = 0;
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p;
+	g_autoptr(MpaProvider) p = NULL;
 
 	g_assert_true(g_file_get_contents(sohu_path(), &xml, &len, NULL));
 	p = mpa_provider_load_data(xml, len, "https://autoconfig.sohu.com/mail/config-v1.1.xml", problems);
@@ -470,7 +469,6 @@ static void test_load_data_sohu(void)
 	g_assert_nonnull(p);
 	g_assert_cmpstr(p->file, ==, "https://autoconfig.sohu.com/mail/config-v1.1.xml");
 	g_assert_cmpstr(p->imap->host, ==, "imap.sohu.com");
-	mpa_provider_free(p);
 }
 
 /* The size is checked before reading: a sparse file of 2 GiB is refused at once. */
@@ -613,7 +611,7 @@ static void test_plain_ispdb(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "plain.example.xml", plain_ispdb);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	g_autofree gchar *user = NULL;
 	g_autofree gchar *host = NULL;
 
@@ -646,7 +644,6 @@ static void test_plain_ispdb(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(p->steps->len, ==, 0);
 	g_assert_cmpuint(p->send_stages->len, ==, 0);
 	g_assert_null(p->sending_text);
-	mpa_provider_free(p);
 }
 
 /* Any prefix may name our namespace; even the default namespace may. */
@@ -693,7 +690,7 @@ static const gchar *sohu_path(void)
 static void test_sohu(void)
 {
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(sohu_path(), problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(sohu_path(), problems);
 	const MpaStep *step;
 	const MpaCauseFix *fix;
 	const MpaRule *rule;
@@ -818,20 +815,18 @@ static void test_sohu(void)
 	g_assert_cmpuint(st->daily, ==, 300);
 	g_assert_cmpuint(p->bulk_recipients, ==, 20);
 	g_assert_nonnull(strstr(mpa_text_get_lang(p->sending_text, "zh_CN"), "群发"));
-	mpa_provider_free(p);
 }
 
 /* Every file shipped in providers/ loads without a problem. */
 static void test_shipped(void)
 {
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(NULL, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(NULL, problems);
 
 	dump_problems(problems);
 	g_assert_cmpuint(problems->len, ==, 0);
 	g_assert_nonnull(mpa_db_get(db, "sohu.com"));
 	g_assert_true(mpa_db_lookup_domain(db, "vip.sohu.com") == mpa_db_get(db, "sohu.com"));
-	mpa_db_free(db);
 }
 
 /* The MX hosts the enterprise providers ask their customers to publish (sources in each file)
@@ -873,7 +868,7 @@ static void test_shipped_mx(void)
 		{ "mail.zoho.com", NULL, NULL },
 	};
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(NULL, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(NULL, problems);
 
 	dump_problems(problems);
 	g_assert_cmpuint(problems->len, ==, 0);
@@ -885,7 +880,6 @@ static void test_shipped_mx(void)
 		if (p != NULL)
 			g_assert_cmpstr(p->imap->host, ==, cases[i].imap);
 	}
-	mpa_db_free(db);
 }
 
 /* ---- directories ---- */
@@ -903,7 +897,7 @@ static void test_user_replaces(Fixture *f, gconstpointer data)
 	g_autofree gchar *c = write_file(user, "mine.xml", SIMPLE("x.example", "Mine", "<domain>x.example</domain>\n<domain>new.example</domain>\n"));
 	const gchar *dirs[] = { installed, user, NULL };
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(dirs, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(dirs, problems);
 	GPtrArray *all;
 
 	dump_problems(problems);
@@ -918,7 +912,6 @@ static void test_user_replaces(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(all->len, ==, 2);
 	g_assert_cmpstr(((MpaProvider *)all->pdata[0])->id, ==, "x.example");
 	g_assert_cmpstr(((MpaProvider *)all->pdata[1])->id, ==, "y.example");
-	mpa_db_free(db);
 }
 
 static void test_default_dirs(Fixture *f, gconstpointer data)
@@ -953,7 +946,7 @@ static void test_bad_file_skipped(Fixture *f, gconstpointer data)
 	g_autofree gchar *ignored = write_file(f->dir, "notes.txt", "not a provider");
 	g_autofree gchar *hidden = write_file(f->dir, ".#d.xml", "editor lock file");
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, f->dir, problems);
 	dump_problems(problems);
@@ -964,7 +957,6 @@ static void test_bad_file_skipped(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[1])->file, ==, c);
 	g_assert_cmpuint(((MpaProblem *)problems->pdata[1])->line, ==, 3);
-	mpa_db_free(db);
 }
 
 static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
@@ -972,7 +964,7 @@ static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("a.example", "A", "<domain>a.example</domain>\n<domain>shared.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("b.example", "B", "<domain>b.example</domain>\n<domain>shared.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s = NULL;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -985,7 +977,6 @@ static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(s, b));
 	g_assert_nonnull(strstr(s, ":4: domain 'shared.example' is already claimed by provider 'a.example' in "));
 	g_assert_nonnull(strstr(s, a));
-	mpa_db_free(db);
 }
 
 static void test_same_id_one_dir(Fixture *f, gconstpointer data)
@@ -993,7 +984,7 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s = NULL;
 
 	/* both load: the second under its file's name, with a warning */
@@ -1009,7 +1000,6 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(s, b));
 	g_assert_nonnull(strstr(s, ":2: warning: provider id 'same' is already used by "));
 	g_assert_nonnull(strstr(s, "this file is loaded as 'b' (its name)"));
-	mpa_db_free(db);
 }
 
 /* ISPDB's Zoho files: zoho.com.au.xml (loaded first) and zoho.com.xml both say id="zoho.com"; the
@@ -1020,7 +1010,7 @@ static void test_same_id_file_named_after_it(Fixture *f, gconstpointer data)
 	g_autofree gchar *us = write_file(f->dir, "zoho.com.xml", SIMPLE("zoho.com", "US", "<domain>zoho.com</domain>\n"));
 	g_autofree gchar *eu = write_file(f->dir, "zoho.eu.xml", SIMPLE("zoho.com", "EU", "<domain>zoho.eu</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	GPtrArray *sorted;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -1038,7 +1028,6 @@ static void test_same_id_file_named_after_it(Fixture *f, gconstpointer data)
 	sorted = mpa_db_providers(db);
 	for (guint i = 1; i < sorted->len; i++)
 		g_assert_cmpint(strcmp(((MpaProvider *)sorted->pdata[i - 1])->id, ((MpaProvider *)sorted->pdata[i])->id), <, 0);
-	mpa_db_free(db);
 }
 
 /* When neither file's name is free as an id, the second file is refused as before. */
@@ -1049,7 +1038,7 @@ static void test_same_id_no_way_out(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, f->dir, problems);
 	dump_problems(problems);
@@ -1060,7 +1049,6 @@ static void test_same_id_no_way_out(Fixture *f, gconstpointer data)
 	g_assert_false(((MpaProblem *)problems->pdata[0])->warning);
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "provider id 'same' is already used by"));
-	mpa_db_free(db);
 }
 
 /* Thunderbird's ISPDB (tests/data/ispdb, a snapshot with its licence): every file loads, as a
@@ -1137,7 +1125,7 @@ static void test_lookup_mx(Fixture *f, gconstpointer data)
 		"<mpa:mx suffix=\"aspmx.l.google.com\"/>\n<mpa:mx host=\"mxw.mxhichina.com\"/>\n"));
 	g_autofree gchar *d = write_file(f->dir, "d.xml", SIMPLE("d.example", "D", "<domain>d.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	static const struct { const gchar *mx; const gchar *id; } cases[] = {
 		{ "mxbiz1.qq.com", "a.example" },
 		{ "MXBIZ2.QQ.com.", "a.example" },
@@ -1176,7 +1164,6 @@ static void test_lookup_mx(Fixture *f, gconstpointer data)
 	}
 	g_assert_null(mpa_db_lookup_mx(db, NULL));
 	g_assert_null(mpa_db_lookup_mx(db, longname));
-	mpa_db_free(db);
 }
 
 /* Two files claiming one MX pattern: the second is refused, like a domain claimed twice; a user's
@@ -1195,7 +1182,7 @@ static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
 	g_autofree gchar *a2 = write_file(user, "a.xml", WITH_MX("a.example", "a.example",
 		"<mpa:mx host=\"mx2.shared.example\"/>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s0 = NULL, *s1 = NULL;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -1219,7 +1206,6 @@ static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(problems->len, ==, 2);
 	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx2.shared.example")->id, ==, "a.example");
 	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "c.example");
-	mpa_db_free(db);
 }
 
 static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
@@ -1227,7 +1213,7 @@ static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
 	g_autofree gchar *missing = g_build_filename(f->dir, "none", NULL);
 	g_autofree gchar *file = write_file(f->dir, "plain-file", "x");
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, missing, problems);
 	g_assert_cmpuint(problems->len, ==, 0);
@@ -1236,7 +1222,6 @@ static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, file);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "cannot read the directory"));
 	g_assert_cmpuint(mpa_db_size(db), ==, 0);
-	mpa_db_free(db);
 }
 
 /* ---- localized texts and names ---- */
@@ -1254,7 +1239,7 @@ static void test_text_get(Fixture *f, gconstpointer data)
 		"<mpa:text lang=\"en\">line one\n   line two\n\n   second paragraph</mpa:text>\n"
 		"<mpa:text lang=\"zh_CN\">第一行\n   第二行\n- 列表项</mpa:text></mpa:note>\n" ASSIST_END TAIL);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	const MpaStep *note;
 	g_autofree gchar *saved_language = g_strdup(g_getenv("LANGUAGE"));
 	g_autofree gchar *saved_lc_all = g_strdup(g_getenv("LC_ALL"));
@@ -1293,7 +1278,6 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_setenv("LANGUAGE", saved_language != NULL ? saved_language : "", TRUE);
 	g_setenv("LC_ALL", saved_lc_all != NULL ? saved_lc_all : "C.UTF-8", TRUE);
 	g_assert_null(mpa_text_get(NULL));
-	mpa_provider_free(p);
 }
 
 static void test_names(void)
