@@ -30,15 +30,14 @@ int mailimap_logout_send(mailstream *fd);
 /* ---- IMAP ---- */
 
 /* libetpan's per-session logger: every byte received goes to the capture. */
-static void
-imap_logger(mailimap *session, int log_type, const char *str, size_t size, void *context)
+static void imap_logger(mailimap *session, int log_type, const char *str, size_t size,
+	void *context)
 {
 	mpa_worker_capture_bytes(context, log_type, str, size);
 }
 
 
-static void
-imap_fail_io(MpaWorker *w, int r)
+static void imap_fail_io(MpaWorker *w, int r)
 {
 	gchar *detail = NULL;
 	MpaNetError err;
@@ -53,16 +52,14 @@ imap_fail_io(MpaWorker *w, int r)
 	mpa_worker_fail(w, err, detail);
 }
 
-static gboolean
-imap_is_io_error(int r)
+static gboolean imap_is_io_error(int r)
 {
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE;
 }
 
 /* A command the server answered with NO or BAD: its own words are the reason.  Anything else was
  * the connection failing under it. */
-static void
-imap_fail_command(MpaWorker *w, int r)
+static void imap_fail_command(MpaWorker *w, int r)
 {
 	if (imap_is_io_error(r))
 		imap_fail_io(w, r);
@@ -72,8 +69,7 @@ imap_fail_command(MpaWorker *w, int r)
 
 /* The end of a stage whose one command returned @r: its reply kept, the stage done.  FALSE (the
  * failure recorded) when the command failed or the reply was too long. */
-static gboolean
-imap_stage_done(MpaWorker *w, int r)
+static gboolean imap_stage_done(MpaWorker *w, int r)
 {
 	mpa_worker_take_reply(w, NULL);
 	if (r != MAILIMAP_NO_ERROR) {
@@ -89,8 +85,7 @@ imap_stage_done(MpaWorker *w, int r)
 /* Asks for CAPABILITY unless the session already knows it (most servers list it in the greeting
  * or the LOGIN answer).  A refusal is only fatal when @must_answer: a server that refuses
  * CAPABILITY may still accept LOGIN, but without it STARTTLS cannot be found. */
-static gboolean
-imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
+static gboolean imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
 {
 	struct mailimap_capability_data *caps = NULL;
 	int r;
@@ -110,8 +105,7 @@ imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
 /* RFC 3501 6.2.1: what the server said before TLS may have been altered by anyone on the way and
  * must be forgotten.  libetpan keeps it, so LOGINDISABLED or a missing ID seen in clear text
  * would otherwise decide how we log in after TLS. */
-static void
-imap_forget_capability(mailimap *imap)
+static void imap_forget_capability(mailimap *imap)
 {
 	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL) {
 		mailimap_capability_data_free(imap->imap_connection_info->imap_capability);
@@ -119,8 +113,7 @@ imap_forget_capability(mailimap *imap)
 	}
 }
 
-static gboolean
-imap_starttls(MpaWorker *w, mailimap *imap)
+static gboolean imap_starttls(MpaWorker *w, mailimap *imap)
 {
 	int r;
 
@@ -147,8 +140,7 @@ imap_starttls(MpaWorker *w, mailimap *imap)
 }
 
 /* Records the server's answer to ID ("name version"), shown like its replies. */
-static void
-imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
+static void imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
 {
 	g_autofree gchar *joined = NULL;
 	g_autofree gchar *decoded = NULL;
@@ -167,8 +159,7 @@ imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
 
 /* IMAP ID (RFC 2971), only when offered: some servers drop the connection on commands they do
  * not know.  Records the server's answer; FALSE when the connection failed. */
-static gboolean
-imap_send_id(MpaWorker *w, mailimap *imap)
+static gboolean imap_send_id(MpaWorker *w, mailimap *imap)
 {
 	char *srv_name = NULL, *srv_version = NULL;
 	int r;
@@ -191,8 +182,7 @@ imap_send_id(MpaWorker *w, mailimap *imap)
 
 /* A quoted string must be 7-bit (RFC 3501 4.3; CR and LF never reach here): anything else goes
  * as a literal. */
-static gboolean
-needs_literal(const gchar *s)
+static gboolean needs_literal(const gchar *s)
 {
 	for (; *s != '\0'; s++) {
 		if ((guchar) *s >= 0x80)
@@ -205,8 +195,7 @@ needs_literal(const gchar *s)
  * when it is 7-bit, else a literal: non-synchronizing with LITERAL+ (no wait), else the
  * synchronizing kind, which waits for the server's "+" (the command so far is flushed; nothing
  * may be pipelined before it). */
-static int
-imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
+static int imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
 {
 	mailstream *st = imap->imap_stream;
 	gsize n = strlen(s);
@@ -234,8 +223,7 @@ imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
 
 /* Reads the tagged answer for @tag (untagged data before it is kept by libetpan).  Returns the
  * condition (MAILIMAP_RESP_COND_STATE_*) or -1 with *r set when reading or parsing failed. */
-static int
-imap_read_answer(mailimap *imap, int tag, int *r)
+static int imap_read_answer(mailimap *imap, int tag, int *r)
 {
 	struct mailimap_response *response = NULL;
 	int saved = imap->imap_tag, cond;
@@ -255,8 +243,7 @@ imap_read_answer(mailimap *imap, int tag, int *r)
 }
 
 /* The server's ID answer, from what libetpan kept of the last response. */
-static void
-imap_take_id_answer(MpaWorker *w, mailimap *imap)
+static void imap_take_id_answer(MpaWorker *w, mailimap *imap)
 {
 	const char *name = NULL, *version = NULL;
 
@@ -308,8 +295,7 @@ static void id_params_list_free(struct mailimap_id_params_list *list)
  * failed (and said why). */
 #define LOGIN_FAILED_IN_ID (-1000)
 
-static int
-imap_login(MpaWorker *w, mailimap *imap)
+static int imap_login(MpaWorker *w, mailimap *imap)
 {
 	mailstream *st = imap->imap_stream;
 	gboolean literal_plus = mailimap_has_extension(imap, "LITERAL+");
@@ -377,8 +363,7 @@ imap_login(MpaWorker *w, mailimap *imap)
 
 /* Ends the session without waiting: LOGOUT (or QUIT) is written, the connection closed.  The
  * verdict is known, and the server's goodbye would cost a round trip. */
-static void
-imap_logout_nowait(mailimap *imap)
+static void imap_logout_nowait(mailimap *imap)
 {
 	if (imap->imap_stream == NULL)
 		return;
@@ -388,8 +373,7 @@ imap_logout_nowait(mailimap *imap)
 		mailstream_flush(imap->imap_stream);
 }
 
-void
-mpa_check_run_imap(MpaWorker *w)
+void mpa_check_run_imap(MpaWorker *w)
 {
 	mailimap *imap = mailimap_new(0, NULL);
 	mailstream *stream;

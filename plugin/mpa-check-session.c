@@ -23,8 +23,7 @@
 
 /* ---- what the server said ---- */
 
-void
-mpa_worker_capture_reset(MpaWorker *w)
+void mpa_worker_capture_reset(MpaWorker *w)
 {
 	g_byte_array_set_size(w->capture, 0);
 	/* w->overflow stays: the connection was cut, whatever libetpan still had buffered */
@@ -33,8 +32,7 @@ mpa_worker_capture_reset(MpaWorker *w)
 
 /* libetpan's per-session logger: sees every byte received (after TLS decryption).  Sent data is
  * ignored on purpose, so the password never reaches our buffers through here. */
-void
-mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t size)
+void mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t size)
 {
 	if (log_type != MAILSTREAM_LOG_TYPE_DATA_RECEIVED || str == NULL || w->overflow)
 		return;
@@ -53,8 +51,7 @@ mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t siz
 /* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
  * (tagged, or the greeting) and any untagged NO / BAD / BYE before it.  Data lines (FLAGS,
  * EXISTS...) are left out. */
-static GBytes *
-imap_verdict_lines(const guint8 *data, gsize len)
+static GBytes *imap_verdict_lines(const guint8 *data, gsize len)
 {
 	GByteArray *out = g_byte_array_new();
 	gsize start = 0, last_start = 0;
@@ -82,8 +79,7 @@ imap_verdict_lines(const guint8 *data, gsize len)
 }
 
 /* Records what the server last said: exact bytes, display text and codes. */
-void
-mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
+void mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
 {
 	g_autoptr(GBytes) raw = NULL;
 	g_autofree gchar *decoded = NULL;
@@ -145,8 +141,7 @@ mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
  * parsed it whole from what the kernel had already buffered (a 1 MB greeting ending in CR LF, a
  * huge CAPABILITY inside a LOGIN answer): the command "worked", yet this is a protocol error and
  * the stage ends here.  TRUE after mpa_worker_fail(). */
-gboolean
-mpa_worker_reply_too_long(MpaWorker *w)
+gboolean mpa_worker_reply_too_long(MpaWorker *w)
 {
 	if (!w->overflow)
 		return FALSE;
@@ -156,8 +151,7 @@ mpa_worker_reply_too_long(MpaWorker *w)
 }
 
 /* A read or write failed: was it a silent server, a closed connection or an absurd reply? */
-MpaNetError
-mpa_worker_classify_io(MpaWorker *w, gchar **detail)
+MpaNetError mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 {
 	gboolean eof = FALSE;
 	int fd;
@@ -187,8 +181,7 @@ mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 /* ---- connecting ---- */
 
 /* Returns a non-blocking socket, or -1 after mpa_worker_fail(). */
-static int
-tcp_connect(MpaWorker *w)
+static int tcp_connect(MpaWorker *w)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
@@ -202,8 +195,7 @@ tcp_connect(MpaWorker *w)
 }
 
 /* Makes the socket reachable for the coordinator's shutdown(). */
-static gboolean
-publish_fd(MpaWorker *w, int fd)
+static gboolean publish_fd(MpaWorker *w, int fd)
 {
 	gboolean ok;
 
@@ -216,8 +208,7 @@ publish_fd(MpaWorker *w, int fd)
 }
 
 /* Verifies the certificate chain of @stream before any credential goes out. */
-static gboolean
-verify_stream(MpaWorker *w, mailstream *stream)
+static gboolean verify_stream(MpaWorker *w, mailstream *stream)
 {
 	gchar *detail = NULL;
 	MpaNetError err = mpa_net_verify_stream(stream, w->host, w->ca_file, &detail);
@@ -230,8 +221,7 @@ verify_stream(MpaWorker *w, mailstream *stream)
 }
 
 /* A TCP connection, then either a TLS handshake (implicit TLS) or a plain stream. */
-mailstream *
-mpa_worker_open_stream(MpaWorker *w)
+mailstream *mpa_worker_open_stream(MpaWorker *w)
 {
 	mailstream *stream;
 	int fd;
@@ -288,8 +278,7 @@ mpa_worker_open_stream(MpaWorker *w)
 }
 
 /* Scrub the stream's write buffer after a credential went through it. */
-void
-mpa_wipe_stream_buffer(mailstream *stream)
+void mpa_wipe_stream_buffer(mailstream *stream)
 {
 	if (stream != NULL && stream->write_buffer != NULL)
 		memset(stream->write_buffer, 0, stream->buffer_max_size);
@@ -297,8 +286,7 @@ mpa_wipe_stream_buffer(mailstream *stream)
 
 /* A failure right after STARTTLS was accepted is a failed handshake, unless the server went
  * silent. */
-void
-mpa_worker_fail_starttls_io(MpaWorker *w)
+void mpa_worker_fail_starttls_io(MpaWorker *w)
 {
 	gchar *detail = NULL;
 	MpaNetError err = mpa_worker_classify_io(w, &detail);
@@ -314,8 +302,7 @@ mpa_worker_fail_starttls_io(MpaWorker *w)
 
 /* STARTTLS was asked for: without the server's offer the check stops here, before any
  * credential, rather than log in over plain text. */
-gboolean
-mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
+gboolean mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
 {
 	if (!offered)
 		mpa_worker_fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
@@ -325,8 +312,7 @@ mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
 
 /* After the upgrade: the certificate is checked like an implicit-TLS one, before anything else
  * is sent over the new channel. */
-gboolean
-mpa_worker_starttls_verified(MpaWorker *w, mailstream *stream)
+gboolean mpa_worker_starttls_verified(MpaWorker *w, mailstream *stream)
 {
 	if (!verify_stream(w, stream))
 		return FALSE;

@@ -783,7 +783,8 @@ static gboolean word_rule_matches(guint i, const MpaFailure *f, const gchar *tex
 
 /* Wording: every matching rule adds its causes, in table order.  Returns the number of rules
  * that matched. */
-static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text, const gchar *refine,
+static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text,
+	const gchar *refine,
 			 const MpaProvider *p, gboolean *auth_matched)
 {
 	guint matched = 0;
@@ -1190,7 +1191,8 @@ static void worked_before(const MpaProvider *p, MpaExplanation *e, const gchar *
 	}
 }
 
-MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
+MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure,
+	const gchar *lang)
 {
 	static gboolean (*const steps[])(Diag *) = {
 		try_provider_rule, try_net_or_exact_code, try_wording, try_code_fallback, try_stage,

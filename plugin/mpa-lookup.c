@@ -62,8 +62,7 @@ struct _MpaLookupRequest {
 	gboolean offline;
 };
 
-MpaLookupRequest *
-mpa_lookup_request_new(const MpaDb *db, const gchar *address)
+MpaLookupRequest *mpa_lookup_request_new(const MpaDb *db, const gchar *address)
 {
 	MpaLookupRequest *req = g_new0(MpaLookupRequest, 1);
 
@@ -72,8 +71,7 @@ mpa_lookup_request_new(const MpaDb *db, const gchar *address)
 	return req;
 }
 
-void
-mpa_lookup_request_free(MpaLookupRequest *req)
+void mpa_lookup_request_free(MpaLookupRequest *req)
 {
 	if (req == NULL)
 		return;
@@ -82,27 +80,23 @@ mpa_lookup_request_free(MpaLookupRequest *req)
 	g_free(req);
 }
 
-void
-mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms)
+void mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms)
 {
 	req->timeout_ms = timeout_ms;
 }
 
-void
-mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file)
+void mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file)
 {
 	g_free(req->ca_file);
 	req->ca_file = g_strdup(ca_file);
 }
 
-void
-mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline)
+void mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline)
 {
 	req->offline = offline;
 }
 
-const gchar *
-mpa_lookup_source_name(MpaLookupSource source)
+const gchar *mpa_lookup_source_name(MpaLookupSource source)
 {
 	switch (source) {
 	case MPA_LOOKUP_PROVIDER_FILE: return "provider-file";
@@ -114,8 +108,7 @@ mpa_lookup_source_name(MpaLookupSource source)
 	return "none";
 }
 
-void
-mpa_lookup_result_free(MpaLookupResult *result)
+void mpa_lookup_result_free(MpaLookupResult *result)
 {
 	if (result == NULL)
 		return;
@@ -130,8 +123,7 @@ mpa_lookup_result_free(MpaLookupResult *result)
 	g_free(result);
 }
 
-gchar *
-mpa_lookup_origin(const MpaLookupResult *res)
+gchar *mpa_lookup_origin(const MpaLookupResult *res)
 {
 	g_autofree gchar *via = NULL;
 	const gchar *name;
@@ -167,8 +159,7 @@ mpa_lookup_origin(const MpaLookupResult *res)
 
 /* ---- HTTP ---- */
 
-static gboolean
-header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
+static gboolean header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
 {
 	gsize n = strlen(name);
 
@@ -180,14 +171,12 @@ header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
 	return TRUE;
 }
 
-static gchar *
-too_large(gsize max)
+static gchar *too_large(gsize max)
 {
 	return g_strdup_printf(_("the document is larger than %u KiB"), (guint) (max / 1024));
 }
 
-GBytes *
-mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
+GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 {
 	const gchar *p = (const gchar *) data, *end = p + len, *eol, *body;
 	const gchar *hdr_end = NULL;
@@ -331,15 +320,13 @@ typedef struct {
 	Op *op;                 /* caller's context only; NULL once abandoned */
 } Fetch;
 
-static Fetch *
-fetch_ref(Fetch *f)
+static Fetch *fetch_ref(Fetch *f)
 {
 	g_atomic_int_inc(&f->ref);
 	return f;
 }
 
-static void
-fetch_unref(Fetch *f)
+static void fetch_unref(Fetch *f)
 {
 	if (!g_atomic_int_dec_and_test(&f->ref))
 		return;
@@ -360,8 +347,7 @@ fetch_unref(Fetch *f)
 	g_free(f);
 }
 
-static void
-fetch_abandon(Fetch *f)
+static void fetch_abandon(Fetch *f)
 {
 	g_mutex_lock(&f->lock);
 	f->abandoned = TRUE;
@@ -381,16 +367,14 @@ static GMutex tls_lock;
 static GCond tls_cond;
 static guint tls_busy;
 
-static void
-tls_enter(void)
+static void tls_enter(void)
 {
 	g_mutex_lock(&tls_lock);
 	tls_busy++;
 	g_mutex_unlock(&tls_lock);
 }
 
-static void
-tls_leave(void)
+static void tls_leave(void)
 {
 	g_mutex_lock(&tls_lock);
 	tls_busy--;
@@ -398,8 +382,7 @@ tls_leave(void)
 	g_mutex_unlock(&tls_lock);
 }
 
-gboolean
-mpa_lookup_wait_threads(guint max_ms)
+gboolean mpa_lookup_wait_threads(guint max_ms)
 {
 	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
 	gboolean idle;
@@ -412,8 +395,7 @@ mpa_lookup_wait_threads(guint max_ms)
 	return idle;
 }
 
-static guint
-seconds_left(gint64 deadline)
+static guint seconds_left(gint64 deadline)
 {
 	gint64 left = deadline - g_get_monotonic_time();
 
@@ -422,8 +404,7 @@ seconds_left(gint64 deadline)
 
 static void fetch_tls(Fetch *f, int fd);
 
-static void
-fetch_run(Fetch *f)
+static void fetch_run(Fetch *f)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
@@ -452,8 +433,7 @@ fetch_run(Fetch *f)
 }
 
 /* TLS, the certificate, the request and the answer over the connected socket @fd. */
-static void
-fetch_tls(Fetch *f, int fd)
+static void fetch_tls(Fetch *f, int fd)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
@@ -505,8 +485,7 @@ fetch_tls(Fetch *f, int fd)
 
 static void op_fetch_done(Op *op, Fetch *f);
 
-static gboolean
-fetch_report(gpointer data)
+static gboolean fetch_report(gpointer data)
 {
 	Fetch *f = data;
 
@@ -515,8 +494,7 @@ fetch_report(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gpointer
-fetch_thread(gpointer data)
+static gpointer fetch_thread(gpointer data)
 {
 	Fetch *f = data;
 	sigset_t pipe_set;
@@ -566,15 +544,13 @@ struct _Op {
 	GPtrArray *log;
 };
 
-static Op *
-op_ref(Op *op)
+static Op *op_ref(Op *op)
 {
 	op->ref++;
 	return op;
 }
 
-static void
-op_unref(Op *op)
+static void op_unref(Op *op)
 {
 	if (--op->ref > 0)
 		return;
@@ -600,8 +576,7 @@ static gboolean op_cancelled(GCancellable *cancellable, gpointer data);
 
 /* The caller's cancel counts at once, not only when the cancel source is dispatched: after a
  * cancel the database (the plugin's) may be gone. */
-static gboolean
-op_cancelled_now(Op *op)
+static gboolean op_cancelled_now(Op *op)
 {
 	GCancellable *c = op->task != NULL ? g_task_get_cancellable(op->task) : NULL;
 
@@ -611,14 +586,12 @@ op_cancelled_now(Op *op)
 	return TRUE;
 }
 
-static void
-op_log(Op *op, gchar *line)
+static void op_log(Op *op, gchar *line)
 {
 	g_ptr_array_add(op->log, line);
 }
 
-static void
-destroy_source(GSource **source)
+static void destroy_source(GSource **source)
 {
 	if (*source != NULL) {
 		g_source_destroy(*source);
@@ -627,8 +600,7 @@ destroy_source(GSource **source)
 	}
 }
 
-static MpaLookupResult *
-result_new(const gchar *address, const gchar *domain)
+static MpaLookupResult *result_new(const gchar *address, const gchar *domain)
 {
 	MpaLookupResult *res = g_new0(MpaLookupResult, 1);
 
@@ -640,8 +612,7 @@ result_new(const gchar *address, const gchar *domain)
 }
 
 /* "mail.example.cn" is inside "example.cn"; "example.cn.evil.com" and "badexample.cn" are not. */
-static gboolean
-host_inside(const gchar *host, const gchar *domain)
+static gboolean host_inside(const gchar *host, const gchar *domain)
 {
 	gsize hl = strlen(host), dl = strlen(domain);
 
@@ -650,15 +621,15 @@ host_inside(const gchar *host, const gchar *domain)
 	return hl > dl && host[hl - dl - 1] == '.' && g_ascii_strcasecmp(host + hl - dl, domain) == 0;
 }
 
-static MpaProvider *
-load_document(const gchar *origin, const gchar *data, gsize len, GPtrArray *problems)
+static MpaProvider *load_document(const gchar *origin, const gchar *data, gsize len,
+	GPtrArray *problems)
 {
 	return mpa_provider_load_data(data, len, origin, problems);
 }
 
 /* An SRV answer turned into a provider, through the same loader as every provider file. */
-static MpaProvider *
-provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp, gboolean smtp_tls)
+static MpaProvider *provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp,
+	gboolean smtp_tls)
 {
 	g_autoptr(GString) xml = g_string_new(NULL);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
@@ -693,8 +664,7 @@ provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp, gbo
 	return p;
 }
 
-static void
-op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
+static void op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
 {
 	MpaLookupResult *res = result_new(op->address, op->domain);
 
@@ -775,8 +745,7 @@ op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
 
 /* Called after every answer (and at the deadline with @final): gives the verdict as soon as no
  * answer still under way could change it. */
-static void
-op_decide(Op *op, gboolean final)
+static void op_decide(Op *op, gboolean final)
 {
 	QueryId imap_q = Q_COUNT, smtp_q = Q_COUNT;
 	gboolean waiting = FALSE;
@@ -818,8 +787,7 @@ op_decide(Op *op, gboolean final)
 		op_finish(op, MPA_LOOKUP_NONE, Q_COUNT, final);
 }
 
-static QueryState
-dns_error_state(Op *op, const gchar *what, GError *error)
+static QueryState dns_error_state(Op *op, const gchar *what, GError *error)
 {
 	if (g_error_matches(error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND)) {
 		op_log(op, g_strdup_printf(_("%s: no such record"), what));
@@ -831,8 +799,7 @@ dns_error_state(Op *op, const gchar *what, GError *error)
 
 /* An answer that comes after the operation finished or was cancelled is dropped, with the
  * reference its query held: TRUE then. */
-static gboolean
-answer_dropped(Op *op, GList *records)
+static gboolean answer_dropped(Op *op, GList *records)
 {
 	if (!op->finished && !op_cancelled_now(op))
 		return FALSE;
@@ -843,8 +810,7 @@ answer_dropped(Op *op, GList *records)
 
 /* The records of an answer sorted by @compare (stable: equal ones keep the server's order), in
  * an array that owns them; the list itself is freed. */
-static GPtrArray *
-records_sorted(GList *records, GCompareFunc compare)
+static GPtrArray *records_sorted(GList *records, GCompareFunc compare)
 {
 	GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
 
@@ -855,8 +821,7 @@ records_sorted(GList *records, GCompareFunc compare)
 	return sorted;
 }
 
-static gint
-mx_compare(gconstpointer a, gconstpointer b)
+static gint mx_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, pb;
 
@@ -865,8 +830,7 @@ mx_compare(gconstpointer a, gconstpointer b)
 	return (gint) pa - (gint) pb;
 }
 
-static void
-mx_done(GObject *source, GAsyncResult *result, gpointer data)
+static void mx_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Op *op = data;
 	g_autoptr(GError) error = NULL;
@@ -906,8 +870,7 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 	op_unref(op);
 }
 
-static gint
-srv_compare(gconstpointer a, gconstpointer b)
+static gint srv_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, wa, pb, wb;
 
@@ -923,8 +886,7 @@ typedef struct {
 	QueryId id;
 } SrvCall;
 
-static void
-srv_done(GObject *source, GAsyncResult *result, gpointer data)
+static void srv_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	SrvCall *call = data;
 	Op *op = call->op;
@@ -970,8 +932,7 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 }
 
 /* Only https links survive from a document served by someone else. */
-static void
-keep_https_links(MpaProvider *p)
+static void keep_https_links(MpaProvider *p)
 {
 	GPtrArray *lists[] = { p->steps, p->notes };
 
@@ -999,8 +960,7 @@ keep_https_links(MpaProvider *p)
 	}
 }
 
-static void
-op_fetch_done(Op *op, Fetch *f)
+static void op_fetch_done(Op *op, Fetch *f)
 {
 	QueryId q = f->id;
 
@@ -1039,8 +999,7 @@ op_fetch_done(Op *op, Fetch *f)
 	op_decide(op, FALSE);
 }
 
-static void
-start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
+static void start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
 {
 	Fetch *f = g_new0(Fetch, 1);
 	GThread *thread;
@@ -1063,8 +1022,7 @@ start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
 	g_thread_unref(thread);
 }
 
-static gboolean
-op_deadline(gpointer data)
+static gboolean op_deadline(gpointer data)
 {
 	Op *op = data;
 
@@ -1072,8 +1030,7 @@ op_deadline(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-op_cancelled(GCancellable *cancellable, gpointer data)
+static gboolean op_cancelled(GCancellable *cancellable, gpointer data)
 {
 	Op *op = data;
 
@@ -1099,16 +1056,14 @@ op_cancelled(GCancellable *cancellable, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-gboolean
-mpa_lookup_disabled(void)
+gboolean mpa_lookup_disabled(void)
 {
 	const gchar *v = g_getenv("MPA_OFFLINE");
 
 	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }
 
-void
-mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
+void mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 		     GAsyncReadyCallback callback, gpointer user_data)
 {
 	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
@@ -1191,8 +1146,7 @@ mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 	/* The Op's own reference (op->ref = 1) is dropped with the verdict. */
 }
 
-MpaLookupResult *
-mpa_lookup_finish(GAsyncResult *result, GError **error)
+MpaLookupResult *mpa_lookup_finish(GAsyncResult *result, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
@@ -1203,8 +1157,7 @@ typedef struct {
 	GAsyncResult *result;
 } SyncData;
 
-static void
-sync_done(GObject *source, GAsyncResult *result, gpointer data)
+static void sync_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	SyncData *sd = data;
 
@@ -1213,8 +1166,8 @@ sync_done(GObject *source, GAsyncResult *result, gpointer data)
 	g_main_context_wakeup(sd->context);
 }
 
-MpaLookupResult *
-mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable, GError **error)
+MpaLookupResult *mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable,
+	GError **error)
 {
 	SyncData sd = { g_main_context_new(), NULL };
 	MpaLookupResult *res;

@@ -114,8 +114,7 @@ void mpa_secret_free(gchar *secret)
 	g_free(secret);
 }
 
-gchar *
-mpa_first_sentence(const gchar *text)
+gchar *mpa_first_sentence(const gchar *text)
 {
 	static const gchar *const ends[] = { "。", "！", "？" };
 	const gchar *end = NULL;
@@ -138,8 +137,7 @@ mpa_first_sentence(const gchar *text)
 	return g_strstrip(out);
 }
 
-gboolean
-mpa_duration_ms(gint64 us, gint *ms)
+gboolean mpa_duration_ms(gint64 us, gint *ms)
 {
 	if (us < 0)
 		us = 0;

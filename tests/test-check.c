@@ -27,8 +27,7 @@ typedef struct {
 	GThread *thread;
 } Srv;
 
-static gpointer
-srv_thread(gpointer data)
+static gpointer srv_thread(gpointer data)
 {
 	Srv *srv = data;
 	int fd = accept(srv->listen_fd, NULL, NULL);
@@ -72,8 +71,7 @@ srv_thread(gpointer data)
 	return NULL;
 }
 
-static Srv *
-srv_start(SrvMode mode)
+static Srv *srv_start(SrvMode mode)
 {
 	Srv *srv = g_new0(Srv, 1);
 	struct sockaddr_in sa = { 0 };
@@ -91,8 +89,7 @@ srv_start(SrvMode mode)
 	return srv;
 }
 
-static void
-srv_stop(Srv *srv)
+static void srv_stop(Srv *srv)
 {
 	shutdown(srv->listen_fd, SHUT_RDWR);
 	g_thread_join(srv->thread);
@@ -101,8 +98,7 @@ srv_stop(Srv *srv)
 }
 
 /* A port nobody listens on: bound, then closed again. */
-static guint16
-dead_port(void)
+static guint16 dead_port(void)
 {
 	struct sockaddr_in sa = { 0 };
 	socklen_t len = sizeof sa;
@@ -118,8 +114,7 @@ dead_port(void)
 	return port;
 }
 
-static MpaCheckRequest *
-imap_only(guint16 port, MpaSecurity security)
+static MpaCheckRequest *imap_only(guint16 port, MpaSecurity security)
 {
 	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
 
@@ -140,8 +135,7 @@ typedef struct {
 	gboolean first_stage_connect;
 } Async;
 
-static void
-async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
+static void async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
 {
 	Async *a = data;
 
@@ -152,8 +146,7 @@ async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
 	g_assert_false(mpa_check_thread_is_ours());
 }
 
-static void
-async_done(GObject *source, GAsyncResult *res, gpointer data)
+static void async_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Async *a = data;
 	GError *error = NULL;
@@ -165,15 +158,13 @@ async_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_main_loop_quit(a->loop);
 }
 
-static gboolean
-cancel_now(gpointer data)
+static gboolean cancel_now(gpointer data)
 {
 	g_cancellable_cancel(data);
 	return G_SOURCE_REMOVE;
 }
 
-static void
-test_cancel_silent(void)
+static void test_cancel_silent(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
@@ -212,8 +203,7 @@ test_cancel_silent(void)
 	srv_stop(srv);   /* returns only once the abandoned worker has let go of the socket */
 }
 
-static void
-test_cancel_latency(void)
+static void test_cancel_latency(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
@@ -240,8 +230,7 @@ test_cancel_latency(void)
 	srv_stop(srv);
 }
 
-static void
-test_total_deadline(void)
+static void test_total_deadline(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
@@ -258,8 +247,7 @@ test_total_deadline(void)
 	srv_stop(srv);
 }
 
-static void
-test_idle_timeout(void)
+static void test_idle_timeout(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
@@ -274,8 +262,7 @@ test_idle_timeout(void)
 	srv_stop(srv);
 }
 
-static void
-test_refused(void)
+static void test_refused(void)
 {
 	g_autoptr(MpaCheckRequest) req = imap_only(dead_port(), MPA_SECURITY_SSL);
 	g_autoptr(MpaCheckResult) r = NULL;
@@ -289,8 +276,7 @@ test_refused(void)
 	g_assert_cmpuint(r->imap.stages->len, ==, 1);
 }
 
-static void
-test_closed_plain(void)
+static void test_closed_plain(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
@@ -305,8 +291,7 @@ test_closed_plain(void)
 /* An unencrypted server is never even connected to: the password would cross the network in
  * clear text.  The check stops at "tls", with no "connect" stage before it; and a password with a
  * line break is refused by the engine too (the plugin has no CLI in front of it). */
-static void
-test_plain_refused(void)
+static void test_plain_refused(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
@@ -338,8 +323,7 @@ test_plain_refused(void)
 	srv_stop(srv);
 }
 
-static void
-test_drop_in_handshake(void)
+static void test_drop_in_handshake(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
@@ -350,8 +334,7 @@ test_drop_in_handshake(void)
 	srv_stop(srv);
 }
 
-static void
-test_garbage_not_tls(void)
+static void test_garbage_not_tls(void)
 {
 	Srv *srv = srv_start(SRV_GARBAGE);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
@@ -365,8 +348,7 @@ test_garbage_not_tls(void)
 	srv_stop(srv);
 }
 
-static void
-test_long_line(void)
+static void test_long_line(void)
 {
 	Srv *srv = srv_start(SRV_LONG_LINE);
 	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
@@ -381,8 +363,7 @@ test_long_line(void)
 	srv_stop(srv);
 }
 
-static void
-test_nothing_to_check(void)
+static void test_nothing_to_check(void)
 {
 	g_autoptr(MpaCheckRequest) req = mpa_check_request_new("user@example.com");
 	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
@@ -392,8 +373,7 @@ test_nothing_to_check(void)
 	g_assert_false(mpa_check_thread_is_ours());
 }
 
-static void
-test_names(void)
+static void test_names(void)
 {
 	g_assert_cmpstr(mpa_outcome_name(MPA_OUTCOME_CANCELLED), ==, "cancelled");
 	g_assert_cmpstr(mpa_net_error_name(MPA_NET_CERT_HOSTNAME), ==, "cert-hostname");
@@ -404,8 +384,7 @@ test_names(void)
 }
 
 /* The first certificate of a PEM file, as DER. */
-static GBytes *
-pem_to_der(const gchar *path)
+static GBytes *pem_to_der(const gchar *path)
 {
 	g_autofree gchar *text = NULL;
 	const gchar *begin, *end;
@@ -426,8 +405,7 @@ pem_to_der(const gchar *path)
 
 /* The trusted certificates are loaded once and shared, but a CA file that changes is read
  * again: a cached store must never keep trusting what the file no longer says. */
-static void
-test_trust_cache_follows_file(void)
+static void test_trust_cache_follows_file(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("mpa-trust-XXXXXX", NULL);
 	g_autofree gchar *script = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : "..",
@@ -484,8 +462,7 @@ test_trust_cache_follows_file(void)
 	}
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	int rc;
 

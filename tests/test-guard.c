@@ -518,8 +518,7 @@ static void writer_child(const gchar *path, gint64 now)
 }
 
 /* Valgrind maps its preload objects into the process it runs. */
-static gboolean
-under_valgrind(void)
+static gboolean under_valgrind(void)
 {
 	g_autofree gchar *maps = NULL;
 
