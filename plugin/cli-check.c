@@ -40,8 +40,8 @@ static void protect_secrets(void)
 {
 	const struct rlimit no_core = { 0, 0 };
 
-	(void) setrlimit(RLIMIT_CORE, &no_core);
-	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)setrlimit(RLIMIT_CORE, &no_core);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 /* Drops one trailing line end ("\n" or "\r\n"): files and pipes usually end with one, passwords
@@ -83,7 +83,7 @@ static gchar *read_secret_fd(int fd, gsize *len_out, GError **error)
 		len += r;
 	}
 	{
-		gsize end = len;        /* without one line end */
+		gsize end = len; /* without one line end */
 
 		if (end > 0 && buf[end - 1] == '\n') {
 			end--;
@@ -226,7 +226,7 @@ static gboolean parse_host_port(const gchar *text, gchar **host, guint16 *port)
 		g_clear_pointer(host, g_free);
 		return FALSE;
 	}
-	*port = (guint16) p;
+	*port = (guint16)p;
 	return TRUE;
 }
 
@@ -290,12 +290,12 @@ static void print_proto_text(const MpaProvider *provider, const MpaProtoResult *
 	}
 	for (guint i = 0; i < r->stages->len; i++) {
 		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
-		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
-			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–" : "✗";
+		const gchar *mark = st->outcome == MPA_OUTCOME_OK                                    ? "✓"
+			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–"
+												     : "✗";
 
 		const gchar *stage = stage_label(st->stage);
-		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(),
-								       mpa_cli_text_width(stage)), ' ');
+		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(), mpa_cli_text_width(stage)), ' ');
 
 		g_print("%s  %s %s%s %5" G_GINT64_FORMAT " ms\n", label, mark, stage, fill,
 			ms(st->elapsed_us));
@@ -353,8 +353,8 @@ static void print_text(const MpaProvider *provider, const MpaCheckResult *result
 }
 
 static void json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider,
-	const MpaProtoResult *r,
-	   const gchar *host, guint16 port, MpaSecurity security)
+		       const MpaProtoResult *r,
+		       const gchar *host, guint16 port, MpaSecurity security)
 {
 	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 
@@ -408,7 +408,7 @@ static void json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider
  * the same failure in its own words (and --json must stay the only output).  While the check
  * runs, stderr goes through a pipe and such lines are dropped; everything else passes. */
 typedef struct {
-	int saved;              /* the real stderr, or -1 */
+	int saved; /* the real stderr, or -1 */
 	int read_fd;
 	guint source;
 	GString *pending;
@@ -419,7 +419,7 @@ static void stderr_filter_pass(StderrFilter *f, gboolean all)
 	gchar *nl;
 
 	while ((nl = memchr(f->pending->str, '\n', f->pending->len)) != NULL || (all && f->pending->len > 0)) {
-		gsize n = nl != NULL ? (gsize) (nl - f->pending->str) + 1 : f->pending->len;
+		gsize n = nl != NULL ? (gsize)(nl - f->pending->str) + 1 : f->pending->len;
 
 		if (!g_str_has_prefix(f->pending->str, "GnuTLS error:")) {
 			gsize done = 0;
@@ -531,6 +531,12 @@ static gboolean on_interrupt(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* A protocol passed: it worked, or it was not checked. */
+static gboolean proto_passed(const MpaProtoResult *r)
+{
+	return r->outcome == MPA_OUTCOME_OK || r->outcome == MPA_OUTCOME_SKIPPED;
+}
+
 /* TRUE when no protocol to check needs a password (each is skipped or signs in with OAuth2). */
 static gboolean needs_no_password(const MpaCheckRequest *req)
 {
@@ -559,7 +565,7 @@ int mpa_cli_cmd_check(int argc, char **argv)
 	g_autofree gchar *smtp_arg = NULL;
 	g_autofree gchar *ca_file = NULL;
 	g_autofree gchar *only = NULL;
-	gdouble timeout_s = -G_MAXDOUBLE;      /* not given */
+	gdouble timeout_s = -G_MAXDOUBLE; /* not given */
 	gboolean no_select = FALSE;
 	gboolean offline = FALSE;
 	MpaLookupResult *found = NULL;
@@ -601,12 +607,12 @@ int mpa_cli_cmd_check(int argc, char **argv)
 	int status;
 
 	g_option_context_set_summary(context,
-		_("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
-		  "what failed and why.  No message is sent.  The password is never taken from the command line."));
+				     _("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
+				       "what failed and why.  No message is sent.  The password is never taken from the command line."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
-		  "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
-		  "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
+					 _("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
+					   "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
+					   "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!mpa_cli_parse(context, &argc, &argv))
@@ -748,7 +754,7 @@ int mpa_cli_cmd_check(int argc, char **argv)
 	if (ca_file != NULL)
 		mpa_check_request_set_ca_file(req, ca_file);
 	if (timeout_s > 0) {
-		guint total = (guint) (timeout_s * 1000 + 0.5);
+		guint total = (guint)(timeout_s * 1000 + 0.5);
 
 		mpa_check_request_set_timeouts(req, MIN(total, 10000), total);
 	}
@@ -791,9 +797,7 @@ int mpa_cli_cmd_check(int argc, char **argv)
 	} else {
 		print_text(provider, run.result);
 	}
-	status = (run.result->imap.outcome == MPA_OUTCOME_OK || run.result->imap.outcome == MPA_OUTCOME_SKIPPED) &&
-		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
-		? MPA_EXIT_OK : MPA_EXIT_FAILED;
+	status = proto_passed(&run.result->imap) && proto_passed(&run.result->smtp) ? MPA_EXIT_OK : MPA_EXIT_FAILED;
 	mpa_check_result_free(run.result);
 	/* a failed write to stdout: checked for every command in main() */
 

@@ -26,16 +26,14 @@ int mailimap_quoted_send(mailstream *fd, const char *quoted);
 int mailimap_id_send(mailstream *fd, struct mailimap_id_params_list *client_identification);
 int mailimap_logout_send(mailstream *fd);
 
-
 /* ---- IMAP ---- */
 
 /* libetpan's per-session logger: every byte received goes to the capture. */
 static void imap_logger(mailimap *session, int log_type, const char *str, size_t size,
-	void *context)
+			void *context)
 {
 	mpa_worker_capture_bytes(context, log_type, str, size);
 }
-
 
 static void imap_fail_io(MpaWorker *w, int r)
 {
@@ -148,7 +146,7 @@ static void imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_v
 	if (srv_name == NULL && srv_version == NULL)
 		return;
 	joined = g_strjoin(" ", srv_name ? srv_name : "", srv_version ? srv_version : "", NULL);
-	decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+	decoded = mpa_decode_reply((const guint8 *)joined, strlen(joined));
 	/* the server's own words: escape sequences, bells and invalid UTF-8 must not reach a
 	 * terminal or a GTK label as they are */
 	g_mutex_lock(&w->lock);
@@ -185,7 +183,7 @@ static gboolean imap_send_id(MpaWorker *w, mailimap *imap)
 static gboolean needs_literal(const gchar *s)
 {
 	for (; *s != '\0'; s++) {
-		if ((guchar) *s >= 0x80)
+		if ((guchar)*s >= 0x80)
 			return TRUE;
 	}
 	return FALSE;
@@ -214,7 +212,7 @@ static int imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plu
 		if (line == NULL)
 			return MAILIMAP_ERROR_STREAM;
 		if (line[0] != '+')
-			return MAILIMAP_ERROR_LOGIN;      /* refused: its words are in the capture */
+			return MAILIMAP_ERROR_LOGIN; /* refused: its words are in the capture */
 	}
 	if (mailstream_write(st, s, n) < 0)
 		return MAILIMAP_ERROR_STREAM;
@@ -405,7 +403,7 @@ void mpa_check_run_imap(MpaWorker *w)
 		 * (RFC 3501 6.2.1), so the session would stay readable by anyone on the way. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
 		mpa_worker_fail(w, MPA_NET_PREAUTH,
-		     g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
+				g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
 		goto out;
 	}
 
@@ -419,8 +417,7 @@ void mpa_check_run_imap(MpaWorker *w)
 		goto out;
 	if (w->oauth2) {
 		/* OAuth2: the login is Claws Mail's, with its token; here only what the server offers */
-		mpa_worker_oauth2_offered(w, mailimap_has_authentication(imap, "XOAUTH2") ||
-					     mailimap_has_authentication(imap, "OAUTHBEARER"));
+		mpa_worker_oauth2_offered(w, mailimap_has_authentication(imap, "XOAUTH2") || mailimap_has_authentication(imap, "OAUTHBEARER"));
 		goto out;
 	}
 	mpa_worker_capture_reset(w);
@@ -461,4 +458,3 @@ out:
 	mpa_worker_finish(w);
 	mailimap_free(imap);
 }
-

@@ -45,7 +45,7 @@ void mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_
 		g_mutex_unlock(&w->lock);
 		return;
 	}
-	g_byte_array_append(w->capture, (const guint8 *) str, size);
+	g_byte_array_append(w->capture, (const guint8 *)str, size);
 }
 
 /* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
@@ -69,9 +69,7 @@ static GBytes *imap_verdict_lines(const guint8 *data, gsize len)
 		if (end < len)
 			end++;
 		if (start == last_start ||
-		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *) data + start, "* NO", 4) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BAD", 5) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BYE", 5) == 0)))
+		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *)data + start, "* NO", 4) == 0 || g_ascii_strncasecmp((const gchar *)data + start, "* BAD", 5) == 0 || g_ascii_strncasecmp((const gchar *)data + start, "* BYE", 5) == 0)))
 			g_byte_array_append(out, data + start, end - start);
 		start = end;
 	}
@@ -130,7 +128,7 @@ void mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
 		display_src = g_strdup(decoded);
 		mpa_reply_smtp(decoded, &code, &w->res.enhanced_code);
 		/* libetpan's own reading of the code, when it got that far, else the parser's */
-		w->res.smtp_code = smtp != NULL && smtp->response_code > 0 ? (guint) smtp->response_code : code;
+		w->res.smtp_code = smtp != NULL && smtp->response_code > 0 ? (guint)smtp->response_code : code;
 	}
 	g_free(w->res.reply);
 	w->res.reply = mpa_sanitize_display(display_src, DISPLAY_CHARS);
@@ -145,8 +143,7 @@ gboolean mpa_worker_reply_too_long(MpaWorker *w)
 {
 	if (!w->overflow)
 		return FALSE;
-	mpa_worker_fail(w, MPA_NET_PROTOCOL, g_strdup_printf(_("the server sent a reply longer than %u bytes"),
-						  (guint) MAX_REPLY_BYTES));
+	mpa_worker_fail(w, MPA_NET_PROTOCOL, g_strdup_printf(_("the server sent a reply longer than %u bytes"), (guint)MAX_REPLY_BYTES));
 	return TRUE;
 }
 
@@ -158,7 +155,7 @@ MpaNetError mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 
 	if (w->overflow) {
 		*detail = g_strdup_printf(_("the server sent a reply longer than %u bytes"),
-					  (guint) MAX_REPLY_BYTES);
+					  (guint)MAX_REPLY_BYTES);
 		return MPA_NET_PROTOCOL;
 	}
 	g_mutex_lock(&w->lock);
@@ -170,7 +167,7 @@ MpaNetError mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 		eof = (r == 0) || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 	}
 	g_mutex_unlock(&w->lock);
-	if (!eof && g_get_monotonic_time() - w->io_start >= (gint64) w->idle_s * G_USEC_PER_SEC - 300000) {
+	if (!eof && g_get_monotonic_time() - w->io_start >= (gint64)w->idle_s * G_USEC_PER_SEC - 300000) {
 		*detail = g_strdup_printf(_("the server did not answer for %u seconds"), w->idle_s);
 		return MPA_NET_TIMEOUT;
 	}
@@ -186,7 +183,7 @@ static int tcp_connect(MpaWorker *w)
 	MpaNetError err;
 	gchar *detail = NULL;
 	int fd = mpa_net_connect(w->host, w->port,
-				 g_get_monotonic_time() + (gint64) w->idle_s * G_USEC_PER_SEC,
+				 g_get_monotonic_time() + (gint64)w->idle_s * G_USEC_PER_SEC,
 				 w->idle_s, w->wake[0], &err, &detail);
 
 	if (fd < 0)
@@ -231,7 +228,7 @@ mailstream *mpa_worker_open_stream(MpaWorker *w)
 		 * not even connect. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
 		mpa_worker_fail(w, MPA_NET_UNENCRYPTED,
-		     g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
+				g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
 		return NULL;
 	}
 	mpa_worker_stage_begin(w, MPA_STAGE_CONNECT);
@@ -265,7 +262,7 @@ mailstream *mpa_worker_open_stream(MpaWorker *w)
 		} else {
 			g_free(detail);
 			mpa_worker_fail(w, MPA_NET_TLS_HANDSHAKE,
-			     g_strdup(_("the TLS handshake failed (the server does not speak TLS on this port, or broke off)")));
+					g_strdup(_("the TLS handshake failed (the server does not speak TLS on this port, or broke off)")));
 		}
 		return NULL;
 	}
@@ -306,7 +303,7 @@ gboolean mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
 {
 	if (!offered)
 		mpa_worker_fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
-		     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
+				g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
 	return offered;
 }
 
@@ -319,4 +316,3 @@ gboolean mpa_worker_starttls_verified(MpaWorker *w, mailstream *stream)
 	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 	return TRUE;
 }
-

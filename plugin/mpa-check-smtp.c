@@ -27,11 +27,10 @@ int mailsmtp_read_response(mailsmtp *session);
 
 /* libetpan's per-session logger: every byte received goes to the capture. */
 static void smtp_logger(mailsmtp *session, int log_type, const char *str, size_t size,
-	void *context)
+			void *context)
 {
 	mpa_worker_capture_bytes(context, log_type, str, size);
 }
-
 
 static void smtp_fail_io(MpaWorker *w)
 {
@@ -104,17 +103,17 @@ static int smtp_auth(MpaWorker *w, mailsmtp *smtp)
 		gchar *b64;
 
 		mpa_worker_capture_reset(w);
-		if (mailsmtp_send_command_private(smtp, (char *) "AUTH LOGIN\r\n") < 0)
+		if (mailsmtp_send_command_private(smtp, (char *)"AUTH LOGIN\r\n") < 0)
 			return 0;
 		code = mailsmtp_read_response(smtp);
 		if (code != 334)
 			return code;
-		b64 = g_base64_encode((const guint8 *) w->username, ulen);
+		b64 = g_base64_encode((const guint8 *)w->username, ulen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		g_free(b64);
 		if (code != 334)
 			return code;
-		b64 = g_base64_encode((const guint8 *) w->password, plen);
+		b64 = g_base64_encode((const guint8 *)w->password, plen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		mpa_secret_free(b64);
 		return code;
@@ -252,7 +251,7 @@ void mpa_check_run_smtp(MpaWorker *w)
 out:
 	/* QUIT without waiting for "221" (mailsmtp_free() would wait for it itself) */
 	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !mpa_worker_abandoned(w))
-		mailsmtp_send_command_private(smtp, (char *) "QUIT\r\n");
+		mailsmtp_send_command_private(smtp, (char *)"QUIT\r\n");
 	if (smtp->stream != NULL) {
 		mailstream_close(smtp->stream);
 		smtp->stream = NULL;
@@ -260,4 +259,3 @@ out:
 	mpa_worker_finish(w);
 	mailsmtp_free(smtp);
 }
-

@@ -46,7 +46,7 @@ struct _MpaCheckRequest {
 		gboolean oauth2;
 	} server[2];
 	gchar *password;
-	gchar *smtp_password;           /* NULL: SMTP uses @password too */
+	gchar *smtp_password; /* NULL: SMTP uses @password too */
 	gchar *ca_file;
 	guint idle_ms;
 	guint total_ms;
@@ -81,7 +81,7 @@ static void live_leave(void)
 
 gboolean mpa_check_wait_threads(guint max_ms)
 {
-	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gint64 until = g_get_monotonic_time() + (gint64)max_ms * 1000;
 	gboolean idle;
 
 	g_mutex_lock(&live_lock);
@@ -187,7 +187,7 @@ void mpa_check_request_free(MpaCheckRequest *req)
 }
 
 static void set_server(MpaCheckRequest *req, MpaProtocol proto, const gchar *host, guint16 port,
-	   MpaSecurity security, const gchar *username)
+		       MpaSecurity security, const gchar *username)
 {
 	g_free(req->server[proto].host);
 	g_free(req->server[proto].username);
@@ -198,13 +198,13 @@ static void set_server(MpaCheckRequest *req, MpaProtocol proto, const gchar *hos
 }
 
 void mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
-			   MpaSecurity security, const gchar *username)
+				MpaSecurity security, const gchar *username)
 {
 	set_server(req, MPA_PROTOCOL_IMAP, host, port, security, username);
 }
 
 void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16 port,
-			   MpaSecurity security, const gchar *username)
+				MpaSecurity security, const gchar *username)
 {
 	set_server(req, MPA_PROTOCOL_SMTP, host, port, security, username);
 }
@@ -216,13 +216,14 @@ void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider
 	for (guint i = 0; i < 2; i++) {
 		g_autofree gchar *user = NULL;
 		g_autofree gchar *host = NULL;
+		const gchar *tmpl;
 
 		if (servers[i] == NULL) {
 			set_server(req, i, NULL, 0, MPA_SECURITY_SSL, NULL);
 			continue;
 		}
-		user = mpa_expand_username(servers[i]->username ? servers[i]->username
-					   : "%EMAILADDRESS%", req->address);
+		tmpl = servers[i]->username != NULL ? servers[i]->username : "%EMAILADDRESS%";
+		user = mpa_expand_username(tmpl, req->address);
 		host = mpa_expand_host(servers[i]->host, req->address);
 		set_server(req, i, host, servers[i]->port, servers[i]->security, user);
 		req->server[i].oauth2 = servers[i]->auth_method == MPA_AUTH_OAUTH2;
@@ -230,7 +231,7 @@ void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider
 }
 
 void mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, const gchar *host,
-			   guint16 port)
+				guint16 port)
 {
 	g_return_if_fail((guint)protocol < 2);
 	g_free(req->server[protocol].host);
@@ -241,7 +242,7 @@ void mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, cons
 }
 
 void mpa_check_request_get_server(const MpaCheckRequest *req, MpaProtocol protocol,
-			     MpaCheckServer *server)
+				  MpaCheckServer *server)
 {
 	g_return_if_fail((guint)protocol < 2);
 	server->host = req->server[protocol].host;
@@ -336,7 +337,6 @@ void mpa_check_result_free(MpaCheckResult *result)
 
 typedef struct _MpaCheckOp Op;
 
-
 struct _MpaCheckOp {
 	GTask *task;
 	GMainContext *context;
@@ -392,7 +392,7 @@ typedef struct {
 	MpaWorker *w;
 	gboolean done;
 	MpaStageResult stage;
-	MpaProtoResult res;     /* when done */
+	MpaProtoResult res; /* when done */
 } Report;
 
 static void op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res);
@@ -575,8 +575,10 @@ static MpaWorker *worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMai
 	w->host = g_strdup(req->server[proto].host);
 	w->port = req->server[proto].port;
 	w->security = req->server[proto].security;
-	w->username = g_strdup(req->server[proto].username ? req->server[proto].username
-			       : req->address ? req->address : "");
+	if (req->server[proto].username != NULL)
+		w->username = g_strdup(req->server[proto].username);
+	else
+		w->username = g_strdup(req->address != NULL ? req->address : "");
 	if (proto == MPA_PROTOCOL_SMTP && req->smtp_password)
 		w->password = g_strdup(req->smtp_password);
 	else
@@ -607,7 +609,7 @@ static void worker_abandon(MpaWorker *w)
 		/* the pipe only has to become readable once; a full pipe is just as good */
 		ssize_t r = write(w->wake[1], "x", 1);
 
-		(void) r;
+		(void)r;
 	}
 	g_mutex_unlock(&w->lock);
 }
@@ -661,7 +663,7 @@ static void op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 		g_source_unref(op->cancel_source);
 	}
 	op->result->elapsed_us = g_get_monotonic_time() - op->t0;
-	g_task_return_pointer(op->task, op->result, (GDestroyNotify) mpa_check_result_free);
+	g_task_return_pointer(op->task, op->result, (GDestroyNotify)mpa_check_result_free);
 	g_object_unref(op->task);
 	g_main_context_unref(op->context);
 	g_free(op);
@@ -698,8 +700,8 @@ static gboolean on_nothing_to_do(gpointer data)
 }
 
 void mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
-		    MpaCheckProgressFunc progress, gpointer progress_data,
-		    GAsyncReadyCallback callback, gpointer user_data)
+			 MpaCheckProgressFunc progress, gpointer progress_data,
+			 GAsyncReadyCallback callback, gpointer user_data)
 {
 	Op *op = g_new0(Op, 1);
 	gboolean any = FALSE;

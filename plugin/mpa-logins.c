@@ -34,7 +34,7 @@ static gboolean save(GKeyFile *kf, const gchar *path, GError **error)
 }
 
 gboolean mpa_logins_record(const gchar *path, const gchar *account, MpaProtocol protocol,
-	gint64 when,
+			   gint64 when,
 			   GError **error)
 {
 	g_autoptr(GKeyFile) kf = NULL;

@@ -33,8 +33,8 @@
 
 typedef enum {
 	Q_MX,
-	Q_AC1,                  /* https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress= */
-	Q_AC2,                  /* https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml */
+	Q_AC1, /* https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress= */
+	Q_AC2, /* https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml */
 	Q_IMAPS,
 	Q_IMAP,
 	Q_SUBMISSIONS,
@@ -44,14 +44,16 @@ typedef enum {
 
 typedef enum {
 	QS_PENDING,
-	QS_EMPTY,               /* answered: nothing usable */
-	QS_DNS_FAILED,          /* no name server answered */
+	QS_EMPTY,      /* answered: nothing usable */
+	QS_DNS_FAILED, /* no name server answered */
 	QS_FOUND
 } QueryState;
 
 static const gchar *const srv_service[Q_COUNT] = {
-	[Q_IMAPS] = "imaps", [Q_IMAP] = "imap",
-	[Q_SUBMISSIONS] = "submissions", [Q_SUBMISSION] = "submission",
+	[Q_IMAPS] = "imaps",
+	[Q_IMAP] = "imap",
+	[Q_SUBMISSIONS] = "submissions",
+	[Q_SUBMISSION] = "submission",
 };
 
 struct _MpaLookupRequest {
@@ -135,7 +137,7 @@ gchar *mpa_lookup_origin(const MpaLookupResult *res)
 
 		for (guint i = 0; i < res->found_via->len; i++)
 			g_string_append_printf(joined, "%s%s", i ? ", " : "",
-					       (const gchar *) res->found_via->pdata[i]);
+					       (const gchar *)res->found_via->pdata[i]);
 		via = g_strdup(joined->str);
 	}
 	name = mpa_provider_name(res->provider);
@@ -173,12 +175,12 @@ static gboolean header_is(const gchar *line, gsize len, const gchar *name, const
 
 static gchar *too_large(gsize max)
 {
-	return g_strdup_printf(_("the document is larger than %u KiB"), (guint) (max / 1024));
+	return g_strdup_printf(_("the document is larger than %u KiB"), (guint)(max / 1024));
 }
 
 GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 {
-	const gchar *p = (const gchar *) data, *end = p + len, *eol, *body;
+	const gchar *p = (const gchar *)data, *end = p + len, *eol, *body;
 	const gchar *hdr_end = NULL;
 	gboolean chunked = FALSE;
 	gint64 content_length = -1;
@@ -214,7 +216,7 @@ GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **
 		return NULL;
 	}
 
-	for (const gchar *line = eol + 2; line < hdr_end; ) {
+	for (const gchar *line = eol + 2; line < hdr_end;) {
 		const gchar *next = memchr(line, '\r', hdr_end - line);
 		const gchar *value;
 		gsize n;
@@ -231,7 +233,7 @@ GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **
 				*why = g_strdup(_("the server's answer is not an HTTP response"));
 				return NULL;
 			}
-			content_length = (gint64) cl;
+			content_length = (gint64)cl;
 		} else if (header_is(line, n, "Transfer-Encoding", &value)) {
 			chunked = g_ascii_strncasecmp(value, "chunked", 7) == 0;
 			if (!chunked) {
@@ -268,25 +270,25 @@ GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **
 				return NULL;
 			}
 			q = crlf + 2;
-			if ((guint64) (end - q) < size + 2)
+			if ((guint64)(end - q) < size + 2)
 				goto truncated;
-			g_byte_array_append(out, (const guint8 *) q, (guint) size);
+			g_byte_array_append(out, (const guint8 *)q, (guint)size);
 			q += size + 2;
 		}
 	} else if (content_length >= 0) {
-		if ((guint64) content_length > max) {
+		if ((guint64)content_length > max) {
 			*why = too_large(max);
 			return NULL;
 		}
-		if ((guint64) (end - body) < (guint64) content_length)
+		if ((guint64)(end - body) < (guint64)content_length)
 			goto truncated;
-		g_byte_array_append(out, (const guint8 *) body, (guint) content_length);
+		g_byte_array_append(out, (const guint8 *)body, (guint)content_length);
 	} else {
-		if ((gsize) (end - body) > max) {
+		if ((gsize)(end - body) > max) {
 			*why = too_large(max);
 			return NULL;
 		}
-		g_byte_array_append(out, (const guint8 *) body, (guint) (end - body));
+		g_byte_array_append(out, (const guint8 *)body, (guint)(end - body));
 	}
 	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
 
@@ -308,7 +310,7 @@ typedef struct {
 	gint64 deadline;
 	GMainContext *context;
 
-	GMutex lock;            /* guards abandoned and kill_fd */
+	GMutex lock; /* guards abandoned and kill_fd */
 	gboolean abandoned;
 	int kill_fd;
 	int wake[2];
@@ -317,7 +319,7 @@ typedef struct {
 	GBytes *body;
 	gchar *why;
 
-	Op *op;                 /* caller's context only; NULL once abandoned */
+	Op *op; /* caller's context only; NULL once abandoned */
 } Fetch;
 
 static Fetch *fetch_ref(Fetch *f)
@@ -356,7 +358,7 @@ static void fetch_abandon(Fetch *f)
 	if (f->wake[1] >= 0) {
 		ssize_t r = write(f->wake[1], "x", 1);
 
-		(void) r;
+		(void)r;
 	}
 	g_mutex_unlock(&f->lock);
 }
@@ -384,7 +386,7 @@ static void tls_leave(void)
 
 gboolean mpa_lookup_wait_threads(guint max_ms)
 {
-	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gint64 until = g_get_monotonic_time() + (gint64)max_ms * 1000;
 	gboolean idle;
 
 	g_mutex_lock(&tls_lock);
@@ -399,7 +401,7 @@ static guint seconds_left(gint64 deadline)
 {
 	gint64 left = deadline - g_get_monotonic_time();
 
-	return left <= 0 ? 1 : (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+	return left <= 0 ? 1 : (guint)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
 static void fetch_tls(Fetch *f, int fd);
@@ -470,7 +472,7 @@ static void fetch_tls(Fetch *f, int fd)
 
 		if (r <= 0)
 			break;
-		g_byte_array_append(buf, chunk, (guint) r);
+		g_byte_array_append(buf, chunk, (guint)r);
 		if (buf->len > cap) {
 			f->why = too_large(MPA_LOOKUP_MAX_DOCUMENT);
 			break;
@@ -508,7 +510,7 @@ static gpointer fetch_thread(gpointer data)
 	fetch_run(f);
 
 	source = g_idle_source_new();
-	g_source_set_callback(source, fetch_report, fetch_ref(f), (GDestroyNotify) fetch_unref);
+	g_source_set_callback(source, fetch_report, fetch_ref(f), (GDestroyNotify)fetch_unref);
 	g_source_attach(source, f->context);
 	g_source_unref(source);
 	fetch_unref(f);
@@ -521,7 +523,7 @@ struct _Op {
 	gint ref;
 	GTask *task;
 	GMainContext *context;
-	GCancellable *internal;         /* cancels the resolver queries */
+	GCancellable *internal; /* cancels the resolver queries */
 	GSource *deadline;
 	GSource *cancel_source;
 	gboolean finished;
@@ -539,7 +541,7 @@ struct _Op {
 	gchar *mx_host;
 	gchar *url[Q_COUNT];
 	MpaProvider *ac_provider[Q_COUNT];
-	GVariant *srv_best[Q_COUNT];    /* (qqqs) */
+	GVariant *srv_best[Q_COUNT]; /* (qqqs) */
 	Fetch *fetch[Q_COUNT];
 	GPtrArray *log;
 };
@@ -622,24 +624,24 @@ static gboolean host_inside(const gchar *host, const gchar *domain)
 }
 
 static MpaProvider *load_document(const gchar *origin, const gchar *data, gsize len,
-	GPtrArray *problems)
+				  GPtrArray *problems)
 {
 	return mpa_provider_load_data(data, len, origin, problems);
 }
 
 /* An SRV answer turned into a provider, through the same loader as every provider file. */
 static MpaProvider *provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp,
-	gboolean smtp_tls)
+				      gboolean smtp_tls)
 {
 	g_autoptr(GString) xml = g_string_new(NULL);
-	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	g_autofree gchar *origin = g_strdup_printf("SRV %s", op->domain);
 	MpaProvider *p;
 
 	g_string_append_printf(xml,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n"
-		"<emailProvider id=\"%s\">\n<domain>%s</domain>\n<displayName>%s</displayName>\n",
-		op->domain, op->domain, op->domain);
+			       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n"
+			       "<emailProvider id=\"%s\">\n<domain>%s</domain>\n<displayName>%s</displayName>\n",
+			       op->domain, op->domain, op->domain);
 	for (guint i = 0; i < 2; i++) {
 		GVariant *v = i == 0 ? imap : smtp;
 		gboolean tls = i == 0 ? imap_tls : smtp_tls;
@@ -651,17 +653,25 @@ static MpaProvider *provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls,
 			continue;
 		g_variant_get(v, "(qqq&s)", &prio, &weight, &port, &target);
 		g_string_append_printf(xml,
-			"<%s type=\"%s\"><hostname>%s</hostname><port>%u</port>"
-			"<socketType>%s</socketType><username>%%EMAILADDRESS%%</username>"
-			"<authentication>password-cleartext</authentication></%s>\n",
-			element, i == 0 ? "imap" : "smtp", target, port, tls ? "SSL" : "STARTTLS",
-			element);
+				       "<%s type=\"%s\"><hostname>%s</hostname><port>%u</port>"
+				       "<socketType>%s</socketType><username>%%EMAILADDRESS%%</username>"
+				       "<authentication>password-cleartext</authentication></%s>\n",
+				       element, i == 0 ? "imap" : "smtp", target, port, tls ? "SSL" : "STARTTLS",
+				       element);
 	}
 	g_string_append(xml, "</emailProvider>\n</clientConfig>\n");
 	p = load_document(origin, xml->str, xml->len, problems);
 	if (p == NULL && problems->len > 0)
 		op_log(op, mpa_problem_to_string(problems->pdata[0]));
 	return p;
+}
+
+/* @a when its SRV record was found, else @b when its was, else Q_COUNT. */
+static QueryId first_found(const Op *op, QueryId a, QueryId b)
+{
+	if (op->state[a] == QS_FOUND)
+		return a;
+	return op->state[b] == QS_FOUND ? b : Q_COUNT;
 }
 
 static void op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
@@ -681,10 +691,8 @@ static void op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean fi
 		g_ptr_array_add(res->found_via, g_strdup(op->url[which]));
 		break;
 	case MPA_LOOKUP_SRV: {
-		QueryId in = op->state[Q_IMAPS] == QS_FOUND ? Q_IMAPS
-			: op->state[Q_IMAP] == QS_FOUND ? Q_IMAP : Q_COUNT;
-		QueryId out = op->state[Q_SUBMISSIONS] == QS_FOUND ? Q_SUBMISSIONS
-			: op->state[Q_SUBMISSION] == QS_FOUND ? Q_SUBMISSION : Q_COUNT;
+		QueryId in = first_found(op, Q_IMAPS, Q_IMAP);
+		QueryId out = first_found(op, Q_SUBMISSIONS, Q_SUBMISSION);
 		GVariant *iv = in < Q_COUNT ? op->srv_best[in] : NULL;
 		GVariant *ov = out < Q_COUNT ? op->srv_best[out] : NULL;
 
@@ -738,7 +746,7 @@ static void op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean fi
 	for (guint i = 0; i < op->log->len; i++)
 		g_ptr_array_add(res->log, g_strdup(op->log->pdata[i]));
 	res->elapsed_us = g_get_monotonic_time() - op->t0;
-	g_task_return_pointer(op->task, res, (GDestroyNotify) mpa_lookup_result_free);
+	g_task_return_pointer(op->task, res, (GDestroyNotify)mpa_lookup_result_free);
 	g_clear_object(&op->task);
 	op_unref(op);
 }
@@ -803,7 +811,7 @@ static gboolean answer_dropped(Op *op, GList *records)
 {
 	if (!op->finished && !op_cancelled_now(op))
 		return FALSE;
-	g_list_free_full(records, (GDestroyNotify) g_variant_unref);
+	g_list_free_full(records, (GDestroyNotify)g_variant_unref);
 	op_unref(op);
 	return TRUE;
 }
@@ -812,7 +820,7 @@ static gboolean answer_dropped(Op *op, GList *records)
  * an array that owns them; the list itself is freed. */
 static GPtrArray *records_sorted(GList *records, GCompareFunc compare)
 {
-	GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify) g_variant_unref);
+	GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
 
 	for (GList *l = records; l != NULL; l = l->next)
 		g_ptr_array_add(sorted, l->data);
@@ -825,9 +833,9 @@ static gint mx_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, pb;
 
-	g_variant_get(*(GVariant **) a, "(q&s)", &pa, NULL);
-	g_variant_get(*(GVariant **) b, "(q&s)", &pb, NULL);
-	return (gint) pa - (gint) pb;
+	g_variant_get(*(GVariant **)a, "(q&s)", &pa, NULL);
+	g_variant_get(*(GVariant **)b, "(q&s)", &pb, NULL);
+	return (gint)pa - (gint)pb;
 }
 
 static void mx_done(GObject *source, GAsyncResult *result, gpointer data)
@@ -855,9 +863,7 @@ static void mx_done(GObject *source, GAsyncResult *result, gpointer data)
 
 			g_variant_get(sorted->pdata[i], "(q&s)", &pref, &host);
 			p = mpa_db_lookup_mx(op->db, host);
-			op_log(op, p != NULL
-			       ? g_strdup_printf(_("MX %s (preference %u): %s"), host, pref, p->id)
-			       : g_strdup_printf(_("MX %s (preference %u): no provider file knows it"), host, pref));
+			op_log(op, p != NULL ? g_strdup_printf(_("MX %s (preference %u): %s"), host, pref, p->id) : g_strdup_printf(_("MX %s (preference %u): no provider file knows it"), host, pref));
 			if (p != NULL) {
 				op->mx_provider = p;
 				op->mx_host = g_strdup(host);
@@ -874,11 +880,11 @@ static gint srv_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, wa, pb, wb;
 
-	g_variant_get(*(GVariant **) a, "(qqq&s)", &pa, &wa, NULL, NULL);
-	g_variant_get(*(GVariant **) b, "(qqq&s)", &pb, &wb, NULL, NULL);
+	g_variant_get(*(GVariant **)a, "(qqq&s)", &pa, &wa, NULL, NULL);
+	g_variant_get(*(GVariant **)b, "(qqq&s)", &pb, &wb, NULL, NULL);
 	if (pa != pb)
-		return (gint) pa - (gint) pb;
-	return (gint) wb - (gint) wa;
+		return (gint)pa - (gint)pb;
+	return (gint)wb - (gint)wa;
 }
 
 typedef struct {
@@ -938,7 +944,7 @@ static void keep_https_links(MpaProvider *p)
 
 	if (p->links == NULL)
 		return;
-	for (guint i = p->links->len; i-- > 0; ) {
+	for (guint i = p->links->len; i-- > 0;) {
 		MpaLink *link = p->links->pdata[i];
 
 		if (link->url != NULL && g_str_has_prefix(link->url, "https://"))
@@ -972,7 +978,7 @@ static void op_fetch_done(Op *op, Fetch *f)
 		op->state[q] = QS_EMPTY;
 	} else {
 		g_autoptr(GPtrArray) problems =
-			g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+			g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 		gsize len;
 		const gchar *data = g_bytes_get_data(f->body, &len);
 		MpaProvider *p = load_document(op->url[q], data, len, problems);
@@ -982,9 +988,7 @@ static void op_fetch_done(Op *op, Fetch *f)
 			p = NULL;
 		}
 		if (p == NULL) {
-			op_log(op, problems->len > 0
-			       ? mpa_problem_to_string(problems->pdata[0])
-			       : g_strdup_printf(_("%s: not a usable autoconfig document"), op->url[q]));
+			op_log(op, problems->len > 0 ? mpa_problem_to_string(problems->pdata[0]) : g_strdup_printf(_("%s: not a usable autoconfig document"), op->url[q]));
 			op->state[q] = QS_EMPTY;
 		} else {
 			keep_https_links(p);
@@ -1004,12 +1008,12 @@ static void start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
 	Fetch *f = g_new0(Fetch, 1);
 	GThread *thread;
 
-	f->ref = 2;             /* the Op's and the thread's */
+	f->ref = 2; /* the Op's and the thread's */
 	f->id = q;
 	f->host = g_strdup(host);
 	f->path = g_strdup(path);
 	f->ca_file = g_strdup(op->ca_file);
-	f->deadline = op->t0 + (gint64) op->timeout_ms * 1000;
+	f->deadline = op->t0 + (gint64)op->timeout_ms * 1000;
 	f->context = g_main_context_ref(op->context);
 	f->kill_fd = -1;
 	f->op = op;
@@ -1034,7 +1038,7 @@ static gboolean op_cancelled(GCancellable *cancellable, gpointer data)
 {
 	Op *op = data;
 
-	(void) cancellable;
+	(void)cancellable;
 	if (op->finished)
 		return G_SOURCE_REMOVE;
 	op->finished = TRUE;
@@ -1064,7 +1068,7 @@ gboolean mpa_lookup_disabled(void)
 }
 
 void mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
-		     GAsyncReadyCallback callback, gpointer user_data)
+			  GAsyncReadyCallback callback, gpointer user_data)
 {
 	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
 	g_autofree gchar *local = NULL, *domain = NULL;
@@ -1096,7 +1100,7 @@ void mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable
 		res->provider = known;
 		if (known != NULL)
 			g_ptr_array_add(res->found_via, g_strdup(known->file));
-		g_task_return_pointer(task, res, (GDestroyNotify) mpa_lookup_result_free);
+		g_task_return_pointer(task, res, (GDestroyNotify)mpa_lookup_result_free);
 		g_object_unref(task);
 		op->context = g_main_context_ref_thread_default();
 		op->log = g_ptr_array_new_with_free_func(g_free);
@@ -1161,13 +1165,13 @@ static void sync_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	SyncData *sd = data;
 
-	(void) source;
+	(void)source;
 	sd->result = g_object_ref(result);
 	g_main_context_wakeup(sd->context);
 }
 
 MpaLookupResult *mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable,
-	GError **error)
+				     GError **error)
 {
 	SyncData sd = { g_main_context_new(), NULL };
 	MpaLookupResult *res;

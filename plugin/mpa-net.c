@@ -27,7 +27,7 @@ void mpa_net_sni_callback(struct mailstream_ssl_context *ssl_context, void *data
 
 	/* RFC 6066: no SNI for an IP address. */
 	if (!g_hostname_is_ip_address(host))
-		mailstream_ssl_set_server_name(ssl_context, (char *) host);
+		mailstream_ssl_set_server_name(ssl_context, (char *)host);
 }
 
 /* Why a name look-up failed, in words that tell "this name does not exist" (a typing mistake)
@@ -55,8 +55,8 @@ static gchar *lookup_failure(const gchar *host, int r)
 /* Our own TCP connect (instead of libetpan's) to tell DNS failures from refusals and to let an
  * abandon end the wait at once. */
 int mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint within_s,
-	int wake_fd,
-		MpaNetError *err_out, gchar **detail)
+		    int wake_fd,
+		    MpaNetError *err_out, gchar **detail)
 {
 	struct addrinfo hints = { 0 }, *res = NULL, *ai;
 	char port_str[8];
@@ -89,7 +89,7 @@ int mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint w
 			int err = 0;
 			socklen_t len = sizeof err;
 
-			r = left > 0 ? poll(pfd, wake_fd >= 0 ? 2 : 1, (int) left) : 0;
+			r = left > 0 ? poll(pfd, wake_fd >= 0 ? 2 : 1, (int)left) : 0;
 			if (r == 0) {
 				timed_out = TRUE;
 				last_errno = ETIMEDOUT;
@@ -188,10 +188,10 @@ static MpaNetError check_tls_version(mailstream *stream, gchar **detail)
 }
 
 MpaNetError mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_file,
-	gchar **detail)
+				  gchar **detail)
 {
 	carray *chain;
-	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	MpaNetError version = check_tls_version(stream, detail);
 
 	if (version != MPA_NET_NONE)

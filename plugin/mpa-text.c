@@ -60,7 +60,7 @@ gchar *mpa_sanitize_display(const gchar *utf8, gsize max_chars)
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(s, "\xef\xbf\xbd"); /* U+FFFD */
 			chars++;
-			p++;    /* skip one byte only: the next iteration resynchronises */
+			p++; /* skip one byte only: the next iteration resynchronises */
 			continue;
 		}
 		if (c == '\r' || c == '\n') {
@@ -144,6 +144,6 @@ gboolean mpa_duration_ms(gint64 us, gint *ms)
 	/* 999.6 ms would print as "1000 ms": from there on it is seconds. */
 	if (us >= 999500)
 		return FALSE;
-	*ms = (gint) ((us + 500) / 1000);
+	*ms = (gint)((us + 500) / 1000);
 	return TRUE;
 }

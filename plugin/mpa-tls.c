@@ -72,7 +72,7 @@ static MpaNetError explain(int err, X509 *cert, const gchar *host, gchar **detai
  * several threads; it is reloaded when its file changes (a CA update while Claws Mail runs). */
 static GMutex trust_lock;
 static X509_STORE *trust_store;
-static gchar *trust_ca_file;            /* NULL: the system store */
+static gchar *trust_ca_file; /* NULL: the system store */
 static struct stat trust_stat;
 
 static void trust_file_stat(const gchar *ca_file, struct stat *st)
@@ -91,7 +91,7 @@ static void trust_file_stat(const gchar *ca_file, struct stat *st)
 static gboolean same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
 /* A reference to the store for @ca_file (NULL: the system's), or NULL with *detail set. */
@@ -131,7 +131,7 @@ static X509_STORE *trust_store_get(const gchar *ca_file, gchar **detail)
 }
 
 MpaNetError mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file,
-	gchar **detail)
+				 gchar **detail)
 {
 	X509 *leaf = NULL;
 	STACK_OF(X509) *untrusted = NULL;
@@ -151,7 +151,7 @@ MpaNetError mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gcha
 	for (guint i = 0; i < chain->len; i++) {
 		gsize len;
 		const unsigned char *p = g_bytes_get_data(chain->pdata[i], &len);
-		X509 *cert = d2i_X509(NULL, &p, (long) len);
+		X509 *cert = d2i_X509(NULL, &p, (long)len);
 
 		if (cert == NULL) {
 			*detail = g_strdup(_("the server's certificate could not be read"));
@@ -202,7 +202,7 @@ gboolean mpa_tls_check_ca_file(const gchar *ca_file, GError **error)
 {
 	struct stat st;
 	BIO *bio;
-	STACK_OF(X509_INFO) *infos;
+	STACK_OF(X509_INFO) * infos;
 	guint certs = 0;
 
 	if (stat(ca_file, &st) != 0) {

@@ -18,7 +18,12 @@
 #include "mpa-check.h"
 #include "mpa-tls.h"
 
-typedef enum { SRV_SILENT, SRV_CLOSE, SRV_GARBAGE, SRV_LONG_LINE } SrvMode;
+typedef enum {
+	SRV_SILENT,
+	SRV_CLOSE,
+	SRV_GARBAGE,
+	SRV_LONG_LINE
+} SrvMode;
 
 typedef struct {
 	int listen_fd;
@@ -81,9 +86,9 @@ static Srv *srv_start(SrvMode mode)
 	srv->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	g_assert_cmpint(bind(srv->listen_fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+	g_assert_cmpint(bind(srv->listen_fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
 	g_assert_cmpint(listen(srv->listen_fd, 4), ==, 0);
-	g_assert_cmpint(getsockname(srv->listen_fd, (struct sockaddr *) &sa, &len), ==, 0);
+	g_assert_cmpint(getsockname(srv->listen_fd, (struct sockaddr *)&sa, &len), ==, 0);
 	srv->port = ntohs(sa.sin_port);
 	srv->thread = g_thread_new("fake-server", srv_thread, srv);
 	return srv;
@@ -107,8 +112,8 @@ static guint16 dead_port(void)
 
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	g_assert_cmpint(bind(fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
-	g_assert_cmpint(getsockname(fd, (struct sockaddr *) &sa, &len), ==, 0);
+	g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
 	port = ntohs(sa.sin_port);
 	close(fd);
 	return port;
@@ -175,7 +180,7 @@ static void test_cancel_silent(void)
 	a.loop = g_main_loop_new(NULL, FALSE);
 	a.main_thread = g_thread_self();
 	mpa_check_run_async(req, cancellable, async_progress, &a, async_done, &a);
-	mpa_check_request_free(req);   /* the check has its own copy */
+	mpa_check_request_free(req); /* the check has its own copy */
 	g_timeout_add(300, cancel_now, cancellable);
 	g_main_loop_run(a.loop);
 	cancel_at = a.done_at;
@@ -190,7 +195,7 @@ static void test_cancel_silent(void)
 	g_assert_cmpuint(a.progress_calls, >=, 2);
 	g_assert_true(a.first_stage_connect);
 	g_assert_false(a.progress_in_other_thread);
-	(void) cancel_at;
+	(void)cancel_at;
 	/* the abandoned worker was told to stop (its socket shut down): it ends, and the wait that
 	 * the CLI does before exit sees it end, well before the limit */
 	before_wait = g_get_monotonic_time();
@@ -200,7 +205,7 @@ static void test_cancel_silent(void)
 	mpa_check_result_free(a.result);
 	g_main_loop_unref(a.loop);
 	g_object_unref(cancellable);
-	srv_stop(srv);   /* returns only once the abandoned worker has let go of the socket */
+	srv_stop(srv); /* returns only once the abandoned worker has let go of the socket */
 }
 
 static void test_cancel_latency(void)
@@ -416,14 +421,15 @@ static void test_trust_cache_follows_file(void)
 	g_autofree gchar *other = g_build_filename(certs, "other-ca.pem", NULL);
 	g_autofree gchar *trust = g_build_filename(dir, "trust.pem", NULL);
 	g_autofree gchar *ca_text = NULL, *other_text = NULL;
-	g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+	g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	const gchar *argv[] = { "sh", script, certs, NULL };
 	gint status = -1;
 	gchar *detail = NULL;
 
 	g_assert_nonnull(dir);
-	if (!g_spawn_sync(NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-			  NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status(status, NULL)) {
+	if (!g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+			  NULL, NULL, NULL, NULL, &status, NULL) ||
+	    !g_spawn_check_wait_status(status, NULL)) {
 		g_test_skip("make-certs.sh (openssl) could not make the test certificates");
 		return;
 	}
@@ -458,7 +464,7 @@ static void test_trust_cache_follows_file(void)
 	{
 		const gchar *rm[] = { "rm", "-rf", dir, NULL };
 
-		g_spawn_sync(NULL, (gchar **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+		g_spawn_sync(NULL, (gchar **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 	}
 }
 

@@ -21,7 +21,7 @@ typedef struct {
 	gchar *path;
 	gint64 now;
 	GTimeZone *tz;
-	MpaProvider provider;   /* hand-built: the Sohu stages of doc/provider-format.md */
+	MpaProvider provider; /* hand-built: the Sohu stages of doc/provider-format.md */
 	MpaGuard *guard;
 } Fixture;
 
@@ -136,7 +136,7 @@ static void test_rollover(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
 	f->now += 29;
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
-	f->now += 2;    /* 00:00:01 local */
+	f->now += 2; /* 00:00:01 local */
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 0);
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 1);
@@ -228,7 +228,7 @@ static void test_decide_cap(Fixture *f, gconstpointer data)
 		f->now += 400;
 	}
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
-	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);  /* the 50th is still within the cap */
+	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK); /* the 50th is still within the cap */
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	f->now += 400;
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
@@ -411,9 +411,9 @@ static void test_corrupt(Fixture *f, gconstpointer data)
 	static const gchar *bad[] = {
 		"this is not a key file\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-13-40\n",
+		"first_seen=2026-13-40\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
+		"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
 		"[guard]\nversion=99\n",
 		"[account 3 x@sohu.com]\naccount_id=3\n",
 	};

@@ -13,7 +13,7 @@ static MpaLogFailure *feed_all(MpaLogWatch *w, const gchar *const *lines)
 	for (guint i = 0; lines[i]; i++) {
 		MpaLogFailure *f = mpa_log_watch_feed(w, lines[i]);
 		if (f) {
-			g_assert_null(found);   /* exactly one failure per script */
+			g_assert_null(found); /* exactly one failure per script */
 			found = f;
 		}
 	}
@@ -275,10 +275,10 @@ static void test_special_characters(void)
 
 /* ---- connection failures: told apart by when they come ---- */
 
-#define S(x) ((gint64) ((x) * G_USEC_PER_SEC))
+#define S(x) ((gint64)((x)*G_USEC_PER_SEC))
 
 typedef struct {
-	gdouble at;             /* seconds */
+	gdouble at; /* seconds */
 	const gchar *text;
 } Timed;
 
@@ -298,8 +298,8 @@ static MpaLogFailure *feed_timed(MpaLogWatch *w, const Timed *lines)
 }
 
 static void assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err,
-	const gchar *account,
-	   const gchar *host, guint port)
+		       const gchar *account,
+		       const gchar *host, guint port)
 {
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->service, ==, service);
@@ -438,7 +438,7 @@ static void test_io_timeout_setting(void)
 	f1 = feed_timed(w1, ten);
 	f2 = feed_timed(w2, sixty);
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	g_assert_null(f2);      /* 60 s is not this user's timeout: a later break */
+	g_assert_null(f2); /* 60 s is not this user's timeout: a later break */
 }
 
 static void test_smtp_tls_timeout_fixed(void)
@@ -489,7 +489,7 @@ static void test_translated_connection_formats(void)
 		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
 		.imap_error = "%s 上的 IMAP 错误：",
 		.connection_refused = "连接被拒绝",
-		.tls_failed = "TLS 握手失败\n",    /* Claws' msgid has the newline */
+		.tls_failed = "TLS 握手失败\n", /* Claws' msgid has the newline */
 	};
 	const Timed refused[] = {
 		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },

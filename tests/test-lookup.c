@@ -11,7 +11,7 @@
 
 static GBytes *parse(const gchar *text, gsize max, gchar **why)
 {
-	return mpa_lookup_parse_http((const guint8 *) text, strlen(text), max, why);
+	return mpa_lookup_parse_http((const guint8 *)text, strlen(text), max, why);
 }
 
 static void expect_body(const gchar *response, const gchar *body)
@@ -80,7 +80,7 @@ static void test_http_refused(void)
 
 static MpaDb *test_db(void)
 {
-	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	const gchar *srcdir = g_getenv("top_srcdir");
 	g_autofree gchar *dir = g_build_filename(srcdir ? srcdir : "..", "providers", NULL);
 	MpaDb *db = mpa_db_new();
@@ -91,8 +91,8 @@ static MpaDb *test_db(void)
 }
 
 static MpaLookupResult *run(MpaDb *db, const gchar *address, gboolean offline, guint timeout_ms,
-	GCancellable *c,
-    GError **error)
+			    GCancellable *c,
+			    GError **error)
 {
 	g_autoptr(MpaLookupRequest) req = mpa_lookup_request_new(db, address);
 
@@ -186,7 +186,7 @@ static void on_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Done *d = data;
 
-	(void) source;
+	(void)source;
 	d->res = mpa_lookup_finish(result, &d->error);
 	d->at = g_get_monotonic_time();
 	g_main_loop_quit(d->loop);
