@@ -341,14 +341,12 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 		g_print(_("  Problem: %s\n"), r->detail);
 	/* the same diagnosis as "explain" prints (it ends with the server's words) */
 	{
-		MpaDiagnosis *d = mpa_diagnose_result(provider, r, mpa_cli_lang());
+		g_autoptr(MpaDiagnosis) d = mpa_diagnose_result(provider, r, mpa_cli_lang());
 
-		if (d != NULL) {
+		if (d != NULL)
 			mpa_cli_print_diagnosis(d, 2);
-			mpa_diagnosis_free(d);
-		} else if (r->reply != NULL) {
+		else if (r->reply != NULL)
 			g_print(_("  Server said: %s\n"), r->reply);
-		}
 	}
 }
 
@@ -373,7 +371,7 @@ static void
 json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaProtoResult *r,
 	   const gchar *host, guint16 port, MpaSecurity security)
 {
-	MpaDiagnosis *diagnosis;
+	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 
 	mpa_json_begin_object(j, key);
 	mpa_json_string(j, "status", mpa_outcome_name(r->outcome));
@@ -417,8 +415,6 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
 	}
 	mpa_json_end_array(j);
 	mpa_json_end_object(j);
-	if (diagnosis != NULL)
-		mpa_diagnosis_free(diagnosis);
 }
 
 /* ---- libetpan's own messages ---- */
@@ -556,20 +552,18 @@ on_interrupt(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-typedef struct {
-	MpaProtocol protocol;
-	gchar *host;
-	guint16 port;
-	MpaSecurity security;
-	gchar *username;
-	gboolean oauth2;        /* signs in with OAuth2: no password is read or sent */
-} Server;
-
-static void
-server_clear(Server *s)
+/* TRUE when no protocol to check needs a password (each is skipped or signs in with OAuth2). */
+static gboolean
+needs_no_password(const MpaCheckRequest *req)
 {
-	g_clear_pointer(&s->host, g_free);
-	g_clear_pointer(&s->username, g_free);
+	for (guint i = 0; i < 2; i++) {
+		MpaCheckServer s;
+
+		mpa_check_request_get_server(req, i, &s);
+		if (s.host != NULL && !s.oauth2)
+			return FALSE;
+	}
+	return TRUE;
 }
 
 static void
@@ -581,7 +575,7 @@ usage_error(const gchar *message)
 int
 mpa_cli_cmd_check(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
 	g_autofree gchar *password_file = NULL;
 	gboolean password_stdin = FALSE;
@@ -614,15 +608,17 @@ mpa_cli_cmd_check(int argc, char **argv)
 		{ "only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &only, NULL, NULL },
 		{ NULL }
 	};
-	MpaDb *db = NULL;
+	g_autoptr(MpaDb) db = NULL;
 	const MpaProvider *provider = NULL;
 	g_autofree gchar *address = NULL;
 	g_autoptr(GError) error = NULL;
-	Server servers[2] = { { MPA_PROTOCOL_IMAP }, { MPA_PROTOCOL_SMTP } };
 	const gchar *overrides[2];
+	gchar *override_host[2] = { NULL, NULL };
+	guint16 override_port[2] = { 0, 0 };
+	MpaCheckServer servers[2];
 	gchar *password = NULL;
 	gsize password_len = 0;
-	MpaCheckRequest *req;
+	g_autoptr(MpaCheckRequest) req = NULL;
 	Run run = { 0 };
 	StderrFilter filter;
 	guint sigint_id, sigterm_id;
@@ -637,10 +633,8 @@ mpa_cli_cmd_check(int argc, char **argv)
 		  "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 	status = MPA_EXIT_USAGE;
 	if (!mpa_cli_one_address("check", argc))
 		goto out;
@@ -668,7 +662,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	overrides[0] = imap_arg;
 	overrides[1] = smtp_arg;
 	for (guint i = 0; i < 2; i++) {
-		if (overrides[i] != NULL && !parse_host_port(overrides[i], &servers[i].host, &servers[i].port)) {
+		if (overrides[i] != NULL && !parse_host_port(overrides[i], &override_host[i], &override_port[i])) {
 			g_autofree gchar *shown = mpa_cli_display_arg(overrides[i]);
 			g_autofree gchar *msg = g_strdup_printf(_("%s is not HOST:PORT"), shown);
 
@@ -679,63 +673,53 @@ mpa_cli_cmd_check(int argc, char **argv)
 
 	db = mpa_cli_load_db(&common);
 	provider = mpa_db_lookup_address(db, argv[1], &address, &error);
-	if (provider == NULL) {
-		if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN) &&
-		    (imap_arg != NULL || smtp_arg != NULL)) {
-			/* Unknown provider, servers given: implicit TLS, the address as user name
-			 * (already normalised by the look-up, which set it along with the error). */
-			for (guint i = 0; i < 2; i++) {
-				servers[i].security = MPA_SECURITY_SSL;
-				servers[i].username = g_strdup(address);
-			}
-		} else if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
-			/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
-			MpaCliLookup lookup = { offline, timeout_s > 0 ? timeout_s : 0, ca_file };
+	if (provider == NULL && !g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
+		g_clear_pointer(&address, g_free);
+		provider = mpa_cli_lookup(db, argv[1], &address, &status);
+		g_assert(provider == NULL);
+		goto out;
+	}
+	if (provider == NULL && imap_arg == NULL && smtp_arg == NULL) {
+		/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
+		MpaCliLookup lookup = { offline, timeout_s > 0 ? timeout_s : 0, ca_file };
 
-			found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
-			if (found == NULL)
-				goto out;
-			if (found->needs_confirmation) {
-				g_autofree gchar *origin = mpa_lookup_origin(found);
+		found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
+		if (found == NULL)
+			goto out;
+		if (found->needs_confirmation) {
+			g_autofree gchar *origin = mpa_lookup_origin(found);
 
-				mpa_cli_error("%s", origin);
-				mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
-				status = MPA_EXIT_UNKNOWN_PROVIDER;
-				goto out;
-			}
-			provider = found->provider;
-			if (!common.json) {
-				g_autofree gchar *origin = mpa_lookup_origin(found);
-
-				if (origin != NULL)
-					mpa_cli_print_wrapped(NULL, origin, 0);
-			}
-		} else {
-			g_clear_pointer(&address, g_free);
-			provider = mpa_cli_lookup(db, argv[1], &address, &status);
-			g_assert(provider == NULL);
+			mpa_cli_error("%s", origin);
+			mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
+			status = MPA_EXIT_UNKNOWN_PROVIDER;
 			goto out;
 		}
-	}
-	if (provider != NULL) {
-		const MpaServer *ps[2] = { provider->imap, provider->smtp };
+		provider = found->provider;
+		if (!common.json) {
+			g_autofree gchar *origin = mpa_lookup_origin(found);
 
-		for (guint i = 0; i < 2; i++) {
-			if (ps[i] == NULL)
-				continue;
-			if (servers[i].host == NULL) {
-				servers[i].host = mpa_expand_host(ps[i]->host, address);
-				servers[i].port = ps[i]->port;
-			}
-			/* an override keeps the provider's security mode */
-			servers[i].security = ps[i]->security;
-			servers[i].username = mpa_expand_username(ps[i]->username ? ps[i]->username
-								  : "%EMAILADDRESS%", address);
-			servers[i].oauth2 = ps[i]->auth_method == MPA_AUTH_OAUTH2;
+			if (origin != NULL)
+				mpa_cli_print_wrapped(NULL, origin, 0);
 		}
 	}
-	if (only != NULL)
-		server_clear(&servers[strcmp(only, "imap") == 0 ? MPA_PROTOCOL_SMTP : MPA_PROTOCOL_IMAP]);
+	/* Without a provider (unknown, servers given) a server given gets implicit TLS and the
+	 * address as user name (already normalised by the look-up, which set it along with the
+	 * error); with one, an override keeps the provider's security mode and user name. */
+	req = mpa_check_request_new(address);
+	if (provider != NULL)
+		mpa_check_request_set_from_provider(req, provider);
+	for (guint i = 0; i < 2; i++) {
+		if (override_host[i] != NULL)
+			mpa_check_request_set_host(req, i, override_host[i], override_port[i]);
+	}
+	if (only != NULL) {
+		if (strcmp(only, "imap") == 0)
+			mpa_check_request_set_smtp(req, NULL, 0, MPA_SECURITY_SSL, NULL);
+		else
+			mpa_check_request_set_imap(req, NULL, 0, MPA_SECURITY_SSL, NULL);
+	}
+	for (guint i = 0; i < 2; i++)
+		mpa_check_request_get_server(req, i, &servers[i]);
 	if (servers[0].host == NULL && servers[1].host == NULL) {
 		usage_error(_("there is no server to check"));
 		goto out;
@@ -744,7 +728,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	protect_secrets();
 	/* the look-up may have left its "unknown provider" error here (--imap/--smtp given) */
 	g_clear_error(&error);
-	if ((servers[0].host == NULL || servers[0].oauth2) && (servers[1].host == NULL || servers[1].oauth2)) {
+	if (needs_no_password(req)) {
 		/* OAuth2 only (Outlook): nothing to log in with here, so no password is asked for */
 		password = g_strdup("");
 	} else if (password_file != NULL) {
@@ -777,24 +761,11 @@ mpa_cli_cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (*password == '\0' && !((servers[0].host == NULL || servers[0].oauth2) &&
-				    (servers[1].host == NULL || servers[1].oauth2))) {
+	if (*password == '\0' && !needs_no_password(req)) {
 		mpa_cli_error("%s", _("the password is empty"));
 		goto out;
 	}
 
-	req = mpa_check_request_new(address);
-	for (guint i = 0; i < 2; i++) {
-		if (servers[i].host == NULL)
-			continue;
-		if (i == MPA_PROTOCOL_IMAP)
-			mpa_check_request_set_imap(req, servers[i].host, servers[i].port, servers[i].security,
-						   servers[i].username);
-		else
-			mpa_check_request_set_smtp(req, servers[i].host, servers[i].port, servers[i].security,
-						   servers[i].username);
-		mpa_check_request_set_oauth2(req, i, servers[i].oauth2);
-	}
 	mpa_check_request_set_password(req, password);
 	mpa_secret_free(password);
 	password = NULL;
@@ -823,7 +794,6 @@ mpa_cli_cmd_check(int argc, char **argv)
 	sigint_id = g_unix_signal_add(SIGINT, on_interrupt, &run);
 	sigterm_id = g_unix_signal_add(SIGTERM, on_interrupt, &run);
 	mpa_check_run_async(req, run.cancellable, NULL, NULL, check_done, &run);
-	mpa_check_request_free(req);
 	g_main_loop_run(run.loop);
 	g_source_remove(sigint_id);
 	g_source_remove(sigterm_id);
@@ -858,12 +828,9 @@ out:
 	 * what it is closing) */
 	mpa_lookup_wait_threads(10000);
 	mpa_check_wait_threads(10000);
-	if (db != NULL)
-		mpa_db_free(db);
 	if (password != NULL)
 		mpa_secret_free(password);
-	server_clear(&servers[0]);
-	server_clear(&servers[1]);
-	mpa_cli_common_clear(&common);
+	g_free(override_host[0]);
+	g_free(override_host[1]);
 	return status;
 }

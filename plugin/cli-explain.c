@@ -111,7 +111,7 @@ static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 
 int mpa_cli_cmd_explain(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autofree gchar *address = NULL, *protocol_name = NULL, *stage_name = NULL;
 	/* FILENAME arguments keep the bytes as given: a reply may be GBK, not the locale's charset */
@@ -144,9 +144,9 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	MpaFailure failure = { 0 };
 	MpaProtocol protocol;
 	MpaStage stage;
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	const MpaProvider *provider;
-	MpaDiagnosis *diagnosis;
+	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 	gsize len = 0;
 	int status = MPA_EXIT_OK;
 
@@ -158,10 +158,8 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		_("An address whose domain no provider file knows is explained with the generic rules.\n"
 		  "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
 	mpa_cli_add_common_options(context, &common);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 
 	if (argc > 1)
 		status = usage_error(_("unexpected argument (the reply goes after --reply)"));
@@ -181,19 +179,15 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		status = usage_error(_("--port must be a number from 1 to 65535"));
 	else if (security_name != NULL && !security_from_name(security_name, &failure.security))
 		status = usage_error(_("--security must be ssl, starttls or plain"));
-	if (status != MPA_EXIT_OK) {
-		mpa_cli_common_clear(&common);
+	if (status != MPA_EXIT_OK)
 		return status;
-	}
 	failure.port = (guint)port;
 	failure.has_security = security_name != NULL;
 	failure.worked_before = worked;
 
 	if (reply_file != NULL) {
-		if (!read_reply_file(reply_file, &raw, &len)) {
-			mpa_cli_common_clear(&common);
+		if (!read_reply_file(reply_file, &raw, &len))
 			return MPA_EXIT_USAGE;
-		}
 	} else {
 		raw = g_steal_pointer(&reply_arg);
 		len = strlen(raw);
@@ -210,8 +204,6 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		g_autofree gchar *shown = mpa_cli_display_arg(address);
 
 		mpa_cli_error("%s: %s", shown, error->message);
-		mpa_db_free(db);
-		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}
 
@@ -237,8 +229,5 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		mpa_cli_print_diagnosis(diagnosis, 0);
 	}
 	/* a failed write to stdout: checked for every command in main() */
-	mpa_diagnosis_free(diagnosis);
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
 	return status;
 }

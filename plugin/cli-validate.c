@@ -151,13 +151,13 @@ static void print_text(GPtrArray *results, guint invalid)
 
 int mpa_cli_cmd_validate(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("[FILE|DIR…]"));
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)file_result_free);
 	g_auto(GStrv) default_dirs = NULL;
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	gboolean bad_input = FALSE;
 	guint invalid = 0;
 
@@ -170,10 +170,8 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 		  "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
 		  "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
 	mpa_cli_add_common_options(context, &common);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 
 	if (argc > 1) {
 		for (gint i = 1; i < argc; i++) {
@@ -264,8 +262,6 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	if (results->len == 0 && !bad_input)
 		mpa_cli_error("%s", _("no provider files found."));
 
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
 	if (bad_input)
 		return MPA_EXIT_USAGE;
 	if (invalid > 0 || count_errors(problems) > 0 || results->len == 0)

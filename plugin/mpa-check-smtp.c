@@ -59,12 +59,6 @@ smtp_send_secret(MpaWorker *w, mailsmtp *smtp, gchar *line)
 	return mailsmtp_read_response(smtp);
 }
 
-static gchar *
-b64_secret(const guint8 *data, gsize len)
-{
-	return g_base64_encode(data, len);
-}
-
 /* "PREFIX BASE64\r\n" in one exact allocation.  Not g_strdup_printf: glibc's vasprintf grows
  * its buffer and frees the old one unwiped, which left the AUTH PLAIN line in freed memory
  * (found by tests/test-secrets.sh). */
@@ -81,7 +75,9 @@ secret_line(const gchar *prefix, const gchar *b64)
 }
 
 /* AUTH PLAIN (preferred) or AUTH LOGIN, spoken directly: Cyrus SASL's plugins are not always
- * installed, and this keeps the password in buffers we wipe. */
+ * installed, and this keeps the password in buffers we wipe.  g_base64_encode() writes its result
+ * into one allocation of the final size (no copy left behind); what carries the password is wiped
+ * with mpa_secret_free(). */
 static int
 smtp_auth(MpaWorker *w, mailsmtp *smtp)
 {
@@ -99,7 +95,7 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 		memcpy(blob + ulen + 1, w->username, ulen);
 		blob[2 * ulen + 1] = 0;
 		memcpy(blob + 2 * ulen + 2, w->password, plen);
-		b64 = b64_secret(blob, n);
+		b64 = g_base64_encode(blob, n);
 		memset(blob, 0, n);
 		g_free(blob);
 		code = smtp_send_secret(w, smtp, secret_line("AUTH PLAIN ", b64));
@@ -117,12 +113,12 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 		code = mailsmtp_read_response(smtp);
 		if (code != 334)
 			return code;
-		b64 = b64_secret((const guint8 *) w->username, ulen);
+		b64 = g_base64_encode((const guint8 *) w->username, ulen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		g_free(b64);
 		if (code != 334)
 			return code;
-		b64 = b64_secret((const guint8 *) w->password, plen);
+		b64 = g_base64_encode((const guint8 *) w->password, plen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		mpa_secret_free(b64);
 		return code;

@@ -244,6 +244,30 @@ mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *pro
 }
 
 void
+mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, const gchar *host,
+			   guint16 port)
+{
+	g_return_if_fail((guint)protocol < 2);
+	g_free(req->server[protocol].host);
+	req->server[protocol].host = g_strdup(host);
+	req->server[protocol].port = port;
+	if (req->server[protocol].username == NULL)
+		req->server[protocol].username = g_strdup(req->address);
+}
+
+void
+mpa_check_request_get_server(const MpaCheckRequest *req, MpaProtocol protocol,
+			     MpaCheckServer *server)
+{
+	g_return_if_fail((guint)protocol < 2);
+	server->host = req->server[protocol].host;
+	server->port = req->server[protocol].port;
+	server->security = req->server[protocol].security;
+	server->username = req->server[protocol].username;
+	server->oauth2 = req->server[protocol].oauth2;
+}
+
+void
 mpa_check_request_set_oauth2(MpaCheckRequest *req, MpaProtocol protocol, gboolean oauth2)
 {
 	if ((guint)protocol < 2)

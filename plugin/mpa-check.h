@@ -81,6 +81,7 @@ typedef struct _MpaCheckRequest MpaCheckRequest;
 /* A request; the password is copied into core-owned memory and wiped when the request is freed. */
 MpaCheckRequest *mpa_check_request_new(const gchar *address);
 void mpa_check_request_free(MpaCheckRequest *req);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaCheckRequest, mpa_check_request_free)
 /* A NULL host skips that protocol. */
 void mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
 				MpaSecurity security, const gchar *username);
@@ -88,6 +89,22 @@ void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16
 				MpaSecurity security, const gchar *username);
 /* From a provider's servers with the address expanded into user names. */
 void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider);
+/* Another host and port for @protocol (a user's override), keeping its security mode, user name
+ * and sign-in method; a protocol without a server so far gets implicit TLS and the address as
+ * user name. */
+void mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, const gchar *host,
+				guint16 port);
+/* Where the check of @protocol goes, as set so far (host NULL: that protocol is skipped).  The
+ * strings belong to @req and stay valid until it changes. */
+typedef struct {
+	const gchar *host;
+	guint16 port;
+	MpaSecurity security;
+	const gchar *username;
+	gboolean oauth2;
+} MpaCheckServer;
+void mpa_check_request_get_server(const MpaCheckRequest *req, MpaProtocol protocol,
+				  MpaCheckServer *server);
 void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password);
 /* Sign-in by OAuth2 for @protocol: the check goes up to what the server offers (TLS, greeting,
  * XOAUTH2 or OAUTHBEARER) and sends no login (no password needed).  Set by set_from_provider
@@ -116,6 +133,7 @@ MpaCheckResult *mpa_check_finish(GAsyncResult *result, GError **error);
 /* Blocking convenience for the CLI and tests (runs its own main context). */
 MpaCheckResult *mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable);
 void mpa_check_result_free(MpaCheckResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaCheckResult, mpa_check_result_free)
 
 /* TRUE in a thread that is running a check: the plugin's libetpan logger filter drops such
  * traffic so no credential reaches Claws' network log. */

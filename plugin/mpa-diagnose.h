@@ -82,6 +82,7 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoResult *result,
 				  const gchar *lang);
 void mpa_diagnosis_free(MpaDiagnosis *diagnosis);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaDiagnosis, mpa_diagnosis_free)
 
 /* The codes of a reply text are read with mpa-reply.h (the parser the connection check uses). */
 

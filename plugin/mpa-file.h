@@ -37,10 +37,6 @@ const gchar *mpa_file_kind(mode_t mode);
 gboolean mpa_file_read(const gchar *path, gsize max, gchar **contents, gsize *length,
 		       GError **error);
 
-/* The same on an open descriptor (standard input for "-"): a pipe, FIFO or terminal is read
- * (with the cap); a directory or device is refused as above.  @fd is not closed. */
-gboolean mpa_file_read_fd(int fd, gsize max, gchar **contents, gsize *length, GError **error);
-
 G_END_DECLS
 
 #endif

@@ -60,7 +60,6 @@ const gchar *mpa_guard_path(const MpaGuard *guard);
 void mpa_guard_set_clock(MpaGuard *guard, MpaGuardClock clock, gpointer data);
 /* Dates are computed in @tz (NULL: local time).  The guard takes a reference. */
 void mpa_guard_set_timezone(MpaGuard *guard, GTimeZone *tz);
-gint64 mpa_guard_now(const MpaGuard *guard);
 
 /* Read the file.  A missing file is an empty guard (TRUE).  With @writable, stray temporary
  * files of interrupted writes are removed (only the process that writes may do that; a reader
@@ -95,8 +94,6 @@ gboolean mpa_guard_touch(MpaGuard *guard, gint account_id, const gchar *address)
 void mpa_guard_record_send(MpaGuard *guard, gint account_id, const gchar *address);
 /* Messages sent today (local date of the guard's clock). */
 guint mpa_guard_sent_today(const MpaGuard *guard, gint account_id, const gchar *address);
-/* Days since the account was first seen (0 on the first day; 0 for an unknown account). */
-guint mpa_guard_account_age(const MpaGuard *guard, gint account_id, const gchar *address);
 gboolean mpa_guard_get_enabled(const MpaGuard *guard, gint account_id, const gchar *address);
 /* Switch the guard on or off for one account (registers the account if needed). */
 void mpa_guard_set_enabled(MpaGuard *guard, gint account_id, const gchar *address,
@@ -109,10 +106,6 @@ gboolean mpa_guard_get_state(const MpaGuard *guard, gint account_id, const gchar
 gboolean mpa_guard_find_address(const MpaGuard *guard, const gchar *address,
 				MpaGuardState *state);
 
-/* The provider's stage for an account @age_days old, NULL when the provider has no stages.
- * @index (may be NULL) receives its position in provider->send_stages. */
-const MpaSendStage *mpa_guard_stage_for_age(const MpaProvider *provider, guint age_days,
-					    guint *index);
 /* A stable id for a stage: "week-1", "weeks-2-4", "days-3-9", "stable" (the open-ended last). */
 gchar *mpa_guard_stage_id(const MpaSendStage *stage);
 /* The same for people, translated: "week 1 (new account)", "weeks 2–4", ... */

@@ -171,8 +171,10 @@ stream_tls_version(mailstream *stream)
 	return gnutls_protocol_get_version(d->session);
 }
 
-MpaNetError
-mpa_net_check_tls_version(mailstream *stream, gchar **detail)
+/* MPA_NET_NONE unless @stream negotiated a TLS version older than 1.2: then MPA_NET_TLS_OUTDATED
+ * with a translated *detail naming the version. */
+static MpaNetError
+check_tls_version(mailstream *stream, gchar **detail)
 {
 	gnutls_protocol_t v = stream_tls_version(stream);
 	const gchar *name;
@@ -194,7 +196,7 @@ mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_fil
 {
 	carray *chain;
 	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
-	MpaNetError version = mpa_net_check_tls_version(stream, detail);
+	MpaNetError version = check_tls_version(stream, detail);
 
 	if (version != MPA_NET_NONE)
 		return version;

@@ -18,6 +18,7 @@
 #include "mpa-provider-private.h"
 #include "mpa-diagnose.h"
 #include "mpa-file.h"
+#include "mpa-lang.h"
 #include "mpa-xml.h"
 
 G_DEFINE_QUARK(mpa-provider-error-quark, mpa_provider_error)
@@ -174,80 +175,14 @@ void mpa_problem_warn(GPtrArray *problems, const gchar *file, guint line, const 
 
 /* ---- localized texts ---- */
 
-/* "zh-CN", "zh_cn" -> "zh_CN"; NULL when @lang is not a language tag at all. */
-static gchar *normalize_lang(const gchar *lang)
+/* The text in the first of @tags it has, NULL when it has none of them. */
+static const gchar *text_lookup(const MpaText *text, gchar **tags)
 {
-	GString *s;
-	const gchar *p = lang;
-	guint n = 0;
+	for (guint i = 0; tags[i] != NULL; i++) {
+		const gchar *found = g_hash_table_lookup((GHashTable *)text, tags[i]);
 
-	s = g_string_new(NULL);
-	while (g_ascii_isalpha(*p)) {
-		g_string_append_c(s, g_ascii_tolower(*p++));
-		n++;
-	}
-	if (n < 2 || n > 3)
-		goto bad;
-	if (*p == '-' || *p == '_') {
-		guint m = 0;
-
-		p++;
-		g_string_append_c(s, '_');
-		while (g_ascii_isalnum(*p)) {
-			g_string_append_c(s, g_ascii_toupper(*p++));
-			m++;
-		}
-		if (m < 2 || m > 8)
-			goto bad;
-	}
-	if (*p != '\0')
-		goto bad;
-	return g_string_free(s, FALSE);
-bad:
-	g_string_free(s, TRUE);
-	return NULL;
-}
-
-static const gchar *text_lookup_one(const MpaText *text, const gchar *name)
-{
-	g_autofree gchar *lang = NULL;
-	const gchar *found;
-	const gchar *cut;
-
-	if (name == NULL || *name == '\0')
-		return NULL;
-	/* "zh_CN.UTF-8@mod" -> "zh_CN" */
-	cut = name + strcspn(name, ".@");
-	lang = g_strndup(name, cut - name);
-	if (strcmp(lang, "C") == 0 || strcmp(lang, "POSIX") == 0)
-		return g_hash_table_lookup((GHashTable *)text, "en");
-	found = g_hash_table_lookup((GHashTable *)text, lang);
-	if (found != NULL)
-		return found;
-	if (strchr(lang, '_') == NULL) {
-		/* A bare language: "zh" means Simplified Chinese here, else any territory of it. */
-		GHashTableIter iter;
-		gpointer key, value;
-		const gchar *best = NULL;
-		const gchar *best_key = NULL;
-		gsize len = strlen(lang);
-
-		if (strcmp(lang, "zh") == 0) {
-			found = g_hash_table_lookup((GHashTable *)text, "zh_CN");
-			if (found != NULL)
-				return found;
-		}
-		g_hash_table_iter_init(&iter, (GHashTable *)text);
-		while (g_hash_table_iter_next(&iter, &key, &value)) {
-			const gchar *k = key;
-
-			if (strncmp(k, lang, len) == 0 && k[len] == '_' &&
-			    (best_key == NULL || strcmp(k, best_key) < 0)) {
-				best_key = k;
-				best = value;
-			}
-		}
-		return best;
+		if (found != NULL)
+			return found;
 	}
 	return NULL;
 }
@@ -276,37 +211,28 @@ static const gchar *text_fallback(const MpaText *text)
 
 const gchar *mpa_text_get(const MpaText *text)
 {
-	const gchar *const *names;
+	g_auto(GStrv) tags = NULL;
+	const gchar *found;
 
 	if (text == NULL)
 		return NULL;
-	names = g_get_language_names();
-	for (guint i = 0; names[i] != NULL; i++) {
-		const gchar *found = text_lookup_one(text, names[i]);
-
-		if (found != NULL)
-			return found;
-	}
-	return text_fallback(text);
+	tags = mpa_lang_process_variants();
+	found = text_lookup(text, tags);
+	return found != NULL ? found : text_fallback(text);
 }
 
 const gchar *mpa_text_get_lang(const MpaText *text, const gchar *lang)
 {
+	g_auto(GStrv) tags = NULL;
 	const gchar *found;
-	g_autofree gchar *norm = NULL;
 
 	if (text == NULL)
 		return NULL;
 	if (lang == NULL)
 		return mpa_text_get(text);
-	found = text_lookup_one(text, lang);
-	if (found != NULL)
-		return found;
-	/* "zh-CN" written the other way */
-	norm = normalize_lang(lang);
-	if (norm != NULL && (found = text_lookup_one(text, norm)) != NULL)
-		return found;
-	return text_fallback(text);
+	tags = mpa_lang_variants(lang);
+	found = text_lookup(text, tags);
+	return found != NULL ? found : text_fallback(text);
 }
 
 static MpaText *text_new(void)
@@ -571,7 +497,7 @@ static void text_set_add(Load *l, TextSet *set, const Node *n)
 	lang = need_attr(l, n, "lang");
 	if (lang == NULL)
 		return;
-	norm = normalize_lang(lang);
+	norm = mpa_lang_normalize(lang);
 	if (norm == NULL) {
 		problem(l, n->line, _("lang=\"%s\" is not a language code — write a code such as en or zh_CN"), lang);
 		return;

@@ -183,9 +183,11 @@ MpaProvider *mpa_provider_load_file(const gchar *path, GPtrArray *problems);
 MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *origin,
 				    GPtrArray *problems);
 void mpa_provider_free(MpaProvider *provider);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaProvider, mpa_provider_free)
 
 MpaDb *mpa_db_new(void);
 void mpa_db_free(MpaDb *db);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaDb, mpa_db_free)
 /* Load every *.xml file of @dir.  A provider whose id is already in the database replaces it
  * (so load the installed directory first, then the user's).  Invalid files are skipped and
  * reported in @problems; a domain claimed by two different providers is a problem too.
@@ -229,9 +231,11 @@ gchar *mpa_expand_username(const gchar *tmpl, const gchar *address);
  * host name for any parsed address).  Lower case; newly allocated. */
 gchar *mpa_expand_host(const gchar *tmpl, const gchar *address);
 
-/* Localized text for the current locale (g_get_language_names), falling back to "en", then any. */
+/* Localized text for the current locale (mpa_lang_process_variants(): $LANGUAGE, $LC_ALL...),
+ * falling back to "en", then any. */
 const gchar *mpa_text_get(const MpaText *text);
-/* Localized text for a given language ("zh_CN", "zh", "en"...), with the same fallbacks. */
+/* Localized text for a given language or locale ("zh_CN", "zh", "zh_CN.UTF-8"...: the rule of
+ * mpa-lang.h), with the same fallbacks. */
 const gchar *mpa_text_get_lang(const MpaText *text, const gchar *lang);
 /* Name to show: localized mpa:name, else displayName. */
 const gchar *mpa_provider_name(const MpaProvider *provider);
@@ -247,6 +251,7 @@ gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage);
 gboolean mpa_protocol_from_name(const gchar *name, MpaProtocol *protocol);
 
 void mpa_problem_free(MpaProblem *problem);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaProblem, mpa_problem_free)
 /* "file:line: message", for a warning "file:line: warning: message" */
 gchar *mpa_problem_to_string(const MpaProblem *problem);
 

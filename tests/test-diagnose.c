@@ -519,6 +519,24 @@ static void test_explicit_lang(void)
 	mpa_diagnosis_free(en);
 	mpa_diagnosis_free(zh);
 	mpa_diagnosis_free(zh2);
+	/* the rule of mpa-lang.h, as for provider texts: a bare "zh" is Simplified Chinese, zh_TW
+	 * (no catalogue of its own) and the C locale are English */
+	{
+		static const struct { const gchar *lang, *title; } cases[] = {
+			{ "zh", "找不到服务器名称" },
+			{ "zh_CN.GB18030", "找不到服务器名称" },
+			{ "zh_TW.UTF-8", "The server name could not be found" },
+			{ "C", "The server name could not be found" },
+			{ "en_US", "The server name could not be found" },
+		};
+
+		for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+			g_autoptr(MpaDiagnosis) d = mpa_diagnose(NULL, &f, cases[i].lang);
+
+			g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(d->causes, 0))->title, ==,
+					cases[i].title);
+		}
+	}
 }
 
 static void test_locale_zh(void)

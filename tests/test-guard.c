@@ -98,14 +98,16 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
 	g_free(f->dir);
 }
 
+/* GLib's temporary files of g_file_set_contents_full(): "FILE.XXXXXX" next to the guard file. */
 static guint count_temporaries(const gchar *dir)
 {
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const gchar *prefix = MPA_GUARD_FILE_NAME ".";
 	const gchar *name;
 	guint n = 0;
 
 	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-		if (strstr(name, ".tmp-") != NULL)
+		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6)
 			n++;
 	return n;
 }
@@ -462,8 +464,11 @@ static void test_unreadable(Fixture *f, gconstpointer data)
 static void test_stray_temporaries(Fixture *f, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *stray = g_strconcat(f->path, ".tmp-AbC123", NULL);
-	g_autofree gchar *other = g_build_filename(f->dir, "unrelated.tmp-AbC123", NULL);
+	g_autofree gchar *stray = g_strconcat(f->path, ".AbC123", NULL);
+	g_autofree gchar *other = g_build_filename(f->dir, "unrelated.AbC123", NULL);
+	/* not GLib's shape: six characters but not all letters and digits, or seven */
+	g_autofree gchar *dashed = g_strconcat(f->path, ".Ab-123", NULL);
+	g_autofree gchar *longer = g_strconcat(f->path, ".AbC1234", NULL);
 
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	g_assert_true(mpa_guard_save(f->guard, &error));
@@ -471,6 +476,8 @@ static void test_stray_temporaries(Fixture *f, gconstpointer data)
 	/* what a crash between mkstemp and rename leaves: a half-written temporary */
 	g_assert_true(g_file_set_contents(stray, "[guard]\nversion=1\n[acc", -1, NULL));
 	g_assert_true(g_file_set_contents(other, "not ours", -1, NULL));
+	g_assert_true(g_file_set_contents(dashed, "not ours", -1, NULL));
+	g_assert_true(g_file_set_contents(longer, "not ours", -1, NULL));
 
 	/* a reader leaves it alone (it could be a live writer's) and reads the real file */
 	g_assert_true(mpa_guard_load(f->guard, FALSE, &error));
@@ -482,6 +489,8 @@ static void test_stray_temporaries(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_false(g_file_test(stray, G_FILE_TEST_EXISTS));
 	g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(dashed, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(longer, G_FILE_TEST_EXISTS));
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 1);
 }
 

@@ -38,7 +38,7 @@ test_imap_login(void)
 	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_IMAP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpstr(f->account_name, ==, "Sohu");
 	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
@@ -79,7 +79,7 @@ test_logins(void)
 		"[2026-11-28 10:00:02] ESMTP< 2350 not a reply code\n",
 		NULL
 	};
-	MpaProtocol protocol;
+	MpaPaLogService service;
 	gchar *name = NULL, *host = NULL;
 
 	{
@@ -87,28 +87,28 @@ test_logins(void)
 		g_autoptr(MpaLogFailure) f = feed_all(w, imap_fail);
 
 		g_assert_nonnull(f);
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, imap_ok);
 
 		g_assert_null(f);
-		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
-		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_IMAP);
+		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_cmpint(service, ==, MPA_PA_LOG_IMAP);
 		g_assert_cmpstr(name, ==, "Sohu");
 		g_assert_cmpstr(host, ==, "imap.sohu.com");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
 		/* once per login */
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_ok);
 
-		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
-		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_SMTP);
+		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_cmpint(service, ==, MPA_PA_LOG_SMTP);
 		g_assert_cmpstr(name, ==, "Work");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
@@ -117,7 +117,7 @@ test_logins(void)
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_fail);
 
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 }
 
@@ -222,7 +222,7 @@ test_smtp_auth(void)
 	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_SMTP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpstr(f->account_name, ==, "Sohu");
 	g_assert_cmpstr(f->host, ==, "smtp.sohu.com");
@@ -310,11 +310,11 @@ feed_timed(MpaLogWatch *w, const Timed *lines)
 }
 
 static void
-assert_net(const MpaLogFailure *f, MpaProtocol proto, MpaNetError err, const gchar *account,
+assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err, const gchar *account,
 	   const gchar *host, guint port)
 {
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, proto);
+	g_assert_cmpint(f->service, ==, service);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_CONNECT);
 	g_assert_cmpint(f->net_error, ==, err);
 	g_assert_cmpstr(f->account_name, ==, account);
@@ -342,8 +342,8 @@ test_imap_refused(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, quick);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, dropped);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 }
 
 static void
@@ -401,11 +401,11 @@ test_tls_failure(void)
 	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, pop3);
 	g_autoptr(MpaLogFailure) f5 = feed_timed(w5, smtp_silent);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
-	assert_net(f3, MPA_PROTOCOL_SMTP, MPA_NET_TLS_HANDSHAKE, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
+	assert_net(f3, MPA_PA_LOG_SMTP, MPA_NET_TLS_HANDSHAKE, "Sohu", "smtp.sohu.com", 465);
 	g_assert_null(f4);
-	assert_net(f5, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f5, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
 static void
@@ -432,8 +432,8 @@ test_imap_stream_error(void)
 	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, talked);
 	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, later);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
 	g_assert_null(f3);
 	g_assert_null(f4);
 }
@@ -454,7 +454,7 @@ test_io_timeout_setting(void)
 	mpa_log_watch_set_io_timeout(w2, 10);
 	f1 = feed_timed(w1, ten);
 	f2 = feed_timed(w2, sixty);
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 	g_assert_null(f2);      /* 60 s is not this user's timeout: a later break */
 }
 
@@ -473,7 +473,7 @@ test_smtp_tls_timeout_fixed(void)
 
 	mpa_log_watch_set_io_timeout(w, 4);
 	f = feed_timed(w, lines);
-	assert_net(f, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
 static void
@@ -498,7 +498,7 @@ test_smtp_session_timeout(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, smtp);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, pop3);
 
-	assert_net(f1, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f1, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 	g_assert_null(f2);
 }
 
@@ -526,8 +526,8 @@ test_translated_connection_formats(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, refused);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, tls);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
 }
 
 /* An OAuth2 account without a token: Claws logs "OAuth2 access token not obtained" and then logs
@@ -567,12 +567,12 @@ test_oauth2_no_token(void)
 
 	g_assert_nonnull(f1);
 	g_assert_true(f1->oauth2);
-	g_assert_cmpint(f1->protocol, ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(f1->service, ==, MPA_PA_LOG_IMAP);
 	g_assert_cmpstr(f1->account_name, ==, "Outlook");
 	g_assert_cmpstr(f1->reply, ==, "AUTHENTICATE failed.");
 	g_assert_nonnull(f2);
 	g_assert_true(f2->oauth2);
-	g_assert_cmpint(f2->protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_cmpint(f2->service, ==, MPA_PA_LOG_SMTP);
 	/* the first refusal used the line up; the second one is an ordinary refusal */
 	for (guint i = 0; later[i].text; i++) {
 		MpaLogFailure *f = mpa_log_watch_feed_at(w3, later[i].text, S(1000 + later[i].at));
@@ -638,8 +638,11 @@ test_pop3_login(void)
 	g_autoptr(MpaLogFailure) f3 = feed_all(w3, translated);
 
 	g_assert_nonnull(f);
-	g_assert_true(f->pop3);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_IMAP);    /* the receiving side's rules */
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_POP3);
+	/* the receiving side's rules */
+	g_assert_cmpint(mpa_pa_log_service_side(f->service), ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_IMAP), ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_SMTP), ==, MPA_PROTOCOL_SMTP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpint(f->net_error, ==, MPA_NET_NONE);
 	g_assert_cmpstr(f->account_name, ==, "Sohu POP");
@@ -648,7 +651,7 @@ test_pop3_login(void)
 	g_assert_cmpstr(f->reply, ==, "-ERR Authentication failed");
 	g_assert_null(f2);
 	g_assert_nonnull(f3);
-	g_assert_true(f3->pop3);
+	g_assert_cmpint(f3->service, ==, MPA_PA_LOG_POP3);
 	g_assert_cmpstr(f3->account_name, ==, "搜狐");
 	g_assert_cmpstr(f3->reply, ==, "-ERR 用户名或密码错误");
 }

@@ -1268,6 +1268,9 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh"), ==, "你好");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh_CN.UTF-8"), ==, "你好");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "de"), ==, "Hello");
+	/* Traditional Chinese has no texts here: English, never Simplified Chinese (mpa-lang.h) */
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh_TW"), ==, "Hello");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "C"), ==, "Hello");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, NULL), ==, mpa_text_get(note->title));
 
 	set_langs("zh_CN.UTF-8", "C.UTF-8");
@@ -1281,6 +1284,8 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	set_langs("", "zh_CN.UTF-8");
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	set_langs("", "zh_TW.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	set_langs("", "C.UTF-8");
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	g_assert_cmpstr(mpa_provider_name(p), ==, "Test");
