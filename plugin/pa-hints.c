@@ -298,7 +298,7 @@ show_hint(Hint *h)
 	gtk_widget_show_all(win);
 	gtk_widget_grab_focus(close);
 	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, e->cause);
-	debug_print("%s: hint: %s\n", MPA_PLUGIN_NAME, headline);
+	debug_print("%s: hint: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, headline);
 }
 
 static gboolean

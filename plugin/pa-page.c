@@ -892,6 +892,7 @@ show_last_problem(Page *pg)
 	add_label(pg->problem, line, FALSE);
 	title = bold(lp->headline);
 	add_label(pg->problem, title, TRUE);
+	debug_print("%s: page: last problem: %s\n", MPA_PLUGIN_NAME, lp->headline);
 	if (lp->fix)
 		add_text(pg->problem, lp->fix);
 	if (lp->reply) {
