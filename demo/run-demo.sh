@@ -6,9 +6,9 @@
 #   demo/run-demo.sh --cli    the command-line demo only
 #   make demo                 the same, from a build tree
 #
-# Everything stays on 127.0.0.1 and in one temporary directory, removed at the end.  The servers
-# are a real Dovecot (tests/servers/), so it must run as root, like the tests.  Nothing in your own
-# Claws Mail configuration or provider directory is touched.
+# Everything stays on 127.0.0.1 and in one temporary directory (under $TMPDIR, else /tmp), removed
+# at the end.  The servers are a real Dovecot (tests/servers/), so it must run as root, like the
+# tests.  Nothing in your own Claws Mail configuration or provider directory is touched.
 set -u
 
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -52,7 +52,7 @@ fi
 [ "$(id -u)" = 0 ] || { echo "run-demo: the demo servers are a real Dovecot, which must be started as root (sudo $0)" >&2; exit 1; }
 command -v dovecot >/dev/null || { echo "run-demo: dovecot is not installed (see .ci/packages)" >&2; exit 1; }
 
-D=$(mktemp -d /tmp/mpa-demo.XXXXXX)
+D=$(mktemp -d -t mpa-demo.XXXXXX)  # under $TMPDIR, else /tmp
 chmod 755 "$D"      # Dovecot's unprivileged processes must reach their files below
 cleanup() {
 	/usr/bin/python3 "$top_srcdir/tests/servers/dovecot.py" stop "$D/dovecot" >/dev/null 2>&1

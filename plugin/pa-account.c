@@ -5,7 +5,7 @@
  *
  * Claws keeps the dialog's widgets in static structs of prefs_account.c and sets no widget names,
  * so they are found by walking the toplevel and comparing label texts with Claws' own translations
- * (dgettext("claws-mail", ...)).  The fields are set through the widgets, never through the
+ * (CLAWS(), pa-shared.h).  The fields are set through the widgets, never through the
  * PrefsAccount struct: a new account's pages reset the struct from defaults, and Cancel must undo
  * everything.  Each field remembers the value it had when the dialog opened and the value the
  * plugin last put there; a field holding anything else was changed by the user and is left alone.
@@ -27,8 +27,8 @@
 #include "mpa-lookup.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 
-#define CLAWS(s) dgettext("claws-mail", s)
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages
  * exist; then the widgets are looked up again from the main loop, a few times. */
 #define FIND_RETRIES 50

@@ -17,7 +17,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include <time.h>
 
 #include "prefs_account.h"
 #include "account.h"
@@ -29,10 +28,9 @@
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 #include "pa-guard.h"
-
-/* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
-#define CLAWS(s) g_dgettext("claws-mail", s)
+#include "pa-stall.h"
 
 typedef struct _Run Run;
 
@@ -91,13 +89,7 @@ struct _Run {
 	Page *page;                     /* NULL once the dialog is gone */
 	GCancellable *cancellable;
 	const MpaProvider *provider;
-	guint heartbeat;                /* MPA_STALL_LOG: a 5 ms tick while the check runs */
-	gint64 last_tick, max_gap;
-	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
-	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
-	gint64 max_cb;                  /* the longest of the plugin's own main-loop callbacks */
-	const gchar *max_cb_name;       /* "start", "progress" or "done" */
-	guint ticks;
+	MpaPaStall *stall;              /* MPA_STALL_LOG: measured while the check runs */
 };
 
 static Page page;
@@ -136,87 +128,6 @@ run_unref(Run *run)
 		return;
 	g_clear_object(&run->cancellable);
 	g_free(run);
-}
-
-/* ---- stall measurement (MPA_STALL_LOG=FILE) ----
- * The check must never stall Claws' main loop.  With MPA_STALL_LOG set, a 5 ms timeout ticks while
- * a check runs and the longest gap between two ticks is appended to FILE when the check ends:
- * any work the check does on the main loop (progress, results) shows up as a longer gap.  A gap is
- * either work on the main thread or time it waited for a CPU (or the X server): the thread's CPU
- * time tells them apart, so the most CPU time spent between two ticks is logged as well. */
-
-static gint64
-thread_cpu_us(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static gboolean
-heartbeat_tick(gpointer data)
-{
-	Run *run = data;
-	gint64 now = g_get_monotonic_time();
-	gint64 cpu = thread_cpu_us();
-
-	if (now - run->last_tick > run->max_gap) {
-		run->max_gap = now - run->last_tick;
-		run->max_gap_cpu = cpu - run->last_cpu;
-	}
-	run->max_busy = MAX(run->max_busy, cpu - run->last_cpu);
-	run->last_tick = now;
-	run->last_cpu = cpu;
-	run->ticks++;
-	return G_SOURCE_CONTINUE;
-}
-
-static void
-heartbeat_start(Run *run)
-{
-	const gchar *file = g_getenv("MPA_STALL_LOG");
-
-	if (!file || !*file)
-		return;
-	run->last_tick = g_get_monotonic_time();
-	run->last_cpu = thread_cpu_us();
-	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
-}
-
-/* The plugin's own work in one main-loop callback (since @t0, monotonic µs), while measured. */
-static void
-callback_time(Run *run, const gchar *name, gint64 t0)
-{
-	gint64 dt = g_get_monotonic_time() - t0;
-
-	if (!run->heartbeat || dt <= run->max_cb)
-		return;
-	run->max_cb = dt;
-	run->max_cb_name = name;
-}
-
-static void
-heartbeat_stop(Run *run, gint64 check_us, gint64 done_t0)
-{
-	const gchar *file = g_getenv("MPA_STALL_LOG");
-	FILE *f;
-
-	if (!run->heartbeat)
-		return;
-	callback_time(run, "done", done_t0);
-	heartbeat_tick(run);
-	g_source_remove(run->heartbeat);
-	run->heartbeat = 0;
-	f = file ? fopen(file, "a") : NULL;
-	if (!f)
-		return;
-	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
-		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT " max_callback_us=%" G_GINT64_FORMAT
-		" max_callback=%s\n", run->max_gap, run->max_gap_cpu, run->max_busy, run->ticks, check_us,
-		run->max_cb, run->max_cb_name ? run->max_cb_name : "-");
-	fclose(f);
 }
 
 /* ---- geometry (MPA_GEOMETRY_LOG=FILE, for the GUI tests) ----
@@ -805,7 +716,7 @@ on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 	if (!run->page || st->stage >= MPA_STAGE_COUNT || proto > MPA_PROTOCOL_SMTP)
 		return;
 	stage_row(run, proto, st);
-	callback_time(run, "progress", t0);
+	mpa_pa_stall_callback(run->stall, "progress", t0);
 }
 
 static MpaDiagnosis *
@@ -966,7 +877,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		/* The dialog was closed meanwhile: nothing to show. */
 		if (r)
 			mpa_check_result_free(r);
-		heartbeat_stop(run, check_us, t0);
+		mpa_pa_stall_stop(g_steal_pointer(&run->stall), check_us, t0);
 		run_unref(run);
 		return;
 	}
@@ -1055,7 +966,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	geometry_later(pg, 1);
 	/* A field changed while the check ran: the result is out of date at once. */
 	fields_changed(pg);
-	heartbeat_stop(run, check_us, t0);
+	mpa_pa_stall_stop(g_steal_pointer(&run->stall), check_us, t0);
 	run_unref(run);
 }
 
@@ -1104,11 +1015,11 @@ start_test(Page *pg)
 	set_running(pg, TRUE);
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
-	heartbeat_start(run);
+	run->stall = mpa_pa_stall_start();
 	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
-	callback_time(run, "start", t0);
+	mpa_pa_stall_callback(run->stall, "start", t0);
 	run_unref(run);
 	geometry_later(pg, 0);
 }
@@ -1181,6 +1092,7 @@ show_last_problem(Page *pg)
 	add_label(pg->problem, line, FALSE);
 	title = bold(lp->headline);
 	add_label(pg->problem, title, TRUE);
+	debug_print("%s: page: last problem: %s\n", MPA_PLUGIN_NAME, lp->headline);
 	if (lp->fix)
 		add_text(pg->problem, lp->fix);
 	if (lp->reply) {

@@ -14,17 +14,6 @@
 
 G_BEGIN_DECLS
 
-#define MPA_PLUGIN_NAME "Provider Assistant"
-
-/* pa-plugin.c: the provider database (never NULL while the plugin is loaded). */
-const MpaDb *mpa_pa_db(void);
-/* The provider for an address as typed; NULL for an unknown domain or a non-address. */
-const MpaProvider *mpa_pa_lookup(const gchar *address);
-/* Keeps the module mapped for the rest of the process (call before starting a check thread). */
-void mpa_pa_pin_module(void);
-/* The CA file to trust instead of the system store ($MPA_CA_FILE, for tests), or NULL. */
-const gchar *mpa_pa_ca_file(void);
-
 /* pa-logfilter.c: keeps the plugin's own libetpan traffic out of Claws' network log. */
 void mpa_logfilter_install(void);
 void mpa_logfilter_remove(void);

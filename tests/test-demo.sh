@@ -8,10 +8,15 @@ skip_if_no_servers
 [ "$(id -u)" = 0 ] || skip_all "the demo's Dovecot must run as root"
 command -v dovecot >/dev/null || skip_all "dovecot not installed"
 
-out=$(mktemp /tmp/mpa-demo-test.XXXXXX)
-trap 'rm -f "$out"' EXIT
+# The demo makes its directory (password file, servers' state) under $TMPDIR: a private one here,
+# so the test looks only at what this run made, never at another run's or another user's demo.
+tap_tmpdir demo-test
+demo_tmp=$tmp/tmp
+mkdir -p "$demo_tmp" && chmod 755 "$tmp" "$demo_tmp"   # Dovecot's unprivileged processes read below it
+out=$tmp/demo.out
+touch "$tmp/before-demo"
 # The user's provider files and home must not matter; the demo brings its own provider.
-env -u DISPLAY -u MPA_PROVIDERS_PATH MPA_BUILDDIR="$top_builddir" HOME=/nonexistent \
+env -u DISPLAY -u MPA_PROVIDERS_PATH MPA_BUILDDIR="$top_builddir" HOME=/nonexistent TMPDIR="$demo_tmp" \
 	timeout 120 bash "$top_srcdir/demo/run-demo.sh" >"$out" 2>&1
 rc=$?
 sed 's/^/# /' "$out"
@@ -21,8 +26,14 @@ check "show: the demo provider with the independent-password note" grep -q 'Use 
 check "check: IMAP and SMTP logins against the demo servers" \
 	bash -c 'grep -q "IMAP  ✓ auth" "$1" && grep -q "SMTP  ✓ auth" "$1"' _ "$out"
 check "check with a wrong password: explained, not just refused" grep -q 'IMAP  ✗ auth' "$out"
+# The servers' command lines name their directory, inside the private TMPDIR: a process that
+# still names it is one this run started and the demo left behind.
 check "the demo servers are stopped at the end" \
-	bash -c '! pgrep -f "dovecot.*/tmp/mpa-demo\." >/dev/null'
-check "no password file left in /tmp (the demo dir is removed)" \
-	bash -c '! ls -d /tmp/mpa-demo.* >/dev/null 2>&1'
+	bash -c 'p=$(pgrep -a -f -- "$1") || exit 0; printf "%s\n" "$p" | sed "s/^/# still running: /"; exit 1' _ "$demo_tmp/mpa-demo\."
+check "no password file left (the demo's directory is removed)" \
+	bash -c '! ls -d "$1"/mpa-demo.* 2>/dev/null' _ "$demo_tmp"
+# Making and removing its directory changes the private TMPDIR: the demo did use it, so the two
+# points above looked where the demo's files were.
+check "the demo made its directory under \$TMPDIR (where the two points above look)" \
+	test -n "$(find "$demo_tmp" -maxdepth 0 -newer "$tmp/before-demo")"
 tap_done
