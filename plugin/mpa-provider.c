@@ -83,7 +83,7 @@ static gboolean server_oauth2_optional(const MpaServer *s)
 gboolean mpa_provider_oauth2_optional(const MpaProvider *provider)
 {
 	return provider != NULL && provider->oauth2_provider != MPA_OAUTH2_NONE &&
-	       (server_oauth2_optional(provider->imap) || server_oauth2_optional(provider->smtp));
+		(server_oauth2_optional(provider->imap) || server_oauth2_optional(provider->smtp));
 }
 
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage)

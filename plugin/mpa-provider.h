@@ -147,9 +147,7 @@ typedef struct {
 	GPtrArray *links;                  /* of MpaLink* */
 	GPtrArray *steps;                  /* of MpaStep* (checklist, in order) */
 	GPtrArray *notes;                  /* of MpaStep* */
-	/* <mpa:oauth2-client>: how to register the OAuth2 client ID that Claws Mail's build lacks
-	 * for the oauth2_provider service (shown when OAuth2 is picked or is the only way); NULL. */
-	MpaStep *oauth2_client;
+	MpaStep *oauth2_client;            /* <mpa:oauth2-client>: registering the client ID Claws lacks; may be NULL */
 	GPtrArray *causes;                 /* of MpaCauseFix* */
 	GPtrArray *rules;                  /* of MpaRule* */
 	GPtrArray *send_stages;            /* of MpaSendStage*, ordered by from_day; empty: no limits */
