@@ -414,18 +414,17 @@ static void test_gbk_twin(void)
 	g_autofree gchar *decoded = mpa_decode_reply(gbk, sizeof gbk - 1);
 	MpaFailure a = { S, AUTH, N0, decoded, NULL, 0, NULL };
 	MpaFailure b = { S, AUTH, N0, utf8, NULL, 0, NULL };
-	MpaDiagnosis *da = mpa_diagnose(NULL, &a, "en");
-	MpaDiagnosis *db = mpa_diagnose(NULL, &b, "en");
+	g_autoptr(MpaDiagnosis) da = mpa_diagnose(NULL, &a, "en");
+	/* not "db": that is the file's provider database */
+	g_autoptr(MpaDiagnosis) dutf8 = mpa_diagnose(NULL, &b, "en");
 
 	g_assert_cmpstr(decoded, ==, utf8);
-	g_assert_cmpuint(da->causes->len, ==, db->causes->len);
+	g_assert_cmpuint(da->causes->len, ==, dutf8->causes->len);
 	for (guint i = 0; i < da->causes->len; i++)
-		g_assert_cmpstr(cause_at(da, i), ==, cause_at(db, i));
+		g_assert_cmpstr(cause_at(da, i), ==, cause_at(dutf8, i));
 	g_assert_cmpstr(cause_at(da, 0), ==, "app-password-required");
-	g_assert_cmpstr(da->reply, ==, db->reply);
+	g_assert_cmpstr(da->reply, ==, dutf8->reply);
 	g_assert_nonnull(strstr(da->reply, "授权码"));
-	mpa_diagnosis_free(da);
-	mpa_diagnosis_free(db);
 }
 
 static void test_unknown(void)
