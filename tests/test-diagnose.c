@@ -523,7 +523,7 @@ static void test_explicit_lang(void)
 	{
 		static const struct {
 			const gchar *lang, *title;
-		} cases[] = {
+		} langs[] = {
 			{ "zh", "找不到服务器名称" },
 			{ "zh_CN.GB18030", "找不到服务器名称" },
 			{ "zh_TW.UTF-8", "The server name could not be found" },
@@ -531,11 +531,11 @@ static void test_explicit_lang(void)
 			{ "en_US", "The server name could not be found" },
 		};
 
-		for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
-			g_autoptr(MpaDiagnosis) d = mpa_diagnose(NULL, &f, cases[i].lang);
+		for (guint i = 0; i < G_N_ELEMENTS(langs); i++) {
+			g_autoptr(MpaDiagnosis) d = mpa_diagnose(NULL, &f, langs[i].lang);
 
 			g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(d->causes, 0))->title, ==,
-					cases[i].title);
+					langs[i].title);
 		}
 	}
 }
