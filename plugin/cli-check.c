@@ -36,19 +36,17 @@
  * or have its /proc/PID/mem read by other processes of the same user.  Kept until exit: the
  * check is the last thing the command does.  Failures are ignored (best effort: nothing more can
  * be done, and the check itself still works). */
-static void
-protect_secrets(void)
+static void protect_secrets(void)
 {
 	const struct rlimit no_core = { 0, 0 };
 
-	(void) setrlimit(RLIMIT_CORE, &no_core);
-	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)setrlimit(RLIMIT_CORE, &no_core);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 /* Drops one trailing line end ("\n" or "\r\n"): files and pipes usually end with one, passwords
  * do not. */
-static void
-strip_one_newline(gchar *s)
+static void strip_one_newline(gchar *s)
 {
 	gsize len = strlen(s);
 
@@ -64,8 +62,7 @@ strip_one_newline(gchar *s)
  * for both and one byte more, which tells a longer text; nothing beyond it is read (a pipe from
  * /dev/zero ends there).  *len_out: the bytes read (a NUL among them would otherwise silently
  * cut the password short). */
-static gchar *
-read_secret_fd(int fd, gsize *len_out, GError **error)
+static gchar *read_secret_fd(int fd, gsize *len_out, GError **error)
 {
 	const gsize room = MAX_PASSWORD_BYTES + 3;
 	gchar *buf = g_malloc0(room + 1);
@@ -86,7 +83,7 @@ read_secret_fd(int fd, gsize *len_out, GError **error)
 		len += r;
 	}
 	{
-		gsize end = len;        /* without one line end */
+		gsize end = len; /* without one line end */
 
 		if (end > 0 && buf[end - 1] == '\n') {
 			end--;
@@ -109,8 +106,7 @@ read_secret_fd(int fd, gsize *len_out, GError **error)
  * (a FIFO would block, a device never end) and a file too long to hold a password.  A file other
  * users can read gets a warning, as ssh gives for keys; it is still used.  Returns -1 after
  * printing the error. */
-static int
-open_password_file(const gchar *path)
+static int open_password_file(const gchar *path)
 {
 	g_autofree gchar *shown = mpa_cli_display_arg(path);
 	struct stat st;
@@ -145,8 +141,7 @@ open_password_file(const gchar *path)
 }
 
 /* Asks on the terminal itself (not stdin/stdout, which may be redirected), echo off. */
-static gchar *
-prompt_password(const gchar *address, gsize *len_out, GError **error)
+static gchar *prompt_password(const gchar *address, gsize *len_out, GError **error)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	struct termios old, quiet;
@@ -194,8 +189,7 @@ prompt_password(const gchar *address, gsize *len_out, GError **error)
 /* A password the protocols cannot carry is refused before anything is sent: a line break would
  * end the IMAP command (the server sees two commands) and a NUL ends the string.  @len: the
  * bytes read, NULs included.  Returns a translated reason, or NULL. */
-static gchar *
-password_refused(const gchar *password, gsize len)
+static gchar *password_refused(const gchar *password, gsize len)
 {
 	if (memchr(password, '\0', len) == NULL)
 		return mpa_check_password_problem(password);
@@ -206,8 +200,7 @@ password_refused(const gchar *password, gsize len)
 /* ---- servers ---- */
 
 /* "host:port", "[v6]:port" */
-static gboolean
-parse_host_port(const gchar *text, gchar **host, guint16 *port)
+static gboolean parse_host_port(const gchar *text, gchar **host, guint16 *port)
 {
 	const gchar *colon;
 	guint64 p;
@@ -233,22 +226,20 @@ parse_host_port(const gchar *text, gchar **host, guint16 *port)
 		g_clear_pointer(host, g_free);
 		return FALSE;
 	}
-	*port = (guint16) p;
+	*port = (guint16)p;
 	return TRUE;
 }
 
 /* ---- output ---- */
 
-static const gchar *
-protocol_label(MpaProtocol protocol)
+static const gchar *protocol_label(MpaProtocol protocol)
 {
 	return protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
 }
 
 /* A stage and a security mode as the user reads them.  The English texts are the ids themselves
  * (as before, and as in --json); a translation gives the localized title instead of the id. */
-static const gchar *
-stage_label(MpaStage stage)
+static const gchar *stage_label(MpaStage stage)
 {
 	switch (stage) {
 	/* TRANSLATORS: stages of a connection check in the CLI's table and its "failed at" line */
@@ -263,8 +254,7 @@ stage_label(MpaStage stage)
 	return mpa_stage_name(stage);
 }
 
-static const gchar *
-security_label(MpaSecurity security)
+static const gchar *security_label(MpaSecurity security)
 {
 	switch (security) {
 	/* TRANSLATORS: security of a connection, in "IMAP  HOST port 993 (ssl), user U" */
@@ -276,8 +266,7 @@ security_label(MpaSecurity security)
 }
 
 /* The stage column: padded by display columns (Chinese characters take two), at least 9 wide. */
-static guint
-stage_column_width(void)
+static guint stage_column_width(void)
 {
 	guint width = 9;
 
@@ -286,14 +275,12 @@ stage_column_width(void)
 	return width;
 }
 
-static gint64
-ms(gint64 us)
+static gint64 ms(gint64 us)
 {
 	return (us + 500) / 1000;
 }
 
-static void
-print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
+static void print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 {
 	const gchar *label = protocol_label(r->protocol);
 
@@ -303,20 +290,19 @@ print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 	}
 	for (guint i = 0; i < r->stages->len; i++) {
 		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
-		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
-			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–" : "✗";
+		const gchar *mark = st->outcome == MPA_OUTCOME_OK                                    ? "✓"
+			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–"
+												     : "✗";
 
 		const gchar *stage = stage_label(st->stage);
-		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(),
-								       mpa_cli_text_width(stage)), ' ');
+		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(), mpa_cli_text_width(stage)), ' ');
 
 		g_print("%s  %s %s%s %5" G_GINT64_FORMAT " ms\n", label, mark, stage, fill,
 			ms(st->elapsed_us));
 	}
 }
 
-static void
-print_reason(const MpaProvider *provider, const MpaProtoResult *r)
+static void print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 {
 	const gchar *label = protocol_label(r->protocol);
 
@@ -350,8 +336,7 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 	}
 }
 
-static void
-print_text(const MpaProvider *provider, const MpaCheckResult *result)
+static void print_text(const MpaProvider *provider, const MpaCheckResult *result)
 {
 	print_proto_text(provider, &result->imap);
 	print_proto_text(provider, &result->smtp);
@@ -367,9 +352,9 @@ print_text(const MpaProvider *provider, const MpaCheckResult *result)
 	}
 }
 
-static void
-json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaProtoResult *r,
-	   const gchar *host, guint16 port, MpaSecurity security)
+static void json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider,
+		       const MpaProtoResult *r,
+		       const gchar *host, guint16 port, MpaSecurity security)
 {
 	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 
@@ -423,19 +408,18 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
  * the same failure in its own words (and --json must stay the only output).  While the check
  * runs, stderr goes through a pipe and such lines are dropped; everything else passes. */
 typedef struct {
-	int saved;              /* the real stderr, or -1 */
+	int saved; /* the real stderr, or -1 */
 	int read_fd;
 	guint source;
 	GString *pending;
 } StderrFilter;
 
-static void
-stderr_filter_pass(StderrFilter *f, gboolean all)
+static void stderr_filter_pass(StderrFilter *f, gboolean all)
 {
 	gchar *nl;
 
 	while ((nl = memchr(f->pending->str, '\n', f->pending->len)) != NULL || (all && f->pending->len > 0)) {
-		gsize n = nl != NULL ? (gsize) (nl - f->pending->str) + 1 : f->pending->len;
+		gsize n = nl != NULL ? (gsize)(nl - f->pending->str) + 1 : f->pending->len;
 
 		if (!g_str_has_prefix(f->pending->str, "GnuTLS error:")) {
 			gsize done = 0;
@@ -454,8 +438,7 @@ stderr_filter_pass(StderrFilter *f, gboolean all)
 	}
 }
 
-static gboolean
-stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
+static gboolean stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
 {
 	StderrFilter *f = data;
 	char buf[4096];
@@ -472,8 +455,7 @@ stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
-stderr_filter_start(StderrFilter *f)
+static void stderr_filter_start(StderrFilter *f)
 {
 	int p[2];
 
@@ -499,8 +481,7 @@ stderr_filter_start(StderrFilter *f)
 	f->source = g_unix_fd_add(f->read_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, stderr_filter_read, f);
 }
 
-static void
-stderr_filter_stop(StderrFilter *f)
+static void stderr_filter_stop(StderrFilter *f)
 {
 	if (f->saved >= 0) {
 		fflush(stderr);
@@ -534,8 +515,7 @@ typedef struct {
 	GCancellable *cancellable;
 } Run;
 
-static void
-check_done(GObject *source, GAsyncResult *res, gpointer data)
+static void check_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Run *run = data;
 
@@ -543,8 +523,7 @@ check_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_main_loop_quit(run->loop);
 }
 
-static gboolean
-on_interrupt(gpointer data)
+static gboolean on_interrupt(gpointer data)
 {
 	Run *run = data;
 
@@ -552,9 +531,14 @@ on_interrupt(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* A protocol passed: it worked, or it was not checked. */
+static gboolean proto_passed(const MpaProtoResult *r)
+{
+	return r->outcome == MPA_OUTCOME_OK || r->outcome == MPA_OUTCOME_SKIPPED;
+}
+
 /* TRUE when no protocol to check needs a password (each is skipped or signs in with OAuth2). */
-static gboolean
-needs_no_password(const MpaCheckRequest *req)
+static gboolean needs_no_password(const MpaCheckRequest *req)
 {
 	for (guint i = 0; i < 2; i++) {
 		MpaCheckServer s;
@@ -566,14 +550,12 @@ needs_no_password(const MpaCheckRequest *req)
 	return TRUE;
 }
 
-static void
-usage_error(const gchar *message)
+static void usage_error(const gchar *message)
 {
 	mpa_cli_usage_error("check", message);
 }
 
-int
-mpa_cli_cmd_check(int argc, char **argv)
+int mpa_cli_cmd_check(int argc, char **argv)
 {
 	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
@@ -583,7 +565,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	g_autofree gchar *smtp_arg = NULL;
 	g_autofree gchar *ca_file = NULL;
 	g_autofree gchar *only = NULL;
-	gdouble timeout_s = -G_MAXDOUBLE;      /* not given */
+	gdouble timeout_s = -G_MAXDOUBLE; /* not given */
 	gboolean no_select = FALSE;
 	gboolean offline = FALSE;
 	MpaLookupResult *found = NULL;
@@ -625,12 +607,12 @@ mpa_cli_cmd_check(int argc, char **argv)
 	int status;
 
 	g_option_context_set_summary(context,
-		_("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
-		  "what failed and why.  No message is sent.  The password is never taken from the command line."));
+				     _("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
+				       "what failed and why.  No message is sent.  The password is never taken from the command line."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
-		  "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
-		  "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
+					 _("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
+					   "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
+					   "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!mpa_cli_parse(context, &argc, &argv))
@@ -772,7 +754,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	if (ca_file != NULL)
 		mpa_check_request_set_ca_file(req, ca_file);
 	if (timeout_s > 0) {
-		guint total = (guint) (timeout_s * 1000 + 0.5);
+		guint total = (guint)(timeout_s * 1000 + 0.5);
 
 		mpa_check_request_set_timeouts(req, MIN(total, 10000), total);
 	}
@@ -815,9 +797,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	} else {
 		print_text(provider, run.result);
 	}
-	status = (run.result->imap.outcome == MPA_OUTCOME_OK || run.result->imap.outcome == MPA_OUTCOME_SKIPPED) &&
-		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
-		? MPA_EXIT_OK : MPA_EXIT_FAILED;
+	status = proto_passed(&run.result->imap) && proto_passed(&run.result->smtp) ? MPA_EXIT_OK : MPA_EXIT_FAILED;
 	mpa_check_result_free(run.result);
 	/* a failed write to stdout: checked for every command in main() */
 

@@ -254,7 +254,8 @@ static gboolean no_break_after(gunichar c)
 }
 
 /* Wrap one line of text (no newline in it) into @out. */
-static void wrap_line(GString *out, const gchar *line, guint first_indent, guint indent, guint width)
+static void wrap_line(GString *out, const gchar *line, guint first_indent, guint indent,
+		      guint width)
 {
 	guint column = first_indent;
 	gboolean line_empty = TRUE;

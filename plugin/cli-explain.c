@@ -42,7 +42,6 @@ static gboolean all_digits(const gchar *s)
 static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *f, gchar **owned)
 {
 	if (protocol == MPA_PROTOCOL_SMTP) {
-
 		if (all_digits(code) && strlen(code) == 3 && code[0] >= '2' && code[0] <= '5') {
 			f->smtp_code = (guint)g_ascii_strtoull(code, NULL, 10);
 			return TRUE;
@@ -153,10 +152,10 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	g_option_context_set_summary(context,
-		_("Explain a failed login or send: the likely cause, what to do, and the other possible causes."));
+				     _("Explain a failed login or send: the likely cause, what to do, and the other possible causes."));
 	g_option_context_set_description(context,
-		_("An address whose domain no provider file knows is explained with the generic rules.\n"
-		  "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
+					 _("An address whose domain no provider file knows is explained with the generic rules.\n"
+					   "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
 	mpa_cli_add_common_options(context, &common);
 	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
@@ -172,9 +171,7 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	else if ((reply_arg == NULL) == (reply_file == NULL))
 		status = usage_error(_("give the reply with either --reply or --reply-file"));
 	else if (code != NULL && !parse_code(code, protocol, &failure, &code_owned))
-		status = usage_error(protocol == MPA_PROTOCOL_SMTP ?
-				     _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") :
-				     _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
+		status = usage_error(protocol == MPA_PROTOCOL_SMTP ? _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") : _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
 	else if (port < 0 || port > 65535)
 		status = usage_error(_("--port must be a number from 1 to 65535"));
 	else if (security_name != NULL && !security_from_name(security_name, &failure.security))

@@ -8,7 +8,7 @@
 
 struct _MpaJson {
 	GString *out;
-	GArray *first;          /* gboolean per open container: no member written yet */
+	GArray *first; /* gboolean per open container: no member written yet */
 	guint depth;
 };
 

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * and strings that are not valid UTF-8 are made valid. */
 typedef struct _MpaJson MpaJson;
 MpaJson *mpa_json_new(void);
-void mpa_json_begin_object(MpaJson *j, const gchar *key);  /* key NULL inside arrays / at top */
+void mpa_json_begin_object(MpaJson *j, const gchar *key); /* key NULL inside arrays / at top */
 void mpa_json_end_object(MpaJson *j);
 void mpa_json_begin_array(MpaJson *j, const gchar *key);
 void mpa_json_end_array(MpaJson *j);

@@ -21,7 +21,7 @@ typedef struct {
 	const MpaProvider *provider;
 	const gchar *address;
 	MpaGuardState state;
-	gboolean known;         /* the guard file has this address */
+	gboolean known; /* the guard file has this address */
 	MpaGuardDecision decision;
 } Quota;
 
@@ -83,8 +83,7 @@ static void print_text(const Quota *q)
 						      : NULL;
 	const gchar *labels[5] = { _("Stage"), _("Sent today"), _("Spacing"), _("Bulk mail"),
 				   _("Guard") };
-	const gchar *note = q->provider->sending_text != NULL
-			    ? mpa_text_get_lang(q->provider->sending_text, lang) : NULL;
+	const gchar *note = mpa_text_get_lang(q->provider->sending_text, lang); /* NULL: none */
 	g_autofree gchar *heading = NULL, *stage = NULL, *sent = NULL, *gap = NULL, *bulk = NULL;
 	guint width = 0;
 
@@ -151,9 +150,9 @@ int mpa_cli_cmd_quota(int argc, char **argv)
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_summary(context,
-		_("Show how many messages the sending guard counted today for an address, and the provider's limits for its stage."));
+				     _("Show how many messages the sending guard counted today for an address, and the provider's limits for its stage."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 shown, 1 the guard file cannot be read or is damaged, 2 not an e-mail address or bad usage, 3 no provider file knows the domain."));
+					 _("Exit status: 0 shown, 1 the guard file cannot be read or is damaged, 2 not an e-mail address or bad usage, 3 no provider file knows the domain."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	if (!mpa_cli_parse(context, &argc, &argv))

@@ -315,11 +315,11 @@ int mpa_cli_cmd_show(int argc, char **argv)
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_summary(context,
-		_("Show the servers, the password to use and the setup checklist for an e-mail address."));
+				     _("Show the servers, the password to use and the setup checklist for an e-mail address."));
 	g_option_context_set_description(context,
-		_("When no provider file knows the domain, its MX records, its own autoconfig document "
-		  "(HTTPS) and its SRV records are looked up, unless --offline is given.\n"
-		  "Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 nothing found for the domain."));
+					 _("When no provider file knows the domain, its MX records, its own autoconfig document "
+					   "(HTTPS) and its SRV records are looked up, unless --offline is given.\n"
+					   "Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 nothing found for the domain."));
 	mpa_cli_add_common_options(context, &common);
 	mpa_cli_add_lookup_options(context, &lookup);
 	if (!mpa_cli_parse(context, &argc, &argv) || !mpa_cli_one_address("show", argc) ||

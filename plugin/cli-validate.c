@@ -19,7 +19,7 @@
 typedef struct {
 	gchar *path;
 	gboolean valid;
-	gchar *provider_id;     /* NULL when not loaded */
+	gchar *provider_id; /* NULL when not loaded */
 	guint domains;
 	guint steps;
 	guint rules;
@@ -142,7 +142,8 @@ static void print_text(GPtrArray *results, guint invalid)
 	}
 	if (invalid == 0)
 		g_print(g_dngettext(GETTEXT_PACKAGE, "%u provider file valid.\n",
-				    "%u provider files valid.\n", results->len), results->len);
+				    "%u provider files valid.\n", results->len),
+			results->len);
 	else
 		g_print(g_dngettext(GETTEXT_PACKAGE, "%u of %u provider file invalid.\n",
 				    "%u of %u provider files invalid.\n", results->len),
@@ -162,13 +163,13 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	guint invalid = 0;
 
 	g_option_context_set_summary(context,
-		_("Check provider files strictly: the format, the texts in English and Chinese, links, rules, "
-		  "and that no domain is claimed by two providers.  Without FILE, check the installed and "
-		  "the user's provider files (or those of --providers-dir)."));
+				     _("Check provider files strictly: the format, the texts in English and Chinese, links, rules, "
+				       "and that no domain is claimed by two providers.  Without FILE, check the installed and "
+				       "the user's provider files (or those of --providers-dir)."));
 	g_option_context_set_description(context,
-		_("Problems are printed on standard error as \"file:line: problem\"; what the loader ignores "
-		  "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
-		  "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
+					 _("Problems are printed on standard error as \"file:line: problem\"; what the loader ignores "
+					   "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
+					   "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
 	mpa_cli_add_common_options(context, &common);
 	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
@@ -237,7 +238,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 		const MpaProblem *problem = problems->pdata[i];
 
 		if (problem->warning)
-			continue;       /* ignored by the loader: the file is still valid */
+			continue; /* ignored by the loader: the file is still valid */
 		for (guint k = 0; k < results->len; k++) {
 			FileResult *result = results->pdata[k];
 

@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 #include "mpa-file.h"
 
-G_DEFINE_QUARK(mpa-file-error-quark, mpa_file_error)
+G_DEFINE_QUARK(mpa - file - error - quark, mpa_file_error)
 
 const gchar *mpa_file_kind(mode_t mode)
 {
@@ -49,7 +49,7 @@ static gboolean read_capped(int fd, gsize max, gsize hint, gchar **contents, gsi
 			    GError **error)
 {
 	gsize len = 0;
-	gsize room = MIN(MAX(hint + 1, (gsize)4096), max + 1);  /* bytes the buffer takes, w/o NUL */
+	gsize room = MIN(MAX(hint + 1, (gsize)4096), max + 1); /* bytes the buffer takes, w/o NUL */
 	g_autofree gchar *buf = g_malloc(room + 1);
 
 	for (;;) {

@@ -19,10 +19,10 @@
 G_BEGIN_DECLS
 
 typedef enum {
-	MPA_FILE_ERROR_OPEN,            /* missing, not readable (message: the system's reason) */
-	MPA_FILE_ERROR_NOT_REGULAR,     /* a directory, FIFO, device, socket */
-	MPA_FILE_ERROR_TOO_BIG,         /* more than the cap */
-	MPA_FILE_ERROR_READ             /* the read itself failed */
+	MPA_FILE_ERROR_OPEN,        /* missing, not readable (message: the system's reason) */
+	MPA_FILE_ERROR_NOT_REGULAR, /* a directory, FIFO, device, socket */
+	MPA_FILE_ERROR_TOO_BIG,     /* more than the cap */
+	MPA_FILE_ERROR_READ         /* the read itself failed */
 } MpaFileError;
 #define MPA_FILE_ERROR (mpa_file_error_quark())
 GQuark mpa_file_error_quark(void);

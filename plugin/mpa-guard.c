@@ -14,7 +14,7 @@
 #include "mpa-guard.h"
 #include "mpa-file.h"
 
-G_DEFINE_QUARK(mpa-guard-error-quark, mpa_guard_error)
+G_DEFINE_QUARK(mpa - guard - error - quark, mpa_guard_error)
 
 #define FORMAT_VERSION 1
 #define MAIN_GROUP "guard"
@@ -36,7 +36,7 @@ typedef struct {
 
 struct _MpaGuard {
 	gchar *path;
-	GPtrArray *accounts;    /* of Account* */
+	GPtrArray *accounts; /* of Account* */
 	MpaGuardClock clock;
 	gpointer clock_data;
 	GTimeZone *tz;
@@ -381,9 +381,8 @@ static const MpaSendStage *stage_for_age(const MpaProvider *provider, guint age_
 	/* A gap or a file whose first stage starts late: the strictest stage (the first) is the
 	 * safe reading for an account younger than it; past the end, the last applies. */
 	if (provider->send_stages->len > 0) {
-		guint i = age_days < ((const MpaSendStage *)g_ptr_array_index(provider->send_stages,
-									       0))->from_day
-			  ? 0 : provider->send_stages->len - 1;
+		const MpaSendStage *first = g_ptr_array_index(provider->send_stages, 0);
+		guint i = age_days < first->from_day ? 0 : provider->send_stages->len - 1;
 
 		return g_ptr_array_index(provider->send_stages, i);
 	}
@@ -642,7 +641,7 @@ gboolean mpa_guard_load(MpaGuard *guard, gboolean writable, GError **error)
 	/* A symbolic link to /dev/zero or a FIFO would be read until memory runs out, or for ever:
 	 * refused unread, as is a file far bigger than any guard file (issue #15). */
 	if (!g_file_test(guard->path, G_FILE_TEST_EXISTS))
-		return TRUE;    /* no file yet (or a dangling link, as before): nothing counted */
+		return TRUE; /* no file yet (or a dangling link, as before): nothing counted */
 	if (!mpa_file_read(guard->path, MAX_GUARD_FILE_BYTES, &data, &len, &local)) {
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_IO, "%s: %s", guard->path,
 			    local->message);

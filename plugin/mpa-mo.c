@@ -23,7 +23,7 @@ typedef struct {
 	guint32 n, orig, trans;
 } MoFile;
 
-static GHashTable *mo_cache;    /* language -> MoFile* (NULL value: no catalogue) */
+static GHashTable *mo_cache; /* language -> MoFile* (NULL value: no catalogue) */
 G_LOCK_DEFINE_STATIC(mo_cache);
 
 static gboolean mo_u32(const MoFile *mo, gsize off, guint32 *out)

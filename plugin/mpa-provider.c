@@ -21,7 +21,7 @@
 #include "mpa-lang.h"
 #include "mpa-xml.h"
 
-G_DEFINE_QUARK(mpa-provider-error-quark, mpa_provider_error)
+G_DEFINE_QUARK(mpa - provider - error - quark, mpa_provider_error)
 
 /* A provider file is a few kilobytes; anything this big is the wrong file. */
 #define MAX_FILE_SIZE (1024 * 1024)
@@ -249,8 +249,8 @@ static void text_free(MpaText *text)
 static gboolean is_cjk(gunichar c)
 {
 	return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
-	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef) ||
-	       (c >= 0x20000 && c <= 0x2ffff);
+		(c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef) ||
+		(c >= 0x20000 && c <= 0x2ffff);
 }
 
 /* A line that starts a list item keeps its own line: "- x", "• x", "1. x", "2) x", "3、x". */
@@ -308,13 +308,13 @@ typedef MpaXmlNode Node;
 
 typedef struct {
 	const gchar *file;
-	GPtrArray *problems;    /* of MpaProblem*, this file only; sorted at the end */
+	GPtrArray *problems; /* of MpaProblem*, this file only; sorted at the end */
 	guint problem_count;
 
 	/* checking */
 	MpaProviderPriv *priv;
-	GPtrArray *link_refs;   /* of LinkRef* */
-	GHashTable *ids;        /* step and note ids */
+	GPtrArray *link_refs; /* of LinkRef* */
+	GHashTable *ids;      /* step and note ids */
 } Load;
 
 static void problem(Load *l, guint line, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
@@ -478,7 +478,7 @@ static gboolean parse_uint(const gchar *text, guint64 max, guint64 *out)
 
 typedef struct {
 	MpaText *text;
-	const Node *first;      /* first element of the set */
+	const Node *first; /* first element of the set */
 } TextSet;
 
 static void text_set_add(Load *l, TextSet *set, const Node *n)
@@ -726,7 +726,7 @@ static MpaServer *check_server(Load *l, const Node *n, gboolean incoming, gboole
 	if (type == NULL)
 		return NULL;
 	if (g_strv_contains(other_types, type))
-		return NULL;    /* Thunderbird's Exchange variants: no hostname/port to check */
+		return NULL; /* Thunderbird's Exchange variants: no hostname/port to check */
 	if (incoming ? (strcmp(type, "imap") != 0 && strcmp(type, "pop3") != 0)
 		     : strcmp(type, "smtp") != 0) {
 		if (incoming)
@@ -1253,8 +1253,7 @@ static void check_link(Load *l, const Node *n, GHashTable *link_ids)
 		else
 			g_hash_table_add(link_ids, g_strdup(id));
 	}
-	if (url != NULL && ((!g_str_has_prefix(url, "https://") && !g_str_has_prefix(url, "http://")) ||
-			    strpbrk(url, " \t\r\n") != NULL || strlen(url) < 10))
+	if (url != NULL && ((!g_str_has_prefix(url, "https://") && !g_str_has_prefix(url, "http://")) || strpbrk(url, " \t\r\n") != NULL || strlen(url) < 10))
 		problem(l, n->line, _("url '%s' is not a web address — write a full https:// address"), url);
 	for (guint i = 0; i < n->children->len; i++) {
 		const Node *c = g_ptr_array_index(n->children, i);
@@ -1816,7 +1815,7 @@ MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *o
 	if (l.priv != NULL)
 		mpa_provider_free(&l.priv->pub);
 	mpa_xml_free(root);
-	g_ptr_array_sort(l.problems, problem_cmp);     /* stable: same-line problems keep their order */
+	g_ptr_array_sort(l.problems, problem_cmp); /* stable: same-line problems keep their order */
 	for (guint i = 0; i < l.problems->len; i++)
 		if (problems != NULL)
 			g_ptr_array_add(problems, g_steal_pointer(&l.problems->pdata[i]));

@@ -60,7 +60,7 @@ gchar *mpa_sanitize_display(const gchar *utf8, gsize max_chars)
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(s, "\xef\xbf\xbd"); /* U+FFFD */
 			chars++;
-			p++;    /* skip one byte only: the next iteration resynchronises */
+			p++; /* skip one byte only: the next iteration resynchronises */
 			continue;
 		}
 		if (c == '\r' || c == '\n') {
@@ -114,8 +114,7 @@ void mpa_secret_free(gchar *secret)
 	g_free(secret);
 }
 
-gchar *
-mpa_first_sentence(const gchar *text)
+gchar *mpa_first_sentence(const gchar *text)
 {
 	static const gchar *const ends[] = { "。", "！", "？" };
 	const gchar *end = NULL;
@@ -138,14 +137,13 @@ mpa_first_sentence(const gchar *text)
 	return g_strstrip(out);
 }
 
-gboolean
-mpa_duration_ms(gint64 us, gint *ms)
+gboolean mpa_duration_ms(gint64 us, gint *ms)
 {
 	if (us < 0)
 		us = 0;
 	/* 999.6 ms would print as "1000 ms": from there on it is seconds. */
 	if (us >= 999500)
 		return FALSE;
-	*ms = (gint) ((us + 500) / 1000);
+	*ms = (gint)((us + 500) / 1000);
 	return TRUE;
 }

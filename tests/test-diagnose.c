@@ -79,7 +79,7 @@ static const MpaProvider *provider_by_name(const gchar *name)
 /* ---- The table ---- */
 
 typedef struct {
-	const gchar *provider;  /* NULL, "app", "oauth", "login" */
+	const gchar *provider; /* NULL, "app", "oauth", "login" */
 	MpaProtocol protocol;
 	MpaStage stage;
 	MpaNetError net;
@@ -191,7 +191,7 @@ static const Case cases[] = {
 	{ NULL, I, MPA_STAGE_TLS, MPA_NET_PREAUTH, NULL, "preauth-unencrypted", NULL, NULL },
 	/* a network outcome is a fact that no provider catch-all hides */
 	{ "app", I, AUTH, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
-	/* the same failures in other programs' words, with no network outcome given (explain) */
+/* the same failures in other programs' words, with no network outcome given (explain) */
 #define CON MPA_STAGE_CONNECT
 #define TLS MPA_STAGE_TLS
 	{ NULL, S, TLS, N0, "error:1408F10B:SSL routines:ssl3_get_record:wrong version number", "tls-handshake-failed", NULL, NULL },
@@ -318,7 +318,7 @@ static void check_case(gconstpointer data)
 		g_assert_true(mpa_cause_is_valid(e->cause));
 		g_assert_true(e->title != NULL && *e->title != '\0');
 		g_assert_true(e->fix != NULL && *e->fix != '\0');
-		for (guint j = i + 1; j < d->causes->len; j++)     /* listed once */
+		for (guint j = i + 1; j < d->causes->len; j++) /* listed once */
 			g_assert_cmpstr(e->cause, !=, cause_at(d, j));
 	}
 	if (c->reply != NULL)
@@ -336,7 +336,7 @@ typedef struct {
 	MpaNetError net;
 	const gchar *reply;
 	const gchar *cause;
-	const gchar *also;      /* space separated, all must be among the candidates */
+	const gchar *also; /* space separated, all must be among the candidates */
 } SohuCase;
 
 static const SohuCase sohu_cases[] = {
@@ -526,7 +526,9 @@ static void test_explicit_lang(void)
 	/* the rule of mpa-lang.h, as for provider texts: a bare "zh" is Simplified Chinese, zh_TW
 	 * (no catalogue of its own) and the C locale are English */
 	{
-		static const struct { const gchar *lang, *title; } cases[] = {
+		static const struct {
+			const gchar *lang, *title;
+		} cases[] = {
 			{ "zh", "找不到服务器名称" },
 			{ "zh_CN.GB18030", "找不到服务器名称" },
 			{ "zh_TW.UTF-8", "The server name could not be found" },
@@ -664,7 +666,8 @@ static void test_parse_smtp(void)
 	g_assert_null(enh);
 	/* multi-line: the last line's code, an enhanced code of a line with that code */
 	g_assert_true(mpa_reply_smtp("535-5.7.8 Username and Password not accepted.\r\n"
-				     "535 5.7.8 https://support.example/?p=BadCredentials x\r\n", &code, &enh));
+				     "535 5.7.8 https://support.example/?p=BadCredentials x\r\n",
+				     &code, &enh));
 	g_assert_cmpuint(code, ==, 535);
 	g_assert_cmpstr(enh, ==, "5.7.8");
 	g_free(enh);
@@ -729,7 +732,9 @@ static void test_parse_smtp(void)
 
 static void test_parse_imap(void)
 {
-	static const struct { const gchar *in, *out; } t[] = {
+	static const struct {
+		const gchar *in, *out;
+	} t[] = {
 		{ "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "AUTHENTICATIONFAILED" },
 		{ "NO [unavailable] busy", "UNAVAILABLE" },
 		{ "[LIMIT] too many", "LIMIT" },

@@ -21,7 +21,7 @@ typedef struct {
 	gchar *path;
 	gint64 now;
 	GTimeZone *tz;
-	MpaProvider provider;   /* hand-built: the Sohu stages of doc/provider-format.md */
+	MpaProvider provider; /* hand-built: the Sohu stages of doc/provider-format.md */
 	MpaGuard *guard;
 } Fixture;
 
@@ -136,7 +136,7 @@ static void test_rollover(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
 	f->now += 29;
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
-	f->now += 2;    /* 00:00:01 local */
+	f->now += 2; /* 00:00:01 local */
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 0);
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 1);
@@ -228,7 +228,7 @@ static void test_decide_cap(Fixture *f, gconstpointer data)
 		f->now += 400;
 	}
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
-	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);  /* the 50th is still within the cap */
+	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK); /* the 50th is still within the cap */
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	f->now += 400;
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
@@ -328,7 +328,7 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *file = g_build_filename(f->dir, "guard.example.xml", NULL);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
-	MpaProvider *p;
+	g_autoptr(MpaProvider) p = NULL;
 	MpaGuardDecision d;
 	g_autofree gchar *id = NULL;
 
@@ -358,7 +358,6 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);
 	g_assert_cmpuint(d.daily_limit, ==, 40);
 	g_assert_cmpuint(d.interval_s, ==, 30);
-	mpa_provider_free(p);
 }
 
 /* ---- the file ------------------------------------------------------------------------------- */
@@ -412,9 +411,9 @@ static void test_corrupt(Fixture *f, gconstpointer data)
 	static const gchar *bad[] = {
 		"this is not a key file\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-13-40\n",
+		"first_seen=2026-13-40\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
+		"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
 		"[guard]\nversion=99\n",
 		"[account 3 x@sohu.com]\naccount_id=3\n",
 	};
@@ -519,8 +518,7 @@ static void writer_child(const gchar *path, gint64 now)
 }
 
 /* Valgrind maps its preload objects into the process it runs. */
-static gboolean
-under_valgrind(void)
+static gboolean under_valgrind(void)
 {
 	g_autofree gchar *maps = NULL;
 

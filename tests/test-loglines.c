@@ -6,23 +6,21 @@
 #include "mpa-logins.h"
 #include <glib/gstdio.h>
 
-static MpaLogFailure *
-feed_all(MpaLogWatch *w, const gchar *const *lines)
+static MpaLogFailure *feed_all(MpaLogWatch *w, const gchar *const *lines)
 {
 	MpaLogFailure *found = NULL;
 
 	for (guint i = 0; lines[i]; i++) {
 		MpaLogFailure *f = mpa_log_watch_feed(w, lines[i]);
 		if (f) {
-			g_assert_null(found);   /* exactly one failure per script */
+			g_assert_null(found); /* exactly one failure per script */
 			found = f;
 		}
 	}
 	return found;
 }
 
-static void
-test_imap_login(void)
+static void test_imap_login(void)
 {
 	const gchar *lines[] = {
 		"Account 'Work': Connecting to SMTP server: smtp.example.com:465...\n",
@@ -47,8 +45,7 @@ test_imap_login(void)
 }
 
 /* Successful logins, for "the password that worked is no longer valid". */
-static void
-test_logins(void)
+static void test_logins(void)
 {
 	const gchar *imap_fail[] = {
 		"Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n",
@@ -122,8 +119,7 @@ test_logins(void)
 }
 
 /* The record of logins keeps no secret, survives a damaged file, forgets on request. */
-static void
-test_logins_record(void)
+static void test_logins_record(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("mpa-logins-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "sub", MPA_LOGINS_FILE_NAME, NULL);
@@ -155,8 +151,7 @@ test_logins_record(void)
 	g_rmdir(dir);
 }
 
-static void
-test_imap_two_accounts(void)
+static void test_imap_two_accounts(void)
 {
 	/* Two accounts connect at startup; the failure names the second one's host. */
 	const gchar *lines[] = {
@@ -177,8 +172,7 @@ test_imap_two_accounts(void)
 	g_assert_cmpstr(f->reply, ==, "Authentication failed.");
 }
 
-static void
-test_imap_unknown_host(void)
+static void test_imap_unknown_host(void)
 {
 	const gchar *lines[] = { "IMAP error on imap.x.example: LOGIN error\n", NULL };
 	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
@@ -190,8 +184,7 @@ test_imap_unknown_host(void)
 	g_assert_null(f->reply);
 }
 
-static void
-test_other_imap_errors_ignored(void)
+static void test_other_imap_errors_ignored(void)
 {
 	const gchar *lines[] = {
 		"Account 'A': Connecting to IMAP server: imap.a.example:993...\n",
@@ -205,8 +198,7 @@ test_other_imap_errors_ignored(void)
 	g_assert_null(f);
 }
 
-static void
-test_smtp_auth(void)
+static void test_smtp_auth(void)
 {
 	const gchar *lines[] = {
 		"Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n",
@@ -230,8 +222,7 @@ test_smtp_auth(void)
 	g_assert_cmpstr(f->reply, ==, "535 Error: authentication failed");
 }
 
-static void
-test_smtp_send(void)
+static void test_smtp_send(void)
 {
 	const gchar *lines[] = {
 		"Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n",
@@ -246,8 +237,7 @@ test_smtp_send(void)
 	g_assert_cmpstr(f->reply, ==, "554 DT:SPM message rejected as spam");
 }
 
-static void
-test_translated_formats(void)
+static void test_translated_formats(void)
 {
 	/* zh_TW texts of Claws 4.1.1 have this shape; the watcher follows whatever it is given. */
 	const MpaLogFormats fmt = {
@@ -268,8 +258,7 @@ test_translated_formats(void)
 	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
 }
 
-static void
-test_special_characters(void)
+static void test_special_characters(void)
 {
 	/* Regex metacharacters in account names and formats are literal. */
 	const gchar *lines[] = {
@@ -286,16 +275,15 @@ test_special_characters(void)
 
 /* ---- connection failures: told apart by when they come ---- */
 
-#define S(x) ((gint64) ((x) * G_USEC_PER_SEC))
+#define S(x) ((gint64)((x)*G_USEC_PER_SEC))
 
 typedef struct {
-	gdouble at;             /* seconds */
+	gdouble at; /* seconds */
 	const gchar *text;
 } Timed;
 
 /* Feeds @lines at their times; returns the last failure (the others must be NULL). */
-static MpaLogFailure *
-feed_timed(MpaLogWatch *w, const Timed *lines)
+static MpaLogFailure *feed_timed(MpaLogWatch *w, const Timed *lines)
 {
 	MpaLogFailure *found = NULL;
 
@@ -309,9 +297,9 @@ feed_timed(MpaLogWatch *w, const Timed *lines)
 	return found;
 }
 
-static void
-assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err, const gchar *account,
-	   const gchar *host, guint port)
+static void assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err,
+		       const gchar *account,
+		       const gchar *host, guint port)
 {
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->service, ==, service);
@@ -323,8 +311,7 @@ assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err, con
 	g_assert_null(f->reply);
 }
 
-static void
-test_imap_refused(void)
+static void test_imap_refused(void)
 {
 	const Timed quick[] = {
 		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
@@ -346,8 +333,7 @@ test_imap_refused(void)
 	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 }
 
-static void
-test_imap_refused_unknown_connection(void)
+static void test_imap_refused_unknown_connection(void)
 {
 	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 
@@ -355,8 +341,7 @@ test_imap_refused_unknown_connection(void)
 	g_assert_null(mpa_log_watch_feed_at(w, "IMAP error on imap.x.example: connection refused\n", S(5)));
 }
 
-static void
-test_tls_failure(void)
+static void test_tls_failure(void)
 {
 	/* a silent server on an SSL port: the handshake waits for the whole I/O timeout */
 	const Timed silent[] = {
@@ -408,8 +393,7 @@ test_tls_failure(void)
 	assert_net(f5, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
-static void
-test_imap_stream_error(void)
+static void test_imap_stream_error(void)
 {
 	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
 	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
@@ -438,8 +422,7 @@ test_imap_stream_error(void)
 	g_assert_null(f4);
 }
 
-static void
-test_io_timeout_setting(void)
+static void test_io_timeout_setting(void)
 {
 	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
 	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
@@ -455,11 +438,10 @@ test_io_timeout_setting(void)
 	f1 = feed_timed(w1, ten);
 	f2 = feed_timed(w2, sixty);
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	g_assert_null(f2);      /* 60 s is not this user's timeout: a later break */
+	g_assert_null(f2); /* 60 s is not this user's timeout: a later break */
 }
 
-static void
-test_smtp_tls_timeout_fixed(void)
+static void test_smtp_tls_timeout_fixed(void)
 {
 	/* Claws 4.1.1 with io_timeout_secs=4: its SMTP TLS handshake still took 30.8 s */
 	const Timed lines[] = {
@@ -476,8 +458,7 @@ test_smtp_tls_timeout_fixed(void)
 	assert_net(f, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
-static void
-test_smtp_session_timeout(void)
+static void test_smtp_session_timeout(void)
 {
 	const gchar *timed_out = "Session timed out. You may be able to recover by increasing the "
 				 "timeout value in Preferences/Other/Miscellaneous.\n";
@@ -502,14 +483,13 @@ test_smtp_session_timeout(void)
 	g_assert_null(f2);
 }
 
-static void
-test_translated_connection_formats(void)
+static void test_translated_connection_formats(void)
 {
 	const MpaLogFormats fmt = {
 		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
 		.imap_error = "%s 上的 IMAP 错误：",
 		.connection_refused = "连接被拒绝",
-		.tls_failed = "TLS 握手失败\n",    /* Claws' msgid has the newline */
+		.tls_failed = "TLS 握手失败\n", /* Claws' msgid has the newline */
 	};
 	const Timed refused[] = {
 		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },
@@ -533,8 +513,7 @@ test_translated_connection_formats(void)
 /* An OAuth2 account without a token: Claws logs "OAuth2 access token not obtained" and then logs
  * in anyway; the refusal that follows is flagged oauth2, once.  A refusal long after, or with no
  * such line, is not. */
-static void
-test_oauth2_no_token(void)
+static void test_oauth2_no_token(void)
 {
 	const Timed imap[] = {
 		{ 0, "Account 'Outlook': Connecting to IMAP server: outlook.office365.com:993...\n" },
@@ -601,8 +580,7 @@ test_oauth2_no_token(void)
 	}
 }
 
-static void
-test_pop3_login(void)
+static void test_pop3_login(void)
 {
 	/* Two POP3 accounts and an SMTP session; Claws 4.1.1's lines for a refused PASS. */
 	const gchar *lines[] = {
@@ -656,8 +634,7 @@ test_pop3_login(void)
 	g_assert_cmpstr(f3->reply, ==, "-ERR 用户名或密码错误");
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/loglines/imap/login", test_imap_login);

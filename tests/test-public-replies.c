@@ -24,7 +24,7 @@ typedef struct {
 	MpaStage stage;
 	gchar *reply;
 	gchar **accepted;
-	gboolean first;                 /* else: anywhere in the list */
+	gboolean first; /* else: anywhere in the list */
 	gchar *source;
 } Row;
 

@@ -9,7 +9,9 @@
 /* One rule from a locale name to the language tags tried (mpa-lang.h). */
 static void test_lang_variants(void)
 {
-	static const struct { const gchar *locale, *tags; } cases[] = {
+	static const struct {
+		const gchar *locale, *tags;
+	} cases[] = {
 		{ "zh_CN.UTF-8", "zh_CN zh" },
 		{ "zh_CN.GB18030", "zh_CN zh" },
 		{ "zh_CN@variant", "zh_CN zh" },
@@ -57,10 +59,20 @@ static void test_lang_variants(void)
 
 static void test_lang_normalize(void)
 {
-	static const struct { const gchar *in, *out; } cases[] = {
-		{ "zh-CN", "zh_CN" }, { "ZH_cn", "zh_CN" }, { "EN", "en" }, { "yue", "yue" },
-		{ "sr_Latn", "sr_LATN" }, { "e", NULL }, { "engl", NULL }, { "zh_C", NULL },
-		{ "zh_CN.UTF-8", NULL }, { "", NULL }, { NULL, NULL },
+	static const struct {
+		const gchar *in, *out;
+	} cases[] = {
+		{ "zh-CN", "zh_CN" },
+		{ "ZH_cn", "zh_CN" },
+		{ "EN", "en" },
+		{ "yue", "yue" },
+		{ "sr_Latn", "sr_LATN" },
+		{ "e", NULL },
+		{ "engl", NULL },
+		{ "zh_C", NULL },
+		{ "zh_CN.UTF-8", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -74,7 +86,9 @@ static void test_lang_normalize(void)
  * g_get_language_names() looks); the C locale is English. */
 static void test_lang_process(void)
 {
-	static const struct { const gchar *language, *lc_all, *tags; } cases[] = {
+	static const struct {
+		const gchar *language, *lc_all, *tags;
+	} cases[] = {
 		{ "fr_FR:zh_CN", "C.UTF-8", "fr_FR fr zh_CN zh" },
 		{ "zh", "C.UTF-8", "zh zh_CN" },
 		{ "", "zh_CN.UTF-8", "zh_CN zh" },
@@ -100,7 +114,9 @@ static void test_lang_process(void)
 
 static void test_first_sentence(void)
 {
-	static const struct { const gchar *in, *out; } cases[] = {
+	static const struct {
+		const gchar *in, *out;
+	} cases[] = {
 		{ "Do not type it here: Sohu refuses it. Use an independent password.",
 		  "Do not type it here: Sohu refuses it." },
 		{ "Version 1.2 works. Then more.", "Version 1.2 works." },
@@ -118,16 +134,24 @@ static void test_first_sentence(void)
 
 static void test_duration(void)
 {
-	static const struct { gint64 us; const gchar *out; } cases[] = {
-		{ 0, "0 ms" }, { 40, "0 ms" }, { 600, "1 ms" }, { 312400, "312 ms" },
-		{ 999400, "999 ms" }, { 999600, "1.0 s" }, { 1449000, "1.4 s" }, { 12000000, "12.0 s" },
+	static const struct {
+		gint64 us;
+		const gchar *out;
+	} cases[] = {
+		{ 0, "0 ms" },
+		{ 40, "0 ms" },
+		{ 600, "1 ms" },
+		{ 312400, "312 ms" },
+		{ 999400, "999 ms" },
+		{ 999600, "1.0 s" },
+		{ 1449000, "1.4 s" },
+		{ 12000000, "12.0 s" },
 		{ -5, "0 ms" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		gint ms = -1;
-		g_autofree gchar *out = mpa_duration_ms(cases[i].us, &ms) ?
-			g_strdup_printf("%d ms", ms) : g_strdup_printf("%.1f s", cases[i].us / 1e6);
+		g_autofree gchar *out = mpa_duration_ms(cases[i].us, &ms) ? g_strdup_printf("%d ms", ms) : g_strdup_printf("%.1f s", cases[i].us / 1e6);
 		g_assert_cmpstr(out, ==, cases[i].out);
 	}
 }
