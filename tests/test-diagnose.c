@@ -124,6 +124,10 @@ static const Case cases[] = {
 	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", "encryption-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "535-5.7.8 Username and Password not accepted. Learn more at\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials", "wrong-credentials", NULL, NULL },
 	{ NULL, S, SEND, N0, "550 5.4.5 Daily user sending quota exceeded.", "rate-limited", NULL, NULL },
+	/* a count per period or a sending quota in words beats the code's family (5.7.1: the sender) */
+	{ NULL, S, SEND, N0, "554 5.7.1 Rejected: no more than 200 recipients per hour", "rate-limited", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.7.1 Sending quota reached for this account", "rate-limited", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 发信超过每天500封的限制", "rate-limited", NULL, NULL },
 	/* Outlook / Microsoft */
 	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [DB8PR04CA0012.eurprd04.prod.outlook.com]", "oauth-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "oauth-required", NULL, NULL },
