@@ -193,7 +193,8 @@ int main(int argc, char **argv)
 		} else {
 #ifdef MPA_HELDOUT
 			g_print("not ok %u - line %u %s # TODO held-out miss (scored, not fixed by row)\n"
-				"# want %s %s, got %s\n", i + 1, r->line, r->source,
+				"# want %s %s, got %s\n",
+				i + 1, r->line, r->source,
 				r->first ? "first" : "listed", want, got->str);
 #else
 			g_print("not ok %u - line %u %s\n# want %s %s, got %s\n", i + 1, r->line, r->source,
