@@ -324,6 +324,9 @@ static WordRule word_rules[] = {
 	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
 	{ ANY, "too many|too fast|frequen|rate limit|频率|频繁|过快|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
 	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
+	       /* a count per period, a sending quota: the provider's limit, whatever the code says */
+	       "(messages?|mails?|e-?mails?|recipients?) (per|a|each|every) (day|hour|minute)|"
+	       "send(ing)? quota|每(天|日|小时)[^，。]{0,10}(封|次)|"
 	       "authenticate too many|(次数|错误)[^，。]{0,10}过多",
 	  MPA_CAUSE_RATE_LIMITED, "account-locked", NULL },
 	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
