@@ -277,6 +277,16 @@ if [ -n "$EDIT" ]; then
 	gui_wait 10 "the Apply line in Claws' output" _apply_count $((n_ap + 1))
 	check "GmailOA reopened: Apply provider settings keeps OAuth2" \
 		sh -c '[ "$(grep -F "Provider Assistant: sign-in: " "$1" | grep -cF "choice offered, password")" = "$2" ]' _ "$T/claws.out" "$n_pw"
+	# A Client ID typed on Claws' OAuth2 page (the tree's 10th row; its first field after the
+	# service list) hides the notice: the user has one.
+	if grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out"; then
+		n_hid=$(signin_lines | grep -cF 'choice offered, oauth2, client ID notice hidden')
+		focus "$EDIT"; tree_focus "$EDIT"; keys Home Down Down Down Down Down Down Down Down Down; sleep 0.5
+		keys Tab Tab; typ "mpa-test-client-id"; sleep 0.3
+		shot auth-gmail-client-id-typed
+		check "GmailOA reopened: a Client ID typed on the OAuth2 page hides the notice" \
+			wait_signin 'choice offered, oauth2, client ID notice hidden' $((n_hid + 1)) 10
+	fi
 	focus "$EDIT"; keys alt+o
 	gone_win ' - Account preferences$' 10
 	close_alerts 2
@@ -287,6 +297,9 @@ ACC=$(accountrc_of zhaoliu@gmail.com)
 echo "# gmail oauth2, reopened: $ACC"
 check "GmailOA reopened, Apply, OK: still OAuth2 on both sides and Google/Gmail" \
 	has_all imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 oauth2_auth_provider=1
+grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out" &&
+	check "GmailOA reopened: the Client ID typed is saved (oauth2_client_id)" \
+		grep -qx 'oauth2_client_id=mpa-test-client-id' "$CFG/accountrc"
 
 claws_stop
 [ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"
