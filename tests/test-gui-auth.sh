@@ -16,7 +16,9 @@
 #   GmailOA  a new Gmail account where the user picks OAuth2 on the plugin's page: OAuth2 on both
 #            pages and "Google/Gmail" saved; the client-ID notice shows (Debian's Claws has no
 #            Google client ID); Apply provider settings keeps the pick, and so does reopening the
-#            account (the page shows OAuth2 picked; Apply again; saved unchanged);
+#            account (the page shows OAuth2 picked; Apply again; saved unchanged), and a Client
+#            ID typed on Claws' OAuth2 page hides the notice;
+#   Yahoo    the same choice; Claws' Yahoo service signs in with the redirect URI "oob";
 #   OAuthBad an Outlook account set to OAuth2 with no authorisation: Claws logs "OAuth2 access
 #            token not obtained", logs in anyway and is refused; the hint names the OAuth2 page.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
@@ -51,7 +53,7 @@ GOODPW=$(cat "$PASSWORD_FILE")
 BADPW="wrong-Pw-$$-x"
 
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
-for p in sohu.com outlook.com gmail.com; do
+for p in sohu.com outlook.com gmail.com yahoo.com; do
 	cp "$top_srcdir/providers/$p.xml" "$PD/" || { echo "Bail out! no providers/$p.xml"; exit 1; }
 done
 
@@ -300,6 +302,27 @@ check "GmailOA reopened, Apply, OK: still OAuth2 on both sides and Google/Gmail"
 grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out" &&
 	check "GmailOA reopened: the Client ID typed is saved (oauth2_client_id)" \
 		grep -qx 'oauth2_client_id=mpa-test-client-id' "$CFG/accountrc"
+
+# Yahoo: the same choice from its file (oauth2-provider="yahoo"); Claws' Yahoo service signs in
+# with the redirect URI "oob" (what yahoo.com.xml tells the user to register).  Cancelled.
+n_pw=$(signin_lines | grep -cF 'choice offered, password')
+n_oa=$(signin_lines | grep -cF 'choice offered, oauth2')
+new_account zhouba@yahoo.com ""
+if [ -n "${NEWACC:-}" ]; then
+	check "Yahoo: the page offers the choice, the app password picked" \
+		wait_signin 'choice offered, password' $((n_pw + 1)) 10
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys End; sleep 0.8
+	keys alt+2
+	check "Yahoo: Alt+2 picks OAuth2" wait_signin 'choice offered, oauth2' $((n_oa + 1)) 10
+	YAHOO=$(sed -n 's/.*Provider Assistant: OAuth2 service 4: built-in client ID: //p' "$T/claws.out" | tail -1)
+	echo "# Claws' Yahoo client ID: $YAHOO"
+	check "Yahoo: Claws Mail's Yahoo service uses the redirect URI oob (as yahoo.com.xml says)" \
+		sh -c 'case "$1" in *", redirect URI oob") ;; *) exit 1;; esac' _ "$YAHOO"
+	focus "$NEWACC"; keys alt+c
+	gone_win '^Preferences for new account' 10
+	close_alerts 1
+fi
+check "Yahoo: cancelled, nothing saved" sh -c '! grep -q "^address=zhouba@yahoo.com$" "$1"' _ "$CFG/accountrc"
 
 claws_stop
 [ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"
