@@ -299,9 +299,19 @@ static WordRule word_rules[] = {
 	       "(not allowed|denied|blocked|banned|rejected|refused|不允许|禁止|拒绝)[^.;]{0,30}\\bIP\\b|"
 	       "client host [^;]{0,60}(rejected|blocked)|access denied for",
 	  MPA_CAUSE_IP_NOT_ALLOWED, NULL, NULL },
-	/* the sender before "rejected"/"spam": a refusal that names the From address is about it */
+	/* the sender before "rejected"/"spam": a refusal that names the From address is about it;
+	 * "sender must match / is not the same as the login" wins over the code's class too
+	 * (strong_words below) */
 	{ MPA_PROTOCOL_SMTP, "sender (address )?(rejected|not allowed|denied|refused|invalid)|"
 			     "mail ?from( address)? (must|should) (equal|match|be)|"
+			     /* the sender (From, envelope) must match / does not match the login */
+			     "(\\bsender( address| header| domain)?|\\bfrom (address|header|field|domain)|envelope[- ]from|mail ?from)[^.;:]{0,20}?"
+			     "((must|should|has to|needs to) (match|equal|be (the )?same as|be identical to)|"
+			     "(is not|isn't|does not|doesn't|did not|didn't|do not|don't|not) (match(ing)?|(the )?same as|equal( to)?|identical to)|"
+			     "differs? from|(is )?different from|mismatch(es|ed)?( with)?)"
+			     "[^.;]{0,30}?(log ?in|logged[- ]?in|authenticated|auth(enticated)? user|account|user ?name|\\buser\\b)|"
+			     "(log ?in|logged[- ]?in|authenticated|auth) (user|account|name|identity)[^.;]{0,20}"
+			     "(and|vs\\.?|versus) (the )?(sender|from)[^.;]{0,30}(must|should|do not|don't|not) (match|equal|be the same)|"
 			     "(must|should) be (the )?same as (the )?(authori[sz]ation|authenticated|auth|login) user|"
 			     "same as (the )?(authori[sz]ation|authenticated|login) user|"
 			     "doesn't conform with auth|does not conform with auth|"
@@ -500,7 +510,12 @@ typedef struct {
 	MpaNetError net;
 	gboolean mode_mismatch; /* TLS spoken to a plain port, or the reverse */
 	GRegex *re;
+	const gchar *candidates; /* instead of the outcome's usual ones; NULL: those */
 } NetText;
+
+/* A connection that "could not be made" without saying why: refused, unanswered, a name that
+ * did not resolve or a blocked network all read the same. */
+#define CANNOT_CONNECT "timeout dns-failure ip-not-allowed"
 
 /* OpenSSL, GnuTLS, Python, Node.js, Java, .NET, libcurl, Thunderbird and Claws Mail/libetpan.
  * First match wins: the certificate's own complaint before the handshake that carried it, a
@@ -524,7 +539,10 @@ static NetText net_texts[] = {
 	  "certificate_unknown|bad certificate|x509: certificate|证书不(受信任|可信)",
 	  MPA_NET_CERT_UNTRUSTED, FALSE, NULL },
 	{ "STARTTLS extension not supported|does not support STARTTLS|STARTTLS (is )?not (supported|available|offered)|"
-	  "server does not support (secure connections|TLS|SSL)",
+	  "server does not support (secure connections|TLS|SSL)|"
+	  /* Thunderbird: "... using STARTTLS since it doesn't advertise that feature" */
+	  "STARTTLS[^;]{0,80}?(doesn't|does not|didn't|did not) (advertise|offer|announce|support)|"
+	  "(doesn't|does not|didn't|did not) (advertise|offer|announce) (that feature|STARTTLS)",
 	  MPA_NET_STARTTLS_UNSUPPORTED, FALSE, NULL },
 	{ "wrong version number|WRONG_VERSION_NUMBER|unexpected TLS packet|Unrecognized SSL message|"
 	  "plaintext connection|packet length too long|http request|unknown protocol|UNKNOWN_PROTOCOL|"
@@ -552,11 +570,20 @@ static NetText net_texts[] = {
 	{ "ECONNREFUSED|Connection refused|actively refused|\\[Errno 111\\]|WinError 10061|ConnectException|"
 	  "connection was refused|refusing (SMTP |IMAP )?connections|EACCES|EHOSTUNREACH|ENETUNREACH|"
 	  "Network is unreachable|No route to host|MAIL(IMAP|SMTP)_ERROR_CONNECTION_REFUSED|"
-	  "Couldn't connect to server|curl: \\(7\\)|连接被拒绝|拒绝连接",
+	  "连接被拒绝|拒绝连接",
 	  MPA_NET_REFUSED, FALSE, NULL },
+	/* Claws Mail "can't connect to SMTP server: host:25", "Connection to host:993 failed";
+	 * libcurl's (7) "Failed to connect ... Couldn't connect to server" (its time decides, see
+	 * read_failure) */
+	{ "(can't|cannot|can not|could not|couldn't|unable to|failed to) (connect|establish a connection)( to)?\\b|"
+	  "connection to [^;]{0,120}? failed|curl: \\(7\\)|无法连接",
+	  MPA_NET_REFUSED, FALSE, NULL, CANNOT_CONNECT },
 	{ "ECONNRESET|EPIPE|Connection reset|reset by peer|Broken pipe|socket hang up|unexpectedly closed|"
 	  "Connection closed|closed (the|its) connection|connection (was |has been )?(closed|lost|reset)|"
 	  "forcibly closed|remote party has closed|transport (stream|connection)|SMTPServerDisconnected|"
+	  /* Thunderbird: "The connection to the server X was reset.", "... (SMTP) X was lost in the
+	   * middle of the transaction" */
+	  "connection to [^;]{0,120}? (was|has been) (reset|lost|closed|interrupted|dropped|terminated)|"
 	  "unexpected EOF|server disconnected|Stream error|MAIL(IMAP|SMTP)_ERROR_STREAM|Error in the pull function|"
 	  "连接(已)?(断开|关闭)",
 	  MPA_NET_CLOSED, FALSE, NULL },
@@ -581,6 +608,36 @@ static const NetText *net_text(const gchar *text)
 		if (g_regex_match(net_texts[k].re, text, 0, NULL))
 			return &net_texts[k];
 	return NULL;
+}
+
+/* How long the program waited before it gave up, when its text says so ("after 21045 ms",
+ * "after 21 seconds"); 0: not said. */
+#define SLOW_CONNECT_MS 10000
+
+static guint64 elapsed_ms(const gchar *text)
+{
+	static gsize once;
+	static GRegex *re;
+	g_autoptr(GMatchInfo) m = NULL;
+	g_autofree gchar *num = NULL, *unit = NULL;
+	gdouble value;
+
+	if (text == NULL)
+		return 0;
+	if (g_once_init_enter(&once)) {
+		re = g_regex_new("\\bafter ([0-9]+(?:\\.[0-9]+)?) ?(ms|milliseconds?|s|secs?|seconds?)\\b",
+				 G_REGEX_CASELESS, 0, NULL);
+		g_assert(re != NULL);
+		g_once_init_leave(&once, 1);
+	}
+	if (!g_regex_match(re, text, 0, &m))
+		return 0;
+	num = g_match_info_fetch(m, 1);
+	unit = g_match_info_fetch(m, 2);
+	value = g_ascii_strtod(num, NULL);
+	if (g_ascii_tolower(unit[0]) == 's')
+		value *= 1000;
+	return value > 0 && value < 1e12 ? (guint64)value : 0;
 }
 
 /* The mail port a text names ("ECONNREFUSED 1.2.3.4:587", "port: 465", "smtp.x.com:25"); only
@@ -915,6 +972,8 @@ typedef struct {
 	const CodeRule *code; /* the code's meaning, or NULL */
 	const gchar *net;     /* the network/TLS outcome's cause, or NULL */
 	const gchar *net_candidates;
+	const gchar *net_text_candidates; /* the recognised text's own, or NULL */
+	guint notes_said; /* NOTE_... bits: each note is said once, under the first cause it fits */
 	MpaNetError net_error;  /* given, or recognised in the text */
 	gboolean mode_mismatch; /* the text says TLS met a plain port or the reverse */
 	guint port;             /* given, or named in the text; 0: unknown */
@@ -965,6 +1024,14 @@ static void read_failure(Diag *g)
 		if (t != NULL) {
 			g->net_error = t->net;
 			g->mode_mismatch = t->mode_mismatch;
+			g->net_text_candidates = t->candidates;
+			/* "failed to connect ... after 21045 ms": a refusal comes back within a round
+			 * trip (a few seconds at most, with Windows' retries); a long wait is a
+			 * connection nobody answered */
+			if (t->net == MPA_NET_REFUSED && elapsed_ms(g->text) >= SLOW_CONNECT_MS) {
+				g->net_error = MPA_NET_TIMEOUT;
+				g->net_text_candidates = "ip-not-allowed connection-refused";
+			}
 		}
 	}
 	g->port = f->port != 0 ? f->port : port_in_text(g->text);
@@ -977,6 +1044,8 @@ static void read_failure(Diag *g)
 			g->mode_mismatch = TRUE;
 	}
 	g->net = net_cause(g->net_error, &g->net_candidates);
+	if (g->net_text_candidates != NULL)
+		g->net_candidates = g->net_text_candidates;
 	if (g->net == NULL) {
 		for (guint i = 0; i < G_N_ELEMENTS(code_rules) && g->code == NULL; i++)
 			if (code_rule_matches(&code_rules[i], f, g->imap_code, g->smtp_code, g->enhanced))
@@ -1141,16 +1210,36 @@ static gboolean failed_logins_named(const gchar *text)
 	return g_regex_match(re, text, 0, NULL);
 }
 
-/* The port, the security setting and the provider's servers where they are the fix. */
-static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
+enum {
+	NOTE_PORT25 = 1 << 0,
+	NOTE_MODE = 1 << 1,
+	NOTE_SELF_REFUSED = 1 << 2,
+	NOTE_SERVERS = 1 << 3,
+	NOTE_FAILED_LOGINS = 1 << 4
+};
+
+/* Note @bit is due and was not said under an earlier cause of this answer. */
+static gboolean note_once(Diag *g, guint bit, gboolean due)
+{
+	if (!due || (g->notes_said & bit) != 0)
+		return FALSE;
+	g->notes_said |= bit;
+	return TRUE;
+}
+
+/* The port, the security setting and the provider's servers where they are the fix; each under
+ * the first (most likely) cause it fits, not repeated under every candidate. */
+static void add_notes(Diag *g, MpaExplanation *e, const gchar *lang)
 {
 	const gchar *id = e->cause;
 	g_autofree gchar *port = g->port != 0 ? g_strdup_printf("%u", g->port) : NULL;
 
-	if (g->port == 25 && cause_in(id, "timeout connection-refused connection-closed ip-not-allowed "
-					  "tls-handshake-failed encryption-required"))
+	if (note_once(g, NOTE_PORT25, g->port == 25 &&
+		      cause_in(id, "timeout connection-refused connection-closed ip-not-allowed "
+				   "tls-handshake-failed encryption-required")))
 		append_line(e, mpa_mo_translate(lang, N_("Port 25 is meant for servers passing mail to each other; many networks and providers block it for mail programs. Use port 465 (SSL/TLS) or 587 (STARTTLS).")));
-	if (g->mode_mismatch && cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error")) {
+	if (note_once(g, NOTE_MODE, g->mode_mismatch &&
+		      cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error"))) {
 		g_autofree gchar *line = NULL;
 
 		if (g->port == 465 || g->port == 993 || g->port == 995)
@@ -1161,10 +1250,11 @@ static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
 			line = g_strdup(mpa_mo_translate(lang, N_("The security setting does not fit the port: SSL/TLS belongs to ports 465 (sending) and 993 (receiving), STARTTLS to ports 587 and 143.")));
 		append_line(e, line);
 	}
-	if (strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 && g->net_error == MPA_NET_UNENCRYPTED)
+	if (note_once(g, NOTE_SELF_REFUSED,
+		      strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 && g->net_error == MPA_NET_UNENCRYPTED))
 		append_line(e, mpa_mo_translate(lang, N_("Here the connection check itself refused: it sends no password over an unencrypted connection, so the settings need SSL/TLS or STARTTLS.")));
-	if (strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 ||
-	    (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0)) {
+	if (note_once(g, NOTE_SERVERS, strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 ||
+		      (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0))) {
 		g_autofree gchar *servers = provider_servers(g->provider);
 
 		if (servers != NULL) {
@@ -1173,7 +1263,8 @@ static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
 			append_line(e, line);
 		}
 	}
-	if (cause_in(id, "rate-limited account-locked") && failed_logins_named(g->text))
+	if (note_once(g, NOTE_FAILED_LOGINS,
+		      cause_in(id, "rate-limited account-locked") && failed_logins_named(g->text)))
 		append_line(e, mpa_mo_translate(lang, N_("The block came after failed logins: correct the password in the mail program first (or every retry fails again and renews the block), then wait before trying again.")));
 }
 

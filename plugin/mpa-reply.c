@@ -298,6 +298,8 @@ gboolean mpa_reply_smtp_find(const gchar *text, guint *code, gchar **enhanced)
 	if (text == NULL)
 		return FALSE;
 	compile_once(&code_once, &code_re,
+		     /* not a port ("Failed to connect to host port 587 after ...") */
+		     "(?<![Pp][Oo][Rr][Tt])(?<![Pp][Oo][Rr][Tt]:)"
 		     "(?:^|[\\s(\\[<'\"\\x{2018}\\x{201c}])([45][0-9][0-9])"
 		     "(?=[ -][#A-Za-z0-9]|, ?b?['\"\\x{2018}]|\\)|['\"\\x{2019}\\x{201d}]|$)");
 	compile_once(&enh_once, &enh_re,

@@ -239,6 +239,16 @@ static const Case cases[] = {
 	{ NULL, S, GREET, N0, "smtplib.SMTPServerDisconnected: Connection unexpectedly closed", "connection-closed", NULL, NULL },
 	{ NULL, S, GREET, N0, "Unable to read data from the transport connection: net_io_connectionclosed.", "connection-closed", NULL, NULL },
 	{ NULL, I, GREET, N0, "Stream error: MAILIMAP_ERROR_STREAM", "connection-closed", NULL, NULL },
+	/* Thunderbird's and Claws Mail's own connection texts */
+	{ NULL, I, CON, N0, "The connection to the server imap.example.net was reset.", "connection-closed", NULL, NULL },
+	{ NULL, S, SEND, N0, "The connection to Outgoing server (SMTP) smtp.example.net was lost in the middle of the transaction. Try sending the message again.", "connection-closed", NULL, NULL },
+	{ NULL, S, TLS, N0, "Unable to establish a secure link with SMTP server smtp.example.net using STARTTLS since it doesn't advertise that feature. Switch off STARTTLS for that server or contact your service provider.", "tls-handshake-failed", "protocol-error", NULL },
+	{ NULL, S, CON, N0, "can't connect to SMTP server: smtp.example.net:25", "connection-refused", "timeout dns-failure", NULL },
+	{ NULL, I, CON, N0, "Connection to imap.example.net:993 failed", "connection-refused", "timeout dns-failure", NULL },
+	/* libcurl's (7) says how long it waited: a long wait is nobody answering, a short one a refusal */
+	{ NULL, S, CON, N0, "curl: (7) Failed to connect to smtp.example.net port 587 after 21045 ms: Couldn't connect to server", "timeout", NULL, NULL },
+	{ NULL, S, CON, N0, "curl: (7) Failed to connect to smtp.example.net port 587 after 12 ms: Couldn't connect to server", "connection-refused", NULL, NULL },
+	{ NULL, S, CON, N0, "curl: (7) Failed to connect to smtp.example.net port 465 after 30 s: Couldn't connect to server", "timeout", NULL, NULL },
 	/* Thunderbird's words for a refused login */
 	{ NULL, S, AUTH, N0, "Login to server smtp.example.net with username a@example.net failed.", "wrong-credentials", NULL, NULL },
 	/* a hang-up after the password may be the answer to it */
@@ -259,6 +269,17 @@ static const Case cases[] = {
 	{ NULL, S, SEND, N0, "554 5.2.252 SendAsDenied; sender@example.net not allowed to send as other@example.net", "sender-not-allowed", NULL, NULL },
 	{ NULL, S, SEND, N0, "451 4.7.1 Sender address rejected: not owned by user x@example.net", "sender-not-allowed", NULL, NULL },
 	{ NULL, S, SEND, N0, "\"MAIL FROM\" doesn't conform with authentication [@sm060104], SMTP code: 436", "sender-not-allowed", NULL, NULL },
+	/* "the sender must match / does not match the login", whatever the code says (spam, 4.7.x, 4xx) */
+	{ NULL, S, SEND, N0, "554 Sender address must match the authenticated login", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 sender address does not match the logged in user", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "451 4.7.1 Sender address must match the authenticated login", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "451 4.3.0 Sender address is not the same as your login", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.7.1 The From address isn't the same as the authenticated account", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 Sender should equal the logged-in user name", "sender-not-allowed", NULL, NULL },
+	{ NULL, S, SEND, N0, "553 5.7.1 sender doesn't match authenticated user", "sender-not-allowed", NULL, NULL },
+	{ "app", S, SEND, N0, "554 Envelope-from has to be the same as the authenticated account", "sender-not-allowed", NULL, NULL },
+	/* ... but a spam verdict that merely mentions the account stays one */
+	{ NULL, S, SEND, N0, "554 5.7.1 Message from this account rejected as spam", "message-rejected-spam", NULL, NULL },
 	/* words beat the code class: a 4xx after failed logins is the risk control, not a passing fault */
 	{ NULL, S, AUTH, N0, "454 4.7.0 Too many failed login attempts, please try again later.", "rate-limited", "account-locked", NULL },
 	/* codes quoted inside other programs' messages */
