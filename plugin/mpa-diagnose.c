@@ -919,10 +919,13 @@ static gchar *fill(const gchar *tmpl, const gchar *value)
 	return g_strdup_printf("%.*s%s%s", (gint)(at - tmpl), tmpl, value, at + 2);
 }
 
-static MpaExplanation *explain(const MpaProvider *p, const gchar *id, const gchar *lang)
+static MpaExplanation *explain(const MpaProvider *p, const gchar *id, MpaStage stage,
+			       const gchar *lang)
 {
 	MpaExplanation *e = g_new0(MpaExplanation, 1);
-	const MpaCauseFix *fix = (p != NULL && p->causes != NULL) ? mpa_provider_cause(p, id) : NULL;
+	/* a provider text written for one stage ("limiting how much you send") does not explain a
+	 * failure at another (a login block): the generic text does */
+	const MpaCauseFix *fix = (p != NULL && p->causes != NULL) ? mpa_provider_cause_at(p, id, stage) : NULL;
 	const CauseText *ct = &cause_texts[G_N_ELEMENTS(cause_texts) - 1];
 	const gchar *s;
 
@@ -1340,7 +1343,7 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 		d->reply = mpa_sanitize_display(failure->reply, 1000);
 	d->from_provider_rule = g.from_provider_rule;
 	for (guint i = 0; i < g.ids->len; i++) {
-		MpaExplanation *e = explain(provider, g_ptr_array_index(g.ids, i), lang);
+		MpaExplanation *e = explain(provider, g_ptr_array_index(g.ids, i), failure->stage, lang);
 
 		if (i == 0 && failure->worked_before && failure->stage == MPA_STAGE_AUTH)
 			worked_before(provider, e, lang);

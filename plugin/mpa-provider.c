@@ -1326,10 +1326,10 @@ static gboolean check_cause_id(Load *l, const Node *n, const gchar *what, const 
 
 static void check_cause(Load *l, const Node *n, GHashTable *cause_ids)
 {
-	static const gchar *const allowed[] = { "id", "link", NULL };
+	static const gchar *const allowed[] = { "id", "link", "stage", NULL };
 	MpaProvider *p = &l->priv->pub;
 	TextSet title = { 0 }, fix_text = { 0 };
-	const gchar *id;
+	const gchar *id, *stage = attr(n, "stage");
 	MpaCauseFix *fix;
 
 	check_attrs(l, n, allowed);
@@ -1353,6 +1353,15 @@ static void check_cause(Load *l, const Node *n, GHashTable *cause_ids)
 	}
 	fix = g_new0(MpaCauseFix, 1);
 	fix->cause = g_strdup(id);
+	fix->stage = MPA_RULE_ANY_STAGE;
+	if (stage != NULL && strcmp(stage, "any") != 0) {
+		MpaStage st;
+
+		if (mpa_stage_from_name(stage, &st))
+			fix->stage = st;
+		else
+			problem(l, n->line, _("unknown stage '%s' — use connect, tls, greeting, auth, select, send or any"), stage);
+	}
 	fix->title = text_set_finish(l, &title, n, "title", TRUE);
 	fix->fix = text_set_finish(l, &fix_text, n, "fix", TRUE);
 	g_ptr_array_add(p->causes, fix);
@@ -1873,6 +1882,16 @@ const MpaCauseFix *mpa_provider_cause(const MpaProvider *provider, const gchar *
 		if (g_strcmp0(fix->cause, cause) == 0)
 			return fix;
 	}
+	return NULL;
+}
+
+const MpaCauseFix *mpa_provider_cause_at(const MpaProvider *provider, const gchar *cause,
+					 MpaStage stage)
+{
+	const MpaCauseFix *fix = mpa_provider_cause(provider, cause);
+
+	if (fix == NULL || fix->stage == MPA_RULE_ANY_STAGE || fix->stage == (gint)stage)
+		return fix;
 	return NULL;
 }
 

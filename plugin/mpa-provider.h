@@ -102,6 +102,7 @@ typedef struct {
 
 typedef struct {
 	gchar *cause; /* cause id */
+	gint stage;   /* MpaStage the text is written for, or MPA_RULE_ANY_STAGE */
 	MpaText *title;
 	MpaText *fix;
 	const MpaLink *link; /* may be NULL */
@@ -241,6 +242,10 @@ const gchar *mpa_text_get_lang(const MpaText *text, const gchar *lang);
 /* Name to show: localized mpa:name, else displayName. */
 const gchar *mpa_provider_name(const MpaProvider *provider);
 const MpaCauseFix *mpa_provider_cause(const MpaProvider *provider, const gchar *cause);
+/* The provider's text for @cause when it fits a failure at @stage (a text written for one stage,
+ * e.g. a sending limit, does not explain a login block); NULL: use the generic text. */
+const MpaCauseFix *mpa_provider_cause_at(const MpaProvider *provider, const gchar *cause,
+					 MpaStage stage);
 const MpaLink *mpa_provider_link(const MpaProvider *provider, const gchar *id);
 
 const gchar *mpa_security_name(MpaSecurity security);              /* "ssl", "starttls", "plain" */

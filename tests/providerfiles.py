@@ -254,7 +254,9 @@ def validate(path):
         need_text(l, "title", "link " + lid)
     for kind, body in (("step", "text"), ("note", "text"), ("oauth2-client", "text"), ("cause", "fix")):
         for e in a.findall(M + kind):
-            attrs(e, {"id", "link"}, "mpa:" + kind)
+            attrs(e, {"id", "link", "stage"} if kind == "cause" else {"id", "link"}, "mpa:" + kind)
+            if kind == "cause" and e.get("stage") not in (None, "any", "connect", "tls", "greeting", "auth", "select", "send"):
+                bad("cause %r: unknown stage %r" % (e.get("id"), e.get("stage")))
             eid = e.get("id") or ""
             if kind == "cause":
                 if eid not in CAUSES:

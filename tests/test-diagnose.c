@@ -619,12 +619,15 @@ static void test_validator(void)
 {
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	MpaProvider *p;
-	gboolean cause_reported = FALSE, regex_reported = FALSE;
+	gboolean cause_reported = FALSE, regex_reported = FALSE, stage_reported = FALSE;
 
 	p = load_inline("bad.example",
 			"<mpa:password kind=\"login\"/>\n"
 			"<mpa:rule stage=\"auth\" cause=\"password-is-wrong\"/>\n"
-			"<mpa:rule stage=\"auth\" match=\"(unclosed\" cause=\"wrong-credentials\"/>\n",
+			"<mpa:rule stage=\"auth\" match=\"(unclosed\" cause=\"wrong-credentials\"/>\n"
+			"<mpa:cause id=\"rate-limited\" stage=\"sending\"><mpa:title lang=\"en\">T</mpa:title>"
+			"<mpa:title lang=\"zh_CN\">T</mpa:title><mpa:fix lang=\"en\">F</mpa:fix>"
+			"<mpa:fix lang=\"zh_CN\">F</mpa:fix></mpa:cause>\n",
 			problems);
 	g_assert_null(p);
 	for (guint i = 0; i < problems->len; i++) {
@@ -634,9 +637,12 @@ static void test_validator(void)
 			cause_reported = TRUE;
 		if (strstr(s, "(unclosed") != NULL)
 			regex_reported = TRUE;
+		if (strstr(s, "unknown stage 'sending'") != NULL)
+			stage_reported = TRUE;
 	}
 	g_assert_true(cause_reported);
 	g_assert_true(regex_reported);
+	g_assert_true(stage_reported); /* a cause's stage is checked like a rule's */
 }
 
 static void test_diagnose_result(void)
@@ -783,6 +789,11 @@ static void test_parse_imap(void)
 	g_assert_null(mpa_reply_imap_code(NULL));
 }
 
+static const gchar *title_at(const MpaDiagnosis *d, guint i)
+{
+	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->title : "";
+}
+
 static const gchar *fix_at(const MpaDiagnosis *d, guint i)
 {
 	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->fix : "";
@@ -883,6 +894,108 @@ static void test_port_notes(void)
 	mpa_diagnosis_free(d);
 }
 
+/* How many of the answer's fixes carry @line: a note is said once, not under every cause. */
+static guint fixes_with(const MpaDiagnosis *d, const gchar *line)
+{
+	guint n = 0;
+
+	for (guint i = 0; i < d->causes->len; i++)
+		if (strstr(fix_at(d, i), line) != NULL)
+			n++;
+	return n;
+}
+
+static void test_notes_once(void)
+{
+	MpaFailure f = { S, MPA_STAGE_CONNECT, N0, "can't connect to SMTP server: smtp.example.net:25", NULL, 0, NULL };
+	MpaFailure g = { S, MPA_STAGE_TLS, MPA_NET_CLOSED, NULL, NULL, 0, NULL, 465 };
+	MpaDiagnosis *d;
+
+	d = mpa_diagnose(NULL, &f, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "connection-refused");
+	g_assert_true(has_cause(d, "timeout", 1)); /* a second cause the port-25 line would fit */
+	g_assert_nonnull(strstr(fix_at(d, 0), "Port 25 is meant for servers"));
+	g_assert_cmpuint(fixes_with(d, "Port 25 is meant for servers"), ==, 1);
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose(NULL, &f, "zh_CN");
+	g_assert_cmpuint(fixes_with(d, "25"), ==, 1);
+	mpa_diagnosis_free(d);
+	/* the security-vs-port line too: a hang-up and a handshake failure both fit it */
+	g.has_security = TRUE;
+	g.security = MPA_SECURITY_STARTTLS;
+	d = mpa_diagnose(NULL, &g, "en");
+	g_assert_true(has_cause(d, "tls-handshake-failed", 1));
+	g_assert_nonnull(strstr(fix_at(d, 0), "Port 465 expects SSL/TLS"));
+	g_assert_cmpuint(fixes_with(d, "Port 465 expects SSL/TLS"), ==, 1);
+	mpa_diagnosis_free(d);
+}
+
+/* Tencent's "use the authorization code" also comes, now and then, with the right code: over IMAP
+ * as over SMTP, at QQ Mail and at Exmail, a passing failure stays among the candidates. */
+static void test_tencent_code_any_protocol(void)
+{
+	static const struct {
+		const gchar *provider;
+		MpaProtocol protocol;
+		const gchar *reply;
+	} t[] = {
+		{ "qq.com", S, "535 Login Fail. Please enter your authorization code to login." },
+		{ "qq.com", I, "a1 NO Please use your authorization code to login." },
+		{ "qq.com", I, "a1 NO 请使用授权码登录" },
+		{ "exmail.qq.com", I, "a1 NO Please use your authorization code to login." },
+		{ "exmail.qq.com", S, "535 请使用客户端专用密码登录" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(t); i++) {
+		MpaFailure f = { t[i].protocol, AUTH, N0, t[i].reply, NULL, 0, NULL };
+		MpaDiagnosis *d = mpa_diagnose(mpa_db_get(db, t[i].provider), &f, "en");
+
+		g_test_message("%s %s", t[i].provider, t[i].reply);
+		g_assert_cmpstr(cause_at(d, 0), ==, "app-password-required");
+		g_assert_true(has_cause(d, "temporary-failure", 1));
+		g_assert_true(d->from_provider_rule);
+		mpa_diagnosis_free(d);
+	}
+}
+
+/* A provider text written for sending ("NetEase is limiting how much you send") is not the
+ * explanation of a login block: every shipped file, at the login stage, gets a login wording;
+ * at the send stage the provider's own text stays. */
+static void test_stage_titles(void)
+{
+	GPtrArray *all = mpa_db_providers(db); /* owned by the database */
+	MpaFailure login = { I, AUTH, N0, "a1 NO [UNAVAILABLE] too many failed logins", NULL, 0, NULL };
+	MpaFailure send = { S, SEND, N0, "550 too many messages today", NULL, 0, NULL };
+	guint send_only = 0;
+
+	g_assert_cmpuint(all->len, >, 10);
+	for (guint i = 0; i < all->len; i++) {
+		const MpaProvider *p = g_ptr_array_index(all, i);
+		const MpaCauseFix *fix = p->causes != NULL ? mpa_provider_cause(p, "rate-limited") : NULL;
+		MpaDiagnosis *d = mpa_diagnose(p, &login, "en");
+		const MpaExplanation *e = NULL;
+
+		for (guint k = 0; k < d->causes->len; k++)
+			if (strcmp(cause_at(d, k), "rate-limited") == 0)
+				e = g_ptr_array_index(d->causes, k);
+		g_assert_nonnull(e);
+		g_test_message("%s: %s", p->id, e->title);
+		/* a title about sending must also be about logins */
+		if (g_regex_match_simple("\\bsend", e->title, G_REGEX_CASELESS, 0))
+			g_assert_true(g_regex_match_simple("log ?in|attempt", e->title, G_REGEX_CASELESS, 0));
+		mpa_diagnosis_free(d);
+		if (fix != NULL && fix->stage == MPA_STAGE_SEND) {
+			send_only++;
+			d = mpa_diagnose(p, &send, "en");
+			g_assert_cmpstr(cause_at(d, 0), ==, "rate-limited");
+			g_assert_cmpstr(title_at(d, 0), ==, mpa_text_get_lang(fix->title, "en"));
+			mpa_diagnosis_free(d);
+		}
+	}
+	/* NetEase, Gmail, iCloud, Outlook.com, Sohu... */
+	g_assert_cmpuint(send_only, >=, 6);
+}
+
 static void test_bye_before_no(void)
 {
 	/* the check hands over the verdict lines; the same parser reads them on both sides */
@@ -959,6 +1072,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/diagnose/unknown-shows-raw", test_unknown);
 	g_test_add_func("/diagnose/imap/bye-before-no", test_bye_before_no);
 	g_test_add_func("/diagnose/notes/port-security-servers", test_port_notes);
+	g_test_add_func("/diagnose/notes/once", test_notes_once);
+	g_test_add_func("/diagnose/provider/stage-titles", test_stage_titles);
+	g_test_add_func("/diagnose/provider/tencent-code-any-protocol", test_tencent_code_any_protocol);
 	g_test_add_func("/diagnose/provider/rule-wins", test_provider_rule_wins);
 	g_test_add_func("/diagnose/provider/catch-all", test_provider_catch_all);
 	g_test_add_func("/diagnose/provider/texts", test_provider_texts);
