@@ -87,6 +87,10 @@ check "OpenSSL wrong version number: tls-handshake-failed" json_is 'j["cause"]' 
 check "OpenSSL wrong version number: the fix names port 587 and STARTTLS" json_is '"Port 587 starts unencrypted" in j["fix"]' True
 run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage connect --reply 'Error: connect ETIMEDOUT 203.0.113.9:25' --json
 check "Node.js ETIMEDOUT on port 25: timeout, port 25 named" json_is 'j["cause"]+" "+str("Port 25" in j["fix"])' "timeout True"
+# Claws Mail's own text names port 25: the advice once in the whole answer, not under every cause
+run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage connect --reply "can't connect to SMTP server: smtp.example.net:25"
+check "Claws 'can't connect' on port 25: refused, then time-out" out_has "Cause: The server refused the connection" "(timeout)"
+check "Claws 'can't connect' on port 25: the port-25 advice said once" test "$(tr -s ' \n' '  ' < "$tmp/out" | grep -o 'Port 25 is meant' | wc -l)" -eq 1
 run LC_ALL=C.UTF-8 -- explain --address a@example.net --protocol smtp --stage connect --reply 'no idea what this is' --json
 check "an unknown text at connect: the stage's causes as candidates" json_is 'j["cause"]+" "+",".join(j["candidates"][:3])' "unknown dns-failure,connection-refused,timeout"
 run LC_ALL=C.UTF-8 -- explain --address zhangsan@qq.com --protocol smtp --stage auth --reply '530 Must issue a STARTTLS command first' --json
