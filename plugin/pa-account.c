@@ -52,7 +52,7 @@ typedef enum {
 	F_COUNT
 } Field;
 
-struct _MpaAccountDialog {
+struct _MpaPaAccountDialog {
 	GtkWindow *toplevel;
 	PrefsAccount *ac_prefs;
 	gboolean is_new;
@@ -75,7 +75,7 @@ struct _MpaAccountDialog {
 	GtkWidget *hint_label;
 
 	const MpaProvider *provider;
-	MpaProviderChangedFunc changed;
+	MpaPaProviderChangedFunc changed;
 	gpointer changed_data;
 	GCallback fields_changed;               /* void (*)(gpointer data): a tested field changed */
 	gpointer fields_changed_data;
@@ -298,7 +298,7 @@ untrack(GtkWidget **slot)
 /* ---- field values as strings ---- */
 
 static gchar *
-field_get(MpaAccountDialog *dlg, Field f)
+field_get(MpaPaAccountDialog *dlg, Field f)
 {
 	GtkWidget *w = dlg->field[f];
 	GtkWidget **radios;
@@ -337,7 +337,7 @@ field_get(MpaAccountDialog *dlg, Field f)
 }
 
 static void
-field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
+field_put(MpaPaAccountDialog *dlg, Field f, const gchar *value)
 {
 	GtkWidget *w = dlg->field[f];
 	GtkWidget **radios;
@@ -381,7 +381,7 @@ field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
 
 /* The user changed a field when it holds neither its initial value nor the plugin's. */
 static gboolean
-field_is_ours(MpaAccountDialog *dlg, Field f)
+field_is_ours(MpaPaAccountDialog *dlg, Field f)
 {
 	g_autofree gchar *now = field_get(dlg, f);
 	const gchar *expected = dlg->last_set[f] ? dlg->last_set[f] : dlg->initial[f];
@@ -390,7 +390,7 @@ field_is_ours(MpaAccountDialog *dlg, Field f)
 }
 
 static void
-field_set(MpaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
+field_set(MpaPaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
 {
 	if (!dlg->field[f] || (!force && !field_is_ours(dlg, f)))
 		return;
@@ -478,7 +478,7 @@ oauth2_value(MpaOAuth2Provider p)
  * the Basic page (the provider's app password): the Send page gets a copy, until the user types
  * one there. */
 static void
-sync_smtp_password(MpaAccountDialog *dlg)
+sync_smtp_password(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *smtp_uid = NULL;
 	const gchar *value = "";
@@ -507,7 +507,7 @@ password_changed(GtkEditable *editable, gpointer data)
 static void
 smtp_password_changed(GtkEditable *editable, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (!dlg->syncing)
 		dlg->smtp_pass_ours = FALSE;    /* typed by the user: theirs from now on */
@@ -518,7 +518,7 @@ smtp_password_changed(GtkEditable *editable, gpointer data)
  * also through Apply provider settings.  Only the plugin's own OAuth2 (another provider's, set
  * while the address was typed) gives way. */
 static gboolean
-keeps_oauth2(MpaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServer *s, gint oauth2)
+keeps_oauth2(MpaPaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServer *s, gint oauth2)
 {
 	g_autofree gchar *now = field_get(dlg, f);
 
@@ -529,7 +529,7 @@ keeps_oauth2(MpaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServ
 
 /* @receive: also the receiving side (protocol, server, user ID, TLS, port). */
 static void
-fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
+fill(MpaPaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
      gboolean receive)
 {
 	gchar num[16];
@@ -637,7 +637,7 @@ settings_link(const MpaProvider *p)
 }
 
 static void
-update_hint(MpaAccountDialog *dlg)
+update_hint(MpaPaAccountDialog *dlg)
 {
 	const MpaProvider *p = dlg->provider;
 	const gchar *hint_text;
@@ -728,7 +728,7 @@ update_hint(MpaAccountDialog *dlg)
 static void confirm_clicked(GtkButton *button, gpointer data);
 
 static void
-create_hint(MpaAccountDialog *dlg)
+create_hint(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *grid = dlg->password ? gtk_widget_get_parent(dlg->password) : NULL;
 	GtkWidget *icon;
@@ -780,13 +780,13 @@ create_hint(MpaAccountDialog *dlg)
 static GPtrArray *kept_results;
 
 void
-mpa_account_lookups_free(void)
+mpa_pa_account_lookups_free(void)
 {
 	g_clear_pointer(&kept_results, g_ptr_array_unref);
 }
 
 typedef struct _Lookup {
-	MpaAccountDialog *dlg;                  /* NULL once no longer wanted */
+	MpaPaAccountDialog *dlg;                  /* NULL once no longer wanted */
 	GCancellable *cancellable;
 	gchar *domain;
 } Lookup;
@@ -813,7 +813,7 @@ domain_of(const gchar *text)
 
 /* Stops the debounce and any lookup in flight (typing on, the dialog closing). */
 static void
-lookup_stop(MpaAccountDialog *dlg)
+lookup_stop(MpaPaAccountDialog *dlg)
 {
 	if (dlg->lookup_timer) {
 		g_source_remove(dlg->lookup_timer);
@@ -827,11 +827,11 @@ lookup_stop(MpaAccountDialog *dlg)
 	g_clear_pointer(&dlg->status, g_free);
 }
 
-static void set_provider(MpaAccountDialog *dlg, const MpaProvider *p);
+static void set_provider(MpaPaAccountDialog *dlg, const MpaProvider *p);
 
 /* Fills the dialog from the lookup's result for the address typed now. */
 static void
-lookup_apply(MpaAccountDialog *dlg)
+lookup_apply(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *local = NULL, *domain = NULL;
@@ -849,7 +849,7 @@ static void
 lookup_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Lookup *lk = data;
-	MpaAccountDialog *dlg = lk->dlg;
+	MpaPaAccountDialog *dlg = lk->dlg;
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r = mpa_lookup_finish(result, &error);
 
@@ -888,7 +888,7 @@ lookup_done(GObject *source, GAsyncResult *result, gpointer data)
 static gboolean
 lookup_start(gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 	const gchar *text;
 	MpaLookupRequest *req;
 	Lookup *lk;
@@ -931,7 +931,7 @@ confirm_clicked(GtkButton *button, gpointer data)
 static void
 field_changed(gpointer instance, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (dlg->fields_changed)
 		((void (*)(gpointer)) dlg->fields_changed)(dlg->fields_changed_data);
@@ -939,7 +939,7 @@ field_changed(gpointer instance, gpointer data)
 
 /* Every field that goes into a check request: a change makes an earlier result out of date. */
 static void
-watch_fields(MpaAccountDialog *dlg)
+watch_fields(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass, dlg->field[F_RECV_SERVER],
 				 dlg->field[F_SMTP_SERVER], dlg->field[F_USERID], dlg->field[F_SMTP_USERID] };
@@ -968,7 +968,7 @@ watch_fields(MpaAccountDialog *dlg)
 static void
 signin_changed(gpointer instance, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (dlg->signin_changed)
 		((void (*)(gpointer)) dlg->signin_changed)(dlg->signin_changed_data);
@@ -976,7 +976,7 @@ signin_changed(gpointer instance, gpointer data)
 }
 
 static void
-watch_signin(MpaAccountDialog *dlg)
+watch_signin(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *w[] = { dlg->field[F_IMAP_AUTH], dlg->field[F_SMTP_AUTH_METHOD],
 			   dlg->field[F_OAUTH2_PROVIDER], dlg->client_id, dlg->field[F_SMTP_AUTH],
@@ -991,7 +991,7 @@ watch_signin(MpaAccountDialog *dlg)
 }
 
 static void
-unwatch(GtkWidget *w, MpaAccountDialog *dlg)
+unwatch(GtkWidget *w, MpaPaAccountDialog *dlg)
 {
 	if (w)
 		g_signal_handlers_disconnect_by_data(w, dlg);
@@ -1002,7 +1002,7 @@ unwatch(GtkWidget *w, MpaAccountDialog *dlg)
 /* @refresh: the hint box shows something else than the provider's hint (a lookup's status or
  * suggestion) and must be redrawn even when the provider stays. */
 static void
-set_provider_refresh(MpaAccountDialog *dlg, const MpaProvider *p, gboolean refresh)
+set_provider_refresh(MpaPaAccountDialog *dlg, const MpaProvider *p, gboolean refresh)
 {
 	gboolean changed = p != dlg->provider;
 
@@ -1014,7 +1014,7 @@ set_provider_refresh(MpaAccountDialog *dlg, const MpaProvider *p, gboolean refre
 }
 
 static void
-set_provider(MpaAccountDialog *dlg, const MpaProvider *p)
+set_provider(MpaPaAccountDialog *dlg, const MpaProvider *p)
 {
 	set_provider_refresh(dlg, p, TRUE);
 }
@@ -1022,7 +1022,7 @@ set_provider(MpaAccountDialog *dlg, const MpaProvider *p)
 static void
 address_changed(GtkEditable *editable, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 	const gchar *text = gtk_entry_get_text(GTK_ENTRY(editable));
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *domain = NULL;
@@ -1063,7 +1063,7 @@ address_changed(GtkEditable *editable, gpointer data)
 }
 
 static gboolean
-find_widgets(MpaAccountDialog *dlg)
+find_widgets(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *root = GTK_WIDGET(dlg->toplevel);
 	GtkWidget *server_frame, *imap_frame, *smtp_frame, *check;
@@ -1160,7 +1160,7 @@ find_widgets(MpaAccountDialog *dlg)
 static gboolean
 find_later(gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (find_widgets(dlg) || ++dlg->retries >= FIND_RETRIES) {
 		dlg->find_source = 0;
@@ -1169,11 +1169,11 @@ find_later(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-MpaAccountDialog *
-mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaProviderChangedFunc changed,
-			  gpointer user_data)
+MpaPaAccountDialog *
+mpa_pa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaPaProviderChangedFunc changed,
+			     gpointer user_data)
 {
-	MpaAccountDialog *dlg = g_new0(MpaAccountDialog, 1);
+	MpaPaAccountDialog *dlg = g_new0(MpaPaAccountDialog, 1);
 
 	dlg->toplevel = toplevel;
 	g_object_add_weak_pointer(G_OBJECT(toplevel), (gpointer *) &dlg->toplevel);
@@ -1188,7 +1188,7 @@ mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaProviderCha
 }
 
 void
-mpa_account_dialog_detach(MpaAccountDialog *dlg)
+mpa_pa_account_dialog_detach(MpaPaAccountDialog *dlg)
 {
 	if (!dlg)
 		return;
@@ -1232,20 +1232,20 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 }
 
 gboolean
-mpa_account_dialog_is_new(const MpaAccountDialog *dlg)
+mpa_pa_account_dialog_is_new(const MpaPaAccountDialog *dlg)
 {
 	return dlg->is_new;
 }
 
 const MpaProvider *
-mpa_account_dialog_provider(const MpaAccountDialog *dlg)
+mpa_pa_account_dialog_provider(const MpaPaAccountDialog *dlg)
 {
 	return dlg->provider;
 }
 
 void
-mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
-				      gpointer data)
+mpa_pa_account_dialog_set_fields_changed(MpaPaAccountDialog *dlg, void (*func)(gpointer data),
+					 gpointer data)
 {
 	dlg->fields_changed = (GCallback) func;
 	dlg->fields_changed_data = data;
@@ -1254,7 +1254,7 @@ mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(gpoint
 /* A digest of everything a check request is made of (the password included, as a SHA-256 of it
  * with the rest: never the password itself). */
 gchar *
-mpa_account_dialog_fingerprint(MpaAccountDialog *dlg)
+mpa_pa_account_dialog_fingerprint(MpaPaAccountDialog *dlg)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass };
@@ -1274,20 +1274,20 @@ mpa_account_dialog_fingerprint(MpaAccountDialog *dlg)
 }
 
 gint
-mpa_account_dialog_account_id(const MpaAccountDialog *dlg)
+mpa_pa_account_dialog_account_id(const MpaPaAccountDialog *dlg)
 {
 	return dlg->ac_prefs ? dlg->ac_prefs->account_id : -1;
 }
 
-MpaApplyResult
-mpa_account_dialog_apply(MpaAccountDialog *dlg)
+MpaPaApplyResult
+mpa_pa_account_dialog_apply(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *normalized = NULL;
 	const MpaProvider *p;
 	gboolean receive;
 
 	if (!dlg->ready || !dlg->address)
-		return MPA_APPLY_NOTHING;
+		return MPA_PA_APPLY_NOTHING;
 	p = mpa_db_lookup_address(mpa_pa_db(), gtk_entry_get_text(GTK_ENTRY(dlg->address)),
 				  &normalized, NULL);
 	/* Settings a lookup found for this domain (and, when only suggested, confirmed). */
@@ -1295,7 +1295,7 @@ mpa_account_dialog_apply(MpaAccountDialog *dlg)
 	    g_strcmp0(strchr(normalized, '@') + 1, dlg->found->domain) == 0)
 		p = dlg->found->provider;
 	if (!p)
-		return MPA_APPLY_NOTHING;
+		return MPA_PA_APPLY_NOTHING;
 	/* Claws cannot change the protocol of an existing account: it hides the protocol list but
 	 * still saves whatever it holds, so selecting IMAP in a POP3 account would turn it into an
 	 * IMAP account without an IMAP folder tree.  An existing account that is not IMAP keeps its
@@ -1304,8 +1304,8 @@ mpa_account_dialog_apply(MpaAccountDialog *dlg)
 		  combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4);
 	fill(dlg, p, normalized, TRUE, receive);
 	if (!receive && p->imap)
-		return MPA_APPLY_SMTP_ONLY;
-	return MPA_APPLY_ALL;
+		return MPA_PA_APPLY_SMTP_ONLY;
+	return MPA_PA_APPLY_ALL;
 }
 
 /* ---- reading the dialog for a check ---- */
@@ -1330,7 +1330,7 @@ security_of(GtkWidget **radios)
 }
 
 static guint16
-port_of(MpaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 ssl_port,
+port_of(MpaPaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 ssl_port,
 	guint16 plain_port)
 {
 	if (dlg->field[set] && dlg->field[spin] &&
@@ -1341,7 +1341,7 @@ port_of(MpaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 s
 }
 
 MpaCheckRequest *
-mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
+mpa_pa_account_dialog_make_request(MpaPaAccountDialog *dlg, GError **error)
 {
 	const gchar *address, *recv, *smtp, *uid, *smtp_uid, *smtp_pass;
 	MpaCheckRequest *req;
@@ -1414,22 +1414,22 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 /* ---- the sign-in choice: a password or OAuth2 ---- */
 
 void
-mpa_account_dialog_set_signin_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
-				      gpointer data)
+mpa_pa_account_dialog_set_signin_changed(MpaPaAccountDialog *dlg, void (*func)(gpointer data),
+					 gpointer data)
 {
 	dlg->signin_changed = (GCallback) func;
 	dlg->signin_changed_data = data;
 }
 
 static gboolean
-receives_imap(MpaAccountDialog *dlg)
+receives_imap(MpaPaAccountDialog *dlg)
 {
 	return dlg->field[F_PROTOCOL] &&
 	       combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4;
 }
 
 gboolean
-mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg)
+mpa_pa_account_dialog_uses_oauth2(MpaPaAccountDialog *dlg)
 {
 	if (!dlg->ready)
 		return FALSE;
@@ -1445,7 +1445,7 @@ mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg)
  * plugin's (last_set): it is the user's choice, which typing the address again or Apply provider
  * settings keeps (see keeps_oauth2). */
 void
-mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
+mpa_pa_account_dialog_set_oauth2(MpaPaAccountDialog *dlg, gboolean oauth2)
 {
 	const MpaProvider *p = dlg->provider;
 	gchar num[16];
@@ -1474,7 +1474,7 @@ mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
 }
 
 MpaOAuth2Provider
-mpa_account_dialog_oauth2_service(MpaAccountDialog *dlg)
+mpa_pa_account_dialog_oauth2_service(MpaPaAccountDialog *dlg)
 {
 	gint v;
 
@@ -1549,9 +1549,9 @@ claws_has_client_id(gint service, gchar **redirect_uri)
 }
 
 gboolean
-mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri)
+mpa_pa_account_dialog_client_id_missing(MpaPaAccountDialog *dlg, gchar **redirect_uri)
 {
-	MpaOAuth2Provider service = mpa_account_dialog_oauth2_service(dlg);
+	MpaOAuth2Provider service = mpa_pa_account_dialog_oauth2_service(dlg);
 	gboolean builtin;
 	g_autofree gchar *redirect = NULL;
 
@@ -1559,7 +1559,7 @@ mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri
 		*redirect_uri = NULL;
 	if (service == MPA_OAUTH2_NONE && dlg->provider)
 		service = dlg->provider->oauth2_provider;
-	if (!mpa_account_dialog_uses_oauth2(dlg) || service == MPA_OAUTH2_NONE)
+	if (!mpa_pa_account_dialog_uses_oauth2(dlg) || service == MPA_OAUTH2_NONE)
 		return FALSE;
 	builtin = claws_has_client_id(oauth2_value(service), &redirect);
 	if (builtin || (dlg->client_id && *gtk_entry_get_text(GTK_ENTRY(dlg->client_id)) != '\0'))

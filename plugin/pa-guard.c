@@ -299,7 +299,7 @@ static void unregister_hooks(void)
 	hook_before_send = hook_log = hook_accounts = HOOK_NONE;
 }
 
-gboolean mpa_guard_ui_init(GError **error)
+gboolean mpa_pa_guard_init(GError **error)
 {
 	g_autoptr(GError) local = NULL;
 
@@ -310,7 +310,7 @@ gboolean mpa_guard_ui_init(GError **error)
 		if (!g_error_matches(local, MPA_GUARD_ERROR, MPA_GUARD_ERROR_CORRUPT)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
 						   _("sending guard"));
-			mpa_guard_ui_done();
+			mpa_pa_guard_done();
 			return FALSE;
 		}
 		/* Counting must go on, but not silently from zero: say so where the user looks
@@ -323,7 +323,7 @@ gboolean mpa_guard_ui_init(GError **error)
 		if (!mpa_guard_set_aside_corrupt(guard, &local)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
 						   _("sending guard"));
-			mpa_guard_ui_done();
+			mpa_pa_guard_done();
 			return FALSE;
 		}
 	}
@@ -335,14 +335,14 @@ gboolean mpa_guard_ui_init(GError **error)
 	if (hook_before_send == HOOK_NONE || hook_log == HOOK_NONE || hook_accounts == HOOK_NONE) {
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_FAILED, "%s: %s",
 			    _("sending guard"), _("cannot register Claws Mail hooks"));
-		mpa_guard_ui_done();
+		mpa_pa_guard_done();
 		return FALSE;
 	}
 	touch_accounts();
 	return TRUE;
 }
 
-void mpa_guard_ui_done(void)
+void mpa_pa_guard_done(void)
 {
 	unregister_hooks();
 	save_now();
@@ -396,7 +396,7 @@ static gchar *status_text(PrefsAccount *ac, const MpaProvider *p, const MpaGuard
 	return g_string_free(s, FALSE);
 }
 
-GtkWidget *mpa_guard_ui_page_section(PrefsAccount *ac)
+GtkWidget *mpa_pa_guard_page_section(PrefsAccount *ac)
 {
 	GtkWidget *frame, *box, *label, *check;
 	const MpaProvider *p = provider_of(ac);

@@ -37,13 +37,13 @@ typedef struct {
 
 static gulong log_hook_id = HOOK_NONE;
 static gulong alert_hook_id = HOOK_NONE;
-static MpaLogWatch *watch;
+static MpaPaLogWatch *watch;
 static GHashTable *shown;       /* "account-id:cause" seen this session */
 static GQueue pending;          /* of Hint*, waiting for the alerts to close */
 static gint alerts_open;
 static guint show_source;
 static GSList *windows;         /* open hint windows */
-static GHashTable *problems;    /* account id -> MpaLastProblem*: the last one of each account */
+static GHashTable *problems;    /* account id -> MpaPaLastProblem*: the last one of each account */
 static guint open_source;       /* opens an account's preferences from a hint window */
 
 static void
@@ -57,7 +57,7 @@ hint_free(Hint *h)
 }
 
 static PrefsAccount *
-find_account(const MpaLogFailure *f)
+find_account(const MpaPaLogFailure *f)
 {
 	PrefsAccount *by_host = NULL;
 
@@ -78,7 +78,7 @@ find_account(const MpaLogFailure *f)
 static void
 problem_free(gpointer data)
 {
-	MpaLastProblem *lp = data;
+	MpaPaLastProblem *lp = data;
 
 	g_free(lp->server);
 	g_free(lp->headline);
@@ -87,8 +87,8 @@ problem_free(gpointer data)
 	g_free(lp);
 }
 
-const MpaLastProblem *
-mpa_hints_last_problem(gint account_id)
+const MpaPaLastProblem *
+mpa_pa_hints_last_problem(gint account_id)
 {
 	return problems ? g_hash_table_lookup(problems, GINT_TO_POINTER(account_id)) : NULL;
 }
@@ -148,7 +148,7 @@ hint_fix(const Hint *h, const MpaExplanation *e)
 static void
 remember_problem(const Hint *h, const MpaExplanation *e, const MpaDiagnosis *d)
 {
-	MpaLastProblem *lp = g_new0(MpaLastProblem, 1);
+	MpaPaLastProblem *lp = g_new0(MpaPaLastProblem, 1);
 
 	lp->when = g_get_real_time();
 	lp->server = g_strdup_printf("%s (%s)", h->host ? h->host : "?", protocol_name(h));
@@ -162,7 +162,7 @@ static gboolean
 open_account_idle(gpointer data)
 {
 	open_source = 0;
-	mpa_page_open_account(GPOINTER_TO_INT(data));
+	mpa_pa_page_open_account(GPOINTER_TO_INT(data));
 	return G_SOURCE_REMOVE;
 }
 
@@ -338,7 +338,7 @@ logins_path(void)
 }
 
 void
-mpa_hints_record_login(gint account_id, MpaProtocol protocol)
+mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol)
 {
 	g_autofree gchar *path = logins_path();
 	g_autofree gchar *key = g_strdup_printf("%d", account_id);
@@ -358,7 +358,7 @@ worked_before(gint account_id, MpaProtocol protocol)
 }
 
 static void
-handle_failure(const MpaLogFailure *f)
+handle_failure(const MpaPaLogFailure *f)
 {
 	PrefsAccount *ac = find_account(f);
 	const MpaProvider *p;
@@ -444,27 +444,27 @@ static gboolean
 log_hook(gpointer source, gpointer data)
 {
 	LogText *lt = source;
-	MpaLogFailure *f;
+	MpaPaLogFailure *f;
 
 	if (!lt || lt->instance != LOG_PROTOCOL || !lt->text)
 		return FALSE;
 	/* Read each time: the user may change it in the preferences. */
-	mpa_log_watch_set_io_timeout(watch, (guint) MAX(prefs_common_get_prefs()->io_timeout_secs, 1));
-	f = mpa_log_watch_feed(watch, lt->text);
+	mpa_pa_log_watch_set_io_timeout(watch, (guint) MAX(prefs_common_get_prefs()->io_timeout_secs, 1));
+	f = mpa_pa_log_watch_feed(watch, lt->text);
 	if (f) {
 		handle_failure(f);
-		mpa_log_failure_free(f);
+		mpa_pa_log_failure_free(f);
 	}
 	{
 		MpaPaLogService service;
 		g_autofree gchar *name = NULL, *host = NULL;
 
-		if (mpa_log_watch_take_login(watch, &service, &name, &host)) {
-			MpaLogFailure probe = { .service = service, .account_name = name, .host = host };
+		if (mpa_pa_log_watch_take_login(watch, &service, &name, &host)) {
+			MpaPaLogFailure probe = { .service = service, .account_name = name, .host = host };
 			PrefsAccount *ac = find_account(&probe);
 
 			if (ac)
-				mpa_hints_record_login(ac->account_id, mpa_pa_log_service_side(service));
+				mpa_pa_hints_record_login(ac->account_id, mpa_pa_log_service_side(service));
 		}
 	}
 	return FALSE;   /* the log window and others still get the line */
@@ -487,7 +487,7 @@ alert_hook(gpointer source, gpointer data)
 }
 
 void
-mpa_hints_forget_account(gint account_id)
+mpa_pa_hints_forget_account(gint account_id)
 {
 	GHashTableIter it;
 	gpointer key;
@@ -502,10 +502,10 @@ mpa_hints_forget_account(gint account_id)
 }
 
 void
-mpa_hints_init(void)
+mpa_pa_hints_init(void)
 {
 	/* Claws' texts as its users see them: the "claws-mail" domain's translations. */
-	const MpaLogFormats formats = {
+	const MpaPaLogFormats formats = {
 		.imap_connecting = CLAWS("Account '%s': Connecting to IMAP server: %s:%d..."),
 		.smtp_connecting = CLAWS("Account '%s': Connecting to SMTP server: %s:%d..."),
 		.imap_error = CLAWS("IMAP error on %s:"),
@@ -523,7 +523,7 @@ mpa_hints_init(void)
 		.oauth2_no_code = CLAWS("OAuth2 missing authorization code\n"),
 	};
 
-	watch = mpa_log_watch_new(&formats);
+	watch = mpa_pa_log_watch_new(&formats);
 	shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	problems = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, problem_free);
 	g_queue_init(&pending);
@@ -535,7 +535,7 @@ mpa_hints_init(void)
 }
 
 void
-mpa_hints_done(void)
+mpa_pa_hints_done(void)
 {
 	if (log_hook_id != HOOK_NONE)
 		hooks_unregister_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook_id);
@@ -551,5 +551,5 @@ mpa_hints_done(void)
 	g_clear_pointer(&shown, g_hash_table_destroy);
 	g_clear_pointer(&problems, g_hash_table_destroy);
 	g_clear_handle_id(&open_source, g_source_remove);
-	g_clear_pointer(&watch, mpa_log_watch_free);
+	g_clear_pointer(&watch, mpa_pa_log_watch_free);
 }

@@ -38,7 +38,7 @@ filter_logger(mailstream_low *s, int is_stream_data, int direction, const char *
 }
 
 void
-mpa_logfilter_install(void)
+mpa_pa_logfilter_install(void)
 {
 	if (installed)
 		return;
@@ -48,7 +48,7 @@ mpa_logfilter_install(void)
 }
 
 void
-mpa_logfilter_remove(void)
+mpa_pa_logfilter_remove(void)
 {
 	if (!installed)
 		return;

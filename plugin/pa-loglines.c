@@ -25,7 +25,7 @@ typedef struct {
 	gint64 at;              /* when the line was logged */
 } Connection;
 
-struct _MpaLogWatch {
+struct _MpaPaLogWatch {
 	GRegex *prefix;         /* Claws' "[2026-01-02 03:04:05] " time stamp */
 	GRegex *imap_connecting;
 	GRegex *smtp_connecting;
@@ -48,7 +48,7 @@ struct _MpaLogWatch {
 	gint64 last_imap_reply_at;
 	gint64 io_timeout_us;
 	gint imap_login;        /* 0 none; 1 "IMAP> Logging" seen; 2 and then its answer */
-	gboolean login_seen;    /* a successful login waits for mpa_log_watch_take_login() */
+	gboolean login_seen;    /* a successful login waits for mpa_pa_log_watch_take_login() */
 	MpaPaLogService login_service;
 	gchar *login_account, *login_host;
 };
@@ -114,7 +114,7 @@ regex_from_format(const gchar *format)
 
 /* Claws builds its IMAP errors as g_strconcat("IMAP error on %s:", " ", @what): one regex. */
 static GRegex *
-imap_error_regex(const MpaLogFormats *formats, const gchar *what)
+imap_error_regex(const MpaPaLogFormats *formats, const gchar *what)
 {
 	g_autofree gchar *format = g_strconcat(formats->imap_error ? formats->imap_error
 					       : "IMAP error on %s:", " ", what, NULL);
@@ -122,11 +122,11 @@ imap_error_regex(const MpaLogFormats *formats, const gchar *what)
 	return regex_from_format(format);
 }
 
-MpaLogWatch *
-mpa_log_watch_new(const MpaLogFormats *formats)
+MpaPaLogWatch *
+mpa_pa_log_watch_new(const MpaPaLogFormats *formats)
 {
-	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
-	const MpaLogFormats none = { 0 };
+	MpaPaLogWatch *w = g_new0(MpaPaLogWatch, 1);
+	const MpaPaLogFormats none = { 0 };
 
 	if (!formats)
 		formats = &none;
@@ -164,7 +164,7 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 }
 
 void
-mpa_log_watch_free(MpaLogWatch *w)
+mpa_pa_log_watch_free(MpaPaLogWatch *w)
 {
 	if (!w)
 		return;
@@ -192,7 +192,7 @@ mpa_log_watch_free(MpaLogWatch *w)
 }
 
 void
-mpa_log_failure_free(MpaLogFailure *f)
+mpa_pa_log_failure_free(MpaPaLogFailure *f)
 {
 	if (!f)
 		return;
@@ -219,14 +219,14 @@ match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
 }
 
 void
-mpa_log_watch_set_io_timeout(MpaLogWatch *w, guint seconds)
+mpa_pa_log_watch_set_io_timeout(MpaPaLogWatch *w, guint seconds)
 {
 	g_return_if_fail(w != NULL);
 	w->io_timeout_us = (gint64) MAX(seconds, 1) * G_USEC_PER_SEC;
 }
 
 static void
-remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gchar *host,
+remember_connection(MpaPaLogWatch *w, MpaPaLogService service, gchar *account, gchar *host,
 		    gchar *port, gint64 now)
 {
 	Connection *c = g_new0(Connection, 1);
@@ -248,10 +248,10 @@ remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gch
 		g_clear_pointer(&w->last_pop3_reply, g_free);
 }
 
-static const Connection *find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host);
+static const Connection *find_connection(MpaPaLogWatch *w, MpaPaLogService service, const gchar *host);
 
 static void
-note_login(MpaLogWatch *w, MpaPaLogService service)
+note_login(MpaPaLogWatch *w, MpaPaLogService service)
 {
 	const Connection *c = find_connection(w, service, NULL);
 
@@ -264,7 +264,7 @@ note_login(MpaLogWatch *w, MpaPaLogService service)
 }
 
 gboolean
-mpa_log_watch_take_login(MpaLogWatch *w, MpaPaLogService *service, gchar **account_name, gchar **host)
+mpa_pa_log_watch_take_login(MpaPaLogWatch *w, MpaPaLogService *service, gchar **account_name, gchar **host)
 {
 	g_return_val_if_fail(w != NULL, FALSE);
 	if (!w->login_seen)
@@ -283,7 +283,7 @@ mpa_log_watch_take_login(MpaLogWatch *w, MpaPaLogService *service, gchar **accou
 
 /* Newest connection of @service, to @host when given. */
 static const Connection *
-find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host)
+find_connection(MpaPaLogWatch *w, MpaPaLogService service, const gchar *host)
 {
 	for (GList *l = w->connections.head; l; l = l->next) {
 		const Connection *c = l->data;
@@ -296,11 +296,11 @@ find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host)
 	return NULL;
 }
 
-static MpaLogFailure *
-make_failure(MpaLogWatch *w, MpaPaLogService service, MpaStage stage, const gchar *host,
+static MpaPaLogFailure *
+make_failure(MpaPaLogWatch *w, MpaPaLogService service, MpaStage stage, const gchar *host,
 	     const gchar *reply)
 {
-	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+	MpaPaLogFailure *f = g_new0(MpaPaLogFailure, 1);
 	const Connection *c = find_connection(w, service, host);
 
 	f->service = service;
@@ -317,10 +317,10 @@ make_failure(MpaLogWatch *w, MpaPaLogService service, MpaStage stage, const gcha
 }
 
 /* A failure of connection @c: the service, account and host are the connection's. */
-static MpaLogFailure *
+static MpaPaLogFailure *
 connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
 {
-	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+	MpaPaLogFailure *f = g_new0(MpaPaLogFailure, 1);
 
 	f->service = c->service;
 	f->stage = stage;
@@ -332,7 +332,7 @@ connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
 }
 
 /* A connection that failed. */
-static MpaLogFailure *
+static MpaPaLogFailure *
 net_failure(const Connection *c, MpaNetError err)
 {
 	return connection_failure(c, MPA_STAGE_CONNECT, err);
@@ -341,8 +341,8 @@ net_failure(const Connection *c, MpaNetError err)
 /* A stream error or failed handshake of connection @c, logged at @now: one I/O timeout after the
  * connection began, the server did not answer; within seconds and before any reply, it hung up
  * (a failed TLS handshake when @tls); otherwise a session that broke later, not ours to explain. */
-static MpaLogFailure *
-timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
+static MpaPaLogFailure *
+timed_failure(MpaPaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 {
 	gint64 elapsed = now - c->at;
 	gint64 limit = w->io_timeout_us;
@@ -363,7 +363,7 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 /* A "no OAuth2 token" line came shortly before this refused login (one I/O timeout at most, as
  * the login follows it at once); it is used up by the one refusal it explains. */
 static gboolean
-oauth2_pending(MpaLogWatch *w, gint64 now)
+oauth2_pending(MpaPaLogWatch *w, gint64 now)
 {
 	gboolean pending = w->oauth2_problem_at != 0 &&
 		now - w->oauth2_problem_at <= w->io_timeout_us + TIMEOUT_SLACK_US;
@@ -372,14 +372,14 @@ oauth2_pending(MpaLogWatch *w, gint64 now)
 	return pending;
 }
 
-MpaLogFailure *
-mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
+MpaPaLogFailure *
+mpa_pa_log_watch_feed(MpaPaLogWatch *w, const gchar *text)
 {
-	return mpa_log_watch_feed_at(w, text, g_get_monotonic_time());
+	return mpa_pa_log_watch_feed_at(w, text, g_get_monotonic_time());
 }
 
-MpaLogFailure *
-mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
+MpaPaLogFailure *
+mpa_pa_log_watch_feed_at(MpaPaLogWatch *w, const gchar *text, gint64 now)
 {
 	g_autofree gchar *line = NULL;
 	gchar *a = NULL, *b = NULL, *c = NULL;
@@ -489,7 +489,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 	if (strcmp(line, w->pop3_auth_error) == 0) {
 		/* The newest POP3 session's: Claws logs it right after that server's "-ERR". */
 		const Connection *conn = find_connection(w, MPA_PA_LOG_POP3, NULL);
-		MpaLogFailure *f;
+		MpaPaLogFailure *f;
 
 		if (!conn)
 			return NULL;
@@ -503,23 +503,23 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return NULL;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, a,
-						w->last_imap_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, a,
+						  w->last_imap_reply);
 		g_free(a);
 		g_clear_pointer(&w->last_imap_reply, g_free);
 		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_auth_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, NULL,
-						*a ? a : w->last_smtp_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, NULL,
+						  *a ? a : w->last_smtp_reply);
 		g_free(a);
 		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_send_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, NULL,
-						*a ? a : w->last_smtp_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, NULL,
+						  *a ? a : w->last_smtp_reply);
 		g_free(a);
 		return f;
 	}

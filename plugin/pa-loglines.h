@@ -43,7 +43,7 @@ typedef struct {
 	const gchar *pop3_auth_error;   /* "error occurred on authentication" (newline ignored) */
 	const gchar *oauth2_no_token;   /* "OAuth2 access token not obtained" (newline ignored) */
 	const gchar *oauth2_no_code;    /* "OAuth2 missing authorization code" (newline ignored) */
-} MpaLogFormats;
+} MpaPaLogFormats;
 
 /* Which of Claws' sessions a log line is about. */
 typedef enum {
@@ -66,29 +66,29 @@ typedef struct {
 	gchar *reply;                   /* the server's words as Claws logged them, may be NULL */
 	gboolean oauth2;                /* Claws logged just before that it got no OAuth2 access
 					 * token (no authorisation, expired or revoked, no client ID) */
-} MpaLogFailure;
+} MpaPaLogFailure;
 
-typedef struct _MpaLogWatch MpaLogWatch;
+typedef struct _MpaPaLogWatch MpaPaLogWatch;
 
-MpaLogWatch *mpa_log_watch_new(const MpaLogFormats *formats);
-void mpa_log_watch_free(MpaLogWatch *watch);
+MpaPaLogWatch *mpa_pa_log_watch_new(const MpaPaLogFormats *formats);
+void mpa_pa_log_watch_free(MpaPaLogWatch *watch);
 /* Feed one log text (with or without Claws' "[date time] " prefix and trailing newline).
- * Returns a failure (free with mpa_log_failure_free) when the line reports one, else NULL. */
-MpaLogFailure *mpa_log_watch_feed(MpaLogWatch *watch, const gchar *text);
+ * Returns a failure (free with mpa_pa_log_failure_free) when the line reports one, else NULL. */
+MpaPaLogFailure *mpa_pa_log_watch_feed(MpaPaLogWatch *watch, const gchar *text);
 /* The same, with the time the line was logged (monotonic, microseconds), for tests. */
-MpaLogFailure *mpa_log_watch_feed_at(MpaLogWatch *watch, const gchar *text, gint64 now_us);
+MpaPaLogFailure *mpa_pa_log_watch_feed_at(MpaPaLogWatch *watch, const gchar *text, gint64 now_us);
 /* Claws' I/O timeout (io_timeout_secs; default 60). */
-void mpa_log_watch_set_io_timeout(MpaLogWatch *watch, guint seconds);
-void mpa_log_failure_free(MpaLogFailure *failure);
+void mpa_pa_log_watch_set_io_timeout(MpaPaLogWatch *watch, guint seconds);
+void mpa_pa_log_failure_free(MpaPaLogFailure *failure);
 /* A successful login seen since the last call (SMTP: the server's 235 after Claws connected; IMAP:
  * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed; POP3 logins are
  * not recognised): TRUE once per login, with its service, the newest connection's account name
  * (NULL when no "Connecting" line was seen) and host.  Free both. */
-gboolean mpa_log_watch_take_login(MpaLogWatch *watch, MpaPaLogService *service, gchar **account_name,
-				  gchar **host);
+gboolean mpa_pa_log_watch_take_login(MpaPaLogWatch *watch, MpaPaLogService *service, gchar **account_name,
+				     gchar **host);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogFailure, mpa_log_failure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogWatch, mpa_pa_log_watch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogFailure, mpa_pa_log_failure_free)
 
 G_END_DECLS
 

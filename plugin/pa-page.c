@@ -47,7 +47,7 @@ typedef struct {
 
 typedef struct {
 	PrefsPage page;                 /* first member: Claws casts between the two */
-	MpaAccountDialog *dlg;
+	MpaPaAccountDialog *dlg;
 	GtkWindow *toplevel;
 	GtkWidget *title;
 	GtkWidget *expander;            /* holds the checklist */
@@ -109,7 +109,7 @@ static const gchar *const stage_labels[MPA_STAGE_COUNT] = {
 };
 
 gboolean
-mpa_page_busy(void)
+mpa_pa_page_busy(void)
 {
 	return running > 0;
 }
@@ -428,10 +428,10 @@ update_signin(Page *pg)
 
 	if (!pg->signin || !pg->dlg)
 		return;
-	p = mpa_account_dialog_provider(pg->dlg);
+	p = mpa_pa_account_dialog_provider(pg->dlg);
 	optional = mpa_provider_oauth2_optional(p);
-	oauth2 = mpa_account_dialog_uses_oauth2(pg->dlg);
-	missing = mpa_account_dialog_client_id_missing(pg->dlg, &redirect);
+	oauth2 = mpa_pa_account_dialog_uses_oauth2(pg->dlg);
+	missing = mpa_pa_account_dialog_client_id_missing(pg->dlg, &redirect);
 
 	if (optional) {
 		g_autofree gchar *label = p->password_label && mpa_text_get(p->password_label)
@@ -466,8 +466,8 @@ update_signin(Page *pg)
 		gtk_widget_hide(pg->signin);
 	}
 	if (missing) {
-		fill_notice(pg, p, mpa_account_dialog_oauth2_service(pg->dlg) != MPA_OAUTH2_NONE
-			    ? mpa_account_dialog_oauth2_service(pg->dlg)
+		fill_notice(pg, p, mpa_pa_account_dialog_oauth2_service(pg->dlg) != MPA_OAUTH2_NONE
+			    ? mpa_pa_account_dialog_oauth2_service(pg->dlg)
 			    : p ? p->oauth2_provider : MPA_OAUTH2_NONE, redirect);
 		gtk_widget_show(pg->notice);
 	} else {
@@ -496,7 +496,7 @@ signin_toggled(GtkToggleButton *b, gpointer data)
 
 	if (pg->signin_updating || !pg->dlg || !gtk_toggle_button_get_active(b))
 		return;
-	mpa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
+	mpa_pa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
 	update_signin(pg);
 }
 
@@ -823,7 +823,7 @@ rebuild_idle(gpointer data)
 static void
 offer_rebuild(Page *pg)
 {
-	PrefsAccount *ac = account_find_from_id(mpa_account_dialog_account_id(pg->dlg));
+	PrefsAccount *ac = account_find_from_id(mpa_pa_account_dialog_account_id(pg->dlg));
 
 	if (!folder_tree_empty(ac) || pg->rebuild_check)
 		return;
@@ -848,7 +848,7 @@ fields_changed(gpointer data)
 
 	if (!pg->result_fp || pg->run || !pg->dlg || !pg->stale)
 		return;
-	fp = mpa_account_dialog_fingerprint(pg->dlg);
+	fp = mpa_pa_account_dialog_fingerprint(pg->dlg);
 	stale = g_strcmp0(fp, pg->result_fp) != 0;
 	if (stale == pg->result_stale)
 		return;
@@ -938,13 +938,13 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 						    "and the password work."), total);
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			pg->tested_ok = TRUE;
-			mpa_hints_forget_account(mpa_account_dialog_account_id(pg->dlg));
+			mpa_pa_hints_forget_account(mpa_pa_account_dialog_account_id(pg->dlg));
 			/* a passed test counts as a login that worked (no secret is kept) */
 			for (guint i = 0; i < 2; i++)
 				if (pr[i]->outcome == MPA_OUTCOME_OK &&
-				    mpa_account_dialog_account_id(pg->dlg) >= 0)
-					mpa_hints_record_login(mpa_account_dialog_account_id(pg->dlg),
-							       i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
+				    mpa_pa_account_dialog_account_id(pg->dlg) >= 0)
+					mpa_pa_hints_record_login(mpa_pa_account_dialog_account_id(pg->dlg),
+								  i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
 			offer_rebuild(pg);
 			/* Done with the checklist: the result stays in view, the list out of the way. */
 			gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), FALSE);
@@ -989,13 +989,13 @@ start_test(Page *pg)
 			gtk_label_set_text(GTK_LABEL(pg->rows[i][st].time), "");
 		}
 	/* Read on the main thread, now; the password goes straight into the request. */
-	req = mpa_account_dialog_make_request(pg->dlg, &error);
+	req = mpa_pa_account_dialog_make_request(pg->dlg, &error);
 	if (!req) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error->message);
 		return;
 	}
 	g_free(pg->result_fp);
-	pg->result_fp = mpa_account_dialog_fingerprint(pg->dlg);
+	pg->result_fp = mpa_pa_account_dialog_fingerprint(pg->dlg);
 	pg->result_stale = FALSE;
 	gtk_widget_hide(pg->stale);
 	gtk_widget_set_sensitive(pg->results, TRUE);
@@ -1009,7 +1009,7 @@ start_test(Page *pg)
 	run->ref = 1;
 	run->page = pg;
 	run->cancellable = g_cancellable_new();
-	run->provider = mpa_account_dialog_provider(pg->dlg);
+	run->provider = mpa_pa_account_dialog_provider(pg->dlg);
 	pg->run = run;
 	pg->tested_ok = FALSE;
 	set_running(pg, TRUE);
@@ -1048,18 +1048,18 @@ apply_clicked(GtkButton *b, gpointer data)
 		return;
 	/* In Claws' --debug output, for the GUI tests (what Apply did is in the fields). */
 	debug_print("%s: apply provider settings\n", MPA_PLUGIN_NAME);
-	switch (mpa_account_dialog_apply(pg->dlg)) {
-	case MPA_APPLY_ALL:
+	switch (mpa_pa_account_dialog_apply(pg->dlg)) {
+	case MPA_PA_APPLY_ALL:
 		gtk_label_set_text(GTK_LABEL(pg->status),
 				   _("Provider settings applied. Press OK to keep them or Cancel to undo."));
 		break;
-	case MPA_APPLY_SMTP_ONLY:
+	case MPA_PA_APPLY_SMTP_ONLY:
 		gtk_label_set_text(GTK_LABEL(pg->status),
 				   _("Only the sending (SMTP) settings were applied: this account does not "
 				     "use IMAP, and an existing account's protocol cannot be changed. To use "
 				     "the provider's IMAP server, create a new account."));
 		break;
-	case MPA_APPLY_NOTHING:
+	case MPA_PA_APPLY_NOTHING:
 		break;
 	}
 }
@@ -1071,14 +1071,14 @@ apply_clicked(GtkButton *b, gpointer data)
 static void
 show_last_problem(Page *pg)
 {
-	const MpaLastProblem *lp;
+	const MpaPaLastProblem *lp;
 	g_autoptr(GDateTime) when = NULL;
 	g_autofree gchar *head = NULL, *at = NULL, *line = NULL, *title = NULL;
 
 	if (!pg->problem || !pg->dlg)
 		return;
 	clear_box(pg->problem);
-	lp = mpa_hints_last_problem(mpa_account_dialog_account_id(pg->dlg));
+	lp = mpa_pa_hints_last_problem(mpa_pa_account_dialog_account_id(pg->dlg));
 	if (!lp) {
 		gtk_widget_hide(pg->problem);
 		return;
@@ -1183,7 +1183,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	gtk_container_add(GTK_CONTAINER(pg->expander), pg->checklist);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->expander, FALSE, FALSE, 6);
 	/* The sending guard of this account: today's count, the limits, the switch. */
-	gtk_box_pack_start(GTK_BOX(vbox), mpa_guard_ui_page_section(data), FALSE, FALSE, 6);
+	gtk_box_pack_start(GTK_BOX(vbox), mpa_pa_guard_page_section(data), FALSE, FALSE, 6);
 
 	scroll = gtk_scrolled_window_new(NULL, NULL);
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
@@ -1194,11 +1194,11 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	pg->page.widget = scroll;
 
 	show_provider(NULL, pg);
-	pg->dlg = mpa_account_dialog_attach(window, data, show_provider, pg);
-	mpa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
-	mpa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
+	pg->dlg = mpa_pa_account_dialog_attach(window, data, show_provider, pg);
+	mpa_pa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
+	mpa_pa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
 	update_signin(pg);
-	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_account_dialog_is_new(pg->dlg));
+	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_pa_account_dialog_is_new(pg->dlg));
 	show_last_problem(pg);
 	/* Opened from a hint window: show this page once Claws has selected its first one. */
 	if (open_on_page) {
@@ -1220,7 +1220,7 @@ destroy_widget(PrefsPage *pp)
 	}
 	g_clear_handle_id(&pg->show_source, g_source_remove);
 	geometry_stop(pg);
-	g_clear_pointer(&pg->dlg, mpa_account_dialog_detach);
+	g_clear_pointer(&pg->dlg, mpa_pa_account_dialog_detach);
 	/* OK (or Apply, then Cancel) saved the account: scan its folders once the dialog is gone. */
 	if (pg->rebuild_account >= 0 && !rebuild_source)
 		rebuild_source = g_idle_add(rebuild_idle, GINT_TO_POINTER(pg->rebuild_account));
@@ -1249,7 +1249,7 @@ save_page(PrefsPage *pp)
 	/* The fields it fills belong to Claws' pages; its own choice is the folder list scan. */
 	if (pg->dlg && pg->rebuild_check &&
 	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(pg->rebuild_check)))
-		pg->rebuild_account = mpa_account_dialog_account_id(pg->dlg);
+		pg->rebuild_account = mpa_pa_account_dialog_account_id(pg->dlg);
 }
 
 static gboolean
@@ -1300,12 +1300,12 @@ show_page_idle(gpointer data)
 		return G_SOURCE_REMOVE;
 	show_page(pg);
 	debug_print("%s: page shown for account %d\n", MPA_PLUGIN_NAME,
-		    pg->dlg ? mpa_account_dialog_account_id(pg->dlg) : -1);
+		    pg->dlg ? mpa_pa_account_dialog_account_id(pg->dlg) : -1);
 	return G_SOURCE_REMOVE;
 }
 
 void
-mpa_page_open_account(gint account_id)
+mpa_pa_page_open_account(gint account_id)
 {
 	PrefsAccount *ac = account_find_from_id(account_id);
 
@@ -1314,7 +1314,7 @@ mpa_page_open_account(gint account_id)
 	if (page.toplevel) {
 		/* A dialog is open already (Claws has one at a time): show the page in it when it
 		 * is this account's. */
-		if (page.dlg && mpa_account_dialog_account_id(page.dlg) == account_id) {
+		if (page.dlg && mpa_pa_account_dialog_account_id(page.dlg) == account_id) {
 			gtk_window_present(page.toplevel);
 			show_page(&page);
 		}
@@ -1340,9 +1340,9 @@ can_close(PrefsPage *pp)
 	gboolean tested = pg->tested_ok && !pg->result_stale;
 	g_autofree gchar *text = NULL;
 
-	if (!pg->dlg || !mpa_account_dialog_provider(pg->dlg) || tested || pg->asked || pg->run)
+	if (!pg->dlg || !mpa_pa_account_dialog_provider(pg->dlg) || tested || pg->asked || pg->run)
 		return TRUE;
-	if (!pg->last_failure && !mpa_account_dialog_is_new(pg->dlg))
+	if (!pg->last_failure && !mpa_pa_account_dialog_is_new(pg->dlg))
 		return TRUE;
 	pg->asked = TRUE;
 	if (!pg->last_failure)
@@ -1386,7 +1386,7 @@ can_close(PrefsPage *pp)
 }
 
 void
-mpa_page_init(void)
+mpa_pa_page_init(void)
 {
 	/* Claws' own node, in Claws' translation: the page nests under it in every locale. */
 	page_path[0] = (gchar *) CLAWS("Account");
@@ -1403,7 +1403,7 @@ mpa_page_init(void)
 }
 
 void
-mpa_page_done(void)
+mpa_pa_page_done(void)
 {
 	g_clear_handle_id(&rebuild_source, g_source_remove);
 	prefs_account_unregister_page((PrefsPage *) &page);

@@ -92,12 +92,12 @@ plugin_init(gchar **error)
 
 		/* Without its counts file the guard cannot count, but everything else still helps:
 		 * say why in the log and carry on. */
-		if (!mpa_guard_ui_init(&err))
+		if (!mpa_pa_guard_init(&err))
 			log_later(g_strdup(err->message));
 	}
-	mpa_logfilter_install();
-	mpa_page_init();
-	mpa_hints_init();
+	mpa_pa_logfilter_install();
+	mpa_pa_page_init();
+	mpa_pa_hints_init();
 	debug_print("%s: loaded\n", MPA_PLUGIN_NAME);
 	return 0;
 }
@@ -110,18 +110,18 @@ plugin_done(void)
 	 * the plugin "unloaded_hidden" and keeps the module; a later load calls plugin_init() again,
 	 * which finds everything still in place.  Worker threads of checks that already returned are
 	 * no reason to refuse: mpa_pa_pin_module() keeps their code mapped. */
-	if (mpa_page_busy()) {
+	if (mpa_pa_page_busy()) {
 		debug_print("%s: a connection check is running; unload deferred\n", MPA_PLUGIN_NAME);
 		return FALSE;
 	}
 
-	mpa_hints_done();
-	mpa_page_done();
-	mpa_logfilter_remove();
-	mpa_guard_ui_done();
+	mpa_pa_hints_done();
+	mpa_pa_page_done();
+	mpa_pa_logfilter_remove();
+	mpa_pa_guard_done();
 	g_clear_handle_id(&pending_log_source, g_source_remove);
 	g_clear_pointer(&pending_log, g_ptr_array_unref);
-	mpa_account_lookups_free();
+	mpa_pa_account_lookups_free();
 	/* Claws may be exiting: not under a lookup's HTTPS fetch that is still in TLS */
 	mpa_lookup_wait_threads(2000);
 	/* nor under a check worker that a cancel abandoned: its code is in this plugin */
