@@ -26,7 +26,8 @@
 
 #include "mpa-lookup.h"
 #include "mpa-text.h"
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-account.h"
 #include "pa-shared.h"
 
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages

@@ -23,7 +23,8 @@
 #include "mpa-diagnose.h"
 #include "mpa-logins.h"
 #include "pa-loglines.h"
-#include "pa-plugin.h"
+#include "pa-hints.h"
+#include "pa-page.h"
 #include "pa-shared.h"
 
 typedef struct {

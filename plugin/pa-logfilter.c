@@ -13,7 +13,8 @@
 
 #include <libetpan/libetpan.h>
 
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-logfilter.h"
 
 typedef void (*LoggerIdFunc)(mailstream_low *s, int is_stream_data, int direction,
 			     const char *str, size_t size);

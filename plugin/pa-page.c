@@ -27,7 +27,10 @@
 
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-page.h"
+#include "pa-account.h"
+#include "pa-hints.h"
 #include "pa-shared.h"
 #include "pa-guard.h"
 #include "pa-stall.h"

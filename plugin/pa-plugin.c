@@ -21,7 +21,10 @@
 #include "mpa-check.h"
 #include "mpa-lookup.h"
 #include "pa-shared.h"
-#include "pa-plugin.h"
+#include "pa-account.h"
+#include "pa-hints.h"
+#include "pa-logfilter.h"
+#include "pa-page.h"
 #include "pa-guard.h"
 
 /* Problems found while loading, logged from the main loop's first idle moment: at startup a

@@ -1,12 +1,13 @@
-/* Provider Assistant — shared declarations of the Claws Mail glue (provider_assistant.so).
+/* Provider Assistant — account dialog integration: the widgets of one open account dialog (see pa-
+ * account.c).
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything here runs on Claws' main thread.  Non-static symbols carry the mpa_ prefix because
- * Claws opens plugins into the global symbol namespace.
+ * Runs on Claws' main thread.  Non-static symbols carry the mpa_pa_ prefix because Claws opens
+ * plugins into the global symbol namespace.
  */
-#ifndef PA_PLUGIN_H
-#define PA_PLUGIN_H
+#ifndef PA_ACCOUNT_H
+#define PA_ACCOUNT_H
 
 #include <gtk/gtk.h>
 #include "mpa-provider.h"
@@ -14,11 +15,7 @@
 
 G_BEGIN_DECLS
 
-/* pa-logfilter.c: keeps the plugin's own libetpan traffic out of Claws' network log. */
-void mpa_pa_logfilter_install(void);
-void mpa_pa_logfilter_remove(void);
-
-/* pa-account.c: the widgets of one open account dialog, found by walking its toplevel. */
+/* The widgets of one open account dialog, found by walking its toplevel. */
 typedef struct _MpaPaAccountDialog MpaPaAccountDialog;
 typedef void (*MpaPaProviderChangedFunc)(const MpaProvider *provider, gpointer user_data);
 
@@ -67,33 +64,6 @@ MpaOAuth2Provider mpa_pa_account_dialog_oauth2_service(MpaPaAccountDialog *dlg);
  * page's "Client ID" is empty: the user must register one.  @redirect_uri (may be NULL): the
  * redirect URI this Claws Mail signs in with, when known. */
 gboolean mpa_pa_account_dialog_client_id_missing(MpaPaAccountDialog *dlg, gchar **redirect_uri);
-
-/* pa-page.c: the "Provider Assistant" page of the account dialog. */
-void mpa_pa_page_init(void);
-void mpa_pa_page_done(void);
-/* TRUE while a connection check started from the page is still running. */
-gboolean mpa_pa_page_busy(void);
-/* Open the preferences of account @account_id on the plugin's page (from a hint window). */
-void mpa_pa_page_open_account(gint account_id);
-
-/* pa-hints.c: hints after Claws' own logins fail. */
-void mpa_pa_hints_init(void);
-void mpa_pa_hints_done(void);
-/* Forget the "already shown" state of an account (after a successful test). */
-void mpa_pa_hints_forget_account(gint account_id);
-/* Keep a successful login of the account (Claws' own, or a passed test) in the small record of
- * mpa-logins.h: a later refusal then leads with "the password that worked is no longer valid". */
-void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol);
-/* The last problem Claws Mail met with an account in this session (a failed login, send or
- * connection that the hints explained), whether or not its window was shown. */
-typedef struct {
-	gint64 when;                    /* g_get_real_time() */
-	gchar *server;                  /* "imap.sohu.com (IMAP)" */
-	gchar *headline;                /* plain text */
-	gchar *fix;                     /* steps, may be NULL */
-	gchar *reply;                   /* the server's words, may be NULL */
-} MpaPaLastProblem;
-const MpaPaLastProblem *mpa_pa_hints_last_problem(gint account_id);
 
 G_END_DECLS
 
