@@ -27,9 +27,9 @@ void mpa_pa_account_dialog_detach(MpaPaAccountDialog *dlg);
 gboolean mpa_pa_account_dialog_is_new(const MpaPaAccountDialog *dlg);
 const MpaProvider *mpa_pa_account_dialog_provider(const MpaPaAccountDialog *dlg);
 typedef enum {
-	MPA_PA_APPLY_NOTHING,      /* no known provider for the address (or the dialog not ready) */
+	MPA_PA_APPLY_NOTHING, /* no known provider for the address (or the dialog not ready) */
 	MPA_PA_APPLY_ALL,
-	MPA_PA_APPLY_SMTP_ONLY,    /* an existing account that is not IMAP: its receiving side kept */
+	MPA_PA_APPLY_SMTP_ONLY, /* an existing account that is not IMAP: its receiving side kept */
 } MpaPaApplyResult;
 /* Fill every field from the provider, also fields the user changed ("Apply provider settings"). */
 MpaPaApplyResult mpa_pa_account_dialog_apply(MpaPaAccountDialog *dlg);

@@ -24,11 +24,11 @@ void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol);
 /* The last problem Claws Mail met with an account in this session (a failed login, send or
  * connection that the hints explained), whether or not its window was shown. */
 typedef struct {
-	gint64 when;                    /* g_get_real_time() */
-	gchar *server;                  /* "imap.sohu.com (IMAP)" */
-	gchar *headline;                /* plain text */
-	gchar *fix;                     /* steps, may be NULL */
-	gchar *reply;                   /* the server's words, may be NULL */
+	gint64 when;     /* g_get_real_time() */
+	gchar *server;   /* "imap.sohu.com (IMAP)" */
+	gchar *headline; /* plain text */
+	gchar *fix;      /* steps, may be NULL */
+	gchar *reply;    /* the server's words, may be NULL */
 } MpaPaLastProblem;
 const MpaPaLastProblem *mpa_pa_hints_last_problem(gint account_id);
 

@@ -29,20 +29,20 @@ G_BEGIN_DECLS
 /* Claws' message formats, as printf formats with %s and %d only.  The plugin passes the
  * translations from the "claws-mail" domain; NULL members (or a NULL struct) mean English. */
 typedef struct {
-	const gchar *imap_connecting;   /* "Account '%s': Connecting to IMAP server: %s:%d..." */
-	const gchar *smtp_connecting;   /* "Account '%s': Connecting to SMTP server: %s:%d..." */
-	const gchar *imap_error;        /* "IMAP error on %s:" */
-	const gchar *login_error;       /* "LOGIN error" */
-	const gchar *smtp_auth_failed;  /* "Authentication failed:\n%s" */
-	const gchar *smtp_send_failed;  /* "Error occurred while sending the message:\n%s" */
-	const gchar *pop3_connecting;   /* "Account '%s': Connecting to POP3 server: %s:%d..." */
-	const gchar *stream_error;      /* "stream error" (after "IMAP error on %s: ") */
+	const gchar *imap_connecting;    /* "Account '%s': Connecting to IMAP server: %s:%d..." */
+	const gchar *smtp_connecting;    /* "Account '%s': Connecting to SMTP server: %s:%d..." */
+	const gchar *imap_error;         /* "IMAP error on %s:" */
+	const gchar *login_error;        /* "LOGIN error" */
+	const gchar *smtp_auth_failed;   /* "Authentication failed:\n%s" */
+	const gchar *smtp_send_failed;   /* "Error occurred while sending the message:\n%s" */
+	const gchar *pop3_connecting;    /* "Account '%s': Connecting to POP3 server: %s:%d..." */
+	const gchar *stream_error;       /* "stream error" (after "IMAP error on %s: ") */
 	const gchar *connection_refused; /* "connection refused" (likewise) */
-	const gchar *tls_failed;        /* "TLS handshake failed" (a trailing newline is ignored) */
-	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
-	const gchar *pop3_auth_error;   /* "error occurred on authentication" (newline ignored) */
-	const gchar *oauth2_no_token;   /* "OAuth2 access token not obtained" (newline ignored) */
-	const gchar *oauth2_no_code;    /* "OAuth2 missing authorization code" (newline ignored) */
+	const gchar *tls_failed;         /* "TLS handshake failed" (a trailing newline is ignored) */
+	const gchar *session_timed_out;  /* "Session timed out. You may be able to recover by ..." */
+	const gchar *pop3_auth_error;    /* "error occurred on authentication" (newline ignored) */
+	const gchar *oauth2_no_token;    /* "OAuth2 access token not obtained" (newline ignored) */
+	const gchar *oauth2_no_code;     /* "OAuth2 missing authorization code" (newline ignored) */
 } MpaPaLogFormats;
 
 /* Which of Claws' sessions a log line is about. */
@@ -58,13 +58,13 @@ MpaProtocol mpa_pa_log_service_side(MpaPaLogService service);
 
 typedef struct {
 	MpaPaLogService service;
-	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
-	MpaNetError net_error;          /* MPA_NET_NONE for a refused login or send */
-	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */
+	MpaStage stage;        /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
+	MpaNetError net_error; /* MPA_NET_NONE for a refused login or send */
+	gchar *account_name;   /* NULL when no matching "Connecting" line was seen */
 	gchar *host;
-	guint port;                     /* 0 when unknown */
-	gchar *reply;                   /* the server's words as Claws logged them, may be NULL */
-	gboolean oauth2;                /* Claws logged just before that it got no OAuth2 access
+	guint port;      /* 0 when unknown */
+	gchar *reply;    /* the server's words as Claws logged them, may be NULL */
+	gboolean oauth2; /* Claws logged just before that it got no OAuth2 access
 					 * token (no authorisation, expired or revoked, no client ID) */
 } MpaPaLogFailure;
 
@@ -84,8 +84,8 @@ void mpa_pa_log_failure_free(MpaPaLogFailure *failure);
  * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed; POP3 logins are
  * not recognised): TRUE once per login, with its service, the newest connection's account name
  * (NULL when no "Connecting" line was seen) and host.  Free both. */
-gboolean mpa_pa_log_watch_take_login(MpaPaLogWatch *watch, MpaPaLogService *service, gchar **account_name,
-				     gchar **host);
+gboolean mpa_pa_log_watch_take_login(MpaPaLogWatch *watch, MpaPaLogService *service,
+				     gchar **account_name, gchar **host);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogWatch, mpa_pa_log_watch_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogFailure, mpa_pa_log_failure_free)
