@@ -1628,6 +1628,7 @@ static void check_assistant(Load *l, const Node *n)
 	TextSet name = { 0 };
 	const gchar *checked;
 	gboolean seen_password = FALSE, seen_sending = FALSE, seen_auth = FALSE;
+	guint oauth2_client_line = 0;
 	GPtrArray *mx_hosts = g_ptr_array_new(), *mx_suffixes = g_ptr_array_new();
 	GArray *mx_host_lines = g_array_new(FALSE, FALSE, sizeof(guint));
 	GArray *mx_suffix_lines = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -1675,6 +1676,7 @@ static void check_assistant(Load *l, const Node *n)
 			}
 			check_step(l, c, one);
 			p->oauth2_client = one->pdata[0];
+			oauth2_client_line = c->line;
 		} else if (is_mpa(c, "cause")) {
 			check_cause(l, c, cause_ids);
 		} else if (is_mpa(c, "rule")) {
@@ -1694,7 +1696,7 @@ static void check_assistant(Load *l, const Node *n)
 	}
 	p->name = text_set_finish(l, &name, n, "name", TRUE);
 	if (p->oauth2_client != NULL && p->oauth2_provider == MPA_OAUTH2_NONE)
-		warn(l, n->line, _("<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider — name the service or remove it"));
+		warn(l, oauth2_client_line, _("<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider — name the service or remove it"));
 	g_ptr_array_add(mx_hosts, NULL);
 	g_ptr_array_add(mx_suffixes, NULL);
 	g_strfreev(p->mx_hosts);

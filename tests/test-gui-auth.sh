@@ -16,7 +16,9 @@
 #   GmailOA  a new Gmail account where the user picks OAuth2 on the plugin's page: OAuth2 on both
 #            pages and "Google/Gmail" saved; the client-ID notice shows (Debian's Claws has no
 #            Google client ID); Apply provider settings keeps the pick, and so does reopening the
-#            account (the page shows OAuth2 picked; Apply again; saved unchanged);
+#            account (the page shows OAuth2 picked; Apply again; saved unchanged), and a Client
+#            ID typed on Claws' OAuth2 page hides the notice;
+#   Yahoo    the same choice; Claws' Yahoo service signs in with the redirect URI "oob";
 #   OAuthBad an Outlook account set to OAuth2 with no authorisation: Claws logs "OAuth2 access
 #            token not obtained", logs in anyway and is refused; the hint names the OAuth2 page.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
@@ -51,7 +53,7 @@ GOODPW=$(cat "$PASSWORD_FILE")
 BADPW="wrong-Pw-$$-x"
 
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
-for p in sohu.com outlook.com gmail.com; do
+for p in sohu.com outlook.com gmail.com yahoo.com; do
 	cp "$top_srcdir/providers/$p.xml" "$PD/" || { echo "Bail out! no providers/$p.xml"; exit 1; }
 done
 
@@ -245,15 +247,29 @@ check "GmailOA: saved with OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OA
 # Reopened from Edit accounts (the last row): the page shows OAuth2 picked; Apply; OK.
 n_oa=$(signin_lines | grep -cF "$PICKED")
 n_pw=$(signin_lines | grep -cF 'choice offered, password')
-focus "$MAIN"; keys ctrl+shift+F12
-E=$(wait_win '^Edit accounts$' 10)
-EDIT=
-if [ -n "$E" ]; then
-	# (Return: the list's row-activated opens the account; Alt+E is also D_elete's mnemonic)
-	focus "$E"; click_focus "$E"; keys End; sleep 0.3; keys Return
-	# (Claws names a new account "AccountN": the last row is the newest, zhaoliu@gmail.com)
-	EDIT=$(wait_win ' - Account preferences$' 10)
-fi
+# The last row of Edit accounts (Claws names a new account "AccountN": the newest is last), opened
+# with Return (the list's row-activated; Alt+E is also D_elete's mnemonic).  Claws' login hints
+# for the new accounts may pop up meanwhile and take the keys: then again, three times at most.
+reopen_last() {
+	local try e q
+	EDIT=
+	for try in 1 2 3; do
+		q=1; [ "$try" = 3 ] && q=
+		e=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+		if [ -z "$e" ]; then
+			focus "$MAIN"; keys ctrl+shift+F12
+			e=$(GUI_QUIET=$q wait_win '^Edit accounts$' 10)
+		fi
+		if [ -n "$e" ]; then
+			focus "$e"; click_focus "$e"; keys End; sleep 0.3; keys Return
+			EDIT=$(GUI_QUIET=$q wait_win ' - Account preferences$' 10) && return 0
+		fi
+		echo "# reopening: attempt $try did not open the account dialog"
+		shot "auth-reopen-attempt-$try"; close_alerts 1
+	done
+	return 1
+}
+reopen_last
 check "GmailOA: the account reopens from Edit accounts" test -n "$EDIT"
 if [ -n "$EDIT" ]; then
 	check "GmailOA reopened: the page shows OAuth2 picked" wait_signin "$PICKED" $((n_oa + 1)) 10
@@ -263,6 +279,16 @@ if [ -n "$EDIT" ]; then
 	gui_wait 10 "the Apply line in Claws' output" _apply_count $((n_ap + 1))
 	check "GmailOA reopened: Apply provider settings keeps OAuth2" \
 		sh -c '[ "$(grep -F "Provider Assistant: sign-in: " "$1" | grep -cF "choice offered, password")" = "$2" ]' _ "$T/claws.out" "$n_pw"
+	# A Client ID typed on Claws' OAuth2 page (the tree's 10th row; its first field after the
+	# service list) hides the notice: the user has one.
+	if grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out"; then
+		n_hid=$(signin_lines | grep -cF 'choice offered, oauth2, client ID notice hidden')
+		focus "$EDIT"; tree_focus "$EDIT"; keys Home Down Down Down Down Down Down Down Down Down; sleep 0.5
+		keys Tab Tab; typ "mpa-test-client-id"; sleep 0.3
+		shot auth-gmail-client-id-typed
+		check "GmailOA reopened: a Client ID typed on the OAuth2 page hides the notice" \
+			wait_signin 'choice offered, oauth2, client ID notice hidden' $((n_hid + 1)) 10
+	fi
 	focus "$EDIT"; keys alt+o
 	gone_win ' - Account preferences$' 10
 	close_alerts 2
@@ -273,6 +299,30 @@ ACC=$(accountrc_of zhaoliu@gmail.com)
 echo "# gmail oauth2, reopened: $ACC"
 check "GmailOA reopened, Apply, OK: still OAuth2 on both sides and Google/Gmail" \
 	has_all imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 oauth2_auth_provider=1
+grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out" &&
+	check "GmailOA reopened: the Client ID typed is saved (oauth2_client_id)" \
+		grep -qx 'oauth2_client_id=mpa-test-client-id' "$CFG/accountrc"
+
+# Yahoo: the same choice from its file (oauth2-provider="yahoo"); Claws' Yahoo service signs in
+# with the redirect URI "oob" (what yahoo.com.xml tells the user to register).  Cancelled.
+n_pw=$(signin_lines | grep -cF 'choice offered, password')
+n_oa=$(signin_lines | grep -cF 'choice offered, oauth2')
+new_account zhouba@yahoo.com ""
+if [ -n "${NEWACC:-}" ]; then
+	check "Yahoo: the page offers the choice, the app password picked" \
+		wait_signin 'choice offered, password' $((n_pw + 1)) 10
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys End; sleep 0.8
+	keys alt+2
+	check "Yahoo: Alt+2 picks OAuth2" wait_signin 'choice offered, oauth2' $((n_oa + 1)) 10
+	YAHOO=$(sed -n 's/.*Provider Assistant: OAuth2 service 4: built-in client ID: //p' "$T/claws.out" | tail -1)
+	echo "# Claws' Yahoo client ID: $YAHOO"
+	check "Yahoo: Claws Mail's Yahoo service uses the redirect URI oob (as yahoo.com.xml says)" \
+		sh -c 'case "$1" in *", redirect URI oob") ;; *) exit 1;; esac' _ "$YAHOO"
+	focus "$NEWACC"; keys alt+c
+	gone_win '^Preferences for new account' 10
+	close_alerts 1
+fi
+check "Yahoo: cancelled, nothing saved" sh -c '! grep -q "^address=zhouba@yahoo.com$" "$1"' _ "$CFG/accountrc"
 
 claws_stop
 [ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"

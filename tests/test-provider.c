@@ -229,6 +229,9 @@ static const BadCase bad_cases[] = {
 	  9, "<mpa:auth imap=\"login\"> but that server's <authentication> has no password method — use oauth2" },
 	{ "auth-oauth2-provider", HEAD IMAP_OK ASSIST "<mpa:auth oauth2-provider=\"microsoft\"/>\n" ASSIST_END TAIL, 9, "unknown oauth2-provider 'microsoft'" },
 	{ "auth-twice", HEAD IMAP_OK ASSIST "<mpa:auth imap=\"login\"/>\n<mpa:auth smtp=\"login\"/>\n" ASSIST_END TAIL, 10, "<mpa:auth> appears more than once" },
+	{ "oauth2-client-twice", HEAD IMAP_OK ASSIST "<mpa:oauth2-client id=\"a\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n<mpa:oauth2-client id=\"b\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL,
+	  10, "<mpa:oauth2-client> appears more than once" },
+	{ "oauth2-client-no-text", HEAD ASSIST "<mpa:oauth2-client id=\"reg\">" TITLES("title") "</mpa:oauth2-client>\n" ASSIST_END TAIL, 8, "has no <mpa:text>" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
 
@@ -242,6 +245,8 @@ static const BadCase warn_cases[] = {
 	  6, "unknown element <tls> inside <incomingServer> is ignored" },
 	{ "domain-twice", HEAD "<domain>t.example</domain>\n" TAIL, 6, "domain 't.example' is listed twice (first on line 4)" },
 	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
+	{ "oauth2-client-without-service", HEAD ASSIST "<mpa:oauth2-client id=\"reg\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL,
+	  8, "<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider" },
 	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other' and is ignored" },
 };
 
@@ -273,6 +278,53 @@ static void test_auth_methods(void)
 	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_OAUTH2);
 	g_assert_cmpint(p->oauth2_provider, ==, MPA_OAUTH2_NONE);
 	mpa_provider_free(p);
+}
+
+/* OAuth2 beside a password (the page's choice) is decided from the data; the registration steps
+ * of <mpa:oauth2-client> are kept with their link. */
+static void
+test_oauth2_client(void)
+{
+#define BOTH "<authentication>OAuth2</authentication><authentication>password-cleartext</authentication>"
+#define SRV(kind, type, host) "<" kind " type=\"" type "\"><hostname>" host "</hostname><port>993</port><socketType>SSL</socketType>" BOTH "</" kind ">\n"
+	static const gchar optional[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example")
+		ASSIST "<mpa:auth imap=\"login\" smtp=\"login\" oauth2-provider=\"google\"/>\n"
+		       "<mpa:link id=\"console\" url=\"https://console.t.example/\">" TITLES("title") "</mpa:link>\n"
+												      "<mpa:oauth2-client id=\"reg\" link=\"console\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL;
+	static const gchar only[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example")
+		ASSIST "<mpa:auth imap=\"oauth2\" smtp=\"oauth2\" oauth2-provider=\"outlook\"/>\n" ASSIST_END TAIL;
+	static const gchar unnamed[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example") TAIL;
+#undef SRV
+#undef BOTH
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_data(optional, sizeof optional - 1, "optional.xml", problems);
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_nonnull(p);
+	g_assert_true(mpa_provider_oauth2_optional(p));
+	g_assert_nonnull(p->oauth2_client);
+	g_assert_cmpstr(p->oauth2_client->id, ==, "reg");
+	g_assert_nonnull(p->oauth2_client->link);
+	g_assert_cmpstr(p->oauth2_client->link->url, ==, "https://console.t.example/");
+	g_assert_nonnull(mpa_text_get(p->oauth2_client->text));
+	g_assert_cmpuint(p->steps->len, ==, 0); /* not part of the checklist */
+	mpa_provider_free(p);
+
+	/* OAuth2 the only method set: no choice */
+	p = mpa_provider_load_data(only, sizeof only - 1, "only.xml", problems);
+	g_assert_nonnull(p);
+	g_assert_false(mpa_provider_oauth2_optional(p));
+	g_assert_null(p->oauth2_client);
+	mpa_provider_free(p);
+
+	/* both offered, but no Claws service named (AOL): no choice either */
+	p = mpa_provider_load_data(unnamed, sizeof unnamed - 1, "unnamed.xml", problems);
+	g_assert_nonnull(p);
+	g_assert_true(p->imap->oauth2 && p->imap->password_auth);
+	g_assert_false(mpa_provider_oauth2_optional(p));
+	mpa_provider_free(p);
+	g_assert_false(mpa_provider_oauth2_optional(NULL));
 }
 
 static void test_warn(Fixture *f, gconstpointer data)
@@ -1325,6 +1377,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
 	g_test_add_func("/provider/load/auth-methods", test_auth_methods);
+	g_test_add_func("/provider/load/oauth2-client", test_oauth2_client);
 	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
 	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
 	g_test_add_func("/provider/xml/free-deep-tree", test_free_deep_tree);
