@@ -71,8 +71,9 @@ static void test_case(gconstpointer data)
 	g_assert_cmpstr(first->cause, ==, c->cause);
 	g_assert_nonnull(first->fix);
 
-	/* The provider's own words, not the generic ones, in both languages. */
-	fix = mpa_provider_cause(provider, c->cause);
+	/* The provider's own words, not the generic ones, in both languages - where they are
+	 * written for this stage (a sending-limit text does not title a login block). */
+	fix = mpa_provider_cause_at(provider, c->cause, c->stage);
 	zh = mpa_diagnose(provider, &failure, "zh_CN");
 	g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(zh->causes, 0))->cause, ==, c->cause);
 	if (fix != NULL) {
