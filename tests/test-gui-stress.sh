@@ -20,21 +20,13 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
 CYCLES=${STRESS_CYCLES:-50}
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
 RSS_BOUND_KB=${STRESS_RSS_BOUND_KB:-10240}
 # Memory is compared from the end of the warm-up (the first cycles fill caches, fonts, icons).
 WARM=$(( CYCLES < 5 ? 1 : 5 ))
 
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip gdb setpriv; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start dovecot gdb setpriv
 
 . "$top_srcdir/tests/servers/lib.sh"
 mpa_servers_init
@@ -44,8 +36,7 @@ gui_init stress
 NUM=$ART/stress-numbers.txt
 : >"$NUM"
 gui_cleanup() {
-	claws_stop
-	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	gui_stop
 	rm -f "$T/core".*
 }
 # ($st: the exit status, set by mpa_servers_init's trap)
