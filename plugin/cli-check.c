@@ -36,19 +36,17 @@
  * or have its /proc/PID/mem read by other processes of the same user.  Kept until exit: the
  * check is the last thing the command does.  Failures are ignored (best effort: nothing more can
  * be done, and the check itself still works). */
-static void
-protect_secrets(void)
+static void protect_secrets(void)
 {
 	const struct rlimit no_core = { 0, 0 };
 
-	(void) setrlimit(RLIMIT_CORE, &no_core);
-	(void) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	(void)setrlimit(RLIMIT_CORE, &no_core);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
 /* Drops one trailing line end ("\n" or "\r\n"): files and pipes usually end with one, passwords
  * do not. */
-static void
-strip_one_newline(gchar *s)
+static void strip_one_newline(gchar *s)
 {
 	gsize len = strlen(s);
 
@@ -64,8 +62,7 @@ strip_one_newline(gchar *s)
  * for both and one byte more, which tells a longer text; nothing beyond it is read (a pipe from
  * /dev/zero ends there).  *len_out: the bytes read (a NUL among them would otherwise silently
  * cut the password short). */
-static gchar *
-read_secret_fd(int fd, gsize *len_out, GError **error)
+static gchar *read_secret_fd(int fd, gsize *len_out, GError **error)
 {
 	const gsize room = MAX_PASSWORD_BYTES + 3;
 	gchar *buf = g_malloc0(room + 1);
@@ -86,7 +83,7 @@ read_secret_fd(int fd, gsize *len_out, GError **error)
 		len += r;
 	}
 	{
-		gsize end = len;        /* without one line end */
+		gsize end = len; /* without one line end */
 
 		if (end > 0 && buf[end - 1] == '\n') {
 			end--;
@@ -109,8 +106,7 @@ read_secret_fd(int fd, gsize *len_out, GError **error)
  * (a FIFO would block, a device never end) and a file too long to hold a password.  A file other
  * users can read gets a warning, as ssh gives for keys; it is still used.  Returns -1 after
  * printing the error. */
-static int
-open_password_file(const gchar *path)
+static int open_password_file(const gchar *path)
 {
 	g_autofree gchar *shown = mpa_cli_display_arg(path);
 	struct stat st;
@@ -145,8 +141,7 @@ open_password_file(const gchar *path)
 }
 
 /* Asks on the terminal itself (not stdin/stdout, which may be redirected), echo off. */
-static gchar *
-prompt_password(const gchar *address, gsize *len_out, GError **error)
+static gchar *prompt_password(const gchar *address, gsize *len_out, GError **error)
 {
 	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	struct termios old, quiet;
@@ -194,8 +189,7 @@ prompt_password(const gchar *address, gsize *len_out, GError **error)
 /* A password the protocols cannot carry is refused before anything is sent: a line break would
  * end the IMAP command (the server sees two commands) and a NUL ends the string.  @len: the
  * bytes read, NULs included.  Returns a translated reason, or NULL. */
-static gchar *
-password_refused(const gchar *password, gsize len)
+static gchar *password_refused(const gchar *password, gsize len)
 {
 	if (memchr(password, '\0', len) == NULL)
 		return mpa_check_password_problem(password);
@@ -206,8 +200,7 @@ password_refused(const gchar *password, gsize len)
 /* ---- servers ---- */
 
 /* "host:port", "[v6]:port" */
-static gboolean
-parse_host_port(const gchar *text, gchar **host, guint16 *port)
+static gboolean parse_host_port(const gchar *text, gchar **host, guint16 *port)
 {
 	const gchar *colon;
 	guint64 p;
@@ -233,22 +226,20 @@ parse_host_port(const gchar *text, gchar **host, guint16 *port)
 		g_clear_pointer(host, g_free);
 		return FALSE;
 	}
-	*port = (guint16) p;
+	*port = (guint16)p;
 	return TRUE;
 }
 
 /* ---- output ---- */
 
-static const gchar *
-protocol_label(MpaProtocol protocol)
+static const gchar *protocol_label(MpaProtocol protocol)
 {
 	return protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
 }
 
 /* A stage and a security mode as the user reads them.  The English texts are the ids themselves
  * (as before, and as in --json); a translation gives the localized title instead of the id. */
-static const gchar *
-stage_label(MpaStage stage)
+static const gchar *stage_label(MpaStage stage)
 {
 	switch (stage) {
 	/* TRANSLATORS: stages of a connection check in the CLI's table and its "failed at" line */
@@ -263,8 +254,7 @@ stage_label(MpaStage stage)
 	return mpa_stage_name(stage);
 }
 
-static const gchar *
-security_label(MpaSecurity security)
+static const gchar *security_label(MpaSecurity security)
 {
 	switch (security) {
 	/* TRANSLATORS: security of a connection, in "IMAP  HOST port 993 (ssl), user U" */
@@ -276,8 +266,7 @@ security_label(MpaSecurity security)
 }
 
 /* The stage column: padded by display columns (Chinese characters take two), at least 9 wide. */
-static guint
-stage_column_width(void)
+static guint stage_column_width(void)
 {
 	guint width = 9;
 
@@ -286,14 +275,12 @@ stage_column_width(void)
 	return width;
 }
 
-static gint64
-ms(gint64 us)
+static gint64 ms(gint64 us)
 {
 	return (us + 500) / 1000;
 }
 
-static void
-print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
+static void print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 {
 	const gchar *label = protocol_label(r->protocol);
 
@@ -303,20 +290,19 @@ print_proto_text(const MpaProvider *provider, const MpaProtoResult *r)
 	}
 	for (guint i = 0; i < r->stages->len; i++) {
 		const MpaStageResult *st = &g_array_index(r->stages, MpaStageResult, i);
-		const gchar *mark = st->outcome == MPA_OUTCOME_OK ? "✓"
-			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–" : "✗";
+		const gchar *mark = st->outcome == MPA_OUTCOME_OK                                    ? "✓"
+			: st->outcome == MPA_OUTCOME_CANCELLED || st->outcome == MPA_OUTCOME_SKIPPED ? "–"
+												     : "✗";
 
 		const gchar *stage = stage_label(st->stage);
-		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(),
-								       mpa_cli_text_width(stage)), ' ');
+		g_autofree gchar *fill = g_strnfill(stage_column_width() - MIN(stage_column_width(), mpa_cli_text_width(stage)), ' ');
 
 		g_print("%s  %s %s%s %5" G_GINT64_FORMAT " ms\n", label, mark, stage, fill,
 			ms(st->elapsed_us));
 	}
 }
 
-static void
-print_reason(const MpaProvider *provider, const MpaProtoResult *r)
+static void print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 {
 	const gchar *label = protocol_label(r->protocol);
 
@@ -341,19 +327,16 @@ print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 		g_print(_("  Problem: %s\n"), r->detail);
 	/* the same diagnosis as "explain" prints (it ends with the server's words) */
 	{
-		MpaDiagnosis *d = mpa_diagnose_result(provider, r, mpa_cli_lang());
+		g_autoptr(MpaDiagnosis) d = mpa_diagnose_result(provider, r, mpa_cli_lang());
 
-		if (d != NULL) {
+		if (d != NULL)
 			mpa_cli_print_diagnosis(d, 2);
-			mpa_diagnosis_free(d);
-		} else if (r->reply != NULL) {
+		else if (r->reply != NULL)
 			g_print(_("  Server said: %s\n"), r->reply);
-		}
 	}
 }
 
-static void
-print_text(const MpaProvider *provider, const MpaCheckResult *result)
+static void print_text(const MpaProvider *provider, const MpaCheckResult *result)
 {
 	print_proto_text(provider, &result->imap);
 	print_proto_text(provider, &result->smtp);
@@ -369,11 +352,11 @@ print_text(const MpaProvider *provider, const MpaCheckResult *result)
 	}
 }
 
-static void
-json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaProtoResult *r,
-	   const gchar *host, guint16 port, MpaSecurity security)
+static void json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider,
+		       const MpaProtoResult *r,
+		       const gchar *host, guint16 port, MpaSecurity security)
 {
-	MpaDiagnosis *diagnosis;
+	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 
 	mpa_json_begin_object(j, key);
 	mpa_json_string(j, "status", mpa_outcome_name(r->outcome));
@@ -417,8 +400,6 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
 	}
 	mpa_json_end_array(j);
 	mpa_json_end_object(j);
-	if (diagnosis != NULL)
-		mpa_diagnosis_free(diagnosis);
 }
 
 /* ---- libetpan's own messages ---- */
@@ -427,19 +408,18 @@ json_proto(MpaJson *j, const gchar *key, const MpaProvider *provider, const MpaP
  * the same failure in its own words (and --json must stay the only output).  While the check
  * runs, stderr goes through a pipe and such lines are dropped; everything else passes. */
 typedef struct {
-	int saved;              /* the real stderr, or -1 */
+	int saved; /* the real stderr, or -1 */
 	int read_fd;
 	guint source;
 	GString *pending;
 } StderrFilter;
 
-static void
-stderr_filter_pass(StderrFilter *f, gboolean all)
+static void stderr_filter_pass(StderrFilter *f, gboolean all)
 {
 	gchar *nl;
 
 	while ((nl = memchr(f->pending->str, '\n', f->pending->len)) != NULL || (all && f->pending->len > 0)) {
-		gsize n = nl != NULL ? (gsize) (nl - f->pending->str) + 1 : f->pending->len;
+		gsize n = nl != NULL ? (gsize)(nl - f->pending->str) + 1 : f->pending->len;
 
 		if (!g_str_has_prefix(f->pending->str, "GnuTLS error:")) {
 			gsize done = 0;
@@ -458,8 +438,7 @@ stderr_filter_pass(StderrFilter *f, gboolean all)
 	}
 }
 
-static gboolean
-stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
+static gboolean stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
 {
 	StderrFilter *f = data;
 	char buf[4096];
@@ -476,8 +455,7 @@ stderr_filter_read(gint fd, GIOCondition condition, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
-stderr_filter_start(StderrFilter *f)
+static void stderr_filter_start(StderrFilter *f)
 {
 	int p[2];
 
@@ -503,8 +481,7 @@ stderr_filter_start(StderrFilter *f)
 	f->source = g_unix_fd_add(f->read_fd, G_IO_IN | G_IO_HUP | G_IO_ERR, stderr_filter_read, f);
 }
 
-static void
-stderr_filter_stop(StderrFilter *f)
+static void stderr_filter_stop(StderrFilter *f)
 {
 	if (f->saved >= 0) {
 		fflush(stderr);
@@ -538,8 +515,7 @@ typedef struct {
 	GCancellable *cancellable;
 } Run;
 
-static void
-check_done(GObject *source, GAsyncResult *res, gpointer data)
+static void check_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Run *run = data;
 
@@ -547,8 +523,7 @@ check_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_main_loop_quit(run->loop);
 }
 
-static gboolean
-on_interrupt(gpointer data)
+static gboolean on_interrupt(gpointer data)
 {
 	Run *run = data;
 
@@ -556,32 +531,33 @@ on_interrupt(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-typedef struct {
-	MpaProtocol protocol;
-	gchar *host;
-	guint16 port;
-	MpaSecurity security;
-	gchar *username;
-	gboolean oauth2;        /* signs in with OAuth2: no password is read or sent */
-} Server;
-
-static void
-server_clear(Server *s)
+/* A protocol passed: it worked, or it was not checked. */
+static gboolean proto_passed(const MpaProtoResult *r)
 {
-	g_clear_pointer(&s->host, g_free);
-	g_clear_pointer(&s->username, g_free);
+	return r->outcome == MPA_OUTCOME_OK || r->outcome == MPA_OUTCOME_SKIPPED;
 }
 
-static void
-usage_error(const gchar *message)
+/* TRUE when no protocol to check needs a password (each is skipped or signs in with OAuth2). */
+static gboolean needs_no_password(const MpaCheckRequest *req)
+{
+	for (guint i = 0; i < 2; i++) {
+		MpaCheckServer s;
+
+		mpa_check_request_get_server(req, i, &s);
+		if (s.host != NULL && !s.oauth2)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void usage_error(const gchar *message)
 {
 	mpa_cli_usage_error("check", message);
 }
 
-int
-mpa_cli_cmd_check(int argc, char **argv)
+int mpa_cli_cmd_check(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
 	g_autofree gchar *password_file = NULL;
 	gboolean password_stdin = FALSE;
@@ -589,7 +565,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	g_autofree gchar *smtp_arg = NULL;
 	g_autofree gchar *ca_file = NULL;
 	g_autofree gchar *only = NULL;
-	gdouble timeout_s = -G_MAXDOUBLE;      /* not given */
+	gdouble timeout_s = -G_MAXDOUBLE; /* not given */
 	gboolean no_select = FALSE;
 	gboolean offline = FALSE;
 	MpaLookupResult *found = NULL;
@@ -614,33 +590,33 @@ mpa_cli_cmd_check(int argc, char **argv)
 		{ "only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &only, NULL, NULL },
 		{ NULL }
 	};
-	MpaDb *db = NULL;
+	g_autoptr(MpaDb) db = NULL;
 	const MpaProvider *provider = NULL;
 	g_autofree gchar *address = NULL;
 	g_autoptr(GError) error = NULL;
-	Server servers[2] = { { MPA_PROTOCOL_IMAP }, { MPA_PROTOCOL_SMTP } };
 	const gchar *overrides[2];
+	gchar *override_host[2] = { NULL, NULL };
+	guint16 override_port[2] = { 0, 0 };
+	MpaCheckServer servers[2];
 	gchar *password = NULL;
 	gsize password_len = 0;
-	MpaCheckRequest *req;
+	g_autoptr(MpaCheckRequest) req = NULL;
 	Run run = { 0 };
 	StderrFilter filter;
 	guint sigint_id, sigterm_id;
 	int status;
 
 	g_option_context_set_summary(context,
-		_("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
-		  "what failed and why.  No message is sent.  The password is never taken from the command line."));
+				     _("Log in to the IMAP and SMTP servers for ADDRESS, as a mail program would, and say\n"
+				       "what failed and why.  No message is sent.  The password is never taken from the command line."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
-		  "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
-		  "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
+					 _("Exit status: 0 both logins worked, 1 a check failed, 2 bad input or usage,\n"
+					   "3 nothing found for the domain (give --imap and --smtp to check anyway).\n"
+					   "Without --imap and --smtp, a domain no provider file knows is looked up first, as \"show\" does."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 	status = MPA_EXIT_USAGE;
 	if (!mpa_cli_one_address("check", argc))
 		goto out;
@@ -668,7 +644,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	overrides[0] = imap_arg;
 	overrides[1] = smtp_arg;
 	for (guint i = 0; i < 2; i++) {
-		if (overrides[i] != NULL && !parse_host_port(overrides[i], &servers[i].host, &servers[i].port)) {
+		if (overrides[i] != NULL && !parse_host_port(overrides[i], &override_host[i], &override_port[i])) {
 			g_autofree gchar *shown = mpa_cli_display_arg(overrides[i]);
 			g_autofree gchar *msg = g_strdup_printf(_("%s is not HOST:PORT"), shown);
 
@@ -679,63 +655,53 @@ mpa_cli_cmd_check(int argc, char **argv)
 
 	db = mpa_cli_load_db(&common);
 	provider = mpa_db_lookup_address(db, argv[1], &address, &error);
-	if (provider == NULL) {
-		if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN) &&
-		    (imap_arg != NULL || smtp_arg != NULL)) {
-			/* Unknown provider, servers given: implicit TLS, the address as user name
-			 * (already normalised by the look-up, which set it along with the error). */
-			for (guint i = 0; i < 2; i++) {
-				servers[i].security = MPA_SECURITY_SSL;
-				servers[i].username = g_strdup(address);
-			}
-		} else if (g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
-			/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
-			MpaCliLookup lookup = { offline, timeout_s > 0 ? timeout_s : 0, ca_file };
+	if (provider == NULL && !g_error_matches(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_UNKNOWN)) {
+		g_clear_pointer(&address, g_free);
+		provider = mpa_cli_lookup(db, argv[1], &address, &status);
+		g_assert(provider == NULL);
+		goto out;
+	}
+	if (provider == NULL && imap_arg == NULL && smtp_arg == NULL) {
+		/* No provider file: the same lookup as "show" (MX, autoconfig, SRV). */
+		MpaCliLookup lookup = { offline, timeout_s > 0 ? timeout_s : 0, ca_file };
 
-			found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
-			if (found == NULL)
-				goto out;
-			if (found->needs_confirmation) {
-				g_autofree gchar *origin = mpa_lookup_origin(found);
+		found = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
+		if (found == NULL)
+			goto out;
+		if (found->needs_confirmation) {
+			g_autofree gchar *origin = mpa_lookup_origin(found);
 
-				mpa_cli_error("%s", origin);
-				mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
-				status = MPA_EXIT_UNKNOWN_PROVIDER;
-				goto out;
-			}
-			provider = found->provider;
-			if (!common.json) {
-				g_autofree gchar *origin = mpa_lookup_origin(found);
-
-				if (origin != NULL)
-					mpa_cli_print_wrapped(NULL, origin, 0);
-			}
-		} else {
-			g_clear_pointer(&address, g_free);
-			provider = mpa_cli_lookup(db, argv[1], &address, &status);
-			g_assert(provider == NULL);
+			mpa_cli_error("%s", origin);
+			mpa_cli_error(_("the password is not sent to servers that DNS alone suggested: give --imap and --smtp to check them."));
+			status = MPA_EXIT_UNKNOWN_PROVIDER;
 			goto out;
 		}
-	}
-	if (provider != NULL) {
-		const MpaServer *ps[2] = { provider->imap, provider->smtp };
+		provider = found->provider;
+		if (!common.json) {
+			g_autofree gchar *origin = mpa_lookup_origin(found);
 
-		for (guint i = 0; i < 2; i++) {
-			if (ps[i] == NULL)
-				continue;
-			if (servers[i].host == NULL) {
-				servers[i].host = mpa_expand_host(ps[i]->host, address);
-				servers[i].port = ps[i]->port;
-			}
-			/* an override keeps the provider's security mode */
-			servers[i].security = ps[i]->security;
-			servers[i].username = mpa_expand_username(ps[i]->username ? ps[i]->username
-								  : "%EMAILADDRESS%", address);
-			servers[i].oauth2 = ps[i]->auth_method == MPA_AUTH_OAUTH2;
+			if (origin != NULL)
+				mpa_cli_print_wrapped(NULL, origin, 0);
 		}
 	}
-	if (only != NULL)
-		server_clear(&servers[strcmp(only, "imap") == 0 ? MPA_PROTOCOL_SMTP : MPA_PROTOCOL_IMAP]);
+	/* Without a provider (unknown, servers given) a server given gets implicit TLS and the
+	 * address as user name (already normalised by the look-up, which set it along with the
+	 * error); with one, an override keeps the provider's security mode and user name. */
+	req = mpa_check_request_new(address);
+	if (provider != NULL)
+		mpa_check_request_set_from_provider(req, provider);
+	for (guint i = 0; i < 2; i++) {
+		if (override_host[i] != NULL)
+			mpa_check_request_set_host(req, i, override_host[i], override_port[i]);
+	}
+	if (only != NULL) {
+		if (strcmp(only, "imap") == 0)
+			mpa_check_request_set_smtp(req, NULL, 0, MPA_SECURITY_SSL, NULL);
+		else
+			mpa_check_request_set_imap(req, NULL, 0, MPA_SECURITY_SSL, NULL);
+	}
+	for (guint i = 0; i < 2; i++)
+		mpa_check_request_get_server(req, i, &servers[i]);
 	if (servers[0].host == NULL && servers[1].host == NULL) {
 		usage_error(_("there is no server to check"));
 		goto out;
@@ -744,7 +710,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	protect_secrets();
 	/* the look-up may have left its "unknown provider" error here (--imap/--smtp given) */
 	g_clear_error(&error);
-	if ((servers[0].host == NULL || servers[0].oauth2) && (servers[1].host == NULL || servers[1].oauth2)) {
+	if (needs_no_password(req)) {
 		/* OAuth2 only (Outlook): nothing to log in with here, so no password is asked for */
 		password = g_strdup("");
 	} else if (password_file != NULL) {
@@ -777,31 +743,18 @@ mpa_cli_cmd_check(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (*password == '\0' && !((servers[0].host == NULL || servers[0].oauth2) &&
-				    (servers[1].host == NULL || servers[1].oauth2))) {
+	if (*password == '\0' && !needs_no_password(req)) {
 		mpa_cli_error("%s", _("the password is empty"));
 		goto out;
 	}
 
-	req = mpa_check_request_new(address);
-	for (guint i = 0; i < 2; i++) {
-		if (servers[i].host == NULL)
-			continue;
-		if (i == MPA_PROTOCOL_IMAP)
-			mpa_check_request_set_imap(req, servers[i].host, servers[i].port, servers[i].security,
-						   servers[i].username);
-		else
-			mpa_check_request_set_smtp(req, servers[i].host, servers[i].port, servers[i].security,
-						   servers[i].username);
-		mpa_check_request_set_oauth2(req, i, servers[i].oauth2);
-	}
 	mpa_check_request_set_password(req, password);
 	mpa_secret_free(password);
 	password = NULL;
 	if (ca_file != NULL)
 		mpa_check_request_set_ca_file(req, ca_file);
 	if (timeout_s > 0) {
-		guint total = (guint) (timeout_s * 1000 + 0.5);
+		guint total = (guint)(timeout_s * 1000 + 0.5);
 
 		mpa_check_request_set_timeouts(req, MIN(total, 10000), total);
 	}
@@ -823,7 +776,6 @@ mpa_cli_cmd_check(int argc, char **argv)
 	sigint_id = g_unix_signal_add(SIGINT, on_interrupt, &run);
 	sigterm_id = g_unix_signal_add(SIGTERM, on_interrupt, &run);
 	mpa_check_run_async(req, run.cancellable, NULL, NULL, check_done, &run);
-	mpa_check_request_free(req);
 	g_main_loop_run(run.loop);
 	g_source_remove(sigint_id);
 	g_source_remove(sigterm_id);
@@ -845,9 +797,7 @@ mpa_cli_cmd_check(int argc, char **argv)
 	} else {
 		print_text(provider, run.result);
 	}
-	status = (run.result->imap.outcome == MPA_OUTCOME_OK || run.result->imap.outcome == MPA_OUTCOME_SKIPPED) &&
-		 (run.result->smtp.outcome == MPA_OUTCOME_OK || run.result->smtp.outcome == MPA_OUTCOME_SKIPPED)
-		? MPA_EXIT_OK : MPA_EXIT_FAILED;
+	status = proto_passed(&run.result->imap) && proto_passed(&run.result->smtp) ? MPA_EXIT_OK : MPA_EXIT_FAILED;
 	mpa_check_result_free(run.result);
 	/* a failed write to stdout: checked for every command in main() */
 
@@ -858,12 +808,9 @@ out:
 	 * what it is closing) */
 	mpa_lookup_wait_threads(10000);
 	mpa_check_wait_threads(10000);
-	if (db != NULL)
-		mpa_db_free(db);
 	if (password != NULL)
 		mpa_secret_free(password);
-	server_clear(&servers[0]);
-	server_clear(&servers[1]);
-	mpa_cli_common_clear(&common);
+	g_free(override_host[0]);
+	g_free(override_host[1]);
 	return status;
 }

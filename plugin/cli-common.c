@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mpa-lang.h"
 #include "mpa-text.h"
 
 #define DEFAULT_WIDTH 78
@@ -180,30 +181,22 @@ const gchar *mpa_cli_lang(void)
 	static gchar *lang = NULL;
 	const gchar *locale;
 	const gchar *language;
-	gchar *end;
 
 	if (lang != NULL)
 		return lang;
-
 	/* Follow what gettext does for the UI strings: the C locale means untranslated (English),
-	 * otherwise $LANGUAGE comes first, then the LC_MESSAGES locale. */
+	 * otherwise $LANGUAGE comes first, then the LC_MESSAGES locale.  The name becomes a
+	 * language tag by the core's rule (mpa-lang.h). */
 	locale = setlocale(LC_MESSAGES, NULL);
-	if (locale == NULL || strcmp(locale, "C") == 0 || strcmp(locale, "POSIX") == 0 ||
-	    g_str_has_prefix(locale, "C.")) {
-		lang = g_strdup("en");
-		return lang;
-	}
 	language = g_getenv("LANGUAGE");
-	if (language != NULL && *language != '\0' && *language != ':')
-		lang = g_strndup(language, strcspn(language, ":"));
-	else
-		lang = g_strdup(locale);
-	/* "zh_CN.UTF-8@modifier" -> "zh_CN" */
-	end = lang + strcspn(lang, ".@");
-	*end = '\0';
-	if (*lang == '\0') {
-		g_free(lang);
+	if (mpa_lang_is_c_locale(locale)) {
 		lang = g_strdup("en");
+	} else if (language != NULL && *language != '\0' && *language != ':') {
+		g_autofree gchar *first = g_strndup(language, strcspn(language, ":"));
+
+		lang = mpa_lang_tag(first);
+	} else {
+		lang = mpa_lang_tag(locale);
 	}
 	return lang;
 }
@@ -215,7 +208,9 @@ gchar *mpa_cli_display_arg(const gchar *arg)
 	return mpa_sanitize_display(valid, 80);
 }
 
-guint mpa_cli_width(void)
+/* Columns to wrap output to: the terminal's width when stdout is a terminal, else $COLUMNS,
+ * else 78. */
+static guint cli_width(void)
 {
 	struct winsize size;
 	const gchar *columns;
@@ -259,7 +254,8 @@ static gboolean no_break_after(gunichar c)
 }
 
 /* Wrap one line of text (no newline in it) into @out. */
-static void wrap_line(GString *out, const gchar *line, guint first_indent, guint indent, guint width)
+static void wrap_line(GString *out, const gchar *line, guint first_indent, guint indent,
+		      guint width)
 {
 	guint column = first_indent;
 	gboolean line_empty = TRUE;
@@ -326,7 +322,7 @@ void mpa_cli_print_wrapped(const gchar *prefix, const gchar *text, guint indent)
 	g_autoptr(GString) clean = g_string_new(NULL);
 	g_autofree gchar *valid = g_utf8_make_valid(text != NULL ? text : "", -1);
 	g_auto(GStrv) lines = NULL;
-	guint width = mpa_cli_width();
+	guint width = cli_width();
 	gboolean first = TRUE;
 	gboolean blank_pending = FALSE;
 

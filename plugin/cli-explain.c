@@ -42,7 +42,6 @@ static gboolean all_digits(const gchar *s)
 static gboolean parse_code(const gchar *code, MpaProtocol protocol, MpaFailure *f, gchar **owned)
 {
 	if (protocol == MPA_PROTOCOL_SMTP) {
-
 		if (all_digits(code) && strlen(code) == 3 && code[0] >= '2' && code[0] <= '5') {
 			f->smtp_code = (guint)g_ascii_strtoull(code, NULL, 10);
 			return TRUE;
@@ -111,7 +110,7 @@ static gboolean read_reply_file(const gchar *path, gchar **contents, gsize *len)
 
 int mpa_cli_cmd_explain(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(NULL);
 	g_autofree gchar *address = NULL, *protocol_name = NULL, *stage_name = NULL;
 	/* FILENAME arguments keep the bytes as given: a reply may be GBK, not the locale's charset */
@@ -144,24 +143,22 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	MpaFailure failure = { 0 };
 	MpaProtocol protocol;
 	MpaStage stage;
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	const MpaProvider *provider;
-	MpaDiagnosis *diagnosis;
+	g_autoptr(MpaDiagnosis) diagnosis = NULL;
 	gsize len = 0;
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_translation_domain(context, GETTEXT_PACKAGE);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
 	g_option_context_set_summary(context,
-		_("Explain a failed login or send: the likely cause, what to do, and the other possible causes."));
+				     _("Explain a failed login or send: the likely cause, what to do, and the other possible causes."));
 	g_option_context_set_description(context,
-		_("An address whose domain no provider file knows is explained with the generic rules.\n"
-		  "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
+					 _("An address whose domain no provider file knows is explained with the generic rules.\n"
+					   "Exit status: 0 explained (also when the cause is unknown), 2 bad input or usage."));
 	mpa_cli_add_common_options(context, &common);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 
 	if (argc > 1)
 		status = usage_error(_("unexpected argument (the reply goes after --reply)"));
@@ -174,26 +171,20 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 	else if ((reply_arg == NULL) == (reply_file == NULL))
 		status = usage_error(_("give the reply with either --reply or --reply-file"));
 	else if (code != NULL && !parse_code(code, protocol, &failure, &code_owned))
-		status = usage_error(protocol == MPA_PROTOCOL_SMTP ?
-				     _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") :
-				     _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
+		status = usage_error(protocol == MPA_PROTOCOL_SMTP ? _("--code must be an SMTP reply code (535) or enhanced status code (5.7.8)") : _("--code must be an IMAP response code such as AUTHENTICATIONFAILED"));
 	else if (port < 0 || port > 65535)
 		status = usage_error(_("--port must be a number from 1 to 65535"));
 	else if (security_name != NULL && !security_from_name(security_name, &failure.security))
 		status = usage_error(_("--security must be ssl, starttls or plain"));
-	if (status != MPA_EXIT_OK) {
-		mpa_cli_common_clear(&common);
+	if (status != MPA_EXIT_OK)
 		return status;
-	}
 	failure.port = (guint)port;
 	failure.has_security = security_name != NULL;
 	failure.worked_before = worked;
 
 	if (reply_file != NULL) {
-		if (!read_reply_file(reply_file, &raw, &len)) {
-			mpa_cli_common_clear(&common);
+		if (!read_reply_file(reply_file, &raw, &len))
 			return MPA_EXIT_USAGE;
-		}
 	} else {
 		raw = g_steal_pointer(&reply_arg);
 		len = strlen(raw);
@@ -210,8 +201,6 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		g_autofree gchar *shown = mpa_cli_display_arg(address);
 
 		mpa_cli_error("%s: %s", shown, error->message);
-		mpa_db_free(db);
-		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}
 
@@ -237,8 +226,5 @@ int mpa_cli_cmd_explain(int argc, char **argv)
 		mpa_cli_print_diagnosis(diagnosis, 0);
 	}
 	/* a failed write to stdout: checked for every command in main() */
-	mpa_diagnosis_free(diagnosis);
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
 	return status;
 }

@@ -29,7 +29,8 @@ void mpa_cli_lookup_clear(MpaCliLookup *lookup)
 	g_clear_pointer(&lookup->ca_file, g_free);
 }
 
-const gchar *mpa_cli_lookup_ca_file(const MpaCliLookup *lookup)
+/* --ca-file, else $MPA_CA_FILE, else NULL (the system's). */
+static const gchar *lookup_ca_file(const MpaCliLookup *lookup)
 {
 	const gchar *env = g_getenv("MPA_CA_FILE");
 
@@ -68,9 +69,9 @@ MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
 	}
 
 	req = mpa_lookup_request_new(db, address);
-	mpa_lookup_request_set_ca_file(req, mpa_cli_lookup_ca_file(lookup));
+	mpa_lookup_request_set_ca_file(req, lookup_ca_file(lookup));
 	if (lookup->timeout_s > 0)
-		mpa_lookup_request_set_timeout(req, (guint) MAX(1.0, lookup->timeout_s * 1000 + 0.5));
+		mpa_lookup_request_set_timeout(req, (guint)MAX(1.0, lookup->timeout_s * 1000 + 0.5));
 	res = mpa_lookup_run_sync(req, NULL, &error);
 	if (res == NULL) {
 		mpa_cli_error("%s", error->message);
@@ -86,7 +87,7 @@ MpaLookupResult *mpa_cli_lookup_settings(const MpaDb *db, const gchar *address,
 	mpa_cli_lookup(db, address, NULL, exit_code);
 	if (res->dns_failed && res->timed_out)
 		mpa_cli_error(_("looking up %s found nothing: no name server answered within %u seconds."),
-			      res->domain, (guint) ((res->elapsed_us + 500000) / G_USEC_PER_SEC));
+			      res->domain, (guint)((res->elapsed_us + 500000) / G_USEC_PER_SEC));
 	else if (res->dns_failed)
 		mpa_cli_error(_("looking up %s found nothing: no name server answered."), res->domain);
 	else

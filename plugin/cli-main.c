@@ -20,7 +20,7 @@
 typedef struct {
 	const gchar *name;
 	int (*run)(int argc, char **argv);
-	const gchar *summary;   /* N_(): translated when shown */
+	const gchar *summary; /* N_(): translated when shown */
 } CliCommand;
 
 /* One row per subcommand; the order is the order of --help. */
@@ -82,7 +82,7 @@ static void print_usage(void)
 	g_print("%s\n\n", _("Usage: provider-assistant [OPTION…] COMMAND [ARGUMENT…]"));
 	mpa_cli_print_wrapped(NULL, _("Set up a mail account: the provider's servers, which password to use, and what to do first."), 0);
 	g_print("\n%s\n", _("Commands:"));
-	print_rows((const gchar *const (*)[2])command_rows, G_N_ELEMENTS(commands));
+	print_rows((const gchar *const(*)[2])command_rows, G_N_ELEMENTS(commands));
 	g_print("\n%s\n", _("Options (before or after the command):"));
 	print_rows(option_rows, G_N_ELEMENTS(option_rows));
 	g_print("\n");
@@ -124,7 +124,7 @@ static int unknown_command(const gchar *name)
 {
 	g_autofree gchar *shown = mpa_cli_display_arg(name);
 	const CliCommand *guess = NULL;
-	guint best = 3;         /* suggest only close matches */
+	guint best = 3; /* suggest only close matches */
 
 	for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
 		guint d = edit_distance(name, commands[i].name);
@@ -174,7 +174,7 @@ static int run_help(int argc, char **argv)
  * so the flag is checked as well as a last flush, and closing stdout reports the rest. */
 static int finish_output(int status)
 {
-	int saved = 0;         /* errno of the failed write is gone when g_print() failed */
+	int saved = 0; /* errno of the failed write is gone when g_print() failed */
 	gboolean failed = ferror(stdout) != 0;
 
 	if (fflush(stdout) != 0) {

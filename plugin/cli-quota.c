@@ -21,7 +21,7 @@ typedef struct {
 	const MpaProvider *provider;
 	const gchar *address;
 	MpaGuardState state;
-	gboolean known;         /* the guard file has this address */
+	gboolean known; /* the guard file has this address */
 	MpaGuardDecision decision;
 } Quota;
 
@@ -83,8 +83,7 @@ static void print_text(const Quota *q)
 						      : NULL;
 	const gchar *labels[5] = { _("Stage"), _("Sent today"), _("Spacing"), _("Bulk mail"),
 				   _("Guard") };
-	const gchar *note = q->provider->sending_text != NULL
-			    ? mpa_text_get_lang(q->provider->sending_text, lang) : NULL;
+	const gchar *note = mpa_text_get_lang(q->provider->sending_text, lang); /* NULL: none */
 	g_autofree gchar *heading = NULL, *stage = NULL, *sent = NULL, *gap = NULL, *bulk = NULL;
 	guint width = 0;
 
@@ -134,7 +133,7 @@ static void print_text(const Quota *q)
 
 int mpa_cli_cmd_quota(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autofree gchar *config_dir = NULL;
 	const GOptionEntry entries[] = {
 		{ "config-dir", 0, 0, G_OPTION_ARG_FILENAME, &config_dir,
@@ -146,22 +145,19 @@ int mpa_cli_cmd_quota(int argc, char **argv)
 	g_autoptr(MpaGuard) guard = NULL;
 	g_autoptr(GError) error = NULL;
 	g_autofree gchar *address = NULL;
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	Quota q = { 0 };
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_summary(context,
-		_("Show how many messages the sending guard counted today for an address, and the provider's limits for its stage."));
+				     _("Show how many messages the sending guard counted today for an address, and the provider's limits for its stage."));
 	g_option_context_set_description(context,
-		_("Exit status: 0 shown, 1 the guard file cannot be read or is damaged, 2 not an e-mail address or bad usage, 3 no provider file knows the domain."));
+					 _("Exit status: 0 shown, 1 the guard file cannot be read or is damaged, 2 not an e-mail address or bad usage, 3 no provider file knows the domain."));
 	mpa_cli_add_common_options(context, &common);
 	g_option_context_add_main_entries(context, entries, GETTEXT_PACKAGE);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 	if (!mpa_cli_one_address("quota", argc)) {
-		mpa_cli_common_clear(&common);
 		return MPA_EXIT_USAGE;
 	}
 
@@ -192,7 +188,5 @@ int mpa_cli_cmd_quota(int argc, char **argv)
 	/* a failed write to stdout: checked for every command in main() */
 out:
 	mpa_guard_state_clear(&q.state);
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
 	return status;
 }

@@ -307,27 +307,24 @@ static void print_text(const MpaLookupResult *res, const gchar *lang)
 
 int mpa_cli_cmd_show(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
-	MpaCliLookup lookup = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
+	g_auto(MpaCliLookup) lookup = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("ADDRESS"));
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	MpaLookupResult *res;
 	int status = MPA_EXIT_OK;
 
 	g_option_context_set_summary(context,
-		_("Show the servers, the password to use and the setup checklist for an e-mail address."));
+				     _("Show the servers, the password to use and the setup checklist for an e-mail address."));
 	g_option_context_set_description(context,
-		_("When no provider file knows the domain, its MX records, its own autoconfig document "
-		  "(HTTPS) and its SRV records are looked up, unless --offline is given.\n"
-		  "Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 nothing found for the domain."));
+					 _("When no provider file knows the domain, its MX records, its own autoconfig document "
+					   "(HTTPS) and its SRV records are looked up, unless --offline is given.\n"
+					   "Exit status: 0 shown, 2 not an e-mail address or bad usage, 3 nothing found for the domain."));
 	mpa_cli_add_common_options(context, &common);
 	mpa_cli_add_lookup_options(context, &lookup);
 	if (!mpa_cli_parse(context, &argc, &argv) || !mpa_cli_one_address("show", argc) ||
-	    !mpa_cli_lookup_check_timeout("show", &lookup)) {
-		mpa_cli_common_clear(&common);
-		mpa_cli_lookup_clear(&lookup);
+	    !mpa_cli_lookup_check_timeout("show", &lookup))
 		return MPA_EXIT_USAGE;
-	}
 
 	db = mpa_cli_load_db(&common);
 	res = mpa_cli_lookup_settings(db, argv[1], &lookup, &status);
@@ -341,8 +338,5 @@ int mpa_cli_cmd_show(int argc, char **argv)
 	mpa_lookup_result_free(res);
 	/* an abandoned HTTPS fetch may still be in TLS: the program must not exit under it */
 	mpa_lookup_wait_threads(10000);
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
-	mpa_cli_lookup_clear(&lookup);
 	return status;
 }

@@ -19,7 +19,7 @@
 typedef struct {
 	gchar *path;
 	gboolean valid;
-	gchar *provider_id;     /* NULL when not loaded */
+	gchar *provider_id; /* NULL when not loaded */
 	guint domains;
 	guint steps;
 	guint rules;
@@ -142,7 +142,8 @@ static void print_text(GPtrArray *results, guint invalid)
 	}
 	if (invalid == 0)
 		g_print(g_dngettext(GETTEXT_PACKAGE, "%u provider file valid.\n",
-				    "%u provider files valid.\n", results->len), results->len);
+				    "%u provider files valid.\n", results->len),
+			results->len);
 	else
 		g_print(g_dngettext(GETTEXT_PACKAGE, "%u of %u provider file invalid.\n",
 				    "%u of %u provider files invalid.\n", results->len),
@@ -151,29 +152,27 @@ static void print_text(GPtrArray *results, guint invalid)
 
 int mpa_cli_cmd_validate(int argc, char **argv)
 {
-	MpaCliCommon common = { 0 };
+	g_auto(MpaCliCommon) common = { 0 };
 	g_autoptr(GOptionContext) context = g_option_context_new(_("[FILE|DIR…]"));
 	g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	g_autoptr(GPtrArray) results = g_ptr_array_new_with_free_func((GDestroyNotify)file_result_free);
 	g_auto(GStrv) default_dirs = NULL;
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	gboolean bad_input = FALSE;
 	guint invalid = 0;
 
 	g_option_context_set_summary(context,
-		_("Check provider files strictly: the format, the texts in English and Chinese, links, rules, "
-		  "and that no domain is claimed by two providers.  Without FILE, check the installed and "
-		  "the user's provider files (or those of --providers-dir)."));
+				     _("Check provider files strictly: the format, the texts in English and Chinese, links, rules, "
+				       "and that no domain is claimed by two providers.  Without FILE, check the installed and "
+				       "the user's provider files (or those of --providers-dir)."));
 	g_option_context_set_description(context,
-		_("Problems are printed on standard error as \"file:line: problem\"; what the loader ignores "
-		  "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
-		  "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
+					 _("Problems are printed on standard error as \"file:line: problem\"; what the loader ignores "
+					   "(an ISPDB element it does not use, for example) as \"file:line: warning: problem\".\n"
+					   "Exit status: 0 all files valid (warnings allowed), 1 a file has problems (or there is none), 2 a FILE cannot be read or bad usage."));
 	mpa_cli_add_common_options(context, &common);
-	if (!mpa_cli_parse(context, &argc, &argv)) {
-		mpa_cli_common_clear(&common);
+	if (!mpa_cli_parse(context, &argc, &argv))
 		return MPA_EXIT_USAGE;
-	}
 
 	if (argc > 1) {
 		for (gint i = 1; i < argc; i++) {
@@ -239,7 +238,7 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 		const MpaProblem *problem = problems->pdata[i];
 
 		if (problem->warning)
-			continue;       /* ignored by the loader: the file is still valid */
+			continue; /* ignored by the loader: the file is still valid */
 		for (guint k = 0; k < results->len; k++) {
 			FileResult *result = results->pdata[k];
 
@@ -264,8 +263,6 @@ int mpa_cli_cmd_validate(int argc, char **argv)
 	if (results->len == 0 && !bad_input)
 		mpa_cli_error("%s", _("no provider files found."));
 
-	mpa_db_free(db);
-	mpa_cli_common_clear(&common);
 	if (bad_input)
 		return MPA_EXIT_USAGE;
 	if (invalid > 0 || count_errors(problems) > 0 || results->len == 0)

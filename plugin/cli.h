@@ -15,6 +15,7 @@
 #include "mpa-provider.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "cli-json.h"
 #include "mpa-lookup.h"
 
 G_BEGIN_DECLS
@@ -44,6 +45,7 @@ int mpa_cli_usage_error(const gchar *command, const gchar *message);
  * prints the usage error and returns FALSE. */
 gboolean mpa_cli_one_address(const gchar *command, int argc);
 void mpa_cli_common_clear(MpaCliCommon *common);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(MpaCliCommon, mpa_cli_common_clear)
 
 /* Load the database from --providers-dir or the default dirs.  Problems in files are printed as
  * warnings ("file:line: problem") on stderr and do not stop the others from loading. */
@@ -54,16 +56,15 @@ const MpaProvider *mpa_cli_lookup(const MpaDb *db, const gchar *address, gchar *
 				  int *exit_code);
 /* Print an error "provider-assistant: ..." to stderr (printf-style). */
 void mpa_cli_error(const gchar *format, ...) G_GNUC_PRINTF(1, 2);
-/* The language for provider texts: from the locale (LC_MESSAGES / LANGUAGE), "en" fallback. */
+/* The language for provider texts and the diagnosis: "en" in the C locale, else the first entry
+ * of $LANGUAGE, else the LC_MESSAGES locale, as a tag (mpa_lang_tag(): "zh_CN.UTF-8" -> "zh_CN"). */
 const gchar *mpa_cli_lang(void);
 
 /* @arg (bytes from the command line) made safe to echo in a message: valid UTF-8, control
  * characters escaped, shortened to 80 characters.  Free with g_free(). */
 gchar *mpa_cli_display_arg(const gchar *arg);
-/* Columns to wrap output to: the terminal's width when stdout is a terminal, else $COLUMNS,
- * else 78. */
-guint mpa_cli_width(void);
-/* Print @text wrapped to mpa_cli_width().  @prefix (may be NULL) starts the first line, e.g.
+/* Print @text wrapped to the terminal's width when stdout is a terminal, else to $COLUMNS, else
+ * to 78 columns.  @prefix (may be NULL) starts the first line, e.g.
  * "  1. "; every other line is indented by @indent columns.  Each line of @text stays a line, a
  * blank line separates paragraphs, wide (CJK) characters count two columns and may break
  * anywhere; control characters are dropped. */
@@ -80,8 +81,7 @@ typedef struct {
 /* Adds --offline, --timeout and --ca-file. */
 void mpa_cli_add_lookup_options(GOptionContext *context, MpaCliLookup *lookup);
 void mpa_cli_lookup_clear(MpaCliLookup *lookup);
-/* --ca-file, else $MPA_CA_FILE, else NULL (the system's). */
-const gchar *mpa_cli_lookup_ca_file(const MpaCliLookup *lookup);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(MpaCliLookup, mpa_cli_lookup_clear)
 /* FALSE (after the usage message) when --timeout is out of range. */
 gboolean mpa_cli_lookup_check_timeout(const gchar *command, const MpaCliLookup *lookup);
 /* A provider file, else (unless --offline) the network lookup.  NULL after printing why, with

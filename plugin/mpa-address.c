@@ -13,7 +13,6 @@
 #include "mpa-provider.h"
 #include "mpa-provider-private.h"
 
-
 static gboolean address_error(GError **error, const gchar *format, ...) G_GNUC_PRINTF(2, 3);
 
 static gboolean address_error(GError **error, const gchar *format, ...)
@@ -39,7 +38,9 @@ static gchar *fold_full_width(const gchar *text)
 
 		switch (c) {
 		case 0xff20: g_string_append_c(s, '@'); break;
-		case 0x3002: case 0xff0e: case 0xff61: g_string_append_c(s, '.'); break;
+		case 0x3002:
+		case 0xff0e:
+		case 0xff61: g_string_append_c(s, '.'); break;
 		case 0x3000: g_string_append_c(s, ' '); break;
 		case 0xff1c: g_string_append_c(s, '<'); break;
 		case 0xff1e: g_string_append_c(s, '>'); break;
@@ -325,7 +326,7 @@ gchar *mpa_expand_host(const gchar *tmpl, const gchar *address)
 	g_return_val_if_fail(tmpl != NULL, NULL);
 	g_return_val_if_fail(address != NULL, NULL);
 	if (strchr(tmpl, '%') == NULL)
-		return g_strdup(tmpl);          /* the usual case: a fixed host */
+		return g_strdup(tmpl); /* the usual case: a fixed host */
 	/* 35.cn's "imap.%EMAILDOMAIN%"; the domain of a parsed address is lower case already */
 	expanded = mpa_expand_username(tmpl, address);
 	return g_ascii_strdown(expanded, -1);

@@ -26,19 +26,16 @@ int mailimap_quoted_send(mailstream *fd, const char *quoted);
 int mailimap_id_send(mailstream *fd, struct mailimap_id_params_list *client_identification);
 int mailimap_logout_send(mailstream *fd);
 
-
 /* ---- IMAP ---- */
 
 /* libetpan's per-session logger: every byte received goes to the capture. */
-static void
-imap_logger(mailimap *session, int log_type, const char *str, size_t size, void *context)
+static void imap_logger(mailimap *session, int log_type, const char *str, size_t size,
+			void *context)
 {
 	mpa_worker_capture_bytes(context, log_type, str, size);
 }
 
-
-static void
-imap_fail_io(MpaWorker *w, int r)
+static void imap_fail_io(MpaWorker *w, int r)
 {
 	gchar *detail = NULL;
 	MpaNetError err;
@@ -53,16 +50,14 @@ imap_fail_io(MpaWorker *w, int r)
 	mpa_worker_fail(w, err, detail);
 }
 
-static gboolean
-imap_is_io_error(int r)
+static gboolean imap_is_io_error(int r)
 {
 	return r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE;
 }
 
 /* A command the server answered with NO or BAD: its own words are the reason.  Anything else was
  * the connection failing under it. */
-static void
-imap_fail_command(MpaWorker *w, int r)
+static void imap_fail_command(MpaWorker *w, int r)
 {
 	if (imap_is_io_error(r))
 		imap_fail_io(w, r);
@@ -70,11 +65,25 @@ imap_fail_command(MpaWorker *w, int r)
 		mpa_worker_fail(w, MPA_NET_NONE, NULL);
 }
 
+/* The end of a stage whose one command returned @r: its reply kept, the stage done.  FALSE (the
+ * failure recorded) when the command failed or the reply was too long. */
+static gboolean imap_stage_done(MpaWorker *w, int r)
+{
+	mpa_worker_take_reply(w, NULL);
+	if (r != MAILIMAP_NO_ERROR) {
+		imap_fail_command(w, r);
+		return FALSE;
+	}
+	if (mpa_worker_reply_too_long(w))
+		return FALSE;
+	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
+	return TRUE;
+}
+
 /* Asks for CAPABILITY unless the session already knows it (most servers list it in the greeting
  * or the LOGIN answer).  A refusal is only fatal when @must_answer: a server that refuses
  * CAPABILITY may still accept LOGIN, but without it STARTTLS cannot be found. */
-static gboolean
-imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
+static gboolean imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
 {
 	struct mailimap_capability_data *caps = NULL;
 	int r;
@@ -94,8 +103,7 @@ imap_ensure_capability(MpaWorker *w, mailimap *imap, gboolean must_answer)
 /* RFC 3501 6.2.1: what the server said before TLS may have been altered by anyone on the way and
  * must be forgotten.  libetpan keeps it, so LOGINDISABLED or a missing ID seen in clear text
  * would otherwise decide how we log in after TLS. */
-static void
-imap_forget_capability(mailimap *imap)
+static void imap_forget_capability(mailimap *imap)
 {
 	if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL) {
 		mailimap_capability_data_free(imap->imap_connection_info->imap_capability);
@@ -103,8 +111,7 @@ imap_forget_capability(mailimap *imap)
 	}
 }
 
-static gboolean
-imap_starttls(MpaWorker *w, mailimap *imap)
+static gboolean imap_starttls(MpaWorker *w, mailimap *imap)
 {
 	int r;
 
@@ -131,8 +138,7 @@ imap_starttls(MpaWorker *w, mailimap *imap)
 }
 
 /* Records the server's answer to ID ("name version"), shown like its replies. */
-static void
-imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
+static void imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
 {
 	g_autofree gchar *joined = NULL;
 	g_autofree gchar *decoded = NULL;
@@ -140,7 +146,7 @@ imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
 	if (srv_name == NULL && srv_version == NULL)
 		return;
 	joined = g_strjoin(" ", srv_name ? srv_name : "", srv_version ? srv_version : "", NULL);
-	decoded = mpa_decode_reply((const guint8 *) joined, strlen(joined));
+	decoded = mpa_decode_reply((const guint8 *)joined, strlen(joined));
 	/* the server's own words: escape sequences, bells and invalid UTF-8 must not reach a
 	 * terminal or a GTK label as they are */
 	g_mutex_lock(&w->lock);
@@ -151,8 +157,7 @@ imap_record_id(MpaWorker *w, const char *srv_name, const char *srv_version)
 
 /* IMAP ID (RFC 2971), only when offered: some servers drop the connection on commands they do
  * not know.  Records the server's answer; FALSE when the connection failed. */
-static gboolean
-imap_send_id(MpaWorker *w, mailimap *imap)
+static gboolean imap_send_id(MpaWorker *w, mailimap *imap)
 {
 	char *srv_name = NULL, *srv_version = NULL;
 	int r;
@@ -175,11 +180,10 @@ imap_send_id(MpaWorker *w, mailimap *imap)
 
 /* A quoted string must be 7-bit (RFC 3501 4.3; CR and LF never reach here): anything else goes
  * as a literal. */
-static gboolean
-needs_literal(const gchar *s)
+static gboolean needs_literal(const gchar *s)
 {
 	for (; *s != '\0'; s++) {
-		if ((guchar) *s >= 0x80)
+		if ((guchar)*s >= 0x80)
 			return TRUE;
 	}
 	return FALSE;
@@ -189,8 +193,7 @@ needs_literal(const gchar *s)
  * when it is 7-bit, else a literal: non-synchronizing with LITERAL+ (no wait), else the
  * synchronizing kind, which waits for the server's "+" (the command so far is flushed; nothing
  * may be pipelined before it). */
-static int
-imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
+static int imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
 {
 	mailstream *st = imap->imap_stream;
 	gsize n = strlen(s);
@@ -209,7 +212,7 @@ imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
 		if (line == NULL)
 			return MAILIMAP_ERROR_STREAM;
 		if (line[0] != '+')
-			return MAILIMAP_ERROR_LOGIN;      /* refused: its words are in the capture */
+			return MAILIMAP_ERROR_LOGIN; /* refused: its words are in the capture */
 	}
 	if (mailstream_write(st, s, n) < 0)
 		return MAILIMAP_ERROR_STREAM;
@@ -218,8 +221,7 @@ imap_string_send(mailimap *imap, const gchar *s, gboolean literal_plus)
 
 /* Reads the tagged answer for @tag (untagged data before it is kept by libetpan).  Returns the
  * condition (MAILIMAP_RESP_COND_STATE_*) or -1 with *r set when reading or parsing failed. */
-static int
-imap_read_answer(mailimap *imap, int tag, int *r)
+static int imap_read_answer(mailimap *imap, int tag, int *r)
 {
 	struct mailimap_response *response = NULL;
 	int saved = imap->imap_tag, cond;
@@ -239,8 +241,7 @@ imap_read_answer(mailimap *imap, int tag, int *r)
 }
 
 /* The server's ID answer, from what libetpan kept of the last response. */
-static void
-imap_take_id_answer(MpaWorker *w, mailimap *imap)
+static void imap_take_id_answer(MpaWorker *w, mailimap *imap)
 {
 	const char *name = NULL, *version = NULL;
 
@@ -292,8 +293,7 @@ static void id_params_list_free(struct mailimap_id_params_list *list)
  * failed (and said why). */
 #define LOGIN_FAILED_IN_ID (-1000)
 
-static int
-imap_login(MpaWorker *w, mailimap *imap)
+static int imap_login(MpaWorker *w, mailimap *imap)
 {
 	mailstream *st = imap->imap_stream;
 	gboolean literal_plus = mailimap_has_extension(imap, "LITERAL+");
@@ -361,8 +361,7 @@ imap_login(MpaWorker *w, mailimap *imap)
 
 /* Ends the session without waiting: LOGOUT (or QUIT) is written, the connection closed.  The
  * verdict is known, and the server's goodbye would cost a round trip. */
-static void
-imap_logout_nowait(mailimap *imap)
+static void imap_logout_nowait(mailimap *imap)
 {
 	if (imap->imap_stream == NULL)
 		return;
@@ -372,8 +371,7 @@ imap_logout_nowait(mailimap *imap)
 		mailstream_flush(imap->imap_stream);
 }
 
-void
-mpa_check_run_imap(MpaWorker *w)
+void mpa_check_run_imap(MpaWorker *w)
 {
 	mailimap *imap = mailimap_new(0, NULL);
 	mailstream *stream;
@@ -405,7 +403,7 @@ mpa_check_run_imap(MpaWorker *w)
 		 * (RFC 3501 6.2.1), so the session would stay readable by anyone on the way. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
 		mpa_worker_fail(w, MPA_NET_PREAUTH,
-		     g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
+				g_strdup(_("the server (or someone in between) greeted with PREAUTH: the session skipped both encryption and login, so it cannot be secured")));
 		goto out;
 	}
 
@@ -419,8 +417,7 @@ mpa_check_run_imap(MpaWorker *w)
 		goto out;
 	if (w->oauth2) {
 		/* OAuth2: the login is Claws Mail's, with its token; here only what the server offers */
-		mpa_worker_oauth2_offered(w, mailimap_has_authentication(imap, "XOAUTH2") ||
-					     mailimap_has_authentication(imap, "OAUTHBEARER"));
+		mpa_worker_oauth2_offered(w, mailimap_has_authentication(imap, "XOAUTH2") || mailimap_has_authentication(imap, "OAUTHBEARER"));
 		goto out;
 	}
 	mpa_worker_capture_reset(w);
@@ -437,27 +434,15 @@ mpa_check_run_imap(MpaWorker *w)
 	}
 	mpa_wipe_stream_buffer(imap->imap_stream);
 	mpa_worker_forget_password(w);
-	mpa_worker_take_reply(w, NULL);
-	if (r != MAILIMAP_NO_ERROR) {
-		imap_fail_command(w, r);
+	if (!imap_stage_done(w, r))
 		goto out;
-	}
-	if (mpa_worker_reply_too_long(w))
-		goto out;
-	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 
 	if (w->select) {
 		mpa_worker_stage_begin(w, MPA_STAGE_SELECT);
 		mpa_worker_capture_reset(w);
 		r = mailimap_examine(imap, "INBOX");
-		mpa_worker_take_reply(w, NULL);
-		if (r != MAILIMAP_NO_ERROR) {
-			imap_fail_command(w, r);
+		if (!imap_stage_done(w, r))
 			goto out;
-		}
-		if (mpa_worker_reply_too_long(w))
-			goto out;
-		mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 	}
 	mpa_worker_succeeded(w);
 
@@ -473,4 +458,3 @@ out:
 	mpa_worker_finish(w);
 	mailimap_free(imap);
 }
-

@@ -34,20 +34,20 @@ struct _MpaWorker {
 	gchar *ca_file;
 	guint idle_s;
 	gboolean select;
-	gboolean oauth2;        /* no login: only whether the server offers OAuth2 */
+	gboolean oauth2; /* no login: only whether the server offers OAuth2 */
 	GMainContext *context;
 	gint64 t0;
 
-	GMutex lock;            /* guards the fields down to `in_stage` */
+	GMutex lock; /* guards the fields down to `in_stage` */
 	gboolean abandoned;
-	int kill_fd;            /* a dup of the session's socket, for shutdown() */
-	int wake[2];            /* written to on abandon: ends a pending connect at once */
+	int kill_fd; /* a dup of the session's socket, for shutdown() */
+	int wake[2]; /* written to on abandon: ends a pending connect at once */
 	MpaProtoResult res;
 	gint64 stage_start;
 	gboolean in_stage;
 
 	/* worker thread only */
-	GByteArray *capture;    /* bytes received since the last command was sent */
+	GByteArray *capture; /* bytes received since the last command was sent */
 	gboolean overflow;
 	gint64 io_start;
 

@@ -23,8 +23,7 @@
 
 /* ---- what the server said ---- */
 
-void
-mpa_worker_capture_reset(MpaWorker *w)
+void mpa_worker_capture_reset(MpaWorker *w)
 {
 	g_byte_array_set_size(w->capture, 0);
 	/* w->overflow stays: the connection was cut, whatever libetpan still had buffered */
@@ -33,8 +32,7 @@ mpa_worker_capture_reset(MpaWorker *w)
 
 /* libetpan's per-session logger: sees every byte received (after TLS decryption).  Sent data is
  * ignored on purpose, so the password never reaches our buffers through here. */
-void
-mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t size)
+void mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t size)
 {
 	if (log_type != MAILSTREAM_LOG_TYPE_DATA_RECEIVED || str == NULL || w->overflow)
 		return;
@@ -47,14 +45,13 @@ mpa_worker_capture_bytes(MpaWorker *w, int log_type, const char *str, size_t siz
 		g_mutex_unlock(&w->lock);
 		return;
 	}
-	g_byte_array_append(w->capture, (const guint8 *) str, size);
+	g_byte_array_append(w->capture, (const guint8 *)str, size);
 }
 
 /* IMAP: the lines that carry the server's verdict in its own words, exact bytes: the final line
  * (tagged, or the greeting) and any untagged NO / BAD / BYE before it.  Data lines (FLAGS,
  * EXISTS...) are left out. */
-static GBytes *
-imap_verdict_lines(const guint8 *data, gsize len)
+static GBytes *imap_verdict_lines(const guint8 *data, gsize len)
 {
 	GByteArray *out = g_byte_array_new();
 	gsize start = 0, last_start = 0;
@@ -72,9 +69,7 @@ imap_verdict_lines(const guint8 *data, gsize len)
 		if (end < len)
 			end++;
 		if (start == last_start ||
-		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *) data + start, "* NO", 4) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BAD", 5) == 0 ||
-					 g_ascii_strncasecmp((const gchar *) data + start, "* BYE", 5) == 0)))
+		    (end - start > 4 && (g_ascii_strncasecmp((const gchar *)data + start, "* NO", 4) == 0 || g_ascii_strncasecmp((const gchar *)data + start, "* BAD", 5) == 0 || g_ascii_strncasecmp((const gchar *)data + start, "* BYE", 5) == 0)))
 			g_byte_array_append(out, data + start, end - start);
 		start = end;
 	}
@@ -82,8 +77,7 @@ imap_verdict_lines(const guint8 *data, gsize len)
 }
 
 /* Records what the server last said: exact bytes, display text and codes. */
-void
-mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
+void mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
 {
 	g_autoptr(GBytes) raw = NULL;
 	g_autofree gchar *decoded = NULL;
@@ -134,7 +128,7 @@ mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
 		display_src = g_strdup(decoded);
 		mpa_reply_smtp(decoded, &code, &w->res.enhanced_code);
 		/* libetpan's own reading of the code, when it got that far, else the parser's */
-		w->res.smtp_code = smtp != NULL && smtp->response_code > 0 ? (guint) smtp->response_code : code;
+		w->res.smtp_code = smtp != NULL && smtp->response_code > 0 ? (guint)smtp->response_code : code;
 	}
 	g_free(w->res.reply);
 	w->res.reply = mpa_sanitize_display(display_src, DISPLAY_CHARS);
@@ -145,26 +139,23 @@ mpa_worker_take_reply(MpaWorker *w, mailsmtp *smtp)
  * parsed it whole from what the kernel had already buffered (a 1 MB greeting ending in CR LF, a
  * huge CAPABILITY inside a LOGIN answer): the command "worked", yet this is a protocol error and
  * the stage ends here.  TRUE after mpa_worker_fail(). */
-gboolean
-mpa_worker_reply_too_long(MpaWorker *w)
+gboolean mpa_worker_reply_too_long(MpaWorker *w)
 {
 	if (!w->overflow)
 		return FALSE;
-	mpa_worker_fail(w, MPA_NET_PROTOCOL, g_strdup_printf(_("the server sent a reply longer than %u bytes"),
-						  (guint) MAX_REPLY_BYTES));
+	mpa_worker_fail(w, MPA_NET_PROTOCOL, g_strdup_printf(_("the server sent a reply longer than %u bytes"), (guint)MAX_REPLY_BYTES));
 	return TRUE;
 }
 
 /* A read or write failed: was it a silent server, a closed connection or an absurd reply? */
-MpaNetError
-mpa_worker_classify_io(MpaWorker *w, gchar **detail)
+MpaNetError mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 {
 	gboolean eof = FALSE;
 	int fd;
 
 	if (w->overflow) {
 		*detail = g_strdup_printf(_("the server sent a reply longer than %u bytes"),
-					  (guint) MAX_REPLY_BYTES);
+					  (guint)MAX_REPLY_BYTES);
 		return MPA_NET_PROTOCOL;
 	}
 	g_mutex_lock(&w->lock);
@@ -176,7 +167,7 @@ mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 		eof = (r == 0) || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 	}
 	g_mutex_unlock(&w->lock);
-	if (!eof && g_get_monotonic_time() - w->io_start >= (gint64) w->idle_s * G_USEC_PER_SEC - 300000) {
+	if (!eof && g_get_monotonic_time() - w->io_start >= (gint64)w->idle_s * G_USEC_PER_SEC - 300000) {
 		*detail = g_strdup_printf(_("the server did not answer for %u seconds"), w->idle_s);
 		return MPA_NET_TIMEOUT;
 	}
@@ -187,13 +178,12 @@ mpa_worker_classify_io(MpaWorker *w, gchar **detail)
 /* ---- connecting ---- */
 
 /* Returns a non-blocking socket, or -1 after mpa_worker_fail(). */
-static int
-tcp_connect(MpaWorker *w)
+static int tcp_connect(MpaWorker *w)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
 	int fd = mpa_net_connect(w->host, w->port,
-				 g_get_monotonic_time() + (gint64) w->idle_s * G_USEC_PER_SEC,
+				 g_get_monotonic_time() + (gint64)w->idle_s * G_USEC_PER_SEC,
 				 w->idle_s, w->wake[0], &err, &detail);
 
 	if (fd < 0)
@@ -202,8 +192,7 @@ tcp_connect(MpaWorker *w)
 }
 
 /* Makes the socket reachable for the coordinator's shutdown(). */
-static gboolean
-publish_fd(MpaWorker *w, int fd)
+static gboolean publish_fd(MpaWorker *w, int fd)
 {
 	gboolean ok;
 
@@ -216,8 +205,7 @@ publish_fd(MpaWorker *w, int fd)
 }
 
 /* Verifies the certificate chain of @stream before any credential goes out. */
-static gboolean
-verify_stream(MpaWorker *w, mailstream *stream)
+static gboolean verify_stream(MpaWorker *w, mailstream *stream)
 {
 	gchar *detail = NULL;
 	MpaNetError err = mpa_net_verify_stream(stream, w->host, w->ca_file, &detail);
@@ -230,8 +218,7 @@ verify_stream(MpaWorker *w, mailstream *stream)
 }
 
 /* A TCP connection, then either a TLS handshake (implicit TLS) or a plain stream. */
-mailstream *
-mpa_worker_open_stream(MpaWorker *w)
+mailstream *mpa_worker_open_stream(MpaWorker *w)
 {
 	mailstream *stream;
 	int fd;
@@ -241,7 +228,7 @@ mpa_worker_open_stream(MpaWorker *w)
 		 * not even connect. */
 		mpa_worker_stage_begin(w, MPA_STAGE_TLS);
 		mpa_worker_fail(w, MPA_NET_UNENCRYPTED,
-		     g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
+				g_strdup(_("the settings say the connection is not encrypted (neither SSL/TLS nor STARTTLS); the password is not sent unencrypted")));
 		return NULL;
 	}
 	mpa_worker_stage_begin(w, MPA_STAGE_CONNECT);
@@ -275,7 +262,7 @@ mpa_worker_open_stream(MpaWorker *w)
 		} else {
 			g_free(detail);
 			mpa_worker_fail(w, MPA_NET_TLS_HANDSHAKE,
-			     g_strdup(_("the TLS handshake failed (the server does not speak TLS on this port, or broke off)")));
+					g_strdup(_("the TLS handshake failed (the server does not speak TLS on this port, or broke off)")));
 		}
 		return NULL;
 	}
@@ -288,8 +275,7 @@ mpa_worker_open_stream(MpaWorker *w)
 }
 
 /* Scrub the stream's write buffer after a credential went through it. */
-void
-mpa_wipe_stream_buffer(mailstream *stream)
+void mpa_wipe_stream_buffer(mailstream *stream)
 {
 	if (stream != NULL && stream->write_buffer != NULL)
 		memset(stream->write_buffer, 0, stream->buffer_max_size);
@@ -297,8 +283,7 @@ mpa_wipe_stream_buffer(mailstream *stream)
 
 /* A failure right after STARTTLS was accepted is a failed handshake, unless the server went
  * silent. */
-void
-mpa_worker_fail_starttls_io(MpaWorker *w)
+void mpa_worker_fail_starttls_io(MpaWorker *w)
 {
 	gchar *detail = NULL;
 	MpaNetError err = mpa_worker_classify_io(w, &detail);
@@ -314,23 +299,20 @@ mpa_worker_fail_starttls_io(MpaWorker *w)
 
 /* STARTTLS was asked for: without the server's offer the check stops here, before any
  * credential, rather than log in over plain text. */
-gboolean
-mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
+gboolean mpa_worker_starttls_offered(MpaWorker *w, gboolean offered)
 {
 	if (!offered)
 		mpa_worker_fail(w, MPA_NET_STARTTLS_UNSUPPORTED,
-		     g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
+				g_strdup(_("the server does not offer STARTTLS; the password is not sent unencrypted")));
 	return offered;
 }
 
 /* After the upgrade: the certificate is checked like an implicit-TLS one, before anything else
  * is sent over the new channel. */
-gboolean
-mpa_worker_starttls_verified(MpaWorker *w, mailstream *stream)
+gboolean mpa_worker_starttls_verified(MpaWorker *w, mailstream *stream)
 {
 	if (!verify_stream(w, stream))
 		return FALSE;
 	mpa_worker_stage_end(w, MPA_OUTCOME_OK);
 	return TRUE;
 }
-

@@ -26,15 +26,13 @@ int mailsmtp_read_response(mailsmtp *session);
 /* ---- SMTP ---- */
 
 /* libetpan's per-session logger: every byte received goes to the capture. */
-static void
-smtp_logger(mailsmtp *session, int log_type, const char *str, size_t size, void *context)
+static void smtp_logger(mailsmtp *session, int log_type, const char *str, size_t size,
+			void *context)
 {
 	mpa_worker_capture_bytes(context, log_type, str, size);
 }
 
-
-static void
-smtp_fail_io(MpaWorker *w)
+static void smtp_fail_io(MpaWorker *w)
 {
 	gchar *detail = NULL;
 	MpaNetError err = mpa_worker_classify_io(w, &detail);
@@ -45,8 +43,7 @@ smtp_fail_io(MpaWorker *w)
 
 /* Sends one AUTH line (with a secret in it) and reads the answer; returns the reply code, 0 on an
  * I/O failure. */
-static int
-smtp_send_secret(MpaWorker *w, mailsmtp *smtp, gchar *line)
+static int smtp_send_secret(MpaWorker *w, mailsmtp *smtp, gchar *line)
 {
 	int r;
 
@@ -59,17 +56,10 @@ smtp_send_secret(MpaWorker *w, mailsmtp *smtp, gchar *line)
 	return mailsmtp_read_response(smtp);
 }
 
-static gchar *
-b64_secret(const guint8 *data, gsize len)
-{
-	return g_base64_encode(data, len);
-}
-
 /* "PREFIX BASE64\r\n" in one exact allocation.  Not g_strdup_printf: glibc's vasprintf grows
  * its buffer and frees the old one unwiped, which left the AUTH PLAIN line in freed memory
  * (found by tests/test-secrets.sh). */
-static gchar *
-secret_line(const gchar *prefix, const gchar *b64)
+static gchar *secret_line(const gchar *prefix, const gchar *b64)
 {
 	gsize p = strlen(prefix), b = strlen(b64);
 	gchar *line = g_malloc(p + b + 3);
@@ -81,9 +71,10 @@ secret_line(const gchar *prefix, const gchar *b64)
 }
 
 /* AUTH PLAIN (preferred) or AUTH LOGIN, spoken directly: Cyrus SASL's plugins are not always
- * installed, and this keeps the password in buffers we wipe. */
-static int
-smtp_auth(MpaWorker *w, mailsmtp *smtp)
+ * installed, and this keeps the password in buffers we wipe.  g_base64_encode() writes its result
+ * into one allocation of the final size (no copy left behind); what carries the password is wiped
+ * with mpa_secret_free(). */
+static int smtp_auth(MpaWorker *w, mailsmtp *smtp)
 {
 	gsize ulen = strlen(w->username), plen = strlen(w->password);
 	int code;
@@ -99,7 +90,7 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 		memcpy(blob + ulen + 1, w->username, ulen);
 		blob[2 * ulen + 1] = 0;
 		memcpy(blob + 2 * ulen + 2, w->password, plen);
-		b64 = b64_secret(blob, n);
+		b64 = g_base64_encode(blob, n);
 		memset(blob, 0, n);
 		g_free(blob);
 		code = smtp_send_secret(w, smtp, secret_line("AUTH PLAIN ", b64));
@@ -112,17 +103,17 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 		gchar *b64;
 
 		mpa_worker_capture_reset(w);
-		if (mailsmtp_send_command_private(smtp, (char *) "AUTH LOGIN\r\n") < 0)
+		if (mailsmtp_send_command_private(smtp, (char *)"AUTH LOGIN\r\n") < 0)
 			return 0;
 		code = mailsmtp_read_response(smtp);
 		if (code != 334)
 			return code;
-		b64 = b64_secret((const guint8 *) w->username, ulen);
+		b64 = g_base64_encode((const guint8 *)w->username, ulen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		g_free(b64);
 		if (code != 334)
 			return code;
-		b64 = b64_secret((const guint8 *) w->password, plen);
+		b64 = g_base64_encode((const guint8 *)w->password, plen);
 		code = smtp_send_secret(w, smtp, secret_line("", b64));
 		mpa_secret_free(b64);
 		return code;
@@ -131,8 +122,7 @@ smtp_auth(MpaWorker *w, mailsmtp *smtp)
 
 /* Whether an EHLO answer (libetpan's text: one line per keyword, codes stripped) has an AUTH
  * line naming XOAUTH2 or OAUTHBEARER. */
-static gboolean
-smtp_offers_oauth2(const char *response)
+static gboolean smtp_offers_oauth2(const char *response)
 {
 	g_auto(GStrv) lines = NULL;
 
@@ -156,8 +146,7 @@ smtp_offers_oauth2(const char *response)
 	return FALSE;
 }
 
-static gboolean
-smtp_ehlo(MpaWorker *w, mailsmtp *smtp)
+static gboolean smtp_ehlo(MpaWorker *w, mailsmtp *smtp)
 {
 	int r;
 
@@ -173,8 +162,7 @@ smtp_ehlo(MpaWorker *w, mailsmtp *smtp)
 	return FALSE;
 }
 
-static gboolean
-smtp_starttls(MpaWorker *w, mailsmtp *smtp)
+static gboolean smtp_starttls(MpaWorker *w, mailsmtp *smtp)
 {
 	int r;
 
@@ -198,8 +186,7 @@ smtp_starttls(MpaWorker *w, mailsmtp *smtp)
 	return mpa_worker_starttls_verified(w, smtp->stream);
 }
 
-void
-mpa_check_run_smtp(MpaWorker *w)
+void mpa_check_run_smtp(MpaWorker *w)
 {
 	mailsmtp *smtp = mailsmtp_new(0, NULL);
 	mailstream *stream;
@@ -264,7 +251,7 @@ mpa_check_run_smtp(MpaWorker *w)
 out:
 	/* QUIT without waiting for "221" (mailsmtp_free() would wait for it itself) */
 	if (smtp->stream != NULL && w->res.net_error == MPA_NET_NONE && !mpa_worker_abandoned(w))
-		mailsmtp_send_command_private(smtp, (char *) "QUIT\r\n");
+		mailsmtp_send_command_private(smtp, (char *)"QUIT\r\n");
 	if (smtp->stream != NULL) {
 		mailstream_close(smtp->stream);
 		smtp->stream = NULL;
@@ -272,4 +259,3 @@ out:
 	mpa_worker_finish(w);
 	mailsmtp_free(smtp);
 }
-

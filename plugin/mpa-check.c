@@ -46,7 +46,7 @@ struct _MpaCheckRequest {
 		gboolean oauth2;
 	} server[2];
 	gchar *password;
-	gchar *smtp_password;           /* NULL: SMTP uses @password too */
+	gchar *smtp_password; /* NULL: SMTP uses @password too */
 	gchar *ca_file;
 	guint idle_ms;
 	guint total_ms;
@@ -64,16 +64,14 @@ static GMutex live_lock;
 static GCond live_cond;
 static guint live_threads;
 
-static void
-live_enter(void)
+static void live_enter(void)
 {
 	g_mutex_lock(&live_lock);
 	live_threads++;
 	g_mutex_unlock(&live_lock);
 }
 
-static void
-live_leave(void)
+static void live_leave(void)
 {
 	g_mutex_lock(&live_lock);
 	live_threads--;
@@ -81,10 +79,9 @@ live_leave(void)
 	g_mutex_unlock(&live_lock);
 }
 
-gboolean
-mpa_check_wait_threads(guint max_ms)
+gboolean mpa_check_wait_threads(guint max_ms)
 {
-	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gint64 until = g_get_monotonic_time() + (gint64)max_ms * 1000;
 	gboolean idle;
 
 	g_mutex_lock(&live_lock);
@@ -95,14 +92,12 @@ mpa_check_wait_threads(guint max_ms)
 	return idle;
 }
 
-gboolean
-mpa_check_thread_is_ours(void)
+gboolean mpa_check_thread_is_ours(void)
 {
 	return g_private_get(&thread_is_ours) != NULL;
 }
 
-const gchar *
-mpa_outcome_name(MpaOutcome outcome)
+const gchar *mpa_outcome_name(MpaOutcome outcome)
 {
 	switch (outcome) {
 	case MPA_OUTCOME_OK: return "ok";
@@ -113,8 +108,7 @@ mpa_outcome_name(MpaOutcome outcome)
 	return "unknown";
 }
 
-const gchar *
-mpa_net_error_name(MpaNetError err)
+const gchar *mpa_net_error_name(MpaNetError err)
 {
 	switch (err) {
 	case MPA_NET_NONE: return "none";
@@ -135,8 +129,7 @@ mpa_net_error_name(MpaNetError err)
 	return "unknown";
 }
 
-gchar *
-mpa_check_password_problem(const gchar *password)
+gchar *mpa_check_password_problem(const gchar *password)
 {
 	const gchar *what;
 
@@ -153,8 +146,7 @@ mpa_check_password_problem(const gchar *password)
 }
 
 /* "15", "2.5", "0.25": a limit in seconds as it was given, not rounded to a whole second. */
-static gchar *
-seconds_text(guint ms)
+static gchar *seconds_text(guint ms)
 {
 	gchar *s = g_strdup_printf("%u.%03u", ms / 1000, ms % 1000);
 	gsize len = strlen(s);
@@ -168,8 +160,7 @@ seconds_text(guint ms)
 
 /* ---- requests ---- */
 
-MpaCheckRequest *
-mpa_check_request_new(const gchar *address)
+MpaCheckRequest *mpa_check_request_new(const gchar *address)
 {
 	MpaCheckRequest *req = g_new0(MpaCheckRequest, 1);
 
@@ -180,8 +171,7 @@ mpa_check_request_new(const gchar *address)
 	return req;
 }
 
-void
-mpa_check_request_free(MpaCheckRequest *req)
+void mpa_check_request_free(MpaCheckRequest *req)
 {
 	if (req == NULL)
 		return;
@@ -196,9 +186,8 @@ mpa_check_request_free(MpaCheckRequest *req)
 	g_free(req);
 }
 
-static void
-set_server(MpaCheckRequest *req, MpaProtocol proto, const gchar *host, guint16 port,
-	   MpaSecurity security, const gchar *username)
+static void set_server(MpaCheckRequest *req, MpaProtocol proto, const gchar *host, guint16 port,
+		       MpaSecurity security, const gchar *username)
 {
 	g_free(req->server[proto].host);
 	g_free(req->server[proto].username);
@@ -208,86 +197,99 @@ set_server(MpaCheckRequest *req, MpaProtocol proto, const gchar *host, guint16 p
 	req->server[proto].username = g_strdup(username ? username : req->address);
 }
 
-void
-mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
-			   MpaSecurity security, const gchar *username)
+void mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
+				MpaSecurity security, const gchar *username)
 {
 	set_server(req, MPA_PROTOCOL_IMAP, host, port, security, username);
 }
 
-void
-mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16 port,
-			   MpaSecurity security, const gchar *username)
+void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16 port,
+				MpaSecurity security, const gchar *username)
 {
 	set_server(req, MPA_PROTOCOL_SMTP, host, port, security, username);
 }
 
-void
-mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider)
+void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider)
 {
 	const MpaServer *servers[2] = { provider->imap, provider->smtp };
 
 	for (guint i = 0; i < 2; i++) {
 		g_autofree gchar *user = NULL;
 		g_autofree gchar *host = NULL;
+		const gchar *tmpl;
 
 		if (servers[i] == NULL) {
 			set_server(req, i, NULL, 0, MPA_SECURITY_SSL, NULL);
 			continue;
 		}
-		user = mpa_expand_username(servers[i]->username ? servers[i]->username
-					   : "%EMAILADDRESS%", req->address);
+		tmpl = servers[i]->username != NULL ? servers[i]->username : "%EMAILADDRESS%";
+		user = mpa_expand_username(tmpl, req->address);
 		host = mpa_expand_host(servers[i]->host, req->address);
 		set_server(req, i, host, servers[i]->port, servers[i]->security, user);
 		req->server[i].oauth2 = servers[i]->auth_method == MPA_AUTH_OAUTH2;
 	}
 }
 
-void
-mpa_check_request_set_oauth2(MpaCheckRequest *req, MpaProtocol protocol, gboolean oauth2)
+void mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, const gchar *host,
+				guint16 port)
+{
+	g_return_if_fail((guint)protocol < 2);
+	g_free(req->server[protocol].host);
+	req->server[protocol].host = g_strdup(host);
+	req->server[protocol].port = port;
+	if (req->server[protocol].username == NULL)
+		req->server[protocol].username = g_strdup(req->address);
+}
+
+void mpa_check_request_get_server(const MpaCheckRequest *req, MpaProtocol protocol,
+				  MpaCheckServer *server)
+{
+	g_return_if_fail((guint)protocol < 2);
+	server->host = req->server[protocol].host;
+	server->port = req->server[protocol].port;
+	server->security = req->server[protocol].security;
+	server->username = req->server[protocol].username;
+	server->oauth2 = req->server[protocol].oauth2;
+}
+
+void mpa_check_request_set_oauth2(MpaCheckRequest *req, MpaProtocol protocol, gboolean oauth2)
 {
 	if ((guint)protocol < 2)
 		req->server[protocol].oauth2 = oauth2;
 }
 
-void
-mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password)
+void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password)
 {
 	mpa_secret_free(req->password);
 	req->password = g_strdup(password);
 }
 
-void
-mpa_check_request_set_smtp_password(MpaCheckRequest *req, const gchar *password)
+void mpa_check_request_set_smtp_password(MpaCheckRequest *req, const gchar *password)
 {
 	mpa_secret_free(req->smtp_password);
 	req->smtp_password = g_strdup(password);
 }
 
-void
-mpa_check_request_set_ca_file(MpaCheckRequest *req, const gchar *ca_file)
+void mpa_check_request_set_ca_file(MpaCheckRequest *req, const gchar *ca_file)
 {
 	g_free(req->ca_file);
 	req->ca_file = g_strdup(ca_file);
 }
 
-void
-mpa_check_request_set_timeouts(MpaCheckRequest *req, guint idle_ms, guint total_ms)
+void mpa_check_request_set_timeouts(MpaCheckRequest *req, guint idle_ms, guint total_ms)
 {
 	req->idle_ms = idle_ms ? idle_ms : DEFAULT_IDLE_MS;
 	req->total_ms = total_ms ? total_ms : DEFAULT_TOTAL_MS;
 }
 
-void
-mpa_check_request_set_select(MpaCheckRequest *req, gboolean select)
+void mpa_check_request_set_select(MpaCheckRequest *req, gboolean select)
 {
 	req->select = select;
 }
 
 /* ---- results ---- */
 
-static void
-proto_result_clear(MpaProtoResult *r)
+static void proto_result_clear(MpaProtoResult *r)
 {
 	g_free(r->detail);
 	if (r->stages != NULL)
@@ -301,8 +303,7 @@ proto_result_clear(MpaProtoResult *r)
 	memset(r, 0, sizeof *r);
 }
 
-static void
-proto_result_init(MpaProtoResult *r, MpaProtocol proto)
+static void proto_result_init(MpaProtoResult *r, MpaProtocol proto)
 {
 	memset(r, 0, sizeof *r);
 	r->protocol = proto;
@@ -311,8 +312,7 @@ proto_result_init(MpaProtoResult *r, MpaProtocol proto)
 	r->stages = g_array_new(FALSE, TRUE, sizeof(MpaStageResult));
 }
 
-static void
-proto_result_copy(MpaProtoResult *dst, const MpaProtoResult *src)
+static void proto_result_copy(MpaProtoResult *dst, const MpaProtoResult *src)
 {
 	*dst = *src;
 	dst->detail = g_strdup(src->detail);
@@ -324,8 +324,7 @@ proto_result_copy(MpaProtoResult *dst, const MpaProtoResult *src)
 	dst->id_answer = g_strdup(src->id_answer);
 }
 
-void
-mpa_check_result_free(MpaCheckResult *result)
+void mpa_check_result_free(MpaCheckResult *result)
 {
 	if (result == NULL)
 		return;
@@ -337,7 +336,6 @@ mpa_check_result_free(MpaCheckResult *result)
 /* ---- workers ---- */
 
 typedef struct _MpaCheckOp Op;
-
 
 struct _MpaCheckOp {
 	GTask *task;
@@ -353,15 +351,13 @@ struct _MpaCheckOp {
 	guint total_ms;
 };
 
-static MpaWorker *
-worker_ref(MpaWorker *w)
+static MpaWorker *worker_ref(MpaWorker *w)
 {
 	g_atomic_int_inc(&w->ref);
 	return w;
 }
 
-static void
-worker_unref(MpaWorker *w)
+static void worker_unref(MpaWorker *w)
 {
 	if (!g_atomic_int_dec_and_test(&w->ref))
 		return;
@@ -381,8 +377,7 @@ worker_unref(MpaWorker *w)
 	g_free(w);
 }
 
-gboolean
-mpa_worker_abandoned(MpaWorker *w)
+gboolean mpa_worker_abandoned(MpaWorker *w)
 {
 	gboolean ret;
 
@@ -397,13 +392,12 @@ typedef struct {
 	MpaWorker *w;
 	gboolean done;
 	MpaStageResult stage;
-	MpaProtoResult res;     /* when done */
+	MpaProtoResult res; /* when done */
 } Report;
 
 static void op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res);
 
-static gboolean
-report_dispatch(gpointer data)
+static gboolean report_dispatch(gpointer data)
 {
 	Report *rep = data;
 	Op *op = rep->w->op;
@@ -417,8 +411,7 @@ report_dispatch(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
-report_free(gpointer data)
+static void report_free(gpointer data)
 {
 	Report *rep = data;
 
@@ -428,8 +421,7 @@ report_free(gpointer data)
 	g_free(rep);
 }
 
-static void
-report_post(MpaWorker *w, Report *rep)
+static void report_post(MpaWorker *w, Report *rep)
 {
 	GSource *source;
 
@@ -449,8 +441,7 @@ report_post(MpaWorker *w, Report *rep)
 	g_source_unref(source);
 }
 
-void
-mpa_worker_stage_begin(MpaWorker *w, MpaStage stage)
+void mpa_worker_stage_begin(MpaWorker *w, MpaStage stage)
 {
 	Report *rep = g_new0(Report, 1);
 
@@ -465,8 +456,7 @@ mpa_worker_stage_begin(MpaWorker *w, MpaStage stage)
 	report_post(w, rep);
 }
 
-void
-mpa_worker_stage_end(MpaWorker *w, MpaOutcome outcome)
+void mpa_worker_stage_end(MpaWorker *w, MpaOutcome outcome)
 {
 	Report *rep = g_new0(Report, 1);
 
@@ -482,8 +472,7 @@ mpa_worker_stage_end(MpaWorker *w, MpaOutcome outcome)
 }
 
 /* Ends the current stage as failed and records why. */
-void
-mpa_worker_fail(MpaWorker *w, MpaNetError net, gchar *detail)
+void mpa_worker_fail(MpaWorker *w, MpaNetError net, gchar *detail)
 {
 	g_mutex_lock(&w->lock);
 	w->res.outcome = MPA_OUTCOME_FAILED;
@@ -497,16 +486,14 @@ mpa_worker_fail(MpaWorker *w, MpaNetError net, gchar *detail)
 /* The password is wiped as soon as the login is over: the worker itself lives on after its report
  * (LOGOUT, freeing the session), so the caller may be back and scanning memory while it runs
  * (found by tests/test-secrets.sh). */
-void
-mpa_worker_forget_password(MpaWorker *w)
+void mpa_worker_forget_password(MpaWorker *w)
 {
 	mpa_secret_free(w->password);
 	w->password = NULL;
 }
 
 /* Hands the verdict to the coordinator (a copy: the worker keeps its own until it is freed). */
-static void
-worker_report_done(MpaWorker *w)
+static void worker_report_done(MpaWorker *w)
 {
 	Report *rep;
 
@@ -521,16 +508,14 @@ worker_report_done(MpaWorker *w)
 	report_post(w, rep);
 }
 
-void
-mpa_worker_succeeded(MpaWorker *w)
+void mpa_worker_succeeded(MpaWorker *w)
 {
 	g_mutex_lock(&w->lock);
 	w->res.outcome = MPA_OUTCOME_OK;
 	g_mutex_unlock(&w->lock);
 }
 
-void
-mpa_worker_oauth2_offered(MpaWorker *w, gboolean offered)
+void mpa_worker_oauth2_offered(MpaWorker *w, gboolean offered)
 {
 	g_mutex_lock(&w->lock);
 	w->res.oauth2 = TRUE;
@@ -546,15 +531,13 @@ mpa_worker_oauth2_offered(MpaWorker *w, gboolean offered)
 }
 
 /* The end of either protocol's run: the password goes, the verdict goes to the caller. */
-void
-mpa_worker_finish(MpaWorker *w)
+void mpa_worker_finish(MpaWorker *w)
 {
 	mpa_worker_forget_password(w);
 	worker_report_done(w);
 }
 
-static gpointer
-worker_thread(gpointer data)
+static gpointer worker_thread(gpointer data)
 {
 	MpaWorker *w = data;
 	sigset_t pipe_set;
@@ -583,8 +566,7 @@ worker_thread(gpointer data)
 	return NULL;
 }
 
-static MpaWorker *
-worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
+static MpaWorker *worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 {
 	MpaWorker *w = g_new0(MpaWorker, 1);
 
@@ -593,8 +575,10 @@ worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 	w->host = g_strdup(req->server[proto].host);
 	w->port = req->server[proto].port;
 	w->security = req->server[proto].security;
-	w->username = g_strdup(req->server[proto].username ? req->server[proto].username
-			       : req->address ? req->address : "");
+	if (req->server[proto].username != NULL)
+		w->username = g_strdup(req->server[proto].username);
+	else
+		w->username = g_strdup(req->address != NULL ? req->address : "");
 	if (proto == MPA_PROTOCOL_SMTP && req->smtp_password)
 		w->password = g_strdup(req->smtp_password);
 	else
@@ -615,8 +599,7 @@ worker_new(const MpaCheckRequest *req, MpaProtocol proto, GMainContext *context)
 }
 
 /* Tells a worker its result is no longer wanted and unblocks whatever it is waiting for. */
-static void
-worker_abandon(MpaWorker *w)
+static void worker_abandon(MpaWorker *w)
 {
 	g_mutex_lock(&w->lock);
 	w->abandoned = TRUE;
@@ -626,15 +609,14 @@ worker_abandon(MpaWorker *w)
 		/* the pipe only has to become readable once; a full pipe is just as good */
 		ssize_t r = write(w->wake[1], "x", 1);
 
-		(void) r;
+		(void)r;
 	}
 	g_mutex_unlock(&w->lock);
 }
 
 /* ---- the coordinator ---- */
 
-static void
-op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
+static void op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 {
 	for (guint i = 0; i < 2; i++) {
 		MpaWorker *w = op->workers[i];
@@ -681,14 +663,13 @@ op_finish(Op *op, MpaOutcome unfinished, MpaNetError net)
 		g_source_unref(op->cancel_source);
 	}
 	op->result->elapsed_us = g_get_monotonic_time() - op->t0;
-	g_task_return_pointer(op->task, op->result, (GDestroyNotify) mpa_check_result_free);
+	g_task_return_pointer(op->task, op->result, (GDestroyNotify)mpa_check_result_free);
 	g_object_unref(op->task);
 	g_main_context_unref(op->context);
 	g_free(op);
 }
 
-static void
-op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res)
+static void op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res)
 {
 	MpaProtoResult *dst = w->proto == MPA_PROTOCOL_IMAP ? &op->result->imap : &op->result->smtp;
 
@@ -700,31 +681,27 @@ op_worker_done(Op *op, MpaWorker *w, MpaProtoResult *res)
 		op_finish(op, MPA_OUTCOME_OK, MPA_NET_NONE);
 }
 
-static gboolean
-on_deadline(gpointer data)
+static gboolean on_deadline(gpointer data)
 {
 	op_finish(data, MPA_OUTCOME_FAILED, MPA_NET_TIMEOUT);
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_cancelled(GCancellable *cancellable, gpointer data)
+static gboolean on_cancelled(GCancellable *cancellable, gpointer data)
 {
 	op_finish(data, MPA_OUTCOME_CANCELLED, MPA_NET_NONE);
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-on_nothing_to_do(gpointer data)
+static gboolean on_nothing_to_do(gpointer data)
 {
 	op_finish(data, MPA_OUTCOME_SKIPPED, MPA_NET_NONE);
 	return G_SOURCE_REMOVE;
 }
 
-void
-mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
-		    MpaCheckProgressFunc progress, gpointer progress_data,
-		    GAsyncReadyCallback callback, gpointer user_data)
+void mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
+			 MpaCheckProgressFunc progress, gpointer progress_data,
+			 GAsyncReadyCallback callback, gpointer user_data)
 {
 	Op *op = g_new0(Op, 1);
 	gboolean any = FALSE;
@@ -778,8 +755,7 @@ mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
 	}
 }
 
-MpaCheckResult *
-mpa_check_finish(GAsyncResult *result, GError **error)
+MpaCheckResult *mpa_check_finish(GAsyncResult *result, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
@@ -790,8 +766,7 @@ typedef struct {
 	MpaCheckResult *result;
 } SyncData;
 
-static void
-sync_done(GObject *source, GAsyncResult *res, gpointer data)
+static void sync_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	SyncData *sd = data;
 
@@ -799,8 +774,7 @@ sync_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_main_loop_quit(sd->loop);
 }
 
-MpaCheckResult *
-mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable)
+MpaCheckResult *mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable)
 {
 	GMainContext *context = g_main_context_new();
 	SyncData sd = { 0 };

@@ -23,26 +23,26 @@ G_BEGIN_DECLS
 typedef enum {
 	MPA_OUTCOME_OK,
 	MPA_OUTCOME_FAILED,
-	MPA_OUTCOME_SKIPPED,    /* not attempted (no server, or an earlier stage failed) */
+	MPA_OUTCOME_SKIPPED, /* not attempted (no server, or an earlier stage failed) */
 	MPA_OUTCOME_CANCELLED
 } MpaOutcome;
 
 /* What went wrong below the protocol (network / TLS).  MPA_NET_NONE when the server answered. */
 typedef enum {
 	MPA_NET_NONE,
-	MPA_NET_DNS,                    /* host name not found */
-	MPA_NET_REFUSED,                /* connection refused / unreachable */
-	MPA_NET_TIMEOUT,                /* silent server: idle deadline or overall deadline */
-	MPA_NET_CLOSED,                 /* the server closed the connection */
-	MPA_NET_TLS_HANDSHAKE,          /* TLS handshake failed (garbage, drop, protocol mismatch) */
-	MPA_NET_CERT_UNTRUSTED,         /* self-signed or unknown CA */
-	MPA_NET_CERT_EXPIRED,           /* expired or not yet valid */
-	MPA_NET_CERT_HOSTNAME,          /* certificate not valid for the host */
-	MPA_NET_PROTOCOL,               /* the server's answer made no sense (or was too long) */
-	MPA_NET_STARTTLS_UNSUPPORTED,   /* STARTTLS required but not offered: never falls back */
-	MPA_NET_TLS_OUTDATED,           /* the server negotiated TLS older than 1.2 (refused by us) */
-	MPA_NET_UNENCRYPTED,            /* the settings say "no encryption": not even connected */
-	MPA_NET_PREAUTH                 /* PREAUTH on a connection due for STARTTLS */
+	MPA_NET_DNS,                  /* host name not found */
+	MPA_NET_REFUSED,              /* connection refused / unreachable */
+	MPA_NET_TIMEOUT,              /* silent server: idle deadline or overall deadline */
+	MPA_NET_CLOSED,               /* the server closed the connection */
+	MPA_NET_TLS_HANDSHAKE,        /* TLS handshake failed (garbage, drop, protocol mismatch) */
+	MPA_NET_CERT_UNTRUSTED,       /* self-signed or unknown CA */
+	MPA_NET_CERT_EXPIRED,         /* expired or not yet valid */
+	MPA_NET_CERT_HOSTNAME,        /* certificate not valid for the host */
+	MPA_NET_PROTOCOL,             /* the server's answer made no sense (or was too long) */
+	MPA_NET_STARTTLS_UNSUPPORTED, /* STARTTLS required but not offered: never falls back */
+	MPA_NET_TLS_OUTDATED,         /* the server negotiated TLS older than 1.2 (refused by us) */
+	MPA_NET_UNENCRYPTED,          /* the settings say "no encryption": not even connected */
+	MPA_NET_PREAUTH               /* PREAUTH on a connection due for STARTTLS */
 } MpaNetError;
 
 typedef struct {
@@ -54,19 +54,19 @@ typedef struct {
 typedef struct {
 	MpaProtocol protocol;
 	MpaOutcome outcome;
-	MpaStage stage;                 /* last stage reached (the failed one on failure) */
+	MpaStage stage; /* last stage reached (the failed one on failure) */
 	MpaNetError net_error;
-	gchar *detail;                  /* human-readable technical detail ("certificate has expired"), may be NULL */
-	GArray *stages;                 /* of MpaStageResult, in order */
-	GBytes *reply_raw;              /* the server's exact last reply (failing one on failure), may be NULL */
-	gchar *reply;                   /* reply_raw decoded (UTF-8, else GB18030), control characters visible */
-	gchar *imap_code;               /* IMAP response code ("AUTHENTICATIONFAILED"), may be NULL */
-	guint smtp_code;                /* SMTP reply code, 0 if none */
-	gchar *enhanced_code;           /* SMTP enhanced status code "5.7.8", may be NULL */
-	gchar *id_answer;               /* server's IMAP ID answer "name version", may be NULL */
-	gboolean oauth2;                /* OAuth2 sign-in: no login was tried; outcome OK means the
-					 * server offers XOAUTH2 or OAUTHBEARER (the mail program's
-					 * own "Authorise" signs in) */
+	gchar *detail;        /* human-readable technical detail ("certificate has expired"), may be NULL */
+	GArray *stages;       /* of MpaStageResult, in order */
+	GBytes *reply_raw;    /* the server's exact last reply (failing one on failure), may be NULL */
+	gchar *reply;         /* reply_raw decoded (UTF-8, else GB18030), control characters visible */
+	gchar *imap_code;     /* IMAP response code ("AUTHENTICATIONFAILED"), may be NULL */
+	guint smtp_code;      /* SMTP reply code, 0 if none */
+	gchar *enhanced_code; /* SMTP enhanced status code "5.7.8", may be NULL */
+	gchar *id_answer;     /* server's IMAP ID answer "name version", may be NULL */
+	gboolean oauth2;      /* OAuth2 sign-in: no login was tried; outcome OK means the
+			       * server offers XOAUTH2 or OAUTHBEARER (the mail program's
+			       * own "Authorise" signs in) */
 	gint64 elapsed_us;
 } MpaProtoResult;
 
@@ -81,6 +81,7 @@ typedef struct _MpaCheckRequest MpaCheckRequest;
 /* A request; the password is copied into core-owned memory and wiped when the request is freed. */
 MpaCheckRequest *mpa_check_request_new(const gchar *address);
 void mpa_check_request_free(MpaCheckRequest *req);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaCheckRequest, mpa_check_request_free)
 /* A NULL host skips that protocol. */
 void mpa_check_request_set_imap(MpaCheckRequest *req, const gchar *host, guint16 port,
 				MpaSecurity security, const gchar *username);
@@ -88,6 +89,22 @@ void mpa_check_request_set_smtp(MpaCheckRequest *req, const gchar *host, guint16
 				MpaSecurity security, const gchar *username);
 /* From a provider's servers with the address expanded into user names. */
 void mpa_check_request_set_from_provider(MpaCheckRequest *req, const MpaProvider *provider);
+/* Another host and port for @protocol (a user's override), keeping its security mode, user name
+ * and sign-in method; a protocol without a server so far gets implicit TLS and the address as
+ * user name. */
+void mpa_check_request_set_host(MpaCheckRequest *req, MpaProtocol protocol, const gchar *host,
+				guint16 port);
+/* Where the check of @protocol goes, as set so far (host NULL: that protocol is skipped).  The
+ * strings belong to @req and stay valid until it changes. */
+typedef struct {
+	const gchar *host;
+	guint16 port;
+	MpaSecurity security;
+	const gchar *username;
+	gboolean oauth2;
+} MpaCheckServer;
+void mpa_check_request_get_server(const MpaCheckRequest *req, MpaProtocol protocol,
+				  MpaCheckServer *server);
 void mpa_check_request_set_password(MpaCheckRequest *req, const gchar *password);
 /* Sign-in by OAuth2 for @protocol: the check goes up to what the server offers (TLS, greeting,
  * XOAUTH2 or OAUTHBEARER) and sends no login (no password needed).  Set by set_from_provider
@@ -116,6 +133,7 @@ MpaCheckResult *mpa_check_finish(GAsyncResult *result, GError **error);
 /* Blocking convenience for the CLI and tests (runs its own main context). */
 MpaCheckResult *mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable);
 void mpa_check_result_free(MpaCheckResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaCheckResult, mpa_check_result_free)
 
 /* TRUE in a thread that is running a check: the plugin's libetpan logger filter drops such
  * traffic so no credential reaches Claws' network log. */
@@ -132,7 +150,7 @@ gboolean mpa_check_wait_threads(guint max_ms);
  * a password itself too, before connecting. */
 gchar *mpa_check_password_problem(const gchar *password);
 
-const gchar *mpa_outcome_name(MpaOutcome outcome);      /* "ok", "failed", "skipped", "cancelled" */
+const gchar *mpa_outcome_name(MpaOutcome outcome); /* "ok", "failed", "skipped", "cancelled" */
 const gchar *mpa_net_error_name(MpaNetError err);
 
 G_END_DECLS

@@ -10,11 +10,11 @@
 #include "mpa-provider-private.h"
 
 struct _MpaDb {
-	GHashTable *by_id;      /* id -> MpaProvider* (owned) */
-	GHashTable *by_domain;  /* A-label domain (borrowed from the provider) -> MpaProvider* */
-	GHashTable *by_mx_host; /* mpa:mx host (borrowed) -> MpaProvider* */
+	GHashTable *by_id;        /* id -> MpaProvider* (owned) */
+	GHashTable *by_domain;    /* A-label domain (borrowed from the provider) -> MpaProvider* */
+	GHashTable *by_mx_host;   /* mpa:mx host (borrowed) -> MpaProvider* */
 	GHashTable *by_mx_suffix; /* mpa:mx suffix (borrowed) -> MpaProvider* */
-	GPtrArray *sorted;      /* MpaProvider*, by id */
+	GPtrArray *sorted;        /* MpaProvider*, by id */
 };
 
 MpaDb *mpa_db_new(void)
@@ -38,7 +38,7 @@ void mpa_db_free(MpaDb *db)
 	g_hash_table_unref(db->by_domain);
 	g_hash_table_unref(db->by_mx_host);
 	g_hash_table_unref(db->by_mx_suffix);
-	g_hash_table_unref(db->by_id);     /* frees the providers, after nothing points to them */
+	g_hash_table_unref(db->by_id); /* frees the providers, after nothing points to them */
 	g_free(db);
 }
 
@@ -227,8 +227,7 @@ gchar **mpa_db_default_dirs(void)
 				g_ptr_array_add(dirs, g_strdup(parts[i]));
 	} else {
 		g_ptr_array_add(dirs, g_strdup(MPA_PROVIDERS_DIR));
-		g_ptr_array_add(dirs, g_build_filename(g_get_user_config_dir(),
-						       "claws-mail-provider-assistant", "providers", NULL));
+		g_ptr_array_add(dirs, g_build_filename(g_get_user_config_dir(), "claws-mail-provider-assistant", "providers", NULL));
 	}
 	g_ptr_array_add(dirs, NULL);
 	return (gchar **)g_ptr_array_free(dirs, FALSE);
@@ -287,9 +286,9 @@ const MpaProvider *mpa_db_lookup_mx(const MpaDb *db, const gchar *mx_host)
 		return NULL;
 	len = strlen(mx_host);
 	if (len > 0 && mx_host[len - 1] == '.')
-		len--;          /* DNS answers name the root: "mxbiz1.qq.com." */
+		len--; /* DNS answers name the root: "mxbiz1.qq.com." */
 	if (len == 0 || len >= sizeof name)
-		return NULL;    /* longer than any host name (253): no pattern can match */
+		return NULL; /* longer than any host name (253): no pattern can match */
 	for (gsize i = 0; i < len; i++)
 		name[i] = g_ascii_tolower(mx_host[i]);
 	name[len] = '\0';
@@ -308,7 +307,7 @@ const MpaProvider *mpa_db_lookup_mx(const MpaDb *db, const gchar *mx_host)
 }
 
 const MpaProvider *mpa_db_lookup_address(const MpaDb *db, const gchar *text, gchar **normalized,
-					  GError **error)
+					 GError **error)
 {
 	gchar buf[MPA_ADDRESS_BUF];
 	g_autofree gchar *idn = NULL;

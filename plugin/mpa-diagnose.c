@@ -186,18 +186,26 @@ static const gchar *text_get(const MpaText *text, const gchar *lang)
 
 /* ---- Generic rules ----------------------------------------------------------------------- */
 
-typedef enum { WEAK, CLASS, EXACT } Strength;
-typedef enum { KIND_IMAP, KIND_ENHANCED, KIND_SMTP } CodeKind;
+typedef enum {
+	WEAK,
+	CLASS,
+	EXACT
+} Strength;
+typedef enum {
+	KIND_IMAP,
+	KIND_ENHANCED,
+	KIND_SMTP
+} CodeKind;
 
 typedef struct {
 	CodeKind kind;
-	const gchar *codes;     /* space separated; IMAP atoms; enhanced "5.7.9" or prefix "4.7.";
-				 * SMTP "535" or "4xx" */
-	guint stages;           /* STAGE() bits; 0: any stage */
+	const gchar *codes; /* space separated; IMAP atoms; enhanced "5.7.9" or prefix "4.7.";
+			     * SMTP "535" or "4xx" */
+	guint stages;       /* STAGE() bits; 0: any stage */
 	Strength strength;
-	const gchar *cause;     /* a cause id or AUTH_GENERIC */
-	const gchar *candidates;        /* space separated, may be NULL */
-	const gchar *refine;    /* CLASS: the causes wording may turn it into; NULL: any */
+	const gchar *cause;      /* a cause id or AUTH_GENERIC */
+	const gchar *candidates; /* space separated, may be NULL */
+	const gchar *refine;     /* CLASS: the causes wording may turn it into; NULL: any */
 } CodeRule;
 
 #define ANY (-1)
@@ -255,7 +263,7 @@ static const CodeRule code_rules[] = {
 };
 
 typedef struct {
-	gint protocol;          /* MpaProtocol or -1 */
+	gint protocol; /* MpaProtocol or -1 */
 	const gchar *pattern;
 	const gchar *cause;
 	const gchar *candidates;
@@ -316,6 +324,9 @@ static WordRule word_rules[] = {
 	  MPA_CAUSE_SERVICE_DISABLED, NULL, NULL },
 	{ ANY, "too many|too fast|frequen|rate limit|频率|频繁|过快|limit(ed)? exceed|exceeded [^.;]{0,30}limit|"
 	       "sending limit|daily [^.;]{0,20}limit|发送[^，。]{0,10}(超|上限)|上限|throttl|"
+	       /* a count per period, a sending quota: the provider's limit, whatever the code says */
+	       "(messages?|mails?|e-?mails?|recipients?) (per|a|each|every) (day|hour|minute)|"
+	       "send(ing)? quota|每(天|日|小时)[^，。]{0,10}(封|次)|"
 	       "authenticate too many|(次数|错误)[^，。]{0,10}过多",
 	  MPA_CAUSE_RATE_LIMITED, "account-locked", NULL },
 	{ ANY, "account (is |has been )?(locked|suspended|disabled|frozen|blocked|abnormal)|"
@@ -487,7 +498,7 @@ static gchar *repair_latin1_gbk(const gchar *text)
 typedef struct {
 	const gchar *pattern;
 	MpaNetError net;
-	gboolean mode_mismatch;         /* TLS spoken to a plain port, or the reverse */
+	gboolean mode_mismatch; /* TLS spoken to a plain port, or the reverse */
 	GRegex *re;
 } NetText;
 
@@ -783,7 +794,8 @@ static gboolean word_rule_matches(guint i, const MpaFailure *f, const gchar *tex
 
 /* Wording: every matching rule adds its causes, in table order.  Returns the number of rules
  * that matched. */
-static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text, const gchar *refine,
+static guint add_wording(GPtrArray *ids, const MpaFailure *f, const gchar *text,
+			 const gchar *refine,
 			 const MpaProvider *p, gboolean *auth_matched)
 {
 	guint matched = 0;
@@ -896,17 +908,17 @@ static void explanation_free(gpointer data)
 typedef struct {
 	const MpaProvider *provider;
 	const MpaFailure *failure;
-	const gchar *text;              /* the reply, may be NULL */
-	const gchar *imap_code;         /* given or parsed */
+	const gchar *text;      /* the reply, may be NULL */
+	const gchar *imap_code; /* given or parsed */
 	guint smtp_code;
 	const gchar *enhanced;
-	const CodeRule *code;           /* the code's meaning, or NULL */
-	const gchar *net;               /* the network/TLS outcome's cause, or NULL */
+	const CodeRule *code; /* the code's meaning, or NULL */
+	const gchar *net;     /* the network/TLS outcome's cause, or NULL */
 	const gchar *net_candidates;
-	MpaNetError net_error;          /* given, or recognised in the text */
-	gboolean mode_mismatch;         /* the text says TLS met a plain port or the reverse */
-	guint port;                     /* given, or named in the text; 0: unknown */
-	GPtrArray *ids;                 /* the answer: cause ids, most likely first */
+	MpaNetError net_error;  /* given, or recognised in the text */
+	gboolean mode_mismatch; /* the text says TLS met a plain port or the reverse */
+	guint port;             /* given, or named in the text; 0: unknown */
+	GPtrArray *ids;         /* the answer: cause ids, most likely first */
 	gboolean from_provider_rule;
 	gchar *owned_text, *owned_imap, *owned_enhanced;
 } Diag;
@@ -1014,7 +1026,7 @@ static gboolean try_wording(Diag *g)
 		words = add_wording(g->ids, g->failure, g->text, TRANSIENT, p, &auth_matched);
 		add_list(g->ids, g->net, NULL, g->net_candidates, p);
 		if (words > 0)
-			move_to_front(g->ids, g->net);  /* the hang-up is the fact; wording says why */
+			move_to_front(g->ids, g->net); /* the hang-up is the fact; wording says why */
 		/* some servers hang up on a refused password instead of answering */
 		if (g->net_error == MPA_NET_CLOSED && g->failure->stage == MPA_STAGE_AUTH)
 			add_list(g->ids, AUTH_GENERIC, NULL, NULL, p);
@@ -1079,7 +1091,11 @@ static gboolean cause_in(const gchar *id, const gchar *list)
 
 static const gchar *security_name(MpaSecurity s)
 {
-	return s == MPA_SECURITY_SSL ? "SSL/TLS" : s == MPA_SECURITY_STARTTLS ? "STARTTLS" : "-";
+	switch (s) {
+	case MPA_SECURITY_SSL: return "SSL/TLS";
+	case MPA_SECURITY_STARTTLS: return "STARTTLS";
+	default: return "-";
+	}
 }
 
 /* "IMAP imap.qq.com:993 SSL/TLS, SMTP smtp.qq.com:465 SSL/TLS", or NULL. */
@@ -1117,7 +1133,8 @@ static gboolean failed_logins_named(const gchar *text)
 	if (g_once_init_enter(&once)) {
 		re = g_regex_new("(too many|repeated|multiple|several) (failed|bad|invalid|wrong|unsuccessful|incorrect) "
 				 "(log ?ins?|auth\\w*|attempts|passwords?)|failed (log ?in|auth\\w*) attempts|"
-				 "(密码|登录)错误次数|错误次数过多", G_REGEX_CASELESS, 0, NULL);
+				 "(密码|登录)错误次数|错误次数过多",
+				 G_REGEX_CASELESS, 0, NULL);
 		g_assert(re != NULL);
 		g_once_init_leave(&once, 1);
 	}
@@ -1131,7 +1148,7 @@ static void add_notes(const Diag *g, MpaExplanation *e, const gchar *lang)
 	g_autofree gchar *port = g->port != 0 ? g_strdup_printf("%u", g->port) : NULL;
 
 	if (g->port == 25 && cause_in(id, "timeout connection-refused connection-closed ip-not-allowed "
-				      "tls-handshake-failed encryption-required"))
+					  "tls-handshake-failed encryption-required"))
 		append_line(e, mpa_mo_translate(lang, N_("Port 25 is meant for servers passing mail to each other; many networks and providers block it for mail programs. Use port 465 (SSL/TLS) or 587 (STARTTLS).")));
 	if (g->mode_mismatch && cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error")) {
 		g_autofree gchar *line = NULL;
@@ -1178,22 +1195,28 @@ static void worked_before(const MpaProvider *p, MpaExplanation *e, const gchar *
 		e->fix = fill(mpa_mo_translate(lang, N_("This account logged in with this password before, so the other settings are right: the password itself stopped working. Deleting or replacing it, changing the login password, or a security check of the provider cancels it.\n"
 							"1. Log in to your mailbox in a web browser and open the page where you created the %s.\n"
 							"2. Delete the old one if it is still listed, and create a new one (copy it at once: it is often shown only once).\n"
-							"3. Enter the new one as the password of this account, for receiving and for sending, and try again.")), label);
+							"3. Enter the new one as the password of this account, for receiving and for sending, and try again.")),
+			      label);
 	} else if (strcmp(e->cause, MPA_CAUSE_WRONG_CREDENTIALS) == 0) {
 		g_free(e->title);
 		e->title = g_strdup(mpa_mo_translate(lang, N_("The password that worked before is no longer accepted: it was probably changed")));
 		g_free(e->fix);
 		e->fix = g_strdup(mpa_mo_translate(lang, N_("This account logged in with this password before, so the other settings are right: the password itself stopped working.\n"
-							  "1. If you changed the password on the web or on another device, enter the new one here, for receiving and for sending.\n"
-							  "2. If you did not, log in on the web: the provider may have asked for a new password after a security check.\n"
-							  "3. Then try again.")));
+							    "1. If you changed the password on the web or on another device, enter the new one here, for receiving and for sending.\n"
+							    "2. If you did not, log in on the web: the provider may have asked for a new password after a security check.\n"
+							    "3. Then try again.")));
 	}
 }
 
-MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure, const gchar *lang)
+MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failure,
+			   const gchar *lang)
 {
 	static gboolean (*const steps[])(Diag *) = {
-		try_provider_rule, try_net_or_exact_code, try_wording, try_code_fallback, try_stage,
+		try_provider_rule,
+		try_net_or_exact_code,
+		try_wording,
+		try_code_fallback,
+		try_stage,
 	};
 	MpaDiagnosis *d;
 	Diag g = { 0 };
@@ -1214,8 +1237,9 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 			add_list(g.ids, MPA_CAUSE_UNKNOWN, NULL,
 				 "dns-failure connection-refused timeout ip-not-allowed", provider);
 		else if (failure->stage == MPA_STAGE_TLS)
-			add_list(g.ids, MPA_CAUSE_UNKNOWN, NULL, "tls-handshake-failed certificate-untrusted "
-				 "certificate-expired certificate-hostname-mismatch", provider);
+			add_list(g.ids, MPA_CAUSE_UNKNOWN, NULL,
+				 "tls-handshake-failed certificate-untrusted certificate-expired certificate-hostname-mismatch",
+				 provider);
 	}
 
 	d = g_new0(MpaDiagnosis, 1);

@@ -51,29 +51,29 @@ typedef struct {
 	MpaProtocol protocol;
 	MpaStage stage;
 	MpaNetError net_error;
-	const gchar *reply;             /* decoded text (UTF-8), may be NULL */
-	const gchar *imap_code;         /* may be NULL */
-	guint smtp_code;                /* 0 if none */
-	const gchar *enhanced_code;     /* may be NULL */
+	const gchar *reply;         /* decoded text (UTF-8), may be NULL */
+	const gchar *imap_code;     /* may be NULL */
+	guint smtp_code;            /* 0 if none */
+	const gchar *enhanced_code; /* may be NULL */
 	/* What else is known of the attempt; all optional (zero: unknown). */
-	guint port;                     /* the port used (else read from the text when it names one) */
+	guint port; /* the port used (else read from the text when it names one) */
 	gboolean has_security;
-	MpaSecurity security;           /* the security setting used, when has_security */
-	gboolean worked_before;         /* this account logged in with this password before */
+	MpaSecurity security;   /* the security setting used, when has_security */
+	gboolean worked_before; /* this account logged in with this password before */
 } MpaFailure;
 
 /* One explained cause. */
 typedef struct {
-	gchar *cause;                   /* id */
-	gchar *title;                   /* localized short title */
-	gchar *fix;                     /* localized steps */
-	gchar *link;                    /* URL, may be NULL */
+	gchar *cause; /* id */
+	gchar *title; /* localized short title */
+	gchar *fix;   /* localized steps */
+	gchar *link;  /* URL, may be NULL */
 } MpaExplanation;
 
 typedef struct {
-	GPtrArray *causes;              /* of MpaExplanation*, most likely first; at least one */
-	gchar *reply;                   /* the server's words, sanitised for display, may be NULL */
-	gboolean from_provider_rule;    /* matched a provider rule (else a generic rule) */
+	GPtrArray *causes;           /* of MpaExplanation*, most likely first; at least one */
+	gchar *reply;                /* the server's words, sanitised for display, may be NULL */
+	gboolean from_provider_rule; /* matched a provider rule (else a generic rule) */
 } MpaDiagnosis;
 
 /* @provider may be NULL (unknown domain: generic rules only).  @lang NULL = current locale. */
@@ -82,6 +82,7 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoResult *result,
 				  const gchar *lang);
 void mpa_diagnosis_free(MpaDiagnosis *diagnosis);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaDiagnosis, mpa_diagnosis_free)
 
 /* The codes of a reply text are read with mpa-reply.h (the parser the connection check uses). */
 

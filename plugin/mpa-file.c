@@ -12,7 +12,7 @@
 #include <glib/gstdio.h>
 #include "mpa-file.h"
 
-G_DEFINE_QUARK(mpa-file-error-quark, mpa_file_error)
+G_DEFINE_QUARK(mpa - file - error - quark, mpa_file_error)
 
 const gchar *mpa_file_kind(mode_t mode)
 {
@@ -49,7 +49,7 @@ static gboolean read_capped(int fd, gsize max, gsize hint, gchar **contents, gsi
 			    GError **error)
 {
 	gsize len = 0;
-	gsize room = MIN(MAX(hint + 1, (gsize)4096), max + 1);  /* bytes the buffer takes, w/o NUL */
+	gsize room = MIN(MAX(hint + 1, (gsize)4096), max + 1); /* bytes the buffer takes, w/o NUL */
 	g_autofree gchar *buf = g_malloc(room + 1);
 
 	for (;;) {
@@ -135,30 +135,4 @@ gboolean mpa_file_read(const gchar *path, gsize max, gchar **contents, gsize *le
 			 error);
 	close(fd);
 	return ok;
-}
-
-gboolean mpa_file_read_fd(int fd, gsize max, gchar **contents, gsize *length, GError **error)
-{
-	struct stat st;
-
-	g_return_val_if_fail(fd >= 0, FALSE);
-	g_return_val_if_fail(contents != NULL, FALSE);
-	if (fstat(fd, &st) != 0) {
-		int saved = errno;
-
-		g_set_error_literal(error, MPA_FILE_ERROR, MPA_FILE_ERROR_OPEN, g_strerror(saved));
-		return FALSE;
-	}
-	/* Standard input is often a pipe or a terminal: those are read, with the cap. */
-	if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) &&
-	    !(S_ISCHR(st.st_mode) && isatty(fd))) {
-		set_not_regular(error, st.st_mode);
-		return FALSE;
-	}
-	if (S_ISREG(st.st_mode) && (guint64)st.st_size > (guint64)max) {
-		set_too_big(error, max);
-		return FALSE;
-	}
-	return read_capped(fd, max, S_ISREG(st.st_mode) ? (gsize)MIN((guint64)st.st_size, (guint64)max) : 0,
-			   contents, length, error);
 }

@@ -19,10 +19,10 @@
 G_BEGIN_DECLS
 
 typedef enum {
-	MPA_FILE_ERROR_OPEN,            /* missing, not readable (message: the system's reason) */
-	MPA_FILE_ERROR_NOT_REGULAR,     /* a directory, FIFO, device, socket */
-	MPA_FILE_ERROR_TOO_BIG,         /* more than the cap */
-	MPA_FILE_ERROR_READ             /* the read itself failed */
+	MPA_FILE_ERROR_OPEN,        /* missing, not readable (message: the system's reason) */
+	MPA_FILE_ERROR_NOT_REGULAR, /* a directory, FIFO, device, socket */
+	MPA_FILE_ERROR_TOO_BIG,     /* more than the cap */
+	MPA_FILE_ERROR_READ         /* the read itself failed */
 } MpaFileError;
 #define MPA_FILE_ERROR (mpa_file_error_quark())
 GQuark mpa_file_error_quark(void);
@@ -36,10 +36,6 @@ const gchar *mpa_file_kind(mode_t mode);
  * ("not a regular file but a FIFO (named pipe)"), TOO_BIG the cap in bytes. */
 gboolean mpa_file_read(const gchar *path, gsize max, gchar **contents, gsize *length,
 		       GError **error);
-
-/* The same on an open descriptor (standard input for "-"): a pipe, FIFO or terminal is read
- * (with the cap); a directory or device is refused as above.  @fd is not closed. */
-gboolean mpa_file_read_fd(int fd, gsize max, gchar **contents, gsize *length, GError **error);
 
 G_END_DECLS
 

@@ -14,12 +14,11 @@
 #include "mpa-guard.h"
 #include "mpa-file.h"
 
-G_DEFINE_QUARK(mpa-guard-error-quark, mpa_guard_error)
+G_DEFINE_QUARK(mpa - guard - error - quark, mpa_guard_error)
 
 #define FORMAT_VERSION 1
 #define MAIN_GROUP "guard"
 #define ACCOUNT_GROUP_PREFIX "account "
-#define TMP_INFIX ".tmp-"
 /* Anything above this is not a count a person produced by hand: the file is damaged. */
 #define MAX_SANE_COUNT 1000000
 /* A guard file holds a few lines per account; anything this big is not one. */
@@ -37,7 +36,7 @@ typedef struct {
 
 struct _MpaGuard {
 	gchar *path;
-	GPtrArray *accounts;    /* of Account* */
+	GPtrArray *accounts; /* of Account* */
 	MpaGuardClock clock;
 	gpointer clock_data;
 	GTimeZone *tz;
@@ -110,7 +109,7 @@ void mpa_guard_set_timezone(MpaGuard *guard, GTimeZone *tz)
 	guard->tz = tz != NULL ? g_time_zone_ref(tz) : NULL;
 }
 
-gint64 mpa_guard_now(const MpaGuard *guard)
+static gint64 guard_now(const MpaGuard *guard)
 {
 	return guard->clock(guard->clock_data);
 }
@@ -158,7 +157,7 @@ static gchar *today_string(const MpaGuard *guard)
 {
 	GDate today;
 
-	date_of(guard, mpa_guard_now(guard), &today);
+	date_of(guard, guard_now(guard), &today);
 	return date_string(&today);
 }
 
@@ -250,7 +249,7 @@ static guint age_of(const MpaGuard *guard, const Account *a)
 
 	if (a == NULL || !parse_date(a->first_seen, &first))
 		return 0;
-	date_of(guard, mpa_guard_now(guard), &today);
+	date_of(guard, guard_now(guard), &today);
 	days = g_date_days_between(&first, &today);
 	return days > 0 ? (guint)days : 0;
 }
@@ -279,7 +278,7 @@ void mpa_guard_record_send(MpaGuard *guard, gint account_id, const gchar *addres
 	}
 	if (a->sent_day < MAX_SANE_COUNT)
 		a->sent_day++;
-	a->last_sent = mpa_guard_now(guard);
+	a->last_sent = guard_now(guard);
 	guard->dirty = TRUE;
 }
 
@@ -287,12 +286,6 @@ guint mpa_guard_sent_today(const MpaGuard *guard, gint account_id, const gchar *
 {
 	g_return_val_if_fail(address != NULL, 0);
 	return count_today(guard, find_account(guard, account_id, address));
-}
-
-guint mpa_guard_account_age(const MpaGuard *guard, gint account_id, const gchar *address)
-{
-	g_return_val_if_fail(address != NULL, 0);
-	return age_of(guard, find_account(guard, account_id, address));
 }
 
 gboolean mpa_guard_get_enabled(const MpaGuard *guard, gint account_id, const gchar *address)
@@ -374,29 +367,23 @@ gboolean mpa_guard_find_address(const MpaGuard *guard, const gchar *address,
 
 /* ---- stages and decision -------------------------------------------------------------------- */
 
-const MpaSendStage *mpa_guard_stage_for_age(const MpaProvider *provider, guint age_days,
-					    guint *index)
+/* The provider's stage for an account @age_days old, NULL when the provider has no stages. */
+static const MpaSendStage *stage_for_age(const MpaProvider *provider, guint age_days)
 {
 	if (provider == NULL || provider->send_stages == NULL)
 		return NULL;
 	for (guint i = 0; i < provider->send_stages->len; i++) {
 		const MpaSendStage *s = g_ptr_array_index(provider->send_stages, i);
 
-		if (age_days >= s->from_day && age_days < s->to_day) {
-			if (index != NULL)
-				*index = i;
+		if (age_days >= s->from_day && age_days < s->to_day)
 			return s;
-		}
 	}
 	/* A gap or a file whose first stage starts late: the strictest stage (the first) is the
 	 * safe reading for an account younger than it; past the end, the last applies. */
 	if (provider->send_stages->len > 0) {
-		guint i = age_days < ((const MpaSendStage *)g_ptr_array_index(provider->send_stages,
-									       0))->from_day
-			  ? 0 : provider->send_stages->len - 1;
+		const MpaSendStage *first = g_ptr_array_index(provider->send_stages, 0);
+		guint i = age_days < first->from_day ? 0 : provider->send_stages->len - 1;
 
-		if (index != NULL)
-			*index = i;
 		return g_ptr_array_index(provider->send_stages, i);
 	}
 	return NULL;
@@ -451,7 +438,7 @@ void mpa_guard_decide(const MpaGuard *guard, const MpaProvider *provider, gint a
 	g_return_if_fail(guard != NULL && address != NULL && decision != NULL);
 	memset(decision, 0, sizeof *decision);
 	a = find_account(guard, account_id, address);
-	now = mpa_guard_now(guard);
+	now = guard_now(guard);
 
 	decision->reasons = MPA_GUARD_OK;
 	decision->enabled = a == NULL || a->enabled;
@@ -463,7 +450,7 @@ void mpa_guard_decide(const MpaGuard *guard, const MpaProvider *provider, gint a
 		decision->since_last_s = now - a->last_sent;
 
 	if (provider != NULL) {
-		decision->stage = mpa_guard_stage_for_age(provider, decision->age_days, NULL);
+		decision->stage = stage_for_age(provider, decision->age_days);
 		decision->bulk_recipients = provider->bulk_recipients;
 	}
 	if (decision->stage != NULL) {
@@ -603,19 +590,30 @@ static gboolean read_account(GKeyFile *kf, const gchar *path, const gchar *group
 	return TRUE;
 }
 
-/* Remove temporary files left by a write that never reached its rename (crash, kill -9). */
+/* Remove temporary files left by a write that never reached its rename (crash, kill -9): GLib's
+ * g_file_set_contents_full() names them "FILE.XXXXXX" (six random letters or digits). */
+static gboolean all_alnum(const gchar *s)
+{
+	for (; *s != '\0'; s++) {
+		if (!g_ascii_isalnum(*s))
+			return FALSE;
+	}
+	return TRUE;
+}
+
 static void remove_stray_temporaries(const gchar *path)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
 	g_autofree gchar *base = g_path_get_basename(path);
-	g_autofree gchar *prefix = g_strconcat(base, TMP_INFIX, NULL);
+	g_autofree gchar *prefix = g_strconcat(base, ".", NULL);
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
 	const gchar *name;
 
 	if (d == NULL)
 		return;
 	while ((name = g_dir_read_name(d)) != NULL) {
-		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6) {
+		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6 &&
+		    all_alnum(name + strlen(prefix))) {
 			g_autofree gchar *full = g_build_filename(dir, name, NULL);
 
 			g_unlink(full);
@@ -643,7 +641,7 @@ gboolean mpa_guard_load(MpaGuard *guard, gboolean writable, GError **error)
 	/* A symbolic link to /dev/zero or a FIFO would be read until memory runs out, or for ever:
 	 * refused unread, as is a file far bigger than any guard file (issue #15). */
 	if (!g_file_test(guard->path, G_FILE_TEST_EXISTS))
-		return TRUE;    /* no file yet (or a dangling link, as before): nothing counted */
+		return TRUE; /* no file yet (or a dangling link, as before): nothing counted */
 	if (!mpa_file_read(guard->path, MAX_GUARD_FILE_BYTES, &data, &len, &local)) {
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_IO, "%s: %s", guard->path,
 			    local->message);
@@ -716,63 +714,37 @@ static gboolean io_error(GError **error, const gchar *what, const gchar *path, i
 	return FALSE;
 }
 
-/* Temp file in the same directory (so rename is atomic), data and directory entry both on disk
- * before we report success: after a power cut the file is the old or the new one, never empty. */
+/* GLib writes a temporary file in the same directory (so the rename is atomic) and flushes it
+ * before the rename; the directory is flushed here after it: data and directory entry are both on
+ * disk before we report success, so after a power cut the file is the old or the new one, never
+ * empty. */
 static gboolean write_atomically(const gchar *path, const gchar *data, gsize len, GError **error)
 {
 	g_autofree gchar *dir = g_path_get_dirname(path);
-	g_autofree gchar *tmp = g_strconcat(path, TMP_INFIX "XXXXXX", NULL);
-	gsize done = 0;
-	int fd, dfd, err;
+	g_autoptr(GError) local = NULL;
+	int dfd;
 
 	if (g_mkdir_with_parents(dir, 0700) < 0)
 		return io_error(error, "cannot create the directory", dir, errno);
-	fd = g_mkstemp_full(tmp, O_WRONLY | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return io_error(error, "cannot create a temporary file", tmp, errno);
-	while (done < len) {
-		ssize_t n = write(fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errno;
-			goto fail;
-		}
-		done += (gsize)n;
-	}
-	if (fsync(fd) < 0) {
-		err = errno;
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		err = errno;
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (g_rename(tmp, path) < 0) {
-		err = errno;
-		goto fail;
+	if (!g_file_set_contents_full(path, data, (gssize)len,
+				      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+				      0600, &local)) {
+		g_set_error_literal(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_IO, local->message);
+		return FALSE;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		/* Some file systems refuse fsync on directories (EINVAL); the rename is then as
 		 * durable as they make it, nothing more can be done. */
 		if (fsync(dfd) < 0 && errno != EINVAL) {
-			err = errno;
+			int err = errno;
+
 			close(dfd);
 			return io_error(error, "cannot flush the directory", dir, err);
 		}
 		close(dfd);
 	}
 	return TRUE;
-
-fail:
-	if (fd >= 0)
-		close(fd);
-	g_unlink(tmp);
-	return io_error(error, "cannot write", tmp, err);
 }
 
 gboolean mpa_guard_save(MpaGuard *guard, GError **error)

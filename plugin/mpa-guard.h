@@ -36,9 +36,9 @@ G_BEGIN_DECLS
 #define MPA_GUARD_FILE_NAME "provider_assistant_guard.rc"
 
 typedef enum {
-	MPA_GUARD_ERROR_FAILED,         /* catch-all */
-	MPA_GUARD_ERROR_IO,             /* the file or its directory could not be read or written */
-	MPA_GUARD_ERROR_CORRUPT         /* the file exists but is not a valid guard file */
+	MPA_GUARD_ERROR_FAILED, /* catch-all */
+	MPA_GUARD_ERROR_IO,     /* the file or its directory could not be read or written */
+	MPA_GUARD_ERROR_CORRUPT /* the file exists but is not a valid guard file */
 } MpaGuardError;
 #define MPA_GUARD_ERROR (mpa_guard_error_quark())
 GQuark mpa_guard_error_quark(void);
@@ -60,7 +60,6 @@ const gchar *mpa_guard_path(const MpaGuard *guard);
 void mpa_guard_set_clock(MpaGuard *guard, MpaGuardClock clock, gpointer data);
 /* Dates are computed in @tz (NULL: local time).  The guard takes a reference. */
 void mpa_guard_set_timezone(MpaGuard *guard, GTimeZone *tz);
-gint64 mpa_guard_now(const MpaGuard *guard);
 
 /* Read the file.  A missing file is an empty guard (TRUE).  With @writable, stray temporary
  * files of interrupted writes are removed (only the process that writes may do that; a reader
@@ -78,12 +77,12 @@ gboolean mpa_guard_is_dirty(const MpaGuard *guard);
 /* One account's stored state, as read by mpa_guard_get_state(). */
 typedef struct {
 	gint account_id;
-	gchar *address;         /* as stored: domain lower case */
-	gchar *first_seen;      /* "YYYY-MM-DD" local date the guard first saw the account */
-	gchar *day;             /* "YYYY-MM-DD" of the counter, NULL before the first send */
-	guint sent_day;         /* messages sent on @day */
-	gint64 last_sent;       /* epoch seconds of the last successful send, 0: never */
-	gboolean enabled;       /* the guard's switch for this account */
+	gchar *address;    /* as stored: domain lower case */
+	gchar *first_seen; /* "YYYY-MM-DD" local date the guard first saw the account */
+	gchar *day;        /* "YYYY-MM-DD" of the counter, NULL before the first send */
+	guint sent_day;    /* messages sent on @day */
+	gint64 last_sent;  /* epoch seconds of the last successful send, 0: never */
+	gboolean enabled;  /* the guard's switch for this account */
 } MpaGuardState;
 
 void mpa_guard_state_clear(MpaGuardState *state);
@@ -95,8 +94,6 @@ gboolean mpa_guard_touch(MpaGuard *guard, gint account_id, const gchar *address)
 void mpa_guard_record_send(MpaGuard *guard, gint account_id, const gchar *address);
 /* Messages sent today (local date of the guard's clock). */
 guint mpa_guard_sent_today(const MpaGuard *guard, gint account_id, const gchar *address);
-/* Days since the account was first seen (0 on the first day; 0 for an unknown account). */
-guint mpa_guard_account_age(const MpaGuard *guard, gint account_id, const gchar *address);
 gboolean mpa_guard_get_enabled(const MpaGuard *guard, gint account_id, const gchar *address);
 /* Switch the guard on or off for one account (registers the account if needed). */
 void mpa_guard_set_enabled(MpaGuard *guard, gint account_id, const gchar *address,
@@ -109,10 +106,6 @@ gboolean mpa_guard_get_state(const MpaGuard *guard, gint account_id, const gchar
 gboolean mpa_guard_find_address(const MpaGuard *guard, const gchar *address,
 				MpaGuardState *state);
 
-/* The provider's stage for an account @age_days old, NULL when the provider has no stages.
- * @index (may be NULL) receives its position in provider->send_stages. */
-const MpaSendStage *mpa_guard_stage_for_age(const MpaProvider *provider, guint age_days,
-					    guint *index);
 /* A stable id for a stage: "week-1", "weeks-2-4", "days-3-9", "stable" (the open-ended last). */
 gchar *mpa_guard_stage_id(const MpaSendStage *stage);
 /* The same for people, translated: "week 1 (new account)", "weeks 2–4", ... */
@@ -121,24 +114,24 @@ gchar *mpa_guard_stage_describe(const MpaSendStage *stage);
 /* Why a message should make the user stop and think (flags, several may be set). */
 typedef enum {
 	MPA_GUARD_OK = 0,
-	MPA_GUARD_OVER_CAP = 1 << 0,    /* sending it would pass today's cap */
-	MPA_GUARD_TOO_SOON = 1 << 1,    /* sooner after the last send than the minimum interval */
-	MPA_GUARD_BULK = 1 << 2         /* more recipients than the bulk threshold */
+	MPA_GUARD_OVER_CAP = 1 << 0, /* sending it would pass today's cap */
+	MPA_GUARD_TOO_SOON = 1 << 1, /* sooner after the last send than the minimum interval */
+	MPA_GUARD_BULK = 1 << 2      /* more recipients than the bulk threshold */
 } MpaGuardReason;
 
 typedef struct {
-	guint reasons;          /* MpaGuardReason flags; MPA_GUARD_OK: go ahead */
-	gboolean enabled;       /* FALSE: the user switched the guard off (reasons is then 0) */
-	gboolean has_limits;    /* the provider states limits (unknown provider: FALSE) */
+	guint reasons;       /* MpaGuardReason flags; MPA_GUARD_OK: go ahead */
+	gboolean enabled;    /* FALSE: the user switched the guard off (reasons is then 0) */
+	gboolean has_limits; /* the provider states limits (unknown provider: FALSE) */
 	guint age_days;
-	const MpaSendStage *stage;  /* NULL without limits; points into the provider */
+	const MpaSendStage *stage; /* NULL without limits; points into the provider */
 	guint sent_today;
-	guint daily_limit;      /* 0: none */
-	guint interval_s;       /* 0: none */
-	gint64 since_last_s;    /* seconds since the last send, -1: none today or never */
-	gint64 wait_s;          /* seconds still to wait for the interval, 0 if none */
+	guint daily_limit;   /* 0: none */
+	guint interval_s;    /* 0: none */
+	gint64 since_last_s; /* seconds since the last send, -1: none today or never */
+	gint64 wait_s;       /* seconds still to wait for the interval, 0 if none */
 	guint recipients;
-	guint bulk_recipients;  /* 0: no threshold */
+	guint bulk_recipients; /* 0: no threshold */
 } MpaGuardDecision;
 
 /* Decide for a message of @recipients recipients about to leave the account now.  @provider may

@@ -15,6 +15,6 @@
 #include <glib/gi18n-lib.h>
 
 #undef _
-#define _(String) ((char *) dgettext(GETTEXT_PACKAGE, String))
+#define _(String) ((char *)dgettext(GETTEXT_PACKAGE, String))
 
 #endif

@@ -33,7 +33,8 @@ static gboolean save(GKeyFile *kf, const gchar *path, GError **error)
 	return g_file_set_contents_full(path, data, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
-gboolean mpa_logins_record(const gchar *path, const gchar *account, MpaProtocol protocol, gint64 when,
+gboolean mpa_logins_record(const gchar *path, const gchar *account, MpaProtocol protocol,
+			   gint64 when,
 			   GError **error)
 {
 	g_autoptr(GKeyFile) kf = NULL;

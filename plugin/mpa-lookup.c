@@ -33,8 +33,8 @@
 
 typedef enum {
 	Q_MX,
-	Q_AC1,                  /* https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress= */
-	Q_AC2,                  /* https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml */
+	Q_AC1, /* https://autoconfig.DOMAIN/mail/config-v1.1.xml?emailaddress= */
+	Q_AC2, /* https://DOMAIN/.well-known/autoconfig/mail/config-v1.1.xml */
 	Q_IMAPS,
 	Q_IMAP,
 	Q_SUBMISSIONS,
@@ -44,14 +44,16 @@ typedef enum {
 
 typedef enum {
 	QS_PENDING,
-	QS_EMPTY,               /* answered: nothing usable */
-	QS_DNS_FAILED,          /* no name server answered */
+	QS_EMPTY,      /* answered: nothing usable */
+	QS_DNS_FAILED, /* no name server answered */
 	QS_FOUND
 } QueryState;
 
 static const gchar *const srv_service[Q_COUNT] = {
-	[Q_IMAPS] = "imaps", [Q_IMAP] = "imap",
-	[Q_SUBMISSIONS] = "submissions", [Q_SUBMISSION] = "submission",
+	[Q_IMAPS] = "imaps",
+	[Q_IMAP] = "imap",
+	[Q_SUBMISSIONS] = "submissions",
+	[Q_SUBMISSION] = "submission",
 };
 
 struct _MpaLookupRequest {
@@ -62,8 +64,7 @@ struct _MpaLookupRequest {
 	gboolean offline;
 };
 
-MpaLookupRequest *
-mpa_lookup_request_new(const MpaDb *db, const gchar *address)
+MpaLookupRequest *mpa_lookup_request_new(const MpaDb *db, const gchar *address)
 {
 	MpaLookupRequest *req = g_new0(MpaLookupRequest, 1);
 
@@ -72,8 +73,7 @@ mpa_lookup_request_new(const MpaDb *db, const gchar *address)
 	return req;
 }
 
-void
-mpa_lookup_request_free(MpaLookupRequest *req)
+void mpa_lookup_request_free(MpaLookupRequest *req)
 {
 	if (req == NULL)
 		return;
@@ -82,27 +82,23 @@ mpa_lookup_request_free(MpaLookupRequest *req)
 	g_free(req);
 }
 
-void
-mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms)
+void mpa_lookup_request_set_timeout(MpaLookupRequest *req, guint timeout_ms)
 {
 	req->timeout_ms = timeout_ms;
 }
 
-void
-mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file)
+void mpa_lookup_request_set_ca_file(MpaLookupRequest *req, const gchar *ca_file)
 {
 	g_free(req->ca_file);
 	req->ca_file = g_strdup(ca_file);
 }
 
-void
-mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline)
+void mpa_lookup_request_set_offline(MpaLookupRequest *req, gboolean offline)
 {
 	req->offline = offline;
 }
 
-const gchar *
-mpa_lookup_source_name(MpaLookupSource source)
+const gchar *mpa_lookup_source_name(MpaLookupSource source)
 {
 	switch (source) {
 	case MPA_LOOKUP_PROVIDER_FILE: return "provider-file";
@@ -114,8 +110,7 @@ mpa_lookup_source_name(MpaLookupSource source)
 	return "none";
 }
 
-void
-mpa_lookup_result_free(MpaLookupResult *result)
+void mpa_lookup_result_free(MpaLookupResult *result)
 {
 	if (result == NULL)
 		return;
@@ -130,8 +125,7 @@ mpa_lookup_result_free(MpaLookupResult *result)
 	g_free(result);
 }
 
-gchar *
-mpa_lookup_origin(const MpaLookupResult *res)
+gchar *mpa_lookup_origin(const MpaLookupResult *res)
 {
 	g_autofree gchar *via = NULL;
 	const gchar *name;
@@ -143,7 +137,7 @@ mpa_lookup_origin(const MpaLookupResult *res)
 
 		for (guint i = 0; i < res->found_via->len; i++)
 			g_string_append_printf(joined, "%s%s", i ? ", " : "",
-					       (const gchar *) res->found_via->pdata[i]);
+					       (const gchar *)res->found_via->pdata[i]);
 		via = g_strdup(joined->str);
 	}
 	name = mpa_provider_name(res->provider);
@@ -167,8 +161,7 @@ mpa_lookup_origin(const MpaLookupResult *res)
 
 /* ---- HTTP ---- */
 
-static gboolean
-header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
+static gboolean header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
 {
 	gsize n = strlen(name);
 
@@ -180,16 +173,14 @@ header_is(const gchar *line, gsize len, const gchar *name, const gchar **value)
 	return TRUE;
 }
 
-static gchar *
-too_large(gsize max)
+static gchar *too_large(gsize max)
 {
-	return g_strdup_printf(_("the document is larger than %u KiB"), (guint) (max / 1024));
+	return g_strdup_printf(_("the document is larger than %u KiB"), (guint)(max / 1024));
 }
 
-GBytes *
-mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
+GBytes *mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 {
-	const gchar *p = (const gchar *) data, *end = p + len, *eol, *body;
+	const gchar *p = (const gchar *)data, *end = p + len, *eol, *body;
 	const gchar *hdr_end = NULL;
 	gboolean chunked = FALSE;
 	gint64 content_length = -1;
@@ -225,7 +216,7 @@ mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 		return NULL;
 	}
 
-	for (const gchar *line = eol + 2; line < hdr_end; ) {
+	for (const gchar *line = eol + 2; line < hdr_end;) {
 		const gchar *next = memchr(line, '\r', hdr_end - line);
 		const gchar *value;
 		gsize n;
@@ -242,7 +233,7 @@ mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 				*why = g_strdup(_("the server's answer is not an HTTP response"));
 				return NULL;
 			}
-			content_length = (gint64) cl;
+			content_length = (gint64)cl;
 		} else if (header_is(line, n, "Transfer-Encoding", &value)) {
 			chunked = g_ascii_strncasecmp(value, "chunked", 7) == 0;
 			if (!chunked) {
@@ -279,25 +270,25 @@ mpa_lookup_parse_http(const guint8 *data, gsize len, gsize max, gchar **why)
 				return NULL;
 			}
 			q = crlf + 2;
-			if ((guint64) (end - q) < size + 2)
+			if ((guint64)(end - q) < size + 2)
 				goto truncated;
-			g_byte_array_append(out, (const guint8 *) q, (guint) size);
+			g_byte_array_append(out, (const guint8 *)q, (guint)size);
 			q += size + 2;
 		}
 	} else if (content_length >= 0) {
-		if ((guint64) content_length > max) {
+		if ((guint64)content_length > max) {
 			*why = too_large(max);
 			return NULL;
 		}
-		if ((guint64) (end - body) < (guint64) content_length)
+		if ((guint64)(end - body) < (guint64)content_length)
 			goto truncated;
-		g_byte_array_append(out, (const guint8 *) body, (guint) content_length);
+		g_byte_array_append(out, (const guint8 *)body, (guint)content_length);
 	} else {
-		if ((gsize) (end - body) > max) {
+		if ((gsize)(end - body) > max) {
 			*why = too_large(max);
 			return NULL;
 		}
-		g_byte_array_append(out, (const guint8 *) body, (guint) (end - body));
+		g_byte_array_append(out, (const guint8 *)body, (guint)(end - body));
 	}
 	return g_byte_array_free_to_bytes(g_steal_pointer(&out));
 
@@ -319,7 +310,7 @@ typedef struct {
 	gint64 deadline;
 	GMainContext *context;
 
-	GMutex lock;            /* guards abandoned and kill_fd */
+	GMutex lock; /* guards abandoned and kill_fd */
 	gboolean abandoned;
 	int kill_fd;
 	int wake[2];
@@ -328,18 +319,16 @@ typedef struct {
 	GBytes *body;
 	gchar *why;
 
-	Op *op;                 /* caller's context only; NULL once abandoned */
+	Op *op; /* caller's context only; NULL once abandoned */
 } Fetch;
 
-static Fetch *
-fetch_ref(Fetch *f)
+static Fetch *fetch_ref(Fetch *f)
 {
 	g_atomic_int_inc(&f->ref);
 	return f;
 }
 
-static void
-fetch_unref(Fetch *f)
+static void fetch_unref(Fetch *f)
 {
 	if (!g_atomic_int_dec_and_test(&f->ref))
 		return;
@@ -360,8 +349,7 @@ fetch_unref(Fetch *f)
 	g_free(f);
 }
 
-static void
-fetch_abandon(Fetch *f)
+static void fetch_abandon(Fetch *f)
 {
 	g_mutex_lock(&f->lock);
 	f->abandoned = TRUE;
@@ -370,7 +358,7 @@ fetch_abandon(Fetch *f)
 	if (f->wake[1] >= 0) {
 		ssize_t r = write(f->wake[1], "x", 1);
 
-		(void) r;
+		(void)r;
 	}
 	g_mutex_unlock(&f->lock);
 }
@@ -381,16 +369,14 @@ static GMutex tls_lock;
 static GCond tls_cond;
 static guint tls_busy;
 
-static void
-tls_enter(void)
+static void tls_enter(void)
 {
 	g_mutex_lock(&tls_lock);
 	tls_busy++;
 	g_mutex_unlock(&tls_lock);
 }
 
-static void
-tls_leave(void)
+static void tls_leave(void)
 {
 	g_mutex_lock(&tls_lock);
 	tls_busy--;
@@ -398,10 +384,9 @@ tls_leave(void)
 	g_mutex_unlock(&tls_lock);
 }
 
-gboolean
-mpa_lookup_wait_threads(guint max_ms)
+gboolean mpa_lookup_wait_threads(guint max_ms)
 {
-	gint64 until = g_get_monotonic_time() + (gint64) max_ms * 1000;
+	gint64 until = g_get_monotonic_time() + (gint64)max_ms * 1000;
 	gboolean idle;
 
 	g_mutex_lock(&tls_lock);
@@ -412,18 +397,16 @@ mpa_lookup_wait_threads(guint max_ms)
 	return idle;
 }
 
-static guint
-seconds_left(gint64 deadline)
+static guint seconds_left(gint64 deadline)
 {
 	gint64 left = deadline - g_get_monotonic_time();
 
-	return left <= 0 ? 1 : (guint) ((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+	return left <= 0 ? 1 : (guint)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
 }
 
 static void fetch_tls(Fetch *f, int fd);
 
-static void
-fetch_run(Fetch *f)
+static void fetch_run(Fetch *f)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
@@ -452,8 +435,7 @@ fetch_run(Fetch *f)
 }
 
 /* TLS, the certificate, the request and the answer over the connected socket @fd. */
-static void
-fetch_tls(Fetch *f, int fd)
+static void fetch_tls(Fetch *f, int fd)
 {
 	MpaNetError err;
 	gchar *detail = NULL;
@@ -490,7 +472,7 @@ fetch_tls(Fetch *f, int fd)
 
 		if (r <= 0)
 			break;
-		g_byte_array_append(buf, chunk, (guint) r);
+		g_byte_array_append(buf, chunk, (guint)r);
 		if (buf->len > cap) {
 			f->why = too_large(MPA_LOOKUP_MAX_DOCUMENT);
 			break;
@@ -505,8 +487,7 @@ fetch_tls(Fetch *f, int fd)
 
 static void op_fetch_done(Op *op, Fetch *f);
 
-static gboolean
-fetch_report(gpointer data)
+static gboolean fetch_report(gpointer data)
 {
 	Fetch *f = data;
 
@@ -515,8 +496,7 @@ fetch_report(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gpointer
-fetch_thread(gpointer data)
+static gpointer fetch_thread(gpointer data)
 {
 	Fetch *f = data;
 	sigset_t pipe_set;
@@ -530,7 +510,7 @@ fetch_thread(gpointer data)
 	fetch_run(f);
 
 	source = g_idle_source_new();
-	g_source_set_callback(source, fetch_report, fetch_ref(f), (GDestroyNotify) fetch_unref);
+	g_source_set_callback(source, fetch_report, fetch_ref(f), (GDestroyNotify)fetch_unref);
 	g_source_attach(source, f->context);
 	g_source_unref(source);
 	fetch_unref(f);
@@ -543,7 +523,7 @@ struct _Op {
 	gint ref;
 	GTask *task;
 	GMainContext *context;
-	GCancellable *internal;         /* cancels the resolver queries */
+	GCancellable *internal; /* cancels the resolver queries */
 	GSource *deadline;
 	GSource *cancel_source;
 	gboolean finished;
@@ -561,20 +541,18 @@ struct _Op {
 	gchar *mx_host;
 	gchar *url[Q_COUNT];
 	MpaProvider *ac_provider[Q_COUNT];
-	GVariant *srv_best[Q_COUNT];    /* (qqqs) */
+	GVariant *srv_best[Q_COUNT]; /* (qqqs) */
 	Fetch *fetch[Q_COUNT];
 	GPtrArray *log;
 };
 
-static Op *
-op_ref(Op *op)
+static Op *op_ref(Op *op)
 {
 	op->ref++;
 	return op;
 }
 
-static void
-op_unref(Op *op)
+static void op_unref(Op *op)
 {
 	if (--op->ref > 0)
 		return;
@@ -600,8 +578,7 @@ static gboolean op_cancelled(GCancellable *cancellable, gpointer data);
 
 /* The caller's cancel counts at once, not only when the cancel source is dispatched: after a
  * cancel the database (the plugin's) may be gone. */
-static gboolean
-op_cancelled_now(Op *op)
+static gboolean op_cancelled_now(Op *op)
 {
 	GCancellable *c = op->task != NULL ? g_task_get_cancellable(op->task) : NULL;
 
@@ -611,14 +588,12 @@ op_cancelled_now(Op *op)
 	return TRUE;
 }
 
-static void
-op_log(Op *op, gchar *line)
+static void op_log(Op *op, gchar *line)
 {
 	g_ptr_array_add(op->log, line);
 }
 
-static void
-destroy_source(GSource **source)
+static void destroy_source(GSource **source)
 {
 	if (*source != NULL) {
 		g_source_destroy(*source);
@@ -627,8 +602,7 @@ destroy_source(GSource **source)
 	}
 }
 
-static MpaLookupResult *
-result_new(const gchar *address, const gchar *domain)
+static MpaLookupResult *result_new(const gchar *address, const gchar *domain)
 {
 	MpaLookupResult *res = g_new0(MpaLookupResult, 1);
 
@@ -640,8 +614,7 @@ result_new(const gchar *address, const gchar *domain)
 }
 
 /* "mail.example.cn" is inside "example.cn"; "example.cn.evil.com" and "badexample.cn" are not. */
-static gboolean
-host_inside(const gchar *host, const gchar *domain)
+static gboolean host_inside(const gchar *host, const gchar *domain)
 {
 	gsize hl = strlen(host), dl = strlen(domain);
 
@@ -650,25 +623,25 @@ host_inside(const gchar *host, const gchar *domain)
 	return hl > dl && host[hl - dl - 1] == '.' && g_ascii_strcasecmp(host + hl - dl, domain) == 0;
 }
 
-static MpaProvider *
-load_document(const gchar *origin, const gchar *data, gsize len, GPtrArray *problems)
+static MpaProvider *load_document(const gchar *origin, const gchar *data, gsize len,
+				  GPtrArray *problems)
 {
 	return mpa_provider_load_data(data, len, origin, problems);
 }
 
 /* An SRV answer turned into a provider, through the same loader as every provider file. */
-static MpaProvider *
-provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp, gboolean smtp_tls)
+static MpaProvider *provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp,
+				      gboolean smtp_tls)
 {
 	g_autoptr(GString) xml = g_string_new(NULL);
-	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	g_autofree gchar *origin = g_strdup_printf("SRV %s", op->domain);
 	MpaProvider *p;
 
 	g_string_append_printf(xml,
-		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n"
-		"<emailProvider id=\"%s\">\n<domain>%s</domain>\n<displayName>%s</displayName>\n",
-		op->domain, op->domain, op->domain);
+			       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<clientConfig version=\"1.1\">\n"
+			       "<emailProvider id=\"%s\">\n<domain>%s</domain>\n<displayName>%s</displayName>\n",
+			       op->domain, op->domain, op->domain);
 	for (guint i = 0; i < 2; i++) {
 		GVariant *v = i == 0 ? imap : smtp;
 		gboolean tls = i == 0 ? imap_tls : smtp_tls;
@@ -680,11 +653,11 @@ provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp, gbo
 			continue;
 		g_variant_get(v, "(qqq&s)", &prio, &weight, &port, &target);
 		g_string_append_printf(xml,
-			"<%s type=\"%s\"><hostname>%s</hostname><port>%u</port>"
-			"<socketType>%s</socketType><username>%%EMAILADDRESS%%</username>"
-			"<authentication>password-cleartext</authentication></%s>\n",
-			element, i == 0 ? "imap" : "smtp", target, port, tls ? "SSL" : "STARTTLS",
-			element);
+				       "<%s type=\"%s\"><hostname>%s</hostname><port>%u</port>"
+				       "<socketType>%s</socketType><username>%%EMAILADDRESS%%</username>"
+				       "<authentication>password-cleartext</authentication></%s>\n",
+				       element, i == 0 ? "imap" : "smtp", target, port, tls ? "SSL" : "STARTTLS",
+				       element);
 	}
 	g_string_append(xml, "</emailProvider>\n</clientConfig>\n");
 	p = load_document(origin, xml->str, xml->len, problems);
@@ -693,8 +666,15 @@ provider_from_srv(Op *op, GVariant *imap, gboolean imap_tls, GVariant *smtp, gbo
 	return p;
 }
 
-static void
-op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
+/* @a when its SRV record was found, else @b when its was, else Q_COUNT. */
+static QueryId first_found(const Op *op, QueryId a, QueryId b)
+{
+	if (op->state[a] == QS_FOUND)
+		return a;
+	return op->state[b] == QS_FOUND ? b : Q_COUNT;
+}
+
+static void op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
 {
 	MpaLookupResult *res = result_new(op->address, op->domain);
 
@@ -711,10 +691,8 @@ op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
 		g_ptr_array_add(res->found_via, g_strdup(op->url[which]));
 		break;
 	case MPA_LOOKUP_SRV: {
-		QueryId in = op->state[Q_IMAPS] == QS_FOUND ? Q_IMAPS
-			: op->state[Q_IMAP] == QS_FOUND ? Q_IMAP : Q_COUNT;
-		QueryId out = op->state[Q_SUBMISSIONS] == QS_FOUND ? Q_SUBMISSIONS
-			: op->state[Q_SUBMISSION] == QS_FOUND ? Q_SUBMISSION : Q_COUNT;
+		QueryId in = first_found(op, Q_IMAPS, Q_IMAP);
+		QueryId out = first_found(op, Q_SUBMISSIONS, Q_SUBMISSION);
 		GVariant *iv = in < Q_COUNT ? op->srv_best[in] : NULL;
 		GVariant *ov = out < Q_COUNT ? op->srv_best[out] : NULL;
 
@@ -768,15 +746,14 @@ op_finish(Op *op, MpaLookupSource source, QueryId which, gboolean final)
 	for (guint i = 0; i < op->log->len; i++)
 		g_ptr_array_add(res->log, g_strdup(op->log->pdata[i]));
 	res->elapsed_us = g_get_monotonic_time() - op->t0;
-	g_task_return_pointer(op->task, res, (GDestroyNotify) mpa_lookup_result_free);
+	g_task_return_pointer(op->task, res, (GDestroyNotify)mpa_lookup_result_free);
 	g_clear_object(&op->task);
 	op_unref(op);
 }
 
 /* Called after every answer (and at the deadline with @final): gives the verdict as soon as no
  * answer still under way could change it. */
-static void
-op_decide(Op *op, gboolean final)
+static void op_decide(Op *op, gboolean final)
 {
 	QueryId imap_q = Q_COUNT, smtp_q = Q_COUNT;
 	gboolean waiting = FALSE;
@@ -818,8 +795,7 @@ op_decide(Op *op, gboolean final)
 		op_finish(op, MPA_LOOKUP_NONE, Q_COUNT, final);
 }
 
-static QueryState
-dns_error_state(Op *op, const gchar *what, GError *error)
+static QueryState dns_error_state(Op *op, const gchar *what, GError *error)
 {
 	if (g_error_matches(error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND)) {
 		op_log(op, g_strdup_printf(_("%s: no such record"), what));
@@ -829,40 +805,56 @@ dns_error_state(Op *op, const gchar *what, GError *error)
 	return QS_DNS_FAILED;
 }
 
-static gint
-mx_compare(gconstpointer a, gconstpointer b)
+/* An answer that comes after the operation finished or was cancelled is dropped, with the
+ * reference its query held: TRUE then. */
+static gboolean answer_dropped(Op *op, GList *records)
+{
+	if (!op->finished && !op_cancelled_now(op))
+		return FALSE;
+	g_list_free_full(records, (GDestroyNotify)g_variant_unref);
+	op_unref(op);
+	return TRUE;
+}
+
+/* The records of an answer sorted by @compare (stable: equal ones keep the server's order), in
+ * an array that owns them; the list itself is freed. */
+static GPtrArray *records_sorted(GList *records, GCompareFunc compare)
+{
+	GPtrArray *sorted = g_ptr_array_new_with_free_func((GDestroyNotify)g_variant_unref);
+
+	for (GList *l = records; l != NULL; l = l->next)
+		g_ptr_array_add(sorted, l->data);
+	g_list_free(records);
+	g_ptr_array_sort(sorted, compare);
+	return sorted;
+}
+
+static gint mx_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, pb;
 
-	g_variant_get(*(GVariant **) a, "(q&s)", &pa, NULL);
-	g_variant_get(*(GVariant **) b, "(q&s)", &pb, NULL);
-	return (gint) pa - (gint) pb;
+	g_variant_get(*(GVariant **)a, "(q&s)", &pa, NULL);
+	g_variant_get(*(GVariant **)b, "(q&s)", &pb, NULL);
+	return (gint)pa - (gint)pb;
 }
 
-static void
-mx_done(GObject *source, GAsyncResult *result, gpointer data)
+static void mx_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Op *op = data;
 	g_autoptr(GError) error = NULL;
 	GList *records = g_resolver_lookup_records_finish(G_RESOLVER(source), result, &error);
 
 	op->dns_pending--;
-	if (op->finished || op_cancelled_now(op)) {
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
-		op_unref(op);
+	if (answer_dropped(op, records))
 		return;
-	}
 	if (records == NULL) {
 		g_autofree gchar *what = g_strdup_printf("MX %s", op->domain);
 
 		op->state[Q_MX] = dns_error_state(op, what, error);
 	} else {
-		g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+		/* best (lowest) preference first */
+		g_autoptr(GPtrArray) sorted = records_sorted(records, mx_compare);
 
-		for (GList *l = records; l != NULL; l = l->next)
-			g_ptr_array_add(sorted, l->data);
-		/* best (lowest) preference first; equal preferences keep the server's order */
-		g_ptr_array_sort(sorted, mx_compare);
 		op->state[Q_MX] = QS_EMPTY;
 		for (guint i = 0; i < sorted->len; i++) {
 			guint16 pref;
@@ -871,9 +863,7 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 
 			g_variant_get(sorted->pdata[i], "(q&s)", &pref, &host);
 			p = mpa_db_lookup_mx(op->db, host);
-			op_log(op, p != NULL
-			       ? g_strdup_printf(_("MX %s (preference %u): %s"), host, pref, p->id)
-			       : g_strdup_printf(_("MX %s (preference %u): no provider file knows it"), host, pref));
+			op_log(op, p != NULL ? g_strdup_printf(_("MX %s (preference %u): %s"), host, pref, p->id) : g_strdup_printf(_("MX %s (preference %u): no provider file knows it"), host, pref));
 			if (p != NULL) {
 				op->mx_provider = p;
 				op->mx_host = g_strdup(host);
@@ -881,22 +871,20 @@ mx_done(GObject *source, GAsyncResult *result, gpointer data)
 				break;
 			}
 		}
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 	}
 	op_decide(op, FALSE);
 	op_unref(op);
 }
 
-static gint
-srv_compare(gconstpointer a, gconstpointer b)
+static gint srv_compare(gconstpointer a, gconstpointer b)
 {
 	guint16 pa, wa, pb, wb;
 
-	g_variant_get(*(GVariant **) a, "(qqq&s)", &pa, &wa, NULL, NULL);
-	g_variant_get(*(GVariant **) b, "(qqq&s)", &pb, &wb, NULL, NULL);
+	g_variant_get(*(GVariant **)a, "(qqq&s)", &pa, &wa, NULL, NULL);
+	g_variant_get(*(GVariant **)b, "(qqq&s)", &pb, &wb, NULL, NULL);
 	if (pa != pb)
-		return (gint) pa - (gint) pb;
-	return (gint) wb - (gint) wa;
+		return (gint)pa - (gint)pb;
+	return (gint)wb - (gint)wa;
 }
 
 typedef struct {
@@ -904,8 +892,7 @@ typedef struct {
 	QueryId id;
 } SrvCall;
 
-static void
-srv_done(GObject *source, GAsyncResult *result, gpointer data)
+static void srv_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	SrvCall *call = data;
 	Op *op = call->op;
@@ -916,21 +903,15 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 
 	g_free(call);
 	op->dns_pending--;
-	if (op->finished || op_cancelled_now(op)) {
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
-		op_unref(op);
+	if (answer_dropped(op, records))
 		return;
-	}
 	if (records == NULL) {
 		g_autofree gchar *what = g_strdup_printf("SRV %s", name);
 
 		op->state[q] = dns_error_state(op, what, error);
 	} else {
-		g_autoptr(GPtrArray) sorted = g_ptr_array_new();
+		g_autoptr(GPtrArray) sorted = records_sorted(records, srv_compare);
 
-		for (GList *l = records; l != NULL; l = l->next)
-			g_ptr_array_add(sorted, l->data);
-		g_ptr_array_sort(sorted, srv_compare);
 		op->state[q] = QS_EMPTY;
 		for (guint i = 0; i < sorted->len; i++) {
 			guint16 port;
@@ -951,21 +932,19 @@ srv_done(GObject *source, GAsyncResult *result, gpointer data)
 			op->state[q] = QS_FOUND;
 			break;
 		}
-		g_list_free_full(records, (GDestroyNotify) g_variant_unref);
 	}
 	op_decide(op, FALSE);
 	op_unref(op);
 }
 
 /* Only https links survive from a document served by someone else. */
-static void
-keep_https_links(MpaProvider *p)
+static void keep_https_links(MpaProvider *p)
 {
 	GPtrArray *lists[] = { p->steps, p->notes };
 
 	if (p->links == NULL)
 		return;
-	for (guint i = p->links->len; i-- > 0; ) {
+	for (guint i = p->links->len; i-- > 0;) {
 		MpaLink *link = p->links->pdata[i];
 
 		if (link->url != NULL && g_str_has_prefix(link->url, "https://"))
@@ -987,8 +966,7 @@ keep_https_links(MpaProvider *p)
 	}
 }
 
-static void
-op_fetch_done(Op *op, Fetch *f)
+static void op_fetch_done(Op *op, Fetch *f)
 {
 	QueryId q = f->id;
 
@@ -1000,7 +978,7 @@ op_fetch_done(Op *op, Fetch *f)
 		op->state[q] = QS_EMPTY;
 	} else {
 		g_autoptr(GPtrArray) problems =
-			g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+			g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 		gsize len;
 		const gchar *data = g_bytes_get_data(f->body, &len);
 		MpaProvider *p = load_document(op->url[q], data, len, problems);
@@ -1010,9 +988,7 @@ op_fetch_done(Op *op, Fetch *f)
 			p = NULL;
 		}
 		if (p == NULL) {
-			op_log(op, problems->len > 0
-			       ? mpa_problem_to_string(problems->pdata[0])
-			       : g_strdup_printf(_("%s: not a usable autoconfig document"), op->url[q]));
+			op_log(op, problems->len > 0 ? mpa_problem_to_string(problems->pdata[0]) : g_strdup_printf(_("%s: not a usable autoconfig document"), op->url[q]));
 			op->state[q] = QS_EMPTY;
 		} else {
 			keep_https_links(p);
@@ -1027,18 +1003,17 @@ op_fetch_done(Op *op, Fetch *f)
 	op_decide(op, FALSE);
 }
 
-static void
-start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
+static void start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
 {
 	Fetch *f = g_new0(Fetch, 1);
 	GThread *thread;
 
-	f->ref = 2;             /* the Op's and the thread's */
+	f->ref = 2; /* the Op's and the thread's */
 	f->id = q;
 	f->host = g_strdup(host);
 	f->path = g_strdup(path);
 	f->ca_file = g_strdup(op->ca_file);
-	f->deadline = op->t0 + (gint64) op->timeout_ms * 1000;
+	f->deadline = op->t0 + (gint64)op->timeout_ms * 1000;
 	f->context = g_main_context_ref(op->context);
 	f->kill_fd = -1;
 	f->op = op;
@@ -1051,8 +1026,7 @@ start_fetch(Op *op, QueryId q, const gchar *host, const gchar *path)
 	g_thread_unref(thread);
 }
 
-static gboolean
-op_deadline(gpointer data)
+static gboolean op_deadline(gpointer data)
 {
 	Op *op = data;
 
@@ -1060,12 +1034,11 @@ op_deadline(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-op_cancelled(GCancellable *cancellable, gpointer data)
+static gboolean op_cancelled(GCancellable *cancellable, gpointer data)
 {
 	Op *op = data;
 
-	(void) cancellable;
+	(void)cancellable;
 	if (op->finished)
 		return G_SOURCE_REMOVE;
 	op->finished = TRUE;
@@ -1087,17 +1060,15 @@ op_cancelled(GCancellable *cancellable, gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-gboolean
-mpa_lookup_disabled(void)
+gboolean mpa_lookup_disabled(void)
 {
 	const gchar *v = g_getenv("MPA_OFFLINE");
 
 	return v != NULL && *v != '\0' && strcmp(v, "0") != 0;
 }
 
-void
-mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
-		     GAsyncReadyCallback callback, gpointer user_data)
+void mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
+			  GAsyncReadyCallback callback, gpointer user_data)
 {
 	GTask *task = g_task_new(NULL, cancellable, callback, user_data);
 	g_autofree gchar *local = NULL, *domain = NULL;
@@ -1129,7 +1100,7 @@ mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 		res->provider = known;
 		if (known != NULL)
 			g_ptr_array_add(res->found_via, g_strdup(known->file));
-		g_task_return_pointer(task, res, (GDestroyNotify) mpa_lookup_result_free);
+		g_task_return_pointer(task, res, (GDestroyNotify)mpa_lookup_result_free);
 		g_object_unref(task);
 		op->context = g_main_context_ref_thread_default();
 		op->log = g_ptr_array_new_with_free_func(g_free);
@@ -1179,8 +1150,7 @@ mpa_lookup_run_async(const MpaLookupRequest *req, GCancellable *cancellable,
 	/* The Op's own reference (op->ref = 1) is dropped with the verdict. */
 }
 
-MpaLookupResult *
-mpa_lookup_finish(GAsyncResult *result, GError **error)
+MpaLookupResult *mpa_lookup_finish(GAsyncResult *result, GError **error)
 {
 	g_return_val_if_fail(g_task_is_valid(result, NULL), NULL);
 	return g_task_propagate_pointer(G_TASK(result), error);
@@ -1191,18 +1161,17 @@ typedef struct {
 	GAsyncResult *result;
 } SyncData;
 
-static void
-sync_done(GObject *source, GAsyncResult *result, gpointer data)
+static void sync_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	SyncData *sd = data;
 
-	(void) source;
+	(void)source;
 	sd->result = g_object_ref(result);
 	g_main_context_wakeup(sd->context);
 }
 
-MpaLookupResult *
-mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable, GError **error)
+MpaLookupResult *mpa_lookup_run_sync(const MpaLookupRequest *req, GCancellable *cancellable,
+				     GError **error)
 {
 	SyncData sd = { g_main_context_new(), NULL };
 	MpaLookupResult *res;

@@ -34,11 +34,11 @@ G_BEGIN_DECLS
 #define MPA_LOOKUP_MAX_DOCUMENT (64 * 1024)
 
 typedef enum {
-	MPA_LOOKUP_NONE,                /* nothing found */
-	MPA_LOOKUP_PROVIDER_FILE,       /* a provider file names the domain (no network) */
-	MPA_LOOKUP_MX,                  /* an MX host matched a provider file's <mpa:mx> */
-	MPA_LOOKUP_AUTOCONFIG,          /* the domain's own autoconfig document */
-	MPA_LOOKUP_SRV                  /* RFC 6186 / 8314 SRV records */
+	MPA_LOOKUP_NONE,          /* nothing found */
+	MPA_LOOKUP_PROVIDER_FILE, /* a provider file names the domain (no network) */
+	MPA_LOOKUP_MX,            /* an MX host matched a provider file's <mpa:mx> */
+	MPA_LOOKUP_AUTOCONFIG,    /* the domain's own autoconfig document */
+	MPA_LOOKUP_SRV            /* RFC 6186 / 8314 SRV records */
 } MpaLookupSource;
 
 typedef struct {
@@ -46,10 +46,10 @@ typedef struct {
 	/* The settings: a provider of the database (provider file, MX) or one owned by the result
 	 * (autoconfig, SRV).  NULL when nothing was found. */
 	const MpaProvider *provider;
-	gchar *address;                 /* normalised address */
+	gchar *address; /* normalised address */
 	gchar *domain;
 	/* The evidence: the MX host, the URL, or the SRV names ("_imaps._tcp.example.cn"). */
-	GPtrArray *found_via;           /* of gchar* */
+	GPtrArray *found_via; /* of gchar* */
 	/* SRV only: a host is outside the address's domain, so the settings are a suggestion that
 	 * the user must confirm. */
 	gboolean needs_confirmation;
@@ -58,7 +58,7 @@ typedef struct {
 	/* The deadline came before every query had answered. */
 	gboolean timed_out;
 	/* What each query found or why it failed, one line each, for --verbose output and logs. */
-	GPtrArray *log;                 /* of gchar* */
+	GPtrArray *log; /* of gchar* */
 	gint64 elapsed_us;
 
 	/*< private >*/

@@ -12,6 +12,7 @@
 
 #include <string.h>
 #include <libintl.h>
+#include "mpa-lang.h"
 #include "mpa-mo.h"
 
 typedef struct {
@@ -22,7 +23,7 @@ typedef struct {
 	guint32 n, orig, trans;
 } MoFile;
 
-static GHashTable *mo_cache;    /* language -> MoFile* (NULL value: no catalogue) */
+static GHashTable *mo_cache; /* language -> MoFile* (NULL value: no catalogue) */
 G_LOCK_DEFINE_STATIC(mo_cache);
 
 static gboolean mo_u32(const MoFile *mo, gsize off, guint32 *out)
@@ -114,34 +115,21 @@ static const gchar *mo_lookup(const MoFile *mo, const gchar *msgid)
 	return NULL;
 }
 
-static const MoFile *mo_for_lang(const gchar *lang)
+/* The catalogue of the first of @tags that has one, NULL when none has. */
+static const MoFile *mo_for_tags(gchar **tags)
 {
-	g_autofree gchar *norm = g_strdup(lang);
-	gchar *cut;
 	const MoFile *found = NULL;
 
-	g_strdelimit(norm, "-", '_');
-	if ((cut = strpbrk(norm, ".@")) != NULL)
-		*cut = '\0';
 	G_LOCK(mo_cache);
 	if (mo_cache == NULL)
 		mo_cache = g_hash_table_new(g_str_hash, g_str_equal);
-	for (guint pass = 0; pass < 2 && found == NULL; pass++) {
-		g_autofree gchar *key = NULL;
+	for (guint i = 0; tags[i] != NULL && found == NULL; i++) {
 		gpointer value;
 
-		if (pass == 0) {
-			key = g_strdup(norm);
-		} else {
-			/* "zh_TW" has no catalogue of its own: try the bare language, "zh" */
-			if ((cut = strchr(norm, '_')) == NULL)
-				break;
-			key = g_strndup(norm, cut - norm);
-		}
-		if (!g_hash_table_lookup_extended(mo_cache, key, NULL, &value)) {
-			value = mo_open(key);
+		if (!g_hash_table_lookup_extended(mo_cache, tags[i], NULL, &value)) {
+			value = mo_open(tags[i]);
 			/* kept for the life of the process: the strings are handed out */
-			g_hash_table_insert(mo_cache, g_strdup(key), value);
+			g_hash_table_insert(mo_cache, g_strdup(tags[i]), value);
 		}
 		found = value;
 	}
@@ -149,23 +137,18 @@ static const MoFile *mo_for_lang(const gchar *lang)
 	return found;
 }
 
-static gboolean lang_is_source(const gchar *lang)
-{
-	if (g_ascii_strncasecmp(lang, "en", 2) == 0)
-		return lang[2] == '\0' || strchr("_-.@", lang[2]) != NULL;
-	return strcmp(lang, "C") == 0 || g_str_has_prefix(lang, "C.") || strcmp(lang, "POSIX") == 0;
-}
-
 const gchar *mpa_mo_translate(const gchar *lang, const gchar *msgid)
 {
+	g_auto(GStrv) tags = NULL;
 	const MoFile *mo;
 	const gchar *t;
 
 	if (lang == NULL)
 		return _(msgid);
-	if (lang_is_source(lang))
+	tags = mpa_lang_variants(lang);
+	if (mpa_lang_is_source(tags[0]))
 		return msgid;
-	mo = mo_for_lang(lang);
+	mo = mo_for_tags(tags);
 	if (mo == NULL)
 		return msgid;
 	t = mo_lookup(mo, msgid);

@@ -12,9 +12,9 @@
 
 G_BEGIN_DECLS
 
-/* @msgid translated into @lang ("zh_CN", "zh-CN.UTF-8", "zh"...) from this package's catalogue;
- * @lang NULL uses gettext (the process locale); "en", "C" and "POSIX" give @msgid itself, as does a
- * language without a catalogue or a msgid without a translation.  Never NULL for a non-NULL msgid;
+/* @msgid translated into @lang ("zh_CN", "zh-CN.UTF-8", "zh"...: the rule of mpa-lang.h) from
+ * this package's catalogue; @lang NULL uses gettext (the process locale); "en", "C" and "POSIX"
+ * give @msgid itself, as does a language without a catalogue or a msgid without a translation.  Never NULL for a non-NULL msgid;
  * the string lives as long as the process. */
 const gchar *mpa_mo_translate(const gchar *lang, const gchar *msgid);
 

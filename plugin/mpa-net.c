@@ -21,20 +21,18 @@
 #include "mpa-net.h"
 #include "mpa-tls.h"
 
-void
-mpa_net_sni_callback(struct mailstream_ssl_context *ssl_context, void *data)
+void mpa_net_sni_callback(struct mailstream_ssl_context *ssl_context, void *data)
 {
 	const gchar *host = data;
 
 	/* RFC 6066: no SNI for an IP address. */
 	if (!g_hostname_is_ip_address(host))
-		mailstream_ssl_set_server_name(ssl_context, (char *) host);
+		mailstream_ssl_set_server_name(ssl_context, (char *)host);
 }
 
 /* Why a name look-up failed, in words that tell "this name does not exist" (a typing mistake)
  * from "nobody could be asked" (offline, or a broken name server). */
-static gchar *
-lookup_failure(const gchar *host, int r)
+static gchar *lookup_failure(const gchar *host, int r)
 {
 	switch (r) {
 	case EAI_NONAME:
@@ -56,9 +54,9 @@ lookup_failure(const gchar *host, int r)
 
 /* Our own TCP connect (instead of libetpan's) to tell DNS failures from refusals and to let an
  * abandon end the wait at once. */
-int
-mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint within_s, int wake_fd,
-		MpaNetError *err_out, gchar **detail)
+int mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint within_s,
+		    int wake_fd,
+		    MpaNetError *err_out, gchar **detail)
 {
 	struct addrinfo hints = { 0 }, *res = NULL, *ai;
 	char port_str[8];
@@ -91,7 +89,7 @@ mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint withi
 			int err = 0;
 			socklen_t len = sizeof err;
 
-			r = left > 0 ? poll(pfd, wake_fd >= 0 ? 2 : 1, (int) left) : 0;
+			r = left > 0 ? poll(pfd, wake_fd >= 0 ? 2 : 1, (int)left) : 0;
 			if (r == 0) {
 				timed_out = TRUE;
 				last_errno = ETIMEDOUT;
@@ -153,8 +151,7 @@ extern mailstream_low_driver *mailstream_ssl_driver;
 
 /* The negotiated TLS version of @stream, or GNUTLS_VERSION_UNKNOWN when the stream is not
  * libetpan's GnuTLS stream as we know it (then nothing is claimed either way). */
-static gnutls_protocol_t
-stream_tls_version(mailstream *stream)
+static gnutls_protocol_t stream_tls_version(mailstream *stream)
 {
 	EtpanGnutlsData *d;
 	int fd;
@@ -171,8 +168,9 @@ stream_tls_version(mailstream *stream)
 	return gnutls_protocol_get_version(d->session);
 }
 
-MpaNetError
-mpa_net_check_tls_version(mailstream *stream, gchar **detail)
+/* MPA_NET_NONE unless @stream negotiated a TLS version older than 1.2: then MPA_NET_TLS_OUTDATED
+ * with a translated *detail naming the version. */
+static MpaNetError check_tls_version(mailstream *stream, gchar **detail)
 {
 	gnutls_protocol_t v = stream_tls_version(stream);
 	const gchar *name;
@@ -189,12 +187,12 @@ mpa_net_check_tls_version(mailstream *stream, gchar **detail)
 	return MPA_NET_TLS_OUTDATED;
 }
 
-MpaNetError
-mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_file, gchar **detail)
+MpaNetError mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_file,
+				  gchar **detail)
 {
 	carray *chain;
-	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
-	MpaNetError version = mpa_net_check_tls_version(stream, detail);
+	g_autoptr(GPtrArray) ders = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
+	MpaNetError version = check_tls_version(stream, detail);
 
 	if (version != MPA_NET_NONE)
 		return version;

@@ -26,11 +26,8 @@ int mpa_net_connect(const gchar *host, guint16 port, gint64 deadline_us, guint w
  * (a gchar*); sends it as SNI unless it is an IP address (RFC 6066). */
 void mpa_net_sni_callback(struct mailstream_ssl_context *ssl_context, void *data);
 
-/* MPA_NET_NONE unless @stream negotiated a TLS version older than 1.2: then MPA_NET_TLS_OUTDATED
- * with a translated *detail naming the version. */
-MpaNetError mpa_net_check_tls_version(mailstream *stream, gchar **detail);
-
-/* First the TLS version (at least 1.2, see above), then verifies the certificate chain @stream received for @host against @ca_file (NULL: the system
+/* First the TLS version: older than 1.2 is MPA_NET_TLS_OUTDATED with a *detail naming it; then
+ * verifies the certificate chain @stream received for @host against @ca_file (NULL: the system
  * store).  MPA_NET_NONE when trusted, else MPA_NET_CERT_* with a translated *detail. */
 MpaNetError mpa_net_verify_stream(mailstream *stream, const gchar *host, const gchar *ca_file,
 				  gchar **detail);

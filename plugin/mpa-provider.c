@@ -18,9 +18,10 @@
 #include "mpa-provider-private.h"
 #include "mpa-diagnose.h"
 #include "mpa-file.h"
+#include "mpa-lang.h"
 #include "mpa-xml.h"
 
-G_DEFINE_QUARK(mpa-provider-error-quark, mpa_provider_error)
+G_DEFINE_QUARK(mpa - provider - error - quark, mpa_provider_error)
 
 /* A provider file is a few kilobytes; anything this big is the wrong file. */
 #define MAX_FILE_SIZE (1024 * 1024)
@@ -72,6 +73,17 @@ const gchar *mpa_oauth2_provider_name(MpaOAuth2Provider provider)
 	if ((guint)provider <= MPA_OAUTH2_YAHOO)
 		return oauth2_provider_names[provider];
 	return "unknown";
+}
+
+static gboolean server_oauth2_optional(const MpaServer *s)
+{
+	return s != NULL && s->oauth2 && s->password_auth && s->auth_method != MPA_AUTH_OAUTH2;
+}
+
+gboolean mpa_provider_oauth2_optional(const MpaProvider *provider)
+{
+	return provider != NULL && provider->oauth2_provider != MPA_OAUTH2_NONE &&
+		(server_oauth2_optional(provider->imap) || server_oauth2_optional(provider->smtp));
 }
 
 gboolean mpa_stage_from_name(const gchar *name, MpaStage *stage)
@@ -174,80 +186,14 @@ void mpa_problem_warn(GPtrArray *problems, const gchar *file, guint line, const 
 
 /* ---- localized texts ---- */
 
-/* "zh-CN", "zh_cn" -> "zh_CN"; NULL when @lang is not a language tag at all. */
-static gchar *normalize_lang(const gchar *lang)
+/* The text in the first of @tags it has, NULL when it has none of them. */
+static const gchar *text_lookup(const MpaText *text, gchar **tags)
 {
-	GString *s;
-	const gchar *p = lang;
-	guint n = 0;
+	for (guint i = 0; tags[i] != NULL; i++) {
+		const gchar *found = g_hash_table_lookup((GHashTable *)text, tags[i]);
 
-	s = g_string_new(NULL);
-	while (g_ascii_isalpha(*p)) {
-		g_string_append_c(s, g_ascii_tolower(*p++));
-		n++;
-	}
-	if (n < 2 || n > 3)
-		goto bad;
-	if (*p == '-' || *p == '_') {
-		guint m = 0;
-
-		p++;
-		g_string_append_c(s, '_');
-		while (g_ascii_isalnum(*p)) {
-			g_string_append_c(s, g_ascii_toupper(*p++));
-			m++;
-		}
-		if (m < 2 || m > 8)
-			goto bad;
-	}
-	if (*p != '\0')
-		goto bad;
-	return g_string_free(s, FALSE);
-bad:
-	g_string_free(s, TRUE);
-	return NULL;
-}
-
-static const gchar *text_lookup_one(const MpaText *text, const gchar *name)
-{
-	g_autofree gchar *lang = NULL;
-	const gchar *found;
-	const gchar *cut;
-
-	if (name == NULL || *name == '\0')
-		return NULL;
-	/* "zh_CN.UTF-8@mod" -> "zh_CN" */
-	cut = name + strcspn(name, ".@");
-	lang = g_strndup(name, cut - name);
-	if (strcmp(lang, "C") == 0 || strcmp(lang, "POSIX") == 0)
-		return g_hash_table_lookup((GHashTable *)text, "en");
-	found = g_hash_table_lookup((GHashTable *)text, lang);
-	if (found != NULL)
-		return found;
-	if (strchr(lang, '_') == NULL) {
-		/* A bare language: "zh" means Simplified Chinese here, else any territory of it. */
-		GHashTableIter iter;
-		gpointer key, value;
-		const gchar *best = NULL;
-		const gchar *best_key = NULL;
-		gsize len = strlen(lang);
-
-		if (strcmp(lang, "zh") == 0) {
-			found = g_hash_table_lookup((GHashTable *)text, "zh_CN");
-			if (found != NULL)
-				return found;
-		}
-		g_hash_table_iter_init(&iter, (GHashTable *)text);
-		while (g_hash_table_iter_next(&iter, &key, &value)) {
-			const gchar *k = key;
-
-			if (strncmp(k, lang, len) == 0 && k[len] == '_' &&
-			    (best_key == NULL || strcmp(k, best_key) < 0)) {
-				best_key = k;
-				best = value;
-			}
-		}
-		return best;
+		if (found != NULL)
+			return found;
 	}
 	return NULL;
 }
@@ -276,37 +222,28 @@ static const gchar *text_fallback(const MpaText *text)
 
 const gchar *mpa_text_get(const MpaText *text)
 {
-	const gchar *const *names;
+	g_auto(GStrv) tags = NULL;
+	const gchar *found;
 
 	if (text == NULL)
 		return NULL;
-	names = g_get_language_names();
-	for (guint i = 0; names[i] != NULL; i++) {
-		const gchar *found = text_lookup_one(text, names[i]);
-
-		if (found != NULL)
-			return found;
-	}
-	return text_fallback(text);
+	tags = mpa_lang_process_variants();
+	found = text_lookup(text, tags);
+	return found != NULL ? found : text_fallback(text);
 }
 
 const gchar *mpa_text_get_lang(const MpaText *text, const gchar *lang)
 {
+	g_auto(GStrv) tags = NULL;
 	const gchar *found;
-	g_autofree gchar *norm = NULL;
 
 	if (text == NULL)
 		return NULL;
 	if (lang == NULL)
 		return mpa_text_get(text);
-	found = text_lookup_one(text, lang);
-	if (found != NULL)
-		return found;
-	/* "zh-CN" written the other way */
-	norm = normalize_lang(lang);
-	if (norm != NULL && (found = text_lookup_one(text, norm)) != NULL)
-		return found;
-	return text_fallback(text);
+	tags = mpa_lang_variants(lang);
+	found = text_lookup(text, tags);
+	return found != NULL ? found : text_fallback(text);
 }
 
 static MpaText *text_new(void)
@@ -323,8 +260,8 @@ static void text_free(MpaText *text)
 static gboolean is_cjk(gunichar c)
 {
 	return (c >= 0x2e80 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) ||
-	       (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef) ||
-	       (c >= 0x20000 && c <= 0x2ffff);
+		(c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xffef) ||
+		(c >= 0x20000 && c <= 0x2ffff);
 }
 
 /* A line that starts a list item keeps its own line: "- x", "• x", "1. x", "2) x", "3、x". */
@@ -382,13 +319,13 @@ typedef MpaXmlNode Node;
 
 typedef struct {
 	const gchar *file;
-	GPtrArray *problems;    /* of MpaProblem*, this file only; sorted at the end */
+	GPtrArray *problems; /* of MpaProblem*, this file only; sorted at the end */
 	guint problem_count;
 
 	/* checking */
 	MpaProviderPriv *priv;
-	GPtrArray *link_refs;   /* of LinkRef* */
-	GHashTable *ids;        /* step and note ids */
+	GPtrArray *link_refs; /* of LinkRef* */
+	GHashTable *ids;      /* step and note ids */
 } Load;
 
 static void problem(Load *l, guint line, const gchar *format, ...) G_GNUC_PRINTF(3, 4);
@@ -552,7 +489,7 @@ static gboolean parse_uint(const gchar *text, guint64 max, guint64 *out)
 
 typedef struct {
 	MpaText *text;
-	const Node *first;      /* first element of the set */
+	const Node *first; /* first element of the set */
 } TextSet;
 
 static void text_set_add(Load *l, TextSet *set, const Node *n)
@@ -571,7 +508,7 @@ static void text_set_add(Load *l, TextSet *set, const Node *n)
 	lang = need_attr(l, n, "lang");
 	if (lang == NULL)
 		return;
-	norm = normalize_lang(lang);
+	norm = mpa_lang_normalize(lang);
 	if (norm == NULL) {
 		problem(l, n->line, _("lang=\"%s\" is not a language code — write a code such as en or zh_CN"), lang);
 		return;
@@ -800,7 +737,7 @@ static MpaServer *check_server(Load *l, const Node *n, gboolean incoming, gboole
 	if (type == NULL)
 		return NULL;
 	if (g_strv_contains(other_types, type))
-		return NULL;    /* Thunderbird's Exchange variants: no hostname/port to check */
+		return NULL; /* Thunderbird's Exchange variants: no hostname/port to check */
 	if (incoming ? (strcmp(type, "imap") != 0 && strcmp(type, "pop3") != 0)
 		     : strcmp(type, "smtp") != 0) {
 		if (incoming)
@@ -1327,8 +1264,7 @@ static void check_link(Load *l, const Node *n, GHashTable *link_ids)
 		else
 			g_hash_table_add(link_ids, g_strdup(id));
 	}
-	if (url != NULL && ((!g_str_has_prefix(url, "https://") && !g_str_has_prefix(url, "http://")) ||
-			    strpbrk(url, " \t\r\n") != NULL || strlen(url) < 10))
+	if (url != NULL && ((!g_str_has_prefix(url, "https://") && !g_str_has_prefix(url, "http://")) || strpbrk(url, " \t\r\n") != NULL || strlen(url) < 10))
 		problem(l, n->line, _("url '%s' is not a web address — write a full https:// address"), url);
 	for (guint i = 0; i < n->children->len; i++) {
 		const Node *c = g_ptr_array_index(n->children, i);
@@ -1692,6 +1628,7 @@ static void check_assistant(Load *l, const Node *n)
 	TextSet name = { 0 };
 	const gchar *checked;
 	gboolean seen_password = FALSE, seen_sending = FALSE, seen_auth = FALSE;
+	guint oauth2_client_line = 0;
 	GPtrArray *mx_hosts = g_ptr_array_new(), *mx_suffixes = g_ptr_array_new();
 	GArray *mx_host_lines = g_array_new(FALSE, FALSE, sizeof(guint));
 	GArray *mx_suffix_lines = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -1729,6 +1666,17 @@ static void check_assistant(Load *l, const Node *n)
 			check_step(l, c, p->steps);
 		} else if (is_mpa(c, "note")) {
 			check_step(l, c, p->notes);
+		} else if (is_mpa(c, "oauth2-client")) {
+			/* a step of its own, outside the checklist: the page shows it when needed */
+			g_autoptr(GPtrArray) one = g_ptr_array_new();
+
+			if (p->oauth2_client != NULL) {
+				duplicate_element(l, c);
+				continue;
+			}
+			check_step(l, c, one);
+			p->oauth2_client = one->pdata[0];
+			oauth2_client_line = c->line;
 		} else if (is_mpa(c, "cause")) {
 			check_cause(l, c, cause_ids);
 		} else if (is_mpa(c, "rule")) {
@@ -1747,6 +1695,8 @@ static void check_assistant(Load *l, const Node *n)
 		}
 	}
 	p->name = text_set_finish(l, &name, n, "name", TRUE);
+	if (p->oauth2_client != NULL && p->oauth2_provider == MPA_OAUTH2_NONE)
+		warn(l, oauth2_client_line, _("<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider — name the service or remove it"));
 	g_ptr_array_add(mx_hosts, NULL);
 	g_ptr_array_add(mx_suffixes, NULL);
 	g_strfreev(p->mx_hosts);
@@ -1810,6 +1760,7 @@ void mpa_provider_free(MpaProvider *provider)
 	g_ptr_array_unref(provider->links);
 	g_ptr_array_unref(provider->steps);
 	g_ptr_array_unref(provider->notes);
+	step_free(provider->oauth2_client);
 	g_ptr_array_unref(provider->causes);
 	g_ptr_array_unref(provider->rules);
 	g_ptr_array_unref(provider->send_stages);
@@ -1890,7 +1841,7 @@ MpaProvider *mpa_provider_load_data(const gchar *data, gsize len, const gchar *o
 	if (l.priv != NULL)
 		mpa_provider_free(&l.priv->pub);
 	mpa_xml_free(root);
-	g_ptr_array_sort(l.problems, problem_cmp);     /* stable: same-line problems keep their order */
+	g_ptr_array_sort(l.problems, problem_cmp); /* stable: same-line problems keep their order */
 	for (guint i = 0; i < l.problems->len; i++)
 		if (problems != NULL)
 			g_ptr_array_add(problems, g_steal_pointer(&l.problems->pdata[i]));

@@ -20,12 +20,25 @@ static gboolean next_line(const gchar **line, const gchar **end)
 
 /* ---- IMAP ------------------------------------------------------------------------------- */
 
-typedef enum { ST_NONE, ST_OK, ST_NO, ST_BAD, ST_BYE, ST_PREAUTH } Status;
+typedef enum {
+	ST_NONE,
+	ST_OK,
+	ST_NO,
+	ST_BAD,
+	ST_BYE,
+	ST_PREAUTH
+} Status;
 
 static Status status_of(const gchar *w, gsize len)
 {
-	static const struct { const gchar *word; Status st; } words[] = {
-		{ "OK", ST_OK }, { "NO", ST_NO }, { "BAD", ST_BAD }, { "BYE", ST_BYE },
+	static const struct {
+		const gchar *word;
+		Status st;
+	} words[] = {
+		{ "OK", ST_OK },
+		{ "NO", ST_NO },
+		{ "BAD", ST_BAD },
+		{ "BYE", ST_BYE },
 		{ "PREAUTH", ST_PREAUTH },
 	};
 
@@ -39,8 +52,8 @@ typedef struct {
 	Status status;
 	const gchar *status_word;
 	gsize status_len;
-	gboolean tagged;        /* a tag other than "*" came before the status word */
-	gchar *code;            /* upper case, or NULL */
+	gboolean tagged; /* a tag other than "*" came before the status word */
+	gchar *code;     /* upper case, or NULL */
 } ImapLine;
 
 /* One line: [tag|*] STATUS [CODE ...] text, or a bare "[CODE] text".  FALSE when the line is
@@ -67,7 +80,7 @@ static gboolean imap_line(const gchar *line, const gchar *end, ImapLine *out)
 			break;
 		}
 		if (token == 1)
-			return FALSE;   /* two tokens and no status word: not a status line */
+			return FALSE; /* two tokens and no status word: not a status line */
 		out->tagged = !(wlen == 1 && *w == '*');
 	}
 	if (out->status == ST_NONE && (p >= end || *p != '['))
@@ -84,7 +97,14 @@ static gboolean imap_line(const gchar *line, const gchar *end, ImapLine *out)
 }
 
 /* Ranks of a code, best first. */
-enum { R_BYE, R_TAGGED, R_UNTAGGED, R_ALERT, R_DATA, R_COUNT };
+enum {
+	R_BYE,
+	R_TAGGED,
+	R_UNTAGGED,
+	R_ALERT,
+	R_DATA,
+	R_COUNT
+};
 
 gchar *mpa_reply_imap_code(const gchar *text)
 {
@@ -199,7 +219,7 @@ static guint smtp_line(const gchar *line, const gchar *end, gchar **enhanced)
 	p += 3;
 	if (p < end) {
 		p++;
-		if (p < end && *p == '#')       /* some servers write "535 #5.7.0" */
+		if (p < end && *p == '#') /* some servers write "535 #5.7.0" */
 			p++;
 		if (enhanced_at(p, end, &len))
 			*enhanced = g_strndup(p, len);
@@ -212,7 +232,7 @@ gboolean mpa_reply_smtp(const gchar *text, guint *code, gchar **enhanced)
 	const gchar *line, *end;
 	guint last = 0;
 	gchar *last_enh = NULL;
-	g_autoptr(GPtrArray) enh_of = g_ptr_array_new_with_free_func(g_free);  /* per line */
+	g_autoptr(GPtrArray) enh_of = g_ptr_array_new_with_free_func(g_free); /* per line */
 	g_autoptr(GArray) code_of = g_array_new(FALSE, FALSE, sizeof(guint));
 
 	if (code != NULL)

@@ -60,7 +60,7 @@ gchar *mpa_sanitize_display(const gchar *utf8, gsize max_chars)
 		if (c == (gunichar)-1 || c == (gunichar)-2) {
 			g_string_append(s, "\xef\xbf\xbd"); /* U+FFFD */
 			chars++;
-			p++;    /* skip one byte only: the next iteration resynchronises */
+			p++; /* skip one byte only: the next iteration resynchronises */
 			continue;
 		}
 		if (c == '\r' || c == '\n') {
@@ -114,141 +114,7 @@ void mpa_secret_free(gchar *secret)
 	g_free(secret);
 }
 
-/* ---- JSON ---- */
-
-struct _MpaJson {
-	GString *out;
-	GArray *first;          /* gboolean per open container: no member written yet */
-	guint depth;
-};
-
-MpaJson *mpa_json_new(void)
-{
-	MpaJson *j = g_new0(MpaJson, 1);
-
-	j->out = g_string_new(NULL);
-	j->first = g_array_new(FALSE, FALSE, sizeof(gboolean));
-	return j;
-}
-
-static void json_escape(GString *out, const gchar *str)
-{
-	const guchar *p;
-
-	g_string_append_c(out, '"');
-	for (p = (const guchar *)str; *p != '\0'; p++) {
-		switch (*p) {
-		case '"': g_string_append(out, "\\\""); break;
-		case '\\': g_string_append(out, "\\\\"); break;
-		case '\n': g_string_append(out, "\\n"); break;
-		case '\r': g_string_append(out, "\\r"); break;
-		case '\t': g_string_append(out, "\\t"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				g_string_append_printf(out, "\\u%04x", *p);
-			else
-				g_string_append_c(out, (gchar)*p);
-		}
-	}
-	g_string_append_c(out, '"');
-}
-
-static void json_member(MpaJson *j, const gchar *key)
-{
-	if (j->first->len > 0) {
-		gboolean *first = &g_array_index(j->first, gboolean, j->first->len - 1);
-
-		if (!*first)
-			g_string_append_c(j->out, ',');
-		*first = FALSE;
-		g_string_append_c(j->out, '\n');
-		for (guint i = 0; i < j->first->len; i++)
-			g_string_append(j->out, "  ");
-	}
-	if (key != NULL) {
-		gchar *valid = g_utf8_make_valid(key, -1);
-
-		json_escape(j->out, valid);
-		g_free(valid);
-		g_string_append(j->out, ": ");
-	}
-}
-
-static void json_open(MpaJson *j, const gchar *key, gchar c)
-{
-	gboolean first = TRUE;
-
-	json_member(j, key);
-	g_string_append_c(j->out, c);
-	g_array_append_val(j->first, first);
-}
-
-static void json_close(MpaJson *j, gchar c)
-{
-	gboolean empty;
-
-	g_return_if_fail(j->first->len > 0);
-	empty = g_array_index(j->first, gboolean, j->first->len - 1);
-	g_array_set_size(j->first, j->first->len - 1);
-	if (!empty) {
-		g_string_append_c(j->out, '\n');
-		for (guint i = 0; i < j->first->len; i++)
-			g_string_append(j->out, "  ");
-	}
-	g_string_append_c(j->out, c);
-}
-
-void mpa_json_begin_object(MpaJson *j, const gchar *key) { json_open(j, key, '{'); }
-void mpa_json_end_object(MpaJson *j) { json_close(j, '}'); }
-void mpa_json_begin_array(MpaJson *j, const gchar *key) { json_open(j, key, '['); }
-void mpa_json_end_array(MpaJson *j) { json_close(j, ']'); }
-
-void mpa_json_string(MpaJson *j, const gchar *key, const gchar *value)
-{
-	gchar *valid;
-
-	if (value == NULL) {
-		mpa_json_null(j, key);
-		return;
-	}
-	json_member(j, key);
-	valid = g_utf8_make_valid(value, -1);
-	json_escape(j->out, valid);
-	g_free(valid);
-}
-
-void mpa_json_int(MpaJson *j, const gchar *key, gint64 value)
-{
-	json_member(j, key);
-	g_string_append_printf(j->out, "%" G_GINT64_FORMAT, value);
-}
-
-void mpa_json_bool(MpaJson *j, const gchar *key, gboolean value)
-{
-	json_member(j, key);
-	g_string_append(j->out, value ? "true" : "false");
-}
-
-void mpa_json_null(MpaJson *j, const gchar *key)
-{
-	json_member(j, key);
-	g_string_append(j->out, "null");
-}
-
-gchar *mpa_json_finish(MpaJson *j)
-{
-	gchar *text;
-
-	g_warn_if_fail(j->first->len == 0);
-	g_string_append_c(j->out, '\n');
-	text = g_string_free(j->out, FALSE);
-	g_array_unref(j->first);
-	g_free(j);
-	return text;
-}
-
-gchar *
-mpa_first_sentence(const gchar *text)
+gchar *mpa_first_sentence(const gchar *text)
 {
 	static const gchar *const ends[] = { "。", "！", "？" };
 	const gchar *end = NULL;
@@ -271,14 +137,13 @@ mpa_first_sentence(const gchar *text)
 	return g_strstrip(out);
 }
 
-gboolean
-mpa_duration_ms(gint64 us, gint *ms)
+gboolean mpa_duration_ms(gint64 us, gint *ms)
 {
 	if (us < 0)
 		us = 0;
 	/* 999.6 ms would print as "1000 ms": from there on it is seconds. */
 	if (us >= 999500)
 		return FALSE;
-	*ms = (gint) ((us + 500) / 1000);
+	*ms = (gint)((us + 500) / 1000);
 	return TRUE;
 }

@@ -1,5 +1,5 @@
 /* Provider Assistant — text helpers shared by the core: decoding server replies, making them safe to
- * show, JSON output, and wiping secrets.
+ * show, and wiping secrets.
  * Copyright (C) 2026 The Provider Assistant developers
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -20,20 +20,6 @@ gchar *mpa_decode_reply(const guint8 *data, gsize len);
  * NUL shown as U+FFFD-free escapes like "\x1b"), CR/LF become " / " between lines; trailing
  * white space trimmed; result truncated to @max_chars characters (0: no limit) with "…". */
 gchar *mpa_sanitize_display(const gchar *utf8, gsize max_chars);
-
-/* Minimal JSON writer. */
-typedef struct _MpaJson MpaJson;
-MpaJson *mpa_json_new(void);
-void mpa_json_begin_object(MpaJson *j, const gchar *key);  /* key NULL inside arrays / at top */
-void mpa_json_end_object(MpaJson *j);
-void mpa_json_begin_array(MpaJson *j, const gchar *key);
-void mpa_json_end_array(MpaJson *j);
-void mpa_json_string(MpaJson *j, const gchar *key, const gchar *value); /* NULL value -> null */
-void mpa_json_int(MpaJson *j, const gchar *key, gint64 value);
-void mpa_json_bool(MpaJson *j, const gchar *key, gboolean value);
-void mpa_json_null(MpaJson *j, const gchar *key);
-/* Returns the text (newline-terminated) and frees the writer. */
-gchar *mpa_json_finish(MpaJson *j);
 
 /* Overwrite and free a secret string. */
 void mpa_secret_free(gchar *secret);

@@ -19,8 +19,7 @@
 
 #include "mpa-tls.h"
 
-static gchar *
-name_of(X509_NAME *name)
+static gchar *name_of(X509_NAME *name)
 {
 	char buf[256];
 
@@ -32,8 +31,7 @@ name_of(X509_NAME *name)
 
 /* Turn OpenSSL's verdict into our error kinds, each with its own wording, so the user (and the
  * diagnosis) can tell a self-signed certificate from an expired one or one for another host. */
-static MpaNetError
-explain(int err, X509 *cert, const gchar *host, gchar **detail)
+static MpaNetError explain(int err, X509 *cert, const gchar *host, gchar **detail)
 {
 	g_autofree gchar *subject = name_of(cert ? X509_get_subject_name(cert) : NULL);
 	g_autofree gchar *issuer = name_of(cert ? X509_get_issuer_name(cert) : NULL);
@@ -74,11 +72,10 @@ explain(int err, X509 *cert, const gchar *host, gchar **detail)
  * several threads; it is reloaded when its file changes (a CA update while Claws Mail runs). */
 static GMutex trust_lock;
 static X509_STORE *trust_store;
-static gchar *trust_ca_file;            /* NULL: the system store */
+static gchar *trust_ca_file; /* NULL: the system store */
 static struct stat trust_stat;
 
-static void
-trust_file_stat(const gchar *ca_file, struct stat *st)
+static void trust_file_stat(const gchar *ca_file, struct stat *st)
 {
 	const char *path = ca_file;
 
@@ -91,16 +88,14 @@ trust_file_stat(const gchar *ca_file, struct stat *st)
 		memset(st, 0, sizeof *st);
 }
 
-static gboolean
-same_file(const struct stat *a, const struct stat *b)
+static gboolean same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+		a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
 /* A reference to the store for @ca_file (NULL: the system's), or NULL with *detail set. */
-static X509_STORE *
-trust_store_get(const gchar *ca_file, gchar **detail)
+static X509_STORE *trust_store_get(const gchar *ca_file, gchar **detail)
 {
 	X509_STORE *store = NULL;
 	struct stat st;
@@ -135,8 +130,8 @@ trust_store_get(const gchar *ca_file, gchar **detail)
 	return store;
 }
 
-MpaNetError
-mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file, gchar **detail)
+MpaNetError mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file,
+				 gchar **detail)
 {
 	X509 *leaf = NULL;
 	STACK_OF(X509) *untrusted = NULL;
@@ -156,7 +151,7 @@ mpa_tls_verify_chain(GPtrArray *chain, const gchar *host, const gchar *ca_file, 
 	for (guint i = 0; i < chain->len; i++) {
 		gsize len;
 		const unsigned char *p = g_bytes_get_data(chain->pdata[i], &len);
-		X509 *cert = d2i_X509(NULL, &p, (long) len);
+		X509 *cert = d2i_X509(NULL, &p, (long)len);
 
 		if (cert == NULL) {
 			*detail = g_strdup(_("the server's certificate could not be read"));
@@ -203,12 +198,11 @@ out:
 	return ret;
 }
 
-gboolean
-mpa_tls_check_ca_file(const gchar *ca_file, GError **error)
+gboolean mpa_tls_check_ca_file(const gchar *ca_file, GError **error)
 {
 	struct stat st;
 	BIO *bio;
-	STACK_OF(X509_INFO) *infos;
+	STACK_OF(X509_INFO) * infos;
 	guint certs = 0;
 
 	if (stat(ca_file, &st) != 0) {

@@ -43,7 +43,7 @@ const gchar *mpa_xml_attr(const MpaXmlNode *node, const gchar *name)
 }
 
 typedef struct {
-	gchar *prefix;          /* "" for the default namespace */
+	gchar *prefix; /* "" for the default namespace */
 	gchar *uri;
 	guint depth;
 } NsBinding;
@@ -60,10 +60,10 @@ typedef struct {
 	GPtrArray *problems;
 	MpaXmlNode *root;
 	MpaXmlNode *current;
-	GPtrArray *ns;          /* of NsBinding*, innermost last */
+	GPtrArray *ns; /* of NsBinding*, innermost last */
 	guint depth;
 	guint last_line;
-	guint too_deep_line;    /* line of the first element below MPA_XML_MAX_DEPTH, or 0 */
+	guint too_deep_line; /* line of the first element below MPA_XML_MAX_DEPTH, or 0 */
 } Parse;
 
 static const gchar *ns_lookup(Parse *p, const gchar *prefix)
@@ -149,15 +149,15 @@ static void on_start(GMarkupParseContext *context, const gchar *element_name,
 
 		if (colon != NULL && uri == NULL) {
 			mpa_problem_add(p->problems, p->origin, node->line,
-				_("element <%s> uses the prefix '%s', which is not declared — declare it, e.g. xmlns:%s=\"%s\" on <clientConfig>"),
-				node->qname, prefix, prefix, MPA_XML_NAMESPACE);
+					_("element <%s> uses the prefix '%s', which is not declared — declare it, e.g. xmlns:%s=\"%s\" on <clientConfig>"),
+					node->qname, prefix, prefix, MPA_XML_NAMESPACE);
 			node->skip = TRUE;
 		} else if (uri != NULL && strcmp(uri, MPA_XML_NAMESPACE) == 0) {
 			node->mpa = TRUE;
 		} else if (uri != NULL) {
 			mpa_problem_warn(p->problems, p->origin, node->line,
-				_("element <%s> is in the unknown namespace '%s' and is ignored — use the namespace %s or remove the element"),
-				node->qname, uri, MPA_XML_NAMESPACE);
+					 _("element <%s> is in the unknown namespace '%s' and is ignored — use the namespace %s or remove the element"),
+					 node->qname, uri, MPA_XML_NAMESPACE);
 			node->skip = TRUE;
 		}
 	}
@@ -225,7 +225,7 @@ MpaXmlNode *mpa_xml_parse(const gchar *data, gsize len, const gchar *origin, GPt
 
 	start = data != NULL ? data : "";
 	if (len >= 3 && memcmp(start, "\xef\xbb\xbf", 3) == 0) {
-		start += 3;     /* a byte-order mark, which GMarkup does not expect */
+		start += 3; /* a byte-order mark, which GMarkup does not expect */
 		len -= 3;
 	}
 	context = g_markup_parse_context_new(&markup_parser, G_MARKUP_TREAT_CDATA_AS_TEXT, &p, NULL);

@@ -24,15 +24,15 @@ G_BEGIN_DECLS
 typedef struct _MpaXmlNode MpaXmlNode;
 struct _MpaXmlNode {
 	MpaXmlNode *parent;
-	gchar *qname;           /* as written, "mpa:rule"; used in messages */
-	const gchar *name;      /* local name, points into qname */
-	gboolean mpa;           /* in MPA_XML_NAMESPACE (else no namespace: ISPDB) */
-	gboolean skip;          /* unknown namespace: reported once, not checked further */
+	gchar *qname;      /* as written, "mpa:rule"; used in messages */
+	const gchar *name; /* local name, points into qname */
+	gboolean mpa;      /* in MPA_XML_NAMESPACE (else no namespace: ISPDB) */
+	gboolean skip;     /* unknown namespace: reported once, not checked further */
 	guint line;
-	gchar **attr_names;     /* without the xmlns declarations; NULL-terminated */
+	gchar **attr_names; /* without the xmlns declarations; NULL-terminated */
 	gchar **attr_values;
-	GString *text;          /* all text directly inside, CDATA included */
-	GPtrArray *children;    /* of MpaXmlNode*, owned by the node (no free function) */
+	GString *text;       /* all text directly inside, CDATA included */
+	GPtrArray *children; /* of MpaXmlNode*, owned by the node (no free function) */
 };
 
 /* Parse @len bytes of @data (no NUL needed).  Problems are appended to @problems (may be NULL)

@@ -5,7 +5,7 @@
  *
  * Claws keeps the dialog's widgets in static structs of prefs_account.c and sets no widget names,
  * so they are found by walking the toplevel and comparing label texts with Claws' own translations
- * (dgettext("claws-mail", ...)).  The fields are set through the widgets, never through the
+ * (CLAWS(), pa-shared.h).  The fields are set through the widgets, never through the
  * PrefsAccount struct: a new account's pages reset the struct from defaults, and Cancel must undo
  * everything.  Each field remembers the value it had when the dialog opened and the value the
  * plugin last put there; a field holding anything else was changed by the user and is left alone.
@@ -27,8 +27,8 @@
 #include "mpa-lookup.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 
-#define CLAWS(s) dgettext("claws-mail", s)
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages
  * exist; then the widgets are looked up again from the main loop, a few times. */
 #define FIND_RETRIES 50
@@ -79,6 +79,9 @@ struct _MpaAccountDialog {
 	gpointer changed_data;
 	GCallback fields_changed;               /* void (*)(gpointer data): a tested field changed */
 	gpointer fields_changed_data;
+	GCallback signin_changed;               /* void (*)(gpointer data): the sign-in method changed */
+	gpointer signin_changed_data;
+	GtkWidget *client_id;                   /* OAuth2 page: "Client ID" */
 
 	/* The settings lookup for a domain no provider file names (new accounts only). */
 	guint lookup_timer;                     /* the debounce after typing */
@@ -510,6 +513,20 @@ smtp_password_changed(GtkEditable *editable, gpointer data)
 		dlg->smtp_pass_ours = FALSE;    /* typed by the user: theirs from now on */
 }
 
+/* OAuth2 in field @f that the user chose where the provider offers it beside a password (on the
+ * plugin's page, on Claws' Receive or Send page, or saved so before the dialog opened): it stays,
+ * also through Apply provider settings.  Only the plugin's own OAuth2 (another provider's, set
+ * while the address was typed) gives way. */
+static gboolean
+keeps_oauth2(MpaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServer *s, gint oauth2)
+{
+	g_autofree gchar *now = field_get(dlg, f);
+
+	if (!s || !s->oauth2 || p->oauth2_provider == MPA_OAUTH2_NONE || !now || atoi(now) != oauth2)
+		return FALSE;
+	return !(dlg->last_set[f] && g_strcmp0(now, dlg->last_set[f]) == 0);
+}
+
 /* @receive: also the receiving side (protocol, server, user ID, TLS, port). */
 static void
 fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
@@ -517,6 +534,8 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 {
 	gchar num[16];
 	gboolean port_ours, signs_in;
+	gboolean kept[F_COUNT] = { FALSE };
+	gboolean imap_oauth2 = FALSE, smtp_oauth2 = FALSE;
 
 	if (p->imap && receive) {
 		g_autofree gchar *uid = mpa_expand_username(p->imap->username, address);
@@ -532,8 +551,14 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		g_snprintf(num, sizeof num, "%d", tls);
 		/* Claws' toggled handler moves the Advanced page's port spin to 993 itself. */
 		field_set(dlg, F_IMAP_TLS, num, force);
-		g_snprintf(num, sizeof num, "%d", imap_auth_value(p->imap->auth_method));
-		field_set(dlg, F_IMAP_AUTH, num, force);
+		imap_oauth2 = p->imap->auth_method == MPA_AUTH_OAUTH2;
+		kept[F_IMAP_AUTH] = keeps_oauth2(dlg, p, F_IMAP_AUTH, p->imap, IMAP_AUTH_OAUTH2);
+		if (kept[F_IMAP_AUTH]) {
+			imap_oauth2 = TRUE;
+		} else {
+			g_snprintf(num, sizeof num, "%d", imap_auth_value(p->imap->auth_method));
+			field_set(dlg, F_IMAP_AUTH, num, force);
+		}
 		/* The spin follows the check: Claws' TLS handler has just moved it, so it is ours
 		 * whenever the check is. */
 		port_ours = force || field_is_ours(dlg, F_IMAP_PORT_SET);
@@ -554,8 +579,15 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		field_set(dlg, F_SMTP_TLS, num, force);
 		signs_in = p->smtp->password_auth || p->smtp->auth_method == MPA_AUTH_OAUTH2;
 		field_set(dlg, F_SMTP_AUTH, signs_in ? "1" : "0", force);
-		g_snprintf(num, sizeof num, "%d", smtp_auth_value(p->smtp->auth_method));
-		field_set(dlg, F_SMTP_AUTH_METHOD, num, force);
+		smtp_oauth2 = p->smtp->auth_method == MPA_AUTH_OAUTH2;
+		kept[F_SMTP_AUTH_METHOD] = keeps_oauth2(dlg, p, F_SMTP_AUTH_METHOD, p->smtp,
+							 SMTPAUTH_OAUTH2);
+		if (kept[F_SMTP_AUTH_METHOD]) {
+			smtp_oauth2 = TRUE;
+		} else {
+			g_snprintf(num, sizeof num, "%d", smtp_auth_value(p->smtp->auth_method));
+			field_set(dlg, F_SMTP_AUTH_METHOD, num, force);
+		}
 		/* Claws logs in to SMTP with the Basic page's user ID unless the Send page names its
 		 * own: name it only where the provider's SMTP user name differs (iCloud: the name
 		 * part for IMAP, the whole address for SMTP), else leave it empty. */
@@ -574,18 +606,17 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 			field_set(dlg, F_SMTP_PORT, num, TRUE);
 		}
 	}
-	/* OAuth2 where it is the method: the service Claws asks for the token (its OAuth2 page).
-	 * Left alone otherwise: a user who chose OAuth2 for Gmail keeps the choice. */
-	if (p->oauth2_provider != MPA_OAUTH2_NONE &&
-	    ((receive && p->imap && p->imap->auth_method == MPA_AUTH_OAUTH2) ||
-	     (p->smtp && p->smtp->auth_method == MPA_AUTH_OAUTH2))) {
+	/* OAuth2 where it is the method (the provider's, or the user's kept above): the service
+	 * Claws asks for the token (its OAuth2 page).  Left alone otherwise. */
+	if (p->oauth2_provider != MPA_OAUTH2_NONE && ((receive && imap_oauth2) || smtp_oauth2)) {
 		g_snprintf(num, sizeof num, "%d", oauth2_value(p->oauth2_provider));
 		field_set(dlg, F_OAUTH2_PROVIDER, num, force);
 	}
 	/* Claws' handlers react to our changes (the port spins follow the TLS radios); what they
-	 * did counts as ours, so a later provider can still change it. */
+	 * did counts as ours, so a later provider can still change it.  A kept OAuth2 stays the
+	 * user's. */
 	for (Field f = 0; f < F_COUNT; f++) {
-		if (dlg->last_set[f] && dlg->field[f]) {
+		if (dlg->last_set[f] && dlg->field[f] && !kept[f]) {
 			g_free(dlg->last_set[f]);
 			dlg->last_set[f] = field_get(dlg, f);
 		}
@@ -932,6 +963,33 @@ watch_fields(MpaAccountDialog *dlg)
 	}
 }
 
+/* The sign-in method (Receive and Send pages), the OAuth2 service or its client ID changed: the
+ * page's choice follows, and a test's OAuth2 flags depend on the methods. */
+static void
+signin_changed(gpointer instance, gpointer data)
+{
+	MpaAccountDialog *dlg = data;
+
+	if (dlg->signin_changed)
+		((void (*)(gpointer)) dlg->signin_changed)(dlg->signin_changed_data);
+	field_changed(instance, data);
+}
+
+static void
+watch_signin(MpaAccountDialog *dlg)
+{
+	GtkWidget *w[] = { dlg->field[F_IMAP_AUTH], dlg->field[F_SMTP_AUTH_METHOD],
+			   dlg->field[F_OAUTH2_PROVIDER], dlg->client_id, dlg->field[F_SMTP_AUTH],
+			   dlg->field[F_PROTOCOL] };
+
+	for (guint i = 0; i < G_N_ELEMENTS(w); i++) {
+		if (!w[i])
+			continue;
+		g_signal_connect(w[i], GTK_IS_TOGGLE_BUTTON(w[i]) ? "toggled" : "changed",
+				 G_CALLBACK(signin_changed), dlg);
+	}
+}
+
 static void
 unwatch(GtkWidget *w, MpaAccountDialog *dlg)
 {
@@ -1040,6 +1098,10 @@ find_widgets(MpaAccountDialog *dlg)
 			dlg->field[F_IMAP_AUTH] = box_combo(recv_imap, CLAWS("Authentication method"));
 	}
 	dlg->field[F_OAUTH2_PROVIDER] = box_combo(root, CLAWS("Select OAuth2 Email Service Provider"));
+	/* (the only "Client ID" of the dialog: the OAuth2 page's grid) */
+	dlg->client_id = grid_field(root, CLAWS("Client ID"));
+	if (dlg->client_id && !GTK_IS_ENTRY(dlg->client_id))
+		dlg->client_id = NULL;
 	imap_frame = find_frame(root, CLAWS("IMAP"), has_value_radios);
 	smtp_frame = find_frame(root, CLAWS("Send (SMTP)"), has_value_radios);
 	if (imap_frame)
@@ -1067,6 +1129,7 @@ find_widgets(MpaAccountDialog *dlg)
 	track(&dlg->address);
 	track(&dlg->password);
 	track(&dlg->smtp_pass);
+	track(&dlg->client_id);
 	for (Field f = 0; f < F_COUNT; f++)
 		track(&dlg->field[f]);
 	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
@@ -1087,6 +1150,7 @@ find_widgets(MpaAccountDialog *dlg)
 	if (dlg->smtp_pass)
 		g_signal_connect(dlg->smtp_pass, "changed", G_CALLBACK(smtp_password_changed), dlg);
 	watch_fields(dlg);
+	watch_signin(dlg);
 	dlg->ready = TRUE;
 	/* The address may already be there (editing, or a pasted address before we were ready). */
 	address_changed(GTK_EDITABLE(dlg->address), dlg);
@@ -1137,6 +1201,8 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		g_signal_handlers_disconnect_by_data(dlg->password, dlg);
 	if (dlg->smtp_pass)
 		g_signal_handlers_disconnect_by_data(dlg->smtp_pass, dlg);
+	unwatch(dlg->client_id, dlg);
+	untrack(&dlg->client_id);
 	for (Field f = 0; f < F_COUNT; f++)
 		unwatch(dlg->field[f], dlg);
 	for (gint v = SSL_NONE; v <= SSL_STARTTLS; v++) {
@@ -1343,4 +1409,162 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 	if (mpa_pa_ca_file())
 		mpa_check_request_set_ca_file(req, mpa_pa_ca_file());
 	return req;
+}
+
+/* ---- the sign-in choice: a password or OAuth2 ---- */
+
+void
+mpa_account_dialog_set_signin_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
+				      gpointer data)
+{
+	dlg->signin_changed = (GCallback) func;
+	dlg->signin_changed_data = data;
+}
+
+static gboolean
+receives_imap(MpaAccountDialog *dlg)
+{
+	return dlg->field[F_PROTOCOL] &&
+	       combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4;
+}
+
+gboolean
+mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg)
+{
+	if (!dlg->ready)
+		return FALSE;
+	if (receives_imap(dlg) && dlg->field[F_IMAP_AUTH] &&
+	    combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_IMAP_AUTH])) == IMAP_AUTH_OAUTH2)
+		return TRUE;
+	return dlg->field[F_SMTP_AUTH] && dlg->field[F_SMTP_AUTH_METHOD] &&
+	       gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH])) &&
+	       combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_SMTP_AUTH_METHOD])) == SMTPAUTH_OAUTH2;
+}
+
+/* The user's pick on the plugin's page.  Put into the widgets without recording it as the
+ * plugin's (last_set): it is the user's choice, which typing the address again or Apply provider
+ * settings keeps (see keeps_oauth2). */
+void
+mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
+{
+	const MpaProvider *p = dlg->provider;
+	gchar num[16];
+
+	if (!dlg->ready || !p)
+		return;
+	if (p->imap && receives_imap(dlg)) {
+		g_snprintf(num, sizeof num, "%d", oauth2 ? IMAP_AUTH_OAUTH2
+			   : imap_auth_value(p->imap->auth_method));
+		field_put(dlg, F_IMAP_AUTH, num);
+	}
+	if (p->smtp) {
+		if (oauth2)
+			field_put(dlg, F_SMTP_AUTH, "1");
+		g_snprintf(num, sizeof num, "%d", oauth2 ? SMTPAUTH_OAUTH2
+			   : smtp_auth_value(p->smtp->auth_method));
+		field_put(dlg, F_SMTP_AUTH_METHOD, num);
+	}
+	/* The service for the token; back to what the account had when the password returns. */
+	if (oauth2) {
+		g_snprintf(num, sizeof num, "%d", oauth2_value(p->oauth2_provider));
+		field_put(dlg, F_OAUTH2_PROVIDER, num);
+	} else if (dlg->initial[F_OAUTH2_PROVIDER]) {
+		field_put(dlg, F_OAUTH2_PROVIDER, dlg->initial[F_OAUTH2_PROVIDER]);
+	}
+}
+
+MpaOAuth2Provider
+mpa_account_dialog_oauth2_service(MpaAccountDialog *dlg)
+{
+	gint v;
+
+	if (!dlg->ready || !dlg->field[F_OAUTH2_PROVIDER])
+		return MPA_OAUTH2_NONE;
+	v = combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_OAUTH2_PROVIDER]));
+	for (MpaOAuth2Provider p = MPA_OAUTH2_GOOGLE; p <= MPA_OAUTH2_YAHOO; p++)
+		if (oauth2_value(p) == v)
+			return p;
+	return MPA_OAUTH2_NONE;
+}
+
+/* Whether this Claws Mail has a client ID of its own for @service, and the redirect URI it
+ * signs in with.
+ *
+ * What Claws Mail 4.1.1 does (src/oauth2.c): the built-in client IDs are a static table
+ * (OAUTH2info[service][OA2_CLIENT_ID], base64 and passcrypt encoded); upstream's source leaves
+ * all four empty (Google, MS Outlook, MS Exchange, Yahoo), and a distribution could patch its
+ * own in.  The table cannot be read from a plugin, but oauth2_authorisation_url(service, &url,
+ * NULL) — exported by the claws-mail binary, used by the OAuth2 page's "Open default browser
+ * with request" — builds the sign-in address from it: ".../auth?client_id=<built-in ID>
+ * &redirect_uri=http%3A%2F%2F127.0.0.1%3A8888&...".  An empty client_id there is Claws' own way
+ * of having none; the user's "Client ID" (accountrc oauth2_client_id) replaces it when set.
+ * Asked at run time rather than assumed, through dlsym: a Claws built without OAuth2 has no such
+ * symbol (then: no built-in ID). */
+static gboolean
+claws_probe_client_id(gint service, gchar **redirect_uri)
+{
+	GModule *self = g_module_open(NULL, 0);
+	gint (*auth_url)(gint service, gchar **url, const gchar *custom_client_id) = NULL;
+	gchar *url = NULL;
+	gboolean has = FALSE;
+
+	*redirect_uri = NULL;
+	if (self && g_module_symbol(self, "oauth2_authorisation_url", (gpointer *) &auth_url) &&
+	    auth_url && auth_url(service, &url, NULL) == 0 && url) {
+		const gchar *q = strchr(url, '?');
+		g_auto(GStrv) params = g_strsplit(q ? q + 1 : "", "&", -1);
+
+		for (guint i = 0; params[i]; i++) {
+			if (g_str_has_prefix(params[i], "client_id="))
+				has = params[i][strlen("client_id=")] != '\0';
+			else if (!*redirect_uri && g_str_has_prefix(params[i], "redirect_uri="))
+				*redirect_uri = g_uri_unescape_string(params[i] + strlen("redirect_uri="),
+								      NULL);
+		}
+	}
+	g_free(url);
+	if (self)
+		g_module_close(self);
+	/* In Claws' --debug output (once per service and session): what this Claws Mail has. */
+	debug_print("%s: OAuth2 service %d: built-in client ID: %s, redirect URI %s\n",
+		    MPA_PLUGIN_NAME, service, has ? "yes" : "none", *redirect_uri ? *redirect_uri : "?");
+	return has;
+}
+
+/* Asked once per service: Claws' table does not change while it runs. */
+static gboolean
+claws_has_client_id(gint service, gchar **redirect_uri)
+{
+	static gint known[CLAWS_OAUTH2_YAHOO + 1];      /* 0: not asked, 1: none, 2: built in */
+	static gchar *redirect[CLAWS_OAUTH2_YAHOO + 1];
+
+	if (service <= CLAWS_OAUTH2_NONE || service > CLAWS_OAUTH2_YAHOO) {
+		*redirect_uri = NULL;
+		return FALSE;
+	}
+	if (!known[service])
+		known[service] = claws_probe_client_id(service, &redirect[service]) ? 2 : 1;
+	*redirect_uri = g_strdup(redirect[service]);
+	return known[service] == 2;
+}
+
+gboolean
+mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri)
+{
+	MpaOAuth2Provider service = mpa_account_dialog_oauth2_service(dlg);
+	gboolean builtin;
+	g_autofree gchar *redirect = NULL;
+
+	if (redirect_uri)
+		*redirect_uri = NULL;
+	if (service == MPA_OAUTH2_NONE && dlg->provider)
+		service = dlg->provider->oauth2_provider;
+	if (!mpa_account_dialog_uses_oauth2(dlg) || service == MPA_OAUTH2_NONE)
+		return FALSE;
+	builtin = claws_has_client_id(oauth2_value(service), &redirect);
+	if (builtin || (dlg->client_id && *gtk_entry_get_text(GTK_ENTRY(dlg->client_id)) != '\0'))
+		return FALSE;
+	if (redirect_uri)
+		*redirect_uri = g_steal_pointer(&redirect);
+	return TRUE;
 }

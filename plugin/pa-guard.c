@@ -15,7 +15,7 @@
  *   "Account '%s': Connecting to SMTP server: %s:%d..." first, and a kept session is only reused
  *   for the next message of the same account (procmsg_send_queue sorts by account).  Log lines
  *   reach LOG_APPEND_TEXT_HOOKLIST on the main loop, in order.  Both texts are Claws' own
- *   translations, so they are compared through dgettext("claws-mail", ...).
+ *   translations, so they are compared through CLAWS() (pa-shared.h).
  *   The alternatives miss cases: the Sent folder copy is optional (and skipped for some encrypted
  *   mail), session_stats has no account, and the compose hook runs before sending, not after.
  */
@@ -37,15 +37,12 @@
 
 #include "mpa-guard.h"
 #include "pa-guard.h"
+#include "pa-shared.h"
 
-#define CLAWS_DOMAIN "claws-mail"
-/* Claws' own strings, looked up in its catalogue; a macro so xgettext does not copy them into ours */
-#define CLAWS_TEXT(s) dgettext(CLAWS_DOMAIN, s)
 #define DATA_ACCOUNT_ID "mpa-guard-account-id"
 #define DATA_ADDRESS "mpa-guard-address"
 
 static MpaGuard *guard;
-static MpaDb *guard_db;
 static gchar *guard_problem;    /* what went wrong with the file at start, for the page */
 static gulong hook_before_send = HOOK_NONE;
 static gulong hook_log = HOOK_NONE;
@@ -54,7 +51,7 @@ static gint smtp_account_id = -1;   /* account of the SMTP session the log is ta
 
 static void report(const gchar *context, const GError *error)
 {
-	log_error(LOG_PROTOCOL, "%s: %s: %s\n", "Provider Assistant", context, error->message);
+	log_error(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, context, error->message);
 }
 
 static void save_now(void)
@@ -67,9 +64,7 @@ static void save_now(void)
 
 static const MpaProvider *provider_of(const PrefsAccount *ac)
 {
-	if (guard_db == NULL || ac == NULL || ac->address == NULL || *ac->address == '\0')
-		return NULL;
-	return mpa_db_lookup_address(guard_db, ac->address, NULL, NULL);
+	return ac != NULL ? mpa_pa_lookup(ac->address) : NULL;
 }
 
 static gboolean provider_has_limits(const MpaProvider *p)
@@ -233,8 +228,7 @@ static gboolean before_send_hook(gpointer source, gpointer data)
 /* "Account '%s': Connecting to SMTP server: %s:%d..." → the account of that session. */
 static void note_smtp_connect(const gchar *text)
 {
-	const gchar *format = CLAWS_TEXT(
-				       "Account '%s': Connecting to SMTP server: %s:%d...");
+	const gchar *format = CLAWS("Account '%s': Connecting to SMTP server: %s:%d...");
 	const gchar *first = strstr(format, "%s");
 	const gchar *second = first != NULL ? strstr(first + 2, "%s") : NULL;
 	g_autofree gchar *prefix = NULL, *middle = NULL, *name = NULL, *host = NULL;
@@ -279,7 +273,7 @@ static gboolean log_hook(gpointer source, gpointer data)
 		return FALSE;
 	text = g_strchomp(g_strdup(lt->text));
 	if (lt->type == LOG_MSG &&
-	    strcmp(text, CLAWS_TEXT("Mail sent successfully.")) == 0) {
+	    strcmp(text, CLAWS("Mail sent successfully.")) == 0) {
 		if (smtp_account_id >= 0 && (ac = account_find_from_id(smtp_account_id)) != NULL &&
 		    ac->address != NULL) {
 			mpa_guard_record_send(guard, ac->account_id, ac->address);
@@ -305,13 +299,12 @@ static void unregister_hooks(void)
 	hook_before_send = hook_log = hook_accounts = HOOK_NONE;
 }
 
-gboolean mpa_guard_ui_init(MpaDb *db, GError **error)
+gboolean mpa_guard_ui_init(GError **error)
 {
 	g_autoptr(GError) local = NULL;
 
 	g_return_val_if_fail(guard == NULL, FALSE);
 	guard = mpa_guard_new_in_dir(get_rc_dir());
-	guard_db = db;
 	smtp_account_id = -1;
 	if (!mpa_guard_load(guard, TRUE, &local)) {
 		if (!g_error_matches(local, MPA_GUARD_ERROR, MPA_GUARD_ERROR_CORRUPT)) {
@@ -325,7 +318,7 @@ gboolean mpa_guard_ui_init(MpaDb *db, GError **error)
 		guard_problem = g_strdup_printf(
 			_("The guard's file was damaged and has been kept as %s.corrupt; counting "
 			  "started again from zero (%s)."), mpa_guard_path(guard), local->message);
-		log_error(LOG_PROTOCOL, "%s: %s\n", "Provider Assistant", guard_problem);
+		log_error(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, guard_problem);
 		g_clear_error(&local);
 		if (!mpa_guard_set_aside_corrupt(guard, &local)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
@@ -355,7 +348,6 @@ void mpa_guard_ui_done(void)
 	save_now();
 	g_clear_pointer(&guard, mpa_guard_free);
 	g_clear_pointer(&guard_problem, g_free);
-	guard_db = NULL;
 }
 
 /* ---- the page section ----------------------------------------------------------------------- */

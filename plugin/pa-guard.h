@@ -14,14 +14,14 @@
 
 G_BEGIN_DECLS
 
-/* Load the guard file from Claws' config directory and register the hooks.  @db is borrowed: keep
- * it alive until mpa_guard_ui_done().  Call from plugin_init after the database is loaded:
+/* Load the guard file from Claws' config directory and register the hooks.  Providers are looked
+ * up in the shared database (pa-shared.h): call from plugin_init after it is loaded:
  *
- *	if (!mpa_guard_ui_init(db, &err)) { *error = g_strdup(err->message); ...; return -1; }
+ *	if (!mpa_guard_ui_init(&err)) { *error = g_strdup(err->message); ...; return -1; }
  *
  * A damaged guard file does not fail: it is reported in Claws' log, kept as "<file>.corrupt" and
  * counting starts afresh.  Fails only when the file cannot be read at all. */
-gboolean mpa_guard_ui_init(MpaDb *db, GError **error);
+gboolean mpa_guard_ui_init(GError **error);
 /* Save pending counts and unregister the hooks; call from plugin_done before freeing the db.
  * Safe to call when init failed or never ran. */
 void mpa_guard_ui_done(void);

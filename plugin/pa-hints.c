@@ -24,14 +24,12 @@
 #include "mpa-logins.h"
 #include "pa-loglines.h"
 #include "pa-plugin.h"
-
-#define CLAWS(s) dgettext("claws-mail", s)
+#include "pa-shared.h"
 
 typedef struct {
 	gint account_id;
 	gchar *account_name;
-	MpaProtocol protocol;
-	gboolean pop3;                  /* a POP3 login (protocol is IMAP: the receiving side) */
+	MpaPaLogService service;
 	MpaNetError net_error;          /* MPA_NET_NONE: the server refused a login or a message */
 	gchar *host;
 	MpaDiagnosis *diagnosis;
@@ -65,7 +63,7 @@ find_account(const MpaLogFailure *f)
 
 	for (GList *l = account_get_list(); l; l = l->next) {
 		PrefsAccount *ac = l->data;
-		const gchar *server = f->protocol == MPA_PROTOCOL_IMAP ? ac->recv_server : ac->smtp_server;
+		const gchar *server = f->service == MPA_PA_LOG_SMTP ? ac->smtp_server : ac->recv_server;
 		gboolean host_ok = server && f->host && g_ascii_strcasecmp(server, f->host) == 0;
 
 		if (f->account_name && g_strcmp0(ac->account_name, f->account_name) == 0 &&
@@ -107,7 +105,7 @@ unreachable(const Hint *h)
 static const gchar *
 protocol_name(const Hint *h)
 {
-	return h->pop3 ? "POP3" : h->protocol == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP";
+	return h->service == MPA_PA_LOG_POP3 ? "POP3" : h->service == MPA_PA_LOG_IMAP ? "IMAP" : "SMTP";
 }
 
 /* The headline of a hint, plain text. */
@@ -120,12 +118,12 @@ hint_headline(const Hint *h, const MpaExplanation *e)
 		/* TRANSLATORS: %s is a server name, then IMAP or SMTP. */
 		return g_strdup_printf(_("Could not reach %s (%s)"), host, protocol_name(h));
 	if (h->net_error != MPA_NET_NONE)
-		return g_strdup_printf(h->protocol == MPA_PROTOCOL_IMAP ?
+		return g_strdup_printf(h->service != MPA_PA_LOG_SMTP ?
 				       _("Could not connect to %s (IMAP): %s") :
 				       _("Could not connect to %s (SMTP): %s"), host, e->title);
-	if (h->pop3)
+	if (h->service == MPA_PA_LOG_POP3)
 		return g_strdup_printf(_("Login to %s failed (POP3): %s"), host, e->title);
-	return g_strdup_printf(h->protocol == MPA_PROTOCOL_IMAP ?
+	return g_strdup_printf(h->service == MPA_PA_LOG_IMAP ?
 			       _("Login to %s failed (IMAP): %s") :
 			       _("Sending through %s failed (SMTP): %s"), host, e->title);
 }
@@ -269,7 +267,7 @@ show_hint(Hint *h)
 			      "tries again: it retries a failed login several times and asks for the "
 			      "password again, and a series of failed logins (about six) can make the "
 			      "provider's risk control lock the account for a while."), FALSE);
-	if (h->protocol == MPA_PROTOCOL_IMAP && !h->pop3)
+	if (h->service == MPA_PA_LOG_IMAP)
 		label(vbox, h->net_error != MPA_NET_NONE
 		      ? _("If this account was just created, its folder list may be empty because "
 			  "the first connection failed, and Claws Mail will not fetch it by itself. "
@@ -300,7 +298,7 @@ show_hint(Hint *h)
 	gtk_widget_show_all(win);
 	gtk_widget_grab_focus(close);
 	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, e->cause);
-	debug_print("%s: hint: %s\n", MPA_PLUGIN_NAME, headline);
+	debug_print("%s: hint: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, headline);
 }
 
 static gboolean
@@ -379,12 +377,13 @@ handle_failure(const MpaLogFailure *f)
 	if (!p)
 		return;
 
-	fail.protocol = f->protocol;
+	/* POP3: the provider's rules for its receiving side */
+	fail.protocol = mpa_pa_log_service_side(f->service);
 	fail.stage = f->stage;
 	fail.net_error = f->net_error;
 	fail.reply = f->reply;
 	if (f->reply) {
-		if (f->protocol == MPA_PROTOCOL_IMAP)
+		if (fail.protocol == MPA_PROTOCOL_IMAP)
 			imap_code = mpa_reply_imap_code(f->reply);
 		else
 			mpa_reply_smtp(f->reply, &fail.smtp_code, &enhanced);
@@ -393,7 +392,7 @@ handle_failure(const MpaLogFailure *f)
 	fail.enhanced_code = enhanced;
 	fail.port = f->port;
 	/* POP3 logins are recorded for the receiving side too */
-	fail.worked_before = worked_before(ac->account_id, f->protocol);
+	fail.worked_before = worked_before(ac->account_id, fail.protocol);
 	d = mpa_diagnose(p, &fail, NULL);
 	if (!d || !d->causes || d->causes->len == 0) {
 		if (d)
@@ -424,8 +423,7 @@ handle_failure(const MpaLogFailure *f)
 	h = g_new0(Hint, 1);
 	h->account_id = ac->account_id;
 	h->account_name = g_strdup(ac->account_name ? ac->account_name : ac->address);
-	h->protocol = f->protocol;
-	h->pop3 = f->pop3;
+	h->service = f->service;
 	h->net_error = f->net_error;
 	h->host = g_strdup(f->host);
 	h->diagnosis = d;
@@ -458,15 +456,15 @@ log_hook(gpointer source, gpointer data)
 		mpa_log_failure_free(f);
 	}
 	{
-		MpaProtocol protocol;
+		MpaPaLogService service;
 		g_autofree gchar *name = NULL, *host = NULL;
 
-		if (mpa_log_watch_take_login(watch, &protocol, &name, &host)) {
-			MpaLogFailure probe = { .protocol = protocol, .account_name = name, .host = host };
+		if (mpa_log_watch_take_login(watch, &service, &name, &host)) {
+			MpaLogFailure probe = { .service = service, .account_name = name, .host = host };
 			PrefsAccount *ac = find_account(&probe);
 
 			if (ac)
-				mpa_hints_record_login(ac->account_id, protocol);
+				mpa_hints_record_login(ac->account_id, mpa_pa_log_service_side(service));
 		}
 	}
 	return FALSE;   /* the log window and others still get the line */

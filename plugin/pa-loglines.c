@@ -18,8 +18,7 @@
 #define EARLY_CLOSE_US (5 * G_USEC_PER_SEC)
 
 typedef struct {
-	MpaProtocol protocol;
-	gboolean pop3;          /* POP3: its protocol is MPA_PROTOCOL_SMTP (SMTP's words are shared) */
+	MpaPaLogService service;
 	gchar *account_name;
 	gchar *host;
 	guint port;
@@ -50,9 +49,15 @@ struct _MpaLogWatch {
 	gint64 io_timeout_us;
 	gint imap_login;        /* 0 none; 1 "IMAP> Logging" seen; 2 and then its answer */
 	gboolean login_seen;    /* a successful login waits for mpa_log_watch_take_login() */
-	MpaProtocol login_protocol;
+	MpaPaLogService login_service;
 	gchar *login_account, *login_host;
 };
+
+MpaProtocol
+mpa_pa_log_service_side(MpaPaLogService service)
+{
+	return service == MPA_PA_LOG_SMTP ? MPA_PROTOCOL_SMTP : MPA_PROTOCOL_IMAP;
+}
 
 static void
 connection_free(gpointer data)
@@ -107,14 +112,21 @@ regex_from_format(const gchar *format)
 	return g_regex_new(re->str, G_REGEX_DOTALL, 0, NULL);
 }
 
+/* Claws builds its IMAP errors as g_strconcat("IMAP error on %s:", " ", @what): one regex. */
+static GRegex *
+imap_error_regex(const MpaLogFormats *formats, const gchar *what)
+{
+	g_autofree gchar *format = g_strconcat(formats->imap_error ? formats->imap_error
+					       : "IMAP error on %s:", " ", what, NULL);
+
+	return regex_from_format(format);
+}
+
 MpaLogWatch *
 mpa_log_watch_new(const MpaLogFormats *formats)
 {
 	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
 	const MpaLogFormats none = { 0 };
-	g_autofree gchar *login_fmt = NULL;
-	g_autofree gchar *stream_fmt = NULL;
-	g_autofree gchar *refused_fmt = NULL;
 
 	if (!formats)
 		formats = &none;
@@ -124,22 +136,15 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 		FMT(imap_connecting, "Account '%s': Connecting to IMAP server: %s:%d..."));
 	w->smtp_connecting = regex_from_format(
 		FMT(smtp_connecting, "Account '%s': Connecting to SMTP server: %s:%d..."));
-	/* Claws builds this one as g_strconcat("IMAP error on %s:", " ", "LOGIN error"). */
-	login_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				FMT(login_error, "LOGIN error"), NULL);
-	w->imap_login_error = regex_from_format(login_fmt);
+	w->imap_login_error = imap_error_regex(formats, FMT(login_error, "LOGIN error"));
 	w->smtp_auth_failed = regex_from_format(
 		FMT(smtp_auth_failed, "Authentication failed:\n%s"));
 	w->smtp_send_failed = regex_from_format(
 		FMT(smtp_send_failed, "Error occurred while sending the message:\n%s"));
 	w->pop3_connecting = regex_from_format(
 		FMT(pop3_connecting, "Account '%s': Connecting to POP3 server: %s:%d..."));
-	stream_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				 FMT(stream_error, "stream error"), NULL);
-	w->imap_stream_error = regex_from_format(stream_fmt);
-	refused_fmt = g_strconcat(FMT(imap_error, "IMAP error on %s:"), " ",
-				  FMT(connection_refused, "connection refused"), NULL);
-	w->imap_refused = regex_from_format(refused_fmt);
+	w->imap_stream_error = imap_error_regex(formats, FMT(stream_error, "stream error"));
+	w->imap_refused = imap_error_regex(formats, FMT(connection_refused, "connection refused"));
 	w->tls_failed = g_strdup(FMT(tls_failed, "TLS handshake failed"));
 	g_strchomp(w->tls_failed);      /* compared with a line whose newline is gone */
 	w->session_timed_out = g_strdup(FMT(session_timed_out,
@@ -221,13 +226,12 @@ mpa_log_watch_set_io_timeout(MpaLogWatch *w, guint seconds)
 }
 
 static void
-remember_connection(MpaLogWatch *w, MpaProtocol protocol, gboolean pop3, gchar *account, gchar *host,
+remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gchar *host,
 		    gchar *port, gint64 now)
 {
 	Connection *c = g_new0(Connection, 1);
 
-	c->protocol = protocol;
-	c->pop3 = pop3;
+	c->service = service;
 	c->at = now;
 	c->account_name = account;
 	c->host = g_ascii_strdown(host, -1);
@@ -238,21 +242,21 @@ remember_connection(MpaLogWatch *w, MpaProtocol protocol, gboolean pop3, gchar *
 	while (g_queue_get_length(&w->connections) > MAX_CONNECTIONS)
 		connection_free(g_queue_pop_tail(&w->connections));
 	/* A new session: replies seen before belong to an older one. */
-	if (protocol == MPA_PROTOCOL_SMTP && !pop3)
+	if (service == MPA_PA_LOG_SMTP)
 		g_clear_pointer(&w->last_smtp_reply, g_free);
-	if (pop3)
+	if (service == MPA_PA_LOG_POP3)
 		g_clear_pointer(&w->last_pop3_reply, g_free);
 }
 
-static const Connection *find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host);
+static const Connection *find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host);
 
 static void
-note_login(MpaLogWatch *w, MpaProtocol protocol)
+note_login(MpaLogWatch *w, MpaPaLogService service)
 {
-	const Connection *c = find_connection(w, protocol, NULL);
+	const Connection *c = find_connection(w, service, NULL);
 
 	w->login_seen = TRUE;
-	w->login_protocol = protocol;
+	w->login_service = service;
 	g_free(w->login_account);
 	g_free(w->login_host);
 	w->login_account = c ? g_strdup(c->account_name) : NULL;
@@ -260,14 +264,14 @@ note_login(MpaLogWatch *w, MpaProtocol protocol)
 }
 
 gboolean
-mpa_log_watch_take_login(MpaLogWatch *w, MpaProtocol *protocol, gchar **account_name, gchar **host)
+mpa_log_watch_take_login(MpaLogWatch *w, MpaPaLogService *service, gchar **account_name, gchar **host)
 {
 	g_return_val_if_fail(w != NULL, FALSE);
 	if (!w->login_seen)
 		return FALSE;
 	w->login_seen = FALSE;
-	if (protocol)
-		*protocol = w->login_protocol;
+	if (service)
+		*service = w->login_service;
 	if (account_name)
 		*account_name = g_steal_pointer(&w->login_account);
 	if (host)
@@ -277,13 +281,13 @@ mpa_log_watch_take_login(MpaLogWatch *w, MpaProtocol *protocol, gchar **account_
 	return TRUE;
 }
 
-/* Newest IMAP or SMTP connection of @protocol, to @host when given. */
+/* Newest connection of @service, to @host when given. */
 static const Connection *
-find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host)
+find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host)
 {
 	for (GList *l = w->connections.head; l; l = l->next) {
 		const Connection *c = l->data;
-		if (c->pop3 || c->protocol != protocol)
+		if (c->service != service)
 			continue;
 		if (host && g_ascii_strcasecmp(c->host, host) != 0)
 			continue;
@@ -293,13 +297,13 @@ find_connection(MpaLogWatch *w, MpaProtocol protocol, const gchar *host)
 }
 
 static MpaLogFailure *
-make_failure(MpaLogWatch *w, MpaProtocol protocol, MpaStage stage, const gchar *host,
+make_failure(MpaLogWatch *w, MpaPaLogService service, MpaStage stage, const gchar *host,
 	     const gchar *reply)
 {
 	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
-	const Connection *c = find_connection(w, protocol, host);
+	const Connection *c = find_connection(w, service, host);
 
-	f->protocol = protocol;
+	f->service = service;
 	f->stage = stage;
 	if (c) {
 		f->account_name = g_strdup(c->account_name);
@@ -312,13 +316,13 @@ make_failure(MpaLogWatch *w, MpaProtocol protocol, MpaStage stage, const gchar *
 	return f;
 }
 
-/* A failure of connection @c: the account and host are the connection's. */
+/* A failure of connection @c: the service, account and host are the connection's. */
 static MpaLogFailure *
-connection_failure(const Connection *c, MpaProtocol protocol, MpaStage stage, MpaNetError err)
+connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
 {
 	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
 
-	f->protocol = protocol;
+	f->service = c->service;
 	f->stage = stage;
 	f->net_error = err;
 	f->account_name = g_strdup(c->account_name);
@@ -331,7 +335,7 @@ connection_failure(const Connection *c, MpaProtocol protocol, MpaStage stage, Mp
 static MpaLogFailure *
 net_failure(const Connection *c, MpaNetError err)
 {
-	return connection_failure(c, c->protocol, MPA_STAGE_CONNECT, err);
+	return connection_failure(c, MPA_STAGE_CONNECT, err);
 }
 
 /* A stream error or failed handshake of connection @c, logged at @now: one I/O timeout after the
@@ -343,15 +347,15 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 	gint64 elapsed = now - c->at;
 	gint64 limit = w->io_timeout_us;
 
-	if (c->pop3)
+	if (c->service == MPA_PA_LOG_POP3)
 		return NULL;
-	if (tls && c->protocol == MPA_PROTOCOL_SMTP)
+	if (tls && c->service == MPA_PA_LOG_SMTP)
 		limit = CLAWS_TLS_LIMIT_US;     /* measured: 30.8 s with an I/O timeout of 4 s */
 	if (elapsed >= limit - TIMEOUT_SLACK_US && elapsed <= limit + 3 * TIMEOUT_SLACK_US)
 		return net_failure(c, MPA_NET_TIMEOUT);
 	if (tls && elapsed < limit - TIMEOUT_SLACK_US)
 		return net_failure(c, MPA_NET_TLS_HANDSHAKE);
-	if (elapsed < EARLY_CLOSE_US && (c->protocol != MPA_PROTOCOL_IMAP || w->last_imap_reply_at < c->at))
+	if (elapsed < EARLY_CLOSE_US && (c->service != MPA_PA_LOG_IMAP || w->last_imap_reply_at < c->at))
 		return net_failure(c, MPA_NET_CLOSED);
 	return NULL;
 }
@@ -399,7 +403,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		if (!g_str_has_prefix(line, "IMAP< Error logging in to ") &&
 		    !g_str_has_prefix(line, "IMAP error on ") &&
 		    !match(w->imap_login_error, line, NULL, NULL, NULL))
-			note_login(w, MPA_PROTOCOL_IMAP);
+			note_login(w, MPA_PA_LOG_IMAP);
 	}
 	if (g_str_has_prefix(line, "IMAP> Logging ")) {
 		w->imap_login = 1;
@@ -414,7 +418,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 
 		/* 235: authentication succeeded (RFC 4954) */
 		if (g_str_has_prefix(r, "235") && (r[3] == ' ' || r[3] == '\0'))
-			note_login(w, MPA_PROTOCOL_SMTP);
+			note_login(w, MPA_PA_LOG_SMTP);
 	}
 	if (g_str_has_prefix(line, "IMAP< ")) {
 		/* Claws' own follow-up line after a failed login is not the server's. */
@@ -436,21 +440,21 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return NULL;
 	}
 	if (match(w->imap_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_IMAP, FALSE, a, b, c, now);
+		remember_connection(w, MPA_PA_LOG_IMAP, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->smtp_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_SMTP, FALSE, a, b, c, now);
+		remember_connection(w, MPA_PA_LOG_SMTP, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->pop3_connecting, line, &a, &b, &c)) {
-		remember_connection(w, MPA_PROTOCOL_SMTP, TRUE, a, b, c, now);
+		remember_connection(w, MPA_PA_LOG_POP3, a, b, c, now);
 		return NULL;
 	}
 	if (match(w->imap_refused, line, &a, NULL, NULL)) {
 		/* libetpan says "refused" for every failed connect(): an unknown host name, a refusal,
 		 * and after a whole I/O timeout a host that never answered (packets dropped). */
-		const Connection *conn = find_connection(w, MPA_PROTOCOL_IMAP, a);
+		const Connection *conn = find_connection(w, MPA_PA_LOG_IMAP, a);
 
 		g_free(a);
 		if (!conn)
@@ -459,7 +463,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 				   ? MPA_NET_TIMEOUT : MPA_NET_REFUSED);
 	}
 	if (match(w->imap_stream_error, line, &a, NULL, NULL)) {
-		const Connection *conn = find_connection(w, MPA_PROTOCOL_IMAP, a);
+		const Connection *conn = find_connection(w, MPA_PA_LOG_IMAP, a);
 
 		g_free(a);
 		return conn ? timed_failure(w, conn, FALSE, now) : NULL;
@@ -477,24 +481,19 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		for (GList *l = w->connections.head; l && !conn; l = l->next) {
 			const Connection *x = l->data;
 
-			if (x->protocol == MPA_PROTOCOL_SMTP)       /* SMTP or POP3 */
+			if (x->service != MPA_PA_LOG_IMAP)
 				conn = x;
 		}
-		return (conn && !conn->pop3) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
+		return (conn && conn->service == MPA_PA_LOG_SMTP) ? net_failure(conn, MPA_NET_TIMEOUT) : NULL;
 	}
 	if (strcmp(line, w->pop3_auth_error) == 0) {
 		/* The newest POP3 session's: Claws logs it right after that server's "-ERR". */
-		const Connection *conn = NULL;
+		const Connection *conn = find_connection(w, MPA_PA_LOG_POP3, NULL);
 		MpaLogFailure *f;
 
-		for (GList *l = w->connections.head; l && !conn; l = l->next)
-			if (((const Connection *) l->data)->pop3)
-				conn = l->data;
 		if (!conn)
 			return NULL;
-		/* reported for the receiving side: the provider's IMAP rules apply */
-		f = connection_failure(conn, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE);
-		f->pop3 = TRUE;
+		f = connection_failure(conn, MPA_STAGE_AUTH, MPA_NET_NONE);
 		f->reply = g_steal_pointer(&w->last_pop3_reply);
 		return f;
 	}
@@ -504,7 +503,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return NULL;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_IMAP, MPA_STAGE_AUTH, a,
+		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, a,
 						w->last_imap_reply);
 		g_free(a);
 		g_clear_pointer(&w->last_imap_reply, g_free);
@@ -512,14 +511,14 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return f;
 	}
 	if (match(w->smtp_auth_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_SMTP, MPA_STAGE_AUTH, NULL,
+		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, NULL,
 						*a ? a : w->last_smtp_reply);
 		g_free(a);
 		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_send_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PROTOCOL_SMTP, MPA_STAGE_SEND, NULL,
+		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, NULL,
 						*a ? a : w->last_smtp_reply);
 		g_free(a);
 		return f;

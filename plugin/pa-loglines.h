@@ -6,8 +6,8 @@
  * each line (no account), so the watcher correlates a failure with the latest
  * "Account 'X': Connecting to ... server: host:port..." line of the same protocol and host, and
  * with the latest server reply ("IMAP< ..." / "ESMTP< ..." / "POP< ...") seen before it.  A POP3
- * login refused ("error occurred on authentication") is reported for the receiving side like an
- * IMAP one, with @pop3 set: the provider's rules for its receiving server apply.
+ * login refused ("error occurred on authentication") is a POP3 failure; the provider's rules for
+ * its receiving server apply to it (mpa_pa_log_service_side()).
  *
  * Connection failures are told apart by when they come.  Claws logs no "Can't connect" line (that
  * one is only an alert), but "IMAP error on HOST: connection refused", "... stream error", "TLS
@@ -45,9 +45,19 @@ typedef struct {
 	const gchar *oauth2_no_code;    /* "OAuth2 missing authorization code" (newline ignored) */
 } MpaLogFormats;
 
+/* Which of Claws' sessions a log line is about. */
+typedef enum {
+	MPA_PA_LOG_IMAP,
+	MPA_PA_LOG_SMTP,
+	MPA_PA_LOG_POP3,
+} MpaPaLogService;
+
+/* The side whose provider rules apply: the receiving side (MPA_PROTOCOL_IMAP) for IMAP and POP3,
+ * MPA_PROTOCOL_SMTP for SMTP. */
+MpaProtocol mpa_pa_log_service_side(MpaPaLogService service);
+
 typedef struct {
-	MpaProtocol protocol;           /* MPA_PROTOCOL_IMAP also for POP3 (the receiving side) */
-	gboolean pop3;                  /* a POP3 login */
+	MpaPaLogService service;
 	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
 	MpaNetError net_error;          /* MPA_NET_NONE for a refused login or send */
 	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */
@@ -71,10 +81,10 @@ MpaLogFailure *mpa_log_watch_feed_at(MpaLogWatch *watch, const gchar *text, gint
 void mpa_log_watch_set_io_timeout(MpaLogWatch *watch, guint seconds);
 void mpa_log_failure_free(MpaLogFailure *failure);
 /* A successful login seen since the last call (SMTP: the server's 235 after Claws connected; IMAP:
- * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed): TRUE once per
- * login, with the newest connection's account name (NULL when no "Connecting" line was seen) and
- * host.  Free both. */
-gboolean mpa_log_watch_take_login(MpaLogWatch *watch, MpaProtocol *protocol, gchar **account_name,
+ * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed; POP3 logins are
+ * not recognised): TRUE once per login, with its service, the newest connection's account name
+ * (NULL when no "Connecting" line was seen) and host.  Free both. */
+gboolean mpa_log_watch_take_login(MpaLogWatch *watch, MpaPaLogService *service, gchar **account_name,
 				  gchar **host);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)

@@ -17,7 +17,6 @@
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
-#include <time.h>
 
 #include "prefs_account.h"
 #include "account.h"
@@ -29,10 +28,9 @@
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
 #include "pa-plugin.h"
+#include "pa-shared.h"
 #include "pa-guard.h"
-
-/* Strings of Claws itself, in its own translation (not extracted into our catalogue). */
-#define CLAWS(s) g_dgettext("claws-mail", s)
+#include "pa-stall.h"
 
 typedef struct _Run Run;
 
@@ -56,6 +54,14 @@ typedef struct {
 	GtkWidget *checklist;           /* rebuilt when the provider changes */
 	GtkWidget *stale;               /* "the fields changed since this test" */
 	GtkWidget *problem;             /* the last problem Claws Mail met with this account */
+	GtkWidget *signin;              /* the choice: a password or OAuth2 (where both work) */
+	GtkWidget *rb_password;
+	GtkWidget *rb_oauth2;
+	GtkWidget *password_text;       /* what each way asks of the user */
+	GtkWidget *oauth2_text;
+	GtkWidget *notice;              /* no client ID for the OAuth2 service: how to register one */
+	gboolean signin_updating;       /* the radios are set from the dialog, not by the user */
+	gchar *signin_logged;           /* the last "sign-in:" debug line */
 	GtkWidget *apply_btn;
 	GtkWidget *test_btn;
 	GtkWidget *cancel_btn;
@@ -83,13 +89,7 @@ struct _Run {
 	Page *page;                     /* NULL once the dialog is gone */
 	GCancellable *cancellable;
 	const MpaProvider *provider;
-	guint heartbeat;                /* MPA_STALL_LOG: a 5 ms tick while the check runs */
-	gint64 last_tick, max_gap;
-	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
-	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
-	gint64 max_cb;                  /* the longest of the plugin's own main-loop callbacks */
-	const gchar *max_cb_name;       /* "start", "progress" or "done" */
-	guint ticks;
+	MpaPaStall *stall;              /* MPA_STALL_LOG: measured while the check runs */
 };
 
 static Page page;
@@ -128,87 +128,6 @@ run_unref(Run *run)
 		return;
 	g_clear_object(&run->cancellable);
 	g_free(run);
-}
-
-/* ---- stall measurement (MPA_STALL_LOG=FILE) ----
- * The check must never stall Claws' main loop.  With MPA_STALL_LOG set, a 5 ms timeout ticks while
- * a check runs and the longest gap between two ticks is appended to FILE when the check ends:
- * any work the check does on the main loop (progress, results) shows up as a longer gap.  A gap is
- * either work on the main thread or time it waited for a CPU (or the X server): the thread's CPU
- * time tells them apart, so the most CPU time spent between two ticks is logged as well. */
-
-static gint64
-thread_cpu_us(void)
-{
-	struct timespec ts;
-
-	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-		return 0;
-	return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
-}
-
-static gboolean
-heartbeat_tick(gpointer data)
-{
-	Run *run = data;
-	gint64 now = g_get_monotonic_time();
-	gint64 cpu = thread_cpu_us();
-
-	if (now - run->last_tick > run->max_gap) {
-		run->max_gap = now - run->last_tick;
-		run->max_gap_cpu = cpu - run->last_cpu;
-	}
-	run->max_busy = MAX(run->max_busy, cpu - run->last_cpu);
-	run->last_tick = now;
-	run->last_cpu = cpu;
-	run->ticks++;
-	return G_SOURCE_CONTINUE;
-}
-
-static void
-heartbeat_start(Run *run)
-{
-	const gchar *file = g_getenv("MPA_STALL_LOG");
-
-	if (!file || !*file)
-		return;
-	run->last_tick = g_get_monotonic_time();
-	run->last_cpu = thread_cpu_us();
-	run->heartbeat = g_timeout_add(5, heartbeat_tick, run);
-}
-
-/* The plugin's own work in one main-loop callback (since @t0, monotonic µs), while measured. */
-static void
-callback_time(Run *run, const gchar *name, gint64 t0)
-{
-	gint64 dt = g_get_monotonic_time() - t0;
-
-	if (!run->heartbeat || dt <= run->max_cb)
-		return;
-	run->max_cb = dt;
-	run->max_cb_name = name;
-}
-
-static void
-heartbeat_stop(Run *run, gint64 check_us, gint64 done_t0)
-{
-	const gchar *file = g_getenv("MPA_STALL_LOG");
-	FILE *f;
-
-	if (!run->heartbeat)
-		return;
-	callback_time(run, "done", done_t0);
-	heartbeat_tick(run);
-	g_source_remove(run->heartbeat);
-	run->heartbeat = 0;
-	f = file ? fopen(file, "a") : NULL;
-	if (!f)
-		return;
-	fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
-		G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT " max_callback_us=%" G_GINT64_FORMAT
-		" max_callback=%s\n", run->max_gap, run->max_gap_cpu, run->max_busy, run->ticks, check_us,
-		run->max_cb, run->max_cb_name ? run->max_cb_name : "-");
-	fclose(f);
 }
 
 /* ---- geometry (MPA_GEOMETRY_LOG=FILE, for the GUI tests) ----
@@ -430,6 +349,195 @@ bold(const gchar *text)
 	return g_markup_printf_escaped("<b>%s</b>", text ? text : "");
 }
 
+/* ---- the sign-in choice ---- */
+
+/* Claws Mail's name of an OAuth2 service (its OAuth2 page's list; not translated there). */
+static const gchar *
+service_label(MpaOAuth2Provider s)
+{
+	switch (s) {
+	case MPA_OAUTH2_GOOGLE:
+		return "Google/Gmail";
+	case MPA_OAUTH2_OUTLOOK:
+		return "MS Outlook";
+	case MPA_OAUTH2_EXCHANGE:
+		return "MS Exchange";
+	case MPA_OAUTH2_YAHOO:
+		return "Yahoo";
+	case MPA_OAUTH2_NONE:
+		break;
+	}
+	return "";
+}
+
+/* The notice that Claws Mail lacks a client ID for the service: the provider's registration
+ * steps (its <mpa:oauth2-client>), else a general sentence, and the redirect URI Claws uses. */
+static void
+fill_notice(Page *pg, const MpaProvider *p, MpaOAuth2Provider service, const gchar *redirect)
+{
+	const MpaStep *s = p ? p->oauth2_client : NULL;
+	g_autofree gchar *head = NULL, *m = NULL;
+
+	clear_box(pg->notice);
+	head = g_strdup_printf(_("Claws Mail has no OAuth2 client ID for \"%s\": register one before "
+				 "you sign in"), service_label(service));
+	m = bold(head);
+	add_label(pg->notice, m, TRUE);
+	if (s) {
+		g_autofree gchar *t = bold(mpa_text_get(s->title));
+
+		add_label(pg->notice, t, TRUE);
+		add_text(pg->notice, mpa_text_get(s->text));
+		if (s->link)
+			add_link(pg->notice, s->link->url, mpa_text_get(s->link->title));
+	} else {
+		add_label(pg->notice,
+			  _("Register an application with the provider for an OAuth2 client ID, then "
+			    "paste it into \"Client ID\" on the account's \"OAuth2\" page."), FALSE);
+	}
+	if (redirect) {
+		g_autofree gchar *t = g_strdup_printf(_("Redirect URI that this Claws Mail signs in "
+							"with: %s"), redirect);
+		add_label(pg->notice, t, FALSE);
+	}
+}
+
+/* A radio button's text, wrapped like the page's labels (one long line would widen the page). */
+static void
+radio_label(GtkWidget *rb, const gchar *text)
+{
+	GtkWidget *child;
+
+	gtk_button_set_label(GTK_BUTTON(rb), text);
+	child = gtk_bin_get_child(GTK_BIN(rb));
+	if (GTK_IS_LABEL(child)) {
+		gtk_label_set_line_wrap(GTK_LABEL(child), TRUE);
+		gtk_label_set_max_width_chars(GTK_LABEL(child), 66);
+		gtk_label_set_xalign(GTK_LABEL(child), 0.0);
+	}
+}
+
+/* The choice and the notice as the dialog stands now (the provider, the methods on the Receive
+ * and Send pages, the OAuth2 service and its Client ID). */
+static void
+update_signin(Page *pg)
+{
+	const MpaProvider *p;
+	gboolean optional, oauth2, missing;
+	g_autofree gchar *redirect = NULL, *line = NULL;
+
+	if (!pg->signin || !pg->dlg)
+		return;
+	p = mpa_account_dialog_provider(pg->dlg);
+	optional = mpa_provider_oauth2_optional(p);
+	oauth2 = mpa_account_dialog_uses_oauth2(pg->dlg);
+	missing = mpa_account_dialog_client_id_missing(pg->dlg, &redirect);
+
+	if (optional) {
+		g_autofree gchar *label = p->password_label && mpa_text_get(p->password_label)
+			? g_strdup(mpa_text_get(p->password_label)) : g_strdup(_("password"));
+		g_autofree gchar *pw = g_strdup_printf(_("Sign in with a pass_word (%s)"), label);
+		g_autofree gchar *oa = g_strdup_printf(_("Sign in through the browser with OAuth_2 "
+							 "(Claws Mail's \"%s\" service)"),
+						       service_label(p->oauth2_provider));
+		g_autofree gchar *pw_text = g_strdup_printf(
+			_("Works without registering anything, so it is the default: create the %s "
+			  "as the steps below say and type it in the Password field on the Basic page."),
+			label);
+		g_autofree gchar *oa_text = g_strdup_printf(
+			_("No password is kept. Claws Mail needs an OAuth2 client ID registered with "
+			  "the provider (once, a few minutes); then you sign in through the browser on "
+			  "the account's \"OAuth2\" page and click \"Authorize\". Picking this sets "
+			  "OAUTH2 on the Receive and Send pages and \"%s\" on the OAuth2 page."),
+			service_label(p->oauth2_provider));
+
+		pg->signin_updating = TRUE;
+		radio_label(pg->rb_password, pw);
+		radio_label(pg->rb_oauth2, oa);
+		gtk_label_set_text(GTK_LABEL(pg->password_text), pw_text);
+		gtk_label_set_text(GTK_LABEL(pg->oauth2_text), oa_text);
+		gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(oauth2 ? pg->rb_oauth2 : pg->rb_password),
+					     TRUE);
+		pg->signin_updating = FALSE;
+		/* (show, not show_all: the box has no-show-all, so that the page's show_all leaves it
+		 * hidden; its children are shown already) */
+		gtk_widget_show(pg->signin);
+	} else {
+		gtk_widget_hide(pg->signin);
+	}
+	if (missing) {
+		fill_notice(pg, p, mpa_account_dialog_oauth2_service(pg->dlg) != MPA_OAUTH2_NONE
+			    ? mpa_account_dialog_oauth2_service(pg->dlg)
+			    : p ? p->oauth2_provider : MPA_OAUTH2_NONE, redirect);
+		gtk_widget_show(pg->notice);
+	} else {
+		gtk_widget_hide(pg->notice);
+	}
+	/* In Claws' --debug output, for the GUI tests: one line each time something changes. */
+	line = g_strdup_printf("choice %s, %s, client ID notice %s", optional ? "offered" : "none",
+			       oauth2 ? "oauth2" : "password", missing ? "shown" : "hidden");
+	if (g_strcmp0(line, pg->signin_logged) != 0) {
+		debug_print("%s: sign-in: %s\n", MPA_PLUGIN_NAME, line);
+		g_free(pg->signin_logged);
+		pg->signin_logged = g_steal_pointer(&line);
+	}
+}
+
+static void
+signin_changed(gpointer data)
+{
+	update_signin(data);
+}
+
+static void
+signin_toggled(GtkToggleButton *b, gpointer data)
+{
+	Page *pg = data;
+
+	if (pg->signin_updating || !pg->dlg || !gtk_toggle_button_get_active(b))
+		return;
+	mpa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
+	update_signin(pg);
+}
+
+static GtkWidget *
+explanation(GtkWidget *box)
+{
+	GtkWidget *l = add_label(box, "", FALSE);
+
+	gtk_widget_set_margin_start(l, 24);
+	return l;
+}
+
+static void
+create_signin(Page *pg, GtkWidget *vbox)
+{
+	g_autofree gchar *head = bold(_("How to sign in"));
+
+	pg->signin = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	add_label(pg->signin, head, TRUE);
+	pg->rb_password = gtk_radio_button_new_with_mnemonic(NULL, "pass_word");
+	gtk_widget_set_name(pg->rb_password, "mpa-signin-password");
+	gtk_widget_show(pg->rb_password);
+	gtk_box_pack_start(GTK_BOX(pg->signin), pg->rb_password, FALSE, FALSE, 0);
+	pg->password_text = explanation(pg->signin);
+	pg->rb_oauth2 = gtk_radio_button_new_with_mnemonic_from_widget(
+		GTK_RADIO_BUTTON(pg->rb_password), "OAuth_2");
+	gtk_widget_set_name(pg->rb_oauth2, "mpa-signin-oauth2");
+	gtk_widget_show(pg->rb_oauth2);
+	gtk_box_pack_start(GTK_BOX(pg->signin), pg->rb_oauth2, FALSE, FALSE, 0);
+	pg->oauth2_text = explanation(pg->signin);
+	g_signal_connect(pg->rb_password, "toggled", G_CALLBACK(signin_toggled), pg);
+	g_signal_connect(pg->rb_oauth2, "toggled", G_CALLBACK(signin_toggled), pg);
+	gtk_widget_set_no_show_all(pg->signin, TRUE);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->signin, FALSE, FALSE, 6);
+
+	pg->notice = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
+	gtk_widget_set_name(pg->notice, "mpa-oauth2-client-notice");
+	gtk_widget_set_no_show_all(pg->notice, TRUE);
+	gtk_box_pack_start(GTK_BOX(vbox), pg->notice, FALSE, FALSE, 6);
+}
+
 /* ---- checklist ---- */
 
 static void
@@ -441,6 +549,7 @@ show_provider(const MpaProvider *p, gpointer data)
 		return;
 	clear_box(pg->checklist);
 	pg->tested_ok = FALSE;
+	update_signin(pg);
 	gtk_widget_set_sensitive(pg->apply_btn, p != NULL);
 	if (!p) {
 		g_autofree gchar *t = bold(_("No known provider"));
@@ -607,7 +716,7 @@ on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 	if (!run->page || st->stage >= MPA_STAGE_COUNT || proto > MPA_PROTOCOL_SMTP)
 		return;
 	stage_row(run, proto, st);
-	callback_time(run, "progress", t0);
+	mpa_pa_stall_callback(run->stall, "progress", t0);
 }
 
 static MpaDiagnosis *
@@ -768,7 +877,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 		/* The dialog was closed meanwhile: nothing to show. */
 		if (r)
 			mpa_check_result_free(r);
-		heartbeat_stop(run, check_us, t0);
+		mpa_pa_stall_stop(g_steal_pointer(&run->stall), check_us, t0);
 		run_unref(run);
 		return;
 	}
@@ -857,7 +966,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	geometry_later(pg, 1);
 	/* A field changed while the check ran: the result is out of date at once. */
 	fields_changed(pg);
-	heartbeat_stop(run, check_us, t0);
+	mpa_pa_stall_stop(g_steal_pointer(&run->stall), check_us, t0);
 	run_unref(run);
 }
 
@@ -906,11 +1015,11 @@ start_test(Page *pg)
 	set_running(pg, TRUE);
 	gtk_label_set_text(GTK_LABEL(pg->status), _("Testing…"));
 	running++;
-	heartbeat_start(run);
+	run->stall = mpa_pa_stall_start();
 	mpa_pa_pin_module();
 	mpa_check_run_async(req, run->cancellable, on_progress, run, on_done, run_ref(run));
 	mpa_check_request_free(req);
-	callback_time(run, "start", t0);
+	mpa_pa_stall_callback(run->stall, "start", t0);
 	run_unref(run);
 	geometry_later(pg, 0);
 }
@@ -937,6 +1046,8 @@ apply_clicked(GtkButton *b, gpointer data)
 
 	if (!pg->dlg)
 		return;
+	/* In Claws' --debug output, for the GUI tests (what Apply did is in the fields). */
+	debug_print("%s: apply provider settings\n", MPA_PLUGIN_NAME);
 	switch (mpa_account_dialog_apply(pg->dlg)) {
 	case MPA_APPLY_ALL:
 		gtk_label_set_text(GTK_LABEL(pg->status),
@@ -981,6 +1092,7 @@ show_last_problem(Page *pg)
 	add_label(pg->problem, line, FALSE);
 	title = bold(lp->headline);
 	add_label(pg->problem, title, TRUE);
+	debug_print("%s: page: last problem: %s\n", MPA_PLUGIN_NAME, lp->headline);
 	if (lp->fix)
 		add_text(pg->problem, lp->fix);
 	if (lp->reply) {
@@ -1060,6 +1172,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	pg->problem = gtk_box_new(GTK_ORIENTATION_VERTICAL, 4);
 	gtk_widget_set_no_show_all(pg->problem, TRUE);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->problem, FALSE, FALSE, 6);
+	create_signin(pg, vbox);
 
 	/* The provider's checklist, in an expander: open for a new account until a test passes. */
 	expander_title = bold(_("Before the first login"));
@@ -1083,6 +1196,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	show_provider(NULL, pg);
 	pg->dlg = mpa_account_dialog_attach(window, data, show_provider, pg);
 	mpa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
+	mpa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
+	update_signin(pg);
 	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_account_dialog_is_new(pg->dlg));
 	show_last_problem(pg);
 	/* Opened from a hint window: show this page once Claws has selected its first one. */
@@ -1116,6 +1231,9 @@ destroy_widget(PrefsPage *pp)
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
 	pg->expander = pg->stale = pg->problem = pg->stagebox = NULL;
+	pg->signin = pg->rb_password = pg->rb_oauth2 = pg->password_text = pg->oauth2_text = NULL;
+	pg->notice = NULL;
+	g_clear_pointer(&pg->signin_logged, g_free);
 	pg->heads[0] = pg->heads[1] = NULL;
 	memset(pg->rows, 0, sizeof pg->rows);
 	pg->toplevel = NULL;

@@ -8,14 +8,10 @@
  * pages, which makes its create_widget run after theirs (pages are built in reverse order).  GTK is
  * initialised before "Common" plugins are loaded, so the GTK parts work unchanged.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE             /* dladdr(), RTLD_NODELETE */
-#endif
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <locale.h>
-#include <dlfcn.h>
 
 #include "common/version.h"
 #include "common/plugin.h"
@@ -24,52 +20,9 @@
 
 #include "mpa-check.h"
 #include "mpa-lookup.h"
+#include "pa-shared.h"
 #include "pa-plugin.h"
 #include "pa-guard.h"
-
-static MpaDb *db;
-
-const MpaDb *
-mpa_pa_db(void)
-{
-	return db;
-}
-
-const MpaProvider *
-mpa_pa_lookup(const gchar *address)
-{
-	if (!db || !address || !*address)
-		return NULL;
-	return mpa_db_lookup_address(db, address, NULL, NULL);
-}
-
-const gchar *
-mpa_pa_ca_file(void)
-{
-	const gchar *ca = g_getenv("MPA_CA_FILE");
-
-	return (ca && *ca) ? ca : NULL;
-}
-
-void
-mpa_pa_pin_module(void)
-{
-	static gboolean pinned;     /* survives an unload: the mapping does */
-	Dl_info info;
-
-	/* The worker threads of a check outlive it: a cancelled or timed-out check returns at once,
-	 * and its threads end only when the call they are blocked in returns (getaddrinfo() cannot
-	 * be interrupted at all).  If Claws unmapped the module after plugin_done(), they would
-	 * return into unmapped code.  So from the first check on, the module stays in memory
-	 * (RTLD_NODELETE: Claws' g_module_close() no longer unmaps it) and a later load reuses it. */
-	if (pinned)
-		return;
-	if (dladdr((void *) mpa_pa_pin_module, &info) && info.dli_fname &&
-	    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
-		pinned = TRUE;
-	else
-		g_warning("%s: cannot keep the module in memory: %s", MPA_PLUGIN_NAME, dlerror());
-}
 
 /* Problems found while loading, logged from the main loop's first idle moment: at startup a
  * "Common" plugin is loaded before Claws opens claws.log and builds its log window, and a
@@ -105,12 +58,12 @@ load_providers(void)
 {
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
 
-	db = mpa_db_load_default(NULL, problems);
+	mpa_pa_set_db(mpa_db_load_default(NULL, problems));
 	/* A bad provider file must not stop the plugin: say which file and line, carry on. */
 	for (guint i = 0; i < problems->len; i++)
 		if (!((const MpaProblem *)problems->pdata[i])->warning)   /* ignored parts: validate's business */
 			log_later(mpa_problem_to_string(problems->pdata[i]));
-	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(db));
+	debug_print("%s: %u providers loaded\n", MPA_PLUGIN_NAME, mpa_db_size(mpa_pa_db()));
 }
 
 gint
@@ -126,7 +79,7 @@ plugin_init(gchar **error)
 	/* Loaded again after a plugin_done() that returned FALSE (a check was running): Claws calls
 	 * plugin_init() once more, but nothing was torn down; initialising again would register the
 	 * page and the hooks a second time and leak the provider database. */
-	if (db) {
+	if (mpa_pa_db()) {
 		debug_print("%s: shown again; still initialised\n", MPA_PLUGIN_NAME);
 		return 0;
 	}
@@ -139,7 +92,7 @@ plugin_init(gchar **error)
 
 		/* Without its counts file the guard cannot count, but everything else still helps:
 		 * say why in the log and carry on. */
-		if (!mpa_guard_ui_init(db, &err))
+		if (!mpa_guard_ui_init(&err))
 			log_later(g_strdup(err->message));
 	}
 	mpa_logfilter_install();
@@ -173,7 +126,7 @@ plugin_done(void)
 	mpa_lookup_wait_threads(2000);
 	/* nor under a check worker that a cancel abandoned: its code is in this plugin */
 	mpa_check_wait_threads(2000);
-	g_clear_pointer(&db, mpa_db_free);
+	mpa_pa_set_db(NULL);
 	debug_print("%s: unloaded\n", MPA_PLUGIN_NAME);
 	return TRUE;
 }

@@ -14,17 +14,6 @@
 
 G_BEGIN_DECLS
 
-#define MPA_PLUGIN_NAME "Provider Assistant"
-
-/* pa-plugin.c: the provider database (never NULL while the plugin is loaded). */
-const MpaDb *mpa_pa_db(void);
-/* The provider for an address as typed; NULL for an unknown domain or a non-address. */
-const MpaProvider *mpa_pa_lookup(const gchar *address);
-/* Keeps the module mapped for the rest of the process (call before starting a check thread). */
-void mpa_pa_pin_module(void);
-/* The CA file to trust instead of the system store ($MPA_CA_FILE, for tests), or NULL. */
-const gchar *mpa_pa_ca_file(void);
-
 /* pa-logfilter.c: keeps the plugin's own libetpan traffic out of Claws' network log. */
 void mpa_logfilter_install(void);
 void mpa_logfilter_remove(void);
@@ -61,6 +50,23 @@ void mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(g
 /* A digest of the fields a check request is made of (the password only as part of a SHA-256):
  * equal digests, equal requests. */
 gchar *mpa_account_dialog_fingerprint(MpaAccountDialog *dlg);
+
+/* The sign-in choice where OAuth2 is an option beside a password (mpa_provider_oauth2_optional).
+ * @func is called whenever the methods of the Receive or Send page, the OAuth2 service or its
+ * "Client ID" change (by the user, by Claws, or by the plugin). */
+void mpa_account_dialog_set_signin_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
+					   gpointer data);
+/* OAuth2 is the method of the Receive page (an IMAP account) or of the Send page. */
+gboolean mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg);
+/* The user picked OAuth2 (TRUE: OAuth2 on both pages and the provider's service on the OAuth2
+ * page) or the password (the provider's password methods) on the plugin's page. */
+void mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2);
+/* The service selected on Claws' OAuth2 page. */
+MpaOAuth2Provider mpa_account_dialog_oauth2_service(MpaAccountDialog *dlg);
+/* OAuth2 is in use but Claws Mail has no client ID of its own for the service and the OAuth2
+ * page's "Client ID" is empty: the user must register one.  @redirect_uri (may be NULL): the
+ * redirect URI this Claws Mail signs in with, when known. */
+gboolean mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri);
 
 /* pa-page.c: the "Provider Assistant" page of the account dialog. */
 void mpa_page_init(void);

@@ -174,7 +174,7 @@ def validate(path):
     attrs(a, {"checked"}, "mpa:assistant")
     if not DATE_RE.match(a.get("checked") or ""):
         bad("mpa:assistant needs checked=\"YYYY-MM-DD\"")
-    known = {M + t for t in ("name", "password", "auth", "link", "step", "note", "cause", "rule", "sending", "mx")}
+    known = {M + t for t in ("name", "password", "auth", "link", "step", "note", "oauth2-client", "cause", "rule", "sending", "mx")}
     for c in a:
         if c.tag not in known:
             bad("unknown element %s in mpa:assistant" % c.tag)
@@ -216,6 +216,16 @@ def validate(path):
     if a.find(M + "password") is not None and a.find(M + "password").get("kind") == "oauth2":
         if not au or not au[0].get("oauth2-provider"):
             bad("mpa:password kind=oauth2 needs <mpa:auth ... oauth2-provider=\"...\">")
+    # Claws Mail 4.1.1 has no built-in client ID for any OAuth2 service (src/oauth2.c): a file that
+    # names one must say how to register an ID, once.
+    oc = a.findall(M + "oauth2-client")
+    if len(oc) > 1:
+        bad("mpa:oauth2-client given twice")
+    named = bool(au and au[0].get("oauth2-provider"))
+    if named and not oc:
+        bad("mpa:auth names an oauth2-provider but there is no <mpa:oauth2-client> (how to register a client ID)")
+    if oc and not named:
+        bad("mpa:oauth2-client without <mpa:auth ... oauth2-provider=...>")
     seen_mx = set()
     for m in a.findall(M + "mx"):
         attrs(m, {"host", "suffix"}, "mpa:mx")
@@ -242,7 +252,7 @@ def validate(path):
             bad("link %r: url must be http(s)" % lid)
         links[lid] = l
         need_text(l, "title", "link " + lid)
-    for kind, body in (("step", "text"), ("note", "text"), ("cause", "fix")):
+    for kind, body in (("step", "text"), ("note", "text"), ("oauth2-client", "text"), ("cause", "fix")):
         for e in a.findall(M + kind):
             attrs(e, {"id", "link"}, "mpa:" + kind)
             eid = e.get("id") or ""

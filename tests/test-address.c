@@ -21,13 +21,17 @@ static const gchar idn_xml[] =
 	"</emailProvider>\n"
 	"</clientConfig>\n";
 
-typedef enum { OK, UNKNOWN, BAD } Outcome;
+typedef enum {
+	OK,
+	UNKNOWN,
+	BAD
+} Outcome;
 
 typedef struct {
 	const gchar *input;
 	Outcome outcome;
-	const gchar *expect;    /* OK: provider id; UNKNOWN: normalized address; BAD: part of the message */
-	const gchar *normalized;/* OK: the normalized address (NULL: not checked) */
+	const gchar *expect;     /* OK: provider id; UNKNOWN: normalized address; BAD: part of the message */
+	const gchar *normalized; /* OK: the normalized address (NULL: not checked) */
 } Case;
 
 static const Case cases[] = {
@@ -46,8 +50,8 @@ static const Case cases[] = {
 	{ "Name < zhangsan@sohu.com >", OK, "sohu.com", "zhangsan@sohu.com" },
 	{ "zhangsan@sohu.com.", OK, "sohu.com", "zhangsan@sohu.com" },
 	{ "zhang.san+mail@sohu.com", OK, "sohu.com", "zhang.san+mail@sohu.com" },
-	{ "zhangsan＠sohu。com", OK, "sohu.com", "zhangsan@sohu.com" },     /* full-width, from an IME */
-	{ "张三@sohu.com", OK, "sohu.com", "张三@sohu.com" },                 /* SMTPUTF8 local part */
+	{ "zhangsan＠sohu。com", OK, "sohu.com", "zhangsan@sohu.com" }, /* full-width, from an IME */
+	{ "张三@sohu.com", OK, "sohu.com", "张三@sohu.com" },           /* SMTPUTF8 local part */
 	/* IDN: Unicode and punycode spellings meet */
 	{ "user@例子.测试", OK, "idn.test", "user@xn--fsqu00a.xn--0zwm56d" },
 	{ "user@xn--fsqu00a.xn--0zwm56d", OK, "idn.test", "user@xn--fsqu00a.xn--0zwm56d" },
@@ -96,17 +100,17 @@ static const Case cases[] = {
 	{ "zhang\x01san@sohu.com", BAD, "control character", NULL },
 	{ "zhangsan@sohu.com\x7f", BAD, "control character", NULL },
 	{ "zhang\nsan@sohu.com", BAD, "control character", NULL },
-	{ "zhangsan@sohu\xc2\x85.com", BAD, "control character", NULL },     /* U+0085 NEL */
+	{ "zhangsan@sohu\xc2\x85.com", BAD, "control character", NULL }, /* U+0085 NEL */
 	{ "zhangsan@soh\xffu.com", BAD, "not valid UTF-8", NULL },
 	/* invisible format characters (issue #15): each was accepted and sent as the user name */
-	{ "zhang\xe2\x80\x8bsan@sohu.com", BAD, "invisible formatting character (U+200B)", NULL },  /* zero-width space */
-	{ "\xef\xbb\xbfzhangsan@sohu.com", BAD, "invisible formatting character (U+FEFF)", NULL },  /* BOM */
-	{ "zhang\xc2\xadsan@sohu.com", BAD, "invisible formatting character (U+00AD)", NULL },      /* soft hyphen */
-	{ "zhang\xe2\x81\xa6san@sohu.com", BAD, "invisible formatting character (U+2066)", NULL },  /* LRI */
+	{ "zhang\xe2\x80\x8bsan@sohu.com", BAD, "invisible formatting character (U+200B)", NULL },          /* zero-width space */
+	{ "\xef\xbb\xbfzhangsan@sohu.com", BAD, "invisible formatting character (U+FEFF)", NULL },          /* BOM */
+	{ "zhang\xc2\xadsan@sohu.com", BAD, "invisible formatting character (U+00AD)", NULL },              /* soft hyphen */
+	{ "zhang\xe2\x81\xa6san@sohu.com", BAD, "invisible formatting character (U+2066)", NULL },          /* LRI */
 	{ "moc.uhos@\xe2\x80\xaenasgnahz@sohu.com", BAD, "invisible formatting character (U+202E)", NULL }, /* RLO */
-	{ "zhangsan@so\xc2\xadhu.com", BAD, "invisible formatting character (U+00AD)", NULL },      /* in the domain */
+	{ "zhangsan@so\xc2\xadhu.com", BAD, "invisible formatting character (U+00AD)", NULL },              /* in the domain */
 	{ "Zhang <zhang\xe2\x80\x8dsan@sohu.com>", BAD, "invisible formatting character (U+200D)", NULL },
-	{ "zhangsan\xe2\x80\xa8@sohu.com", BAD, "invisible formatting character (U+2028)", NULL },  /* line separator */
+	{ "zhangsan\xe2\x80\xa8@sohu.com", BAD, "invisible formatting character (U+2028)", NULL }, /* line separator */
 	/* a name may hold them (a ZWJ in an emoji); only the address is refused */
 	{ "Zhang\xe2\x80\x8d <zhangsan@sohu.com>", OK, "sohu.com", "zhangsan@sohu.com" },
 	/* found by fuzzing: a hand-typed broken xn-- label next to one GLib encodes */
@@ -227,13 +231,13 @@ static void test_expand_host(void)
 	g_assert_cmpstr(a, ==, "imap.corp.example");
 	g_assert_cmpstr(b, ==, "xn--fiqs8s.cn");
 	g_assert_cmpstr(c, ==, "imap.sohu.com");
-	g_assert_cmpstr(d, ==, "smtp.corp.example");     /* host names are lower case */
+	g_assert_cmpstr(d, ==, "smtp.corp.example"); /* host names are lower case */
 }
 
 static void test_lookup_domain(void)
 {
 	g_assert_nonnull(mpa_db_lookup_domain(db, "sohu.com"));
-	g_assert_null(mpa_db_lookup_domain(db, "SOHU.COM"));     /* expects the normalised form */
+	g_assert_null(mpa_db_lookup_domain(db, "SOHU.COM")); /* expects the normalised form */
 	g_assert_null(mpa_db_lookup_domain(db, NULL));
 	g_assert_cmpstr(mpa_db_lookup_domain(db, "xn--fsqu00a.xn--0zwm56d")->id, ==, "idn.test");
 }

@@ -18,7 +18,12 @@
 #include "mpa-check.h"
 #include "mpa-tls.h"
 
-typedef enum { SRV_SILENT, SRV_CLOSE, SRV_GARBAGE, SRV_LONG_LINE } SrvMode;
+typedef enum {
+	SRV_SILENT,
+	SRV_CLOSE,
+	SRV_GARBAGE,
+	SRV_LONG_LINE
+} SrvMode;
 
 typedef struct {
 	int listen_fd;
@@ -27,8 +32,7 @@ typedef struct {
 	GThread *thread;
 } Srv;
 
-static gpointer
-srv_thread(gpointer data)
+static gpointer srv_thread(gpointer data)
 {
 	Srv *srv = data;
 	int fd = accept(srv->listen_fd, NULL, NULL);
@@ -72,8 +76,7 @@ srv_thread(gpointer data)
 	return NULL;
 }
 
-static Srv *
-srv_start(SrvMode mode)
+static Srv *srv_start(SrvMode mode)
 {
 	Srv *srv = g_new0(Srv, 1);
 	struct sockaddr_in sa = { 0 };
@@ -83,16 +86,15 @@ srv_start(SrvMode mode)
 	srv->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	g_assert_cmpint(bind(srv->listen_fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
+	g_assert_cmpint(bind(srv->listen_fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
 	g_assert_cmpint(listen(srv->listen_fd, 4), ==, 0);
-	g_assert_cmpint(getsockname(srv->listen_fd, (struct sockaddr *) &sa, &len), ==, 0);
+	g_assert_cmpint(getsockname(srv->listen_fd, (struct sockaddr *)&sa, &len), ==, 0);
 	srv->port = ntohs(sa.sin_port);
 	srv->thread = g_thread_new("fake-server", srv_thread, srv);
 	return srv;
 }
 
-static void
-srv_stop(Srv *srv)
+static void srv_stop(Srv *srv)
 {
 	shutdown(srv->listen_fd, SHUT_RDWR);
 	g_thread_join(srv->thread);
@@ -101,8 +103,7 @@ srv_stop(Srv *srv)
 }
 
 /* A port nobody listens on: bound, then closed again. */
-static guint16
-dead_port(void)
+static guint16 dead_port(void)
 {
 	struct sockaddr_in sa = { 0 };
 	socklen_t len = sizeof sa;
@@ -111,15 +112,14 @@ dead_port(void)
 
 	sa.sin_family = AF_INET;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	g_assert_cmpint(bind(fd, (struct sockaddr *) &sa, sizeof sa), ==, 0);
-	g_assert_cmpint(getsockname(fd, (struct sockaddr *) &sa, &len), ==, 0);
+	g_assert_cmpint(bind(fd, (struct sockaddr *)&sa, sizeof sa), ==, 0);
+	g_assert_cmpint(getsockname(fd, (struct sockaddr *)&sa, &len), ==, 0);
 	port = ntohs(sa.sin_port);
 	close(fd);
 	return port;
 }
 
-static MpaCheckRequest *
-imap_only(guint16 port, MpaSecurity security)
+static MpaCheckRequest *imap_only(guint16 port, MpaSecurity security)
 {
 	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
 
@@ -140,8 +140,7 @@ typedef struct {
 	gboolean first_stage_connect;
 } Async;
 
-static void
-async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
+static void async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
 {
 	Async *a = data;
 
@@ -152,8 +151,7 @@ async_progress(MpaProtocol protocol, const MpaStageResult *stage, gpointer data)
 	g_assert_false(mpa_check_thread_is_ours());
 }
 
-static void
-async_done(GObject *source, GAsyncResult *res, gpointer data)
+static void async_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Async *a = data;
 	GError *error = NULL;
@@ -165,15 +163,13 @@ async_done(GObject *source, GAsyncResult *res, gpointer data)
 	g_main_loop_quit(a->loop);
 }
 
-static gboolean
-cancel_now(gpointer data)
+static gboolean cancel_now(gpointer data)
 {
 	g_cancellable_cancel(data);
 	return G_SOURCE_REMOVE;
 }
 
-static void
-test_cancel_silent(void)
+static void test_cancel_silent(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
@@ -184,7 +180,7 @@ test_cancel_silent(void)
 	a.loop = g_main_loop_new(NULL, FALSE);
 	a.main_thread = g_thread_self();
 	mpa_check_run_async(req, cancellable, async_progress, &a, async_done, &a);
-	mpa_check_request_free(req);   /* the check has its own copy */
+	mpa_check_request_free(req); /* the check has its own copy */
 	g_timeout_add(300, cancel_now, cancellable);
 	g_main_loop_run(a.loop);
 	cancel_at = a.done_at;
@@ -199,7 +195,7 @@ test_cancel_silent(void)
 	g_assert_cmpuint(a.progress_calls, >=, 2);
 	g_assert_true(a.first_stage_connect);
 	g_assert_false(a.progress_in_other_thread);
-	(void) cancel_at;
+	(void)cancel_at;
 	/* the abandoned worker was told to stop (its socket shut down): it ends, and the wait that
 	 * the CLI does before exit sees it end, well before the limit */
 	before_wait = g_get_monotonic_time();
@@ -209,11 +205,10 @@ test_cancel_silent(void)
 	mpa_check_result_free(a.result);
 	g_main_loop_unref(a.loop);
 	g_object_unref(cancellable);
-	srv_stop(srv);   /* returns only once the abandoned worker has let go of the socket */
+	srv_stop(srv); /* returns only once the abandoned worker has let go of the socket */
 }
 
-static void
-test_cancel_latency(void)
+static void test_cancel_latency(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
@@ -240,12 +235,11 @@ test_cancel_latency(void)
 	srv_stop(srv);
 }
 
-static void
-test_total_deadline(void)
+static void test_total_deadline(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 10000, 1000);
 	r = mpa_check_run_sync(req, NULL);
@@ -255,17 +249,14 @@ test_total_deadline(void)
 	g_assert_cmpint(r->elapsed_us, >=, 1000 * 1000);
 	g_assert_cmpint(r->elapsed_us, <, 1300 * 1000);
 	g_assert_nonnull(r->imap.detail);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
-static void
-test_idle_timeout(void)
+static void test_idle_timeout(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 1000, 5000);
 	r = mpa_check_run_sync(req, NULL);
@@ -273,16 +264,13 @@ test_idle_timeout(void)
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TIMEOUT);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
 	g_assert_cmpint(r->elapsed_us, <, 1600 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
-static void
-test_refused(void)
+static void test_refused(void)
 {
-	MpaCheckRequest *req = imap_only(dead_port(), MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(dead_port(), MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_smtp(req, "127.0.0.1", dead_port(), MPA_SECURITY_STARTTLS, NULL);
 	r = mpa_check_run_sync(req, NULL);
@@ -291,30 +279,24 @@ test_refused(void)
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_CONNECT);
 	g_assert_cmpint(r->smtp.net_error, ==, MPA_NET_REFUSED);
 	g_assert_cmpuint(r->imap.stages->len, ==, 1);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 }
 
-static void
-test_closed_plain(void)
+static void test_closed_plain(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_FAILED);
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_CLOSED);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
 /* An unencrypted server is never even connected to: the password would cross the network in
  * clear text.  The check stops at "tls", with no "connect" stage before it; and a password with a
  * line break is refused by the engine too (the plugin has no CLI in front of it). */
-static void
-test_plain_refused(void)
+static void test_plain_refused(void)
 {
 	Srv *srv = srv_start(SRV_SILENT);
 	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_PLAIN);
@@ -346,43 +328,36 @@ test_plain_refused(void)
 	srv_stop(srv);
 }
 
-static void
-test_drop_in_handshake(void)
+static void test_drop_in_handshake(void)
 {
 	Srv *srv = srv_start(SRV_CLOSE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
-static void
-test_garbage_not_tls(void)
+static void test_garbage_not_tls(void)
 {
 	Srv *srv = srv_start(SRV_GARBAGE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_SSL);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_SSL);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 2000, 3000);
 	r = mpa_check_run_sync(req, NULL);
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_TLS_HANDSHAKE);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_TLS);
 	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
-static void
-test_long_line(void)
+static void test_long_line(void)
 {
 	Srv *srv = srv_start(SRV_LONG_LINE);
-	MpaCheckRequest *req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
-	MpaCheckResult *r;
+	g_autoptr(MpaCheckRequest) req = imap_only(srv->port, MPA_SECURITY_STARTTLS);
+	g_autoptr(MpaCheckResult) r = NULL;
 
 	mpa_check_request_set_timeouts(req, 2000, 3000);
 	r = mpa_check_run_sync(req, NULL);
@@ -390,26 +365,20 @@ test_long_line(void)
 	g_assert_cmpint(r->imap.net_error, ==, MPA_NET_PROTOCOL);
 	g_assert_cmpint(r->imap.stage, ==, MPA_STAGE_GREETING);
 	g_assert_cmpint(r->elapsed_us, <, 1500 * 1000);
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 	srv_stop(srv);
 }
 
-static void
-test_nothing_to_check(void)
+static void test_nothing_to_check(void)
 {
-	MpaCheckRequest *req = mpa_check_request_new("user@example.com");
-	MpaCheckResult *r = mpa_check_run_sync(req, NULL);
+	g_autoptr(MpaCheckRequest) req = mpa_check_request_new("user@example.com");
+	g_autoptr(MpaCheckResult) r = mpa_check_run_sync(req, NULL);
 
 	g_assert_cmpint(r->imap.outcome, ==, MPA_OUTCOME_SKIPPED);
 	g_assert_cmpint(r->smtp.outcome, ==, MPA_OUTCOME_SKIPPED);
 	g_assert_false(mpa_check_thread_is_ours());
-	mpa_check_result_free(r);
-	mpa_check_request_free(req);
 }
 
-static void
-test_names(void)
+static void test_names(void)
 {
 	g_assert_cmpstr(mpa_outcome_name(MPA_OUTCOME_CANCELLED), ==, "cancelled");
 	g_assert_cmpstr(mpa_net_error_name(MPA_NET_CERT_HOSTNAME), ==, "cert-hostname");
@@ -420,8 +389,7 @@ test_names(void)
 }
 
 /* The first certificate of a PEM file, as DER. */
-static GBytes *
-pem_to_der(const gchar *path)
+static GBytes *pem_to_der(const gchar *path)
 {
 	g_autofree gchar *text = NULL;
 	const gchar *begin, *end;
@@ -442,8 +410,7 @@ pem_to_der(const gchar *path)
 
 /* The trusted certificates are loaded once and shared, but a CA file that changes is read
  * again: a cached store must never keep trusting what the file no longer says. */
-static void
-test_trust_cache_follows_file(void)
+static void test_trust_cache_follows_file(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("mpa-trust-XXXXXX", NULL);
 	g_autofree gchar *script = g_build_filename(g_getenv("top_srcdir") ? g_getenv("top_srcdir") : "..",
@@ -454,14 +421,15 @@ test_trust_cache_follows_file(void)
 	g_autofree gchar *other = g_build_filename(certs, "other-ca.pem", NULL);
 	g_autofree gchar *trust = g_build_filename(dir, "trust.pem", NULL);
 	g_autofree gchar *ca_text = NULL, *other_text = NULL;
-	g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify) g_bytes_unref);
+	g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func((GDestroyNotify)g_bytes_unref);
 	const gchar *argv[] = { "sh", script, certs, NULL };
 	gint status = -1;
 	gchar *detail = NULL;
 
 	g_assert_nonnull(dir);
-	if (!g_spawn_sync(NULL, (gchar **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
-			  NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status(status, NULL)) {
+	if (!g_spawn_sync(NULL, (gchar **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+			  NULL, NULL, NULL, NULL, &status, NULL) ||
+	    !g_spawn_check_wait_status(status, NULL)) {
 		g_test_skip("make-certs.sh (openssl) could not make the test certificates");
 		return;
 	}
@@ -496,12 +464,11 @@ test_trust_cache_follows_file(void)
 	{
 		const gchar *rm[] = { "rm", "-rf", dir, NULL };
 
-		g_spawn_sync(NULL, (gchar **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+		g_spawn_sync(NULL, (gchar **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
 	}
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	int rc;
 

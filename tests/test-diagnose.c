@@ -79,7 +79,7 @@ static const MpaProvider *provider_by_name(const gchar *name)
 /* ---- The table ---- */
 
 typedef struct {
-	const gchar *provider;  /* NULL, "app", "oauth", "login" */
+	const gchar *provider; /* NULL, "app", "oauth", "login" */
 	MpaProtocol protocol;
 	MpaStage stage;
 	MpaNetError net;
@@ -124,6 +124,10 @@ static const Case cases[] = {
 	{ NULL, S, AUTH, N0, "530 5.7.0 Must issue a STARTTLS command first.", "encryption-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "535-5.7.8 Username and Password not accepted. Learn more at\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials", "wrong-credentials", NULL, NULL },
 	{ NULL, S, SEND, N0, "550 5.4.5 Daily user sending quota exceeded.", "rate-limited", NULL, NULL },
+	/* a count per period or a sending quota in words beats the code's family (5.7.1: the sender) */
+	{ NULL, S, SEND, N0, "554 5.7.1 Rejected: no more than 200 recipients per hour", "rate-limited", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 5.7.1 Sending quota reached for this account", "rate-limited", NULL, NULL },
+	{ NULL, S, SEND, N0, "550 发信超过每天500封的限制", "rate-limited", NULL, NULL },
 	/* Outlook / Microsoft */
 	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, basic authentication is disabled. [DB8PR04CA0012.eurprd04.prod.outlook.com]", "oauth-required", NULL, NULL },
 	{ NULL, S, AUTH, N0, "535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.", "oauth-required", NULL, NULL },
@@ -187,7 +191,7 @@ static const Case cases[] = {
 	{ NULL, I, MPA_STAGE_TLS, MPA_NET_PREAUTH, NULL, "preauth-unencrypted", NULL, NULL },
 	/* a network outcome is a fact that no provider catch-all hides */
 	{ "app", I, AUTH, MPA_NET_TIMEOUT, NULL, "timeout", NULL, NULL },
-	/* the same failures in other programs' words, with no network outcome given (explain) */
+/* the same failures in other programs' words, with no network outcome given (explain) */
 #define CON MPA_STAGE_CONNECT
 #define TLS MPA_STAGE_TLS
 	{ NULL, S, TLS, N0, "error:1408F10B:SSL routines:ssl3_get_record:wrong version number", "tls-handshake-failed", NULL, NULL },
@@ -314,7 +318,7 @@ static void check_case(gconstpointer data)
 		g_assert_true(mpa_cause_is_valid(e->cause));
 		g_assert_true(e->title != NULL && *e->title != '\0');
 		g_assert_true(e->fix != NULL && *e->fix != '\0');
-		for (guint j = i + 1; j < d->causes->len; j++)     /* listed once */
+		for (guint j = i + 1; j < d->causes->len; j++) /* listed once */
 			g_assert_cmpstr(e->cause, !=, cause_at(d, j));
 	}
 	if (c->reply != NULL)
@@ -332,7 +336,7 @@ typedef struct {
 	MpaNetError net;
 	const gchar *reply;
 	const gchar *cause;
-	const gchar *also;      /* space separated, all must be among the candidates */
+	const gchar *also; /* space separated, all must be among the candidates */
 } SohuCase;
 
 static const SohuCase sohu_cases[] = {
@@ -414,18 +418,17 @@ static void test_gbk_twin(void)
 	g_autofree gchar *decoded = mpa_decode_reply(gbk, sizeof gbk - 1);
 	MpaFailure a = { S, AUTH, N0, decoded, NULL, 0, NULL };
 	MpaFailure b = { S, AUTH, N0, utf8, NULL, 0, NULL };
-	MpaDiagnosis *da = mpa_diagnose(NULL, &a, "en");
-	MpaDiagnosis *db = mpa_diagnose(NULL, &b, "en");
+	g_autoptr(MpaDiagnosis) da = mpa_diagnose(NULL, &a, "en");
+	/* not "db": that is the file's provider database */
+	g_autoptr(MpaDiagnosis) dutf8 = mpa_diagnose(NULL, &b, "en");
 
 	g_assert_cmpstr(decoded, ==, utf8);
-	g_assert_cmpuint(da->causes->len, ==, db->causes->len);
+	g_assert_cmpuint(da->causes->len, ==, dutf8->causes->len);
 	for (guint i = 0; i < da->causes->len; i++)
-		g_assert_cmpstr(cause_at(da, i), ==, cause_at(db, i));
+		g_assert_cmpstr(cause_at(da, i), ==, cause_at(dutf8, i));
 	g_assert_cmpstr(cause_at(da, 0), ==, "app-password-required");
-	g_assert_cmpstr(da->reply, ==, db->reply);
+	g_assert_cmpstr(da->reply, ==, dutf8->reply);
 	g_assert_nonnull(strstr(da->reply, "授权码"));
-	mpa_diagnosis_free(da);
-	mpa_diagnosis_free(db);
 }
 
 static void test_unknown(void)
@@ -519,6 +522,26 @@ static void test_explicit_lang(void)
 	mpa_diagnosis_free(en);
 	mpa_diagnosis_free(zh);
 	mpa_diagnosis_free(zh2);
+	/* the rule of mpa-lang.h, as for provider texts: a bare "zh" is Simplified Chinese, zh_TW
+	 * (no catalogue of its own) and the C locale are English */
+	{
+		static const struct {
+			const gchar *lang, *title;
+		} langs[] = {
+			{ "zh", "找不到服务器名称" },
+			{ "zh_CN.GB18030", "找不到服务器名称" },
+			{ "zh_TW.UTF-8", "The server name could not be found" },
+			{ "C", "The server name could not be found" },
+			{ "en_US", "The server name could not be found" },
+		};
+
+		for (guint i = 0; i < G_N_ELEMENTS(langs); i++) {
+			g_autoptr(MpaDiagnosis) d = mpa_diagnose(NULL, &f, langs[i].lang);
+
+			g_assert_cmpstr(((MpaExplanation *)g_ptr_array_index(d->causes, 0))->title, ==,
+					langs[i].title);
+		}
+	}
 }
 
 static void test_locale_zh(void)
@@ -642,7 +665,8 @@ static void test_parse_smtp(void)
 	g_assert_null(enh);
 	/* multi-line: the last line's code, an enhanced code of a line with that code */
 	g_assert_true(mpa_reply_smtp("535-5.7.8 Username and Password not accepted.\r\n"
-				     "535 5.7.8 https://support.example/?p=BadCredentials x\r\n", &code, &enh));
+				     "535 5.7.8 https://support.example/?p=BadCredentials x\r\n",
+				     &code, &enh));
 	g_assert_cmpuint(code, ==, 535);
 	g_assert_cmpstr(enh, ==, "5.7.8");
 	g_free(enh);
@@ -707,7 +731,9 @@ static void test_parse_smtp(void)
 
 static void test_parse_imap(void)
 {
-	static const struct { const gchar *in, *out; } t[] = {
+	static const struct {
+		const gchar *in, *out;
+	} t[] = {
 		{ "a1 NO [AUTHENTICATIONFAILED] Authentication failed.", "AUTHENTICATIONFAILED" },
 		{ "NO [unavailable] busy", "UNAVAILABLE" },
 		{ "[LIMIT] too many", "LIMIT" },

@@ -21,7 +21,7 @@ typedef struct {
 	gchar *path;
 	gint64 now;
 	GTimeZone *tz;
-	MpaProvider provider;   /* hand-built: the Sohu stages of doc/provider-format.md */
+	MpaProvider provider; /* hand-built: the Sohu stages of doc/provider-format.md */
 	MpaGuard *guard;
 } Fixture;
 
@@ -98,14 +98,16 @@ static void fixture_teardown(Fixture *f, gconstpointer data)
 	g_free(f->dir);
 }
 
+/* GLib's temporary files of g_file_set_contents_full(): "FILE.XXXXXX" next to the guard file. */
 static guint count_temporaries(const gchar *dir)
 {
 	g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+	const gchar *prefix = MPA_GUARD_FILE_NAME ".";
 	const gchar *name;
 	guint n = 0;
 
 	while (d != NULL && (name = g_dir_read_name(d)) != NULL)
-		if (strstr(name, ".tmp-") != NULL)
+		if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6)
 			n++;
 	return n;
 }
@@ -134,7 +136,7 @@ static void test_rollover(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
 	f->now += 29;
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 2);
-	f->now += 2;    /* 00:00:01 local */
+	f->now += 2; /* 00:00:01 local */
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 0);
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 1);
@@ -226,7 +228,7 @@ static void test_decide_cap(Fixture *f, gconstpointer data)
 		f->now += 400;
 	}
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
-	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);  /* the 50th is still within the cap */
+	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK); /* the 50th is still within the cap */
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	f->now += 400;
 	mpa_guard_decide(f->guard, &f->provider, ID, ADDR, 1, &d);
@@ -326,7 +328,7 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *file = g_build_filename(f->dir, "guard.example.xml", NULL);
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
-	MpaProvider *p;
+	g_autoptr(MpaProvider) p = NULL;
 	MpaGuardDecision d;
 	g_autofree gchar *id = NULL;
 
@@ -356,7 +358,6 @@ static void test_limits_from_file(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(d.reasons, ==, MPA_GUARD_OK);
 	g_assert_cmpuint(d.daily_limit, ==, 40);
 	g_assert_cmpuint(d.interval_s, ==, 30);
-	mpa_provider_free(p);
 }
 
 /* ---- the file ------------------------------------------------------------------------------- */
@@ -410,9 +411,9 @@ static void test_corrupt(Fixture *f, gconstpointer data)
 	static const gchar *bad[] = {
 		"this is not a key file\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-13-40\n",
+		"first_seen=2026-13-40\n",
 		"[guard]\nversion=1\n[account 3 x@sohu.com]\naccount_id=3\naddress=x@sohu.com\n"
-			"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
+		"first_seen=2026-12-01\nday=2026-12-01\nsent=-4\n",
 		"[guard]\nversion=99\n",
 		"[account 3 x@sohu.com]\naccount_id=3\n",
 	};
@@ -462,8 +463,11 @@ static void test_unreadable(Fixture *f, gconstpointer data)
 static void test_stray_temporaries(Fixture *f, gconstpointer data)
 {
 	g_autoptr(GError) error = NULL;
-	g_autofree gchar *stray = g_strconcat(f->path, ".tmp-AbC123", NULL);
-	g_autofree gchar *other = g_build_filename(f->dir, "unrelated.tmp-AbC123", NULL);
+	g_autofree gchar *stray = g_strconcat(f->path, ".AbC123", NULL);
+	g_autofree gchar *other = g_build_filename(f->dir, "unrelated.AbC123", NULL);
+	/* not GLib's shape: six characters but not all letters and digits, or seven */
+	g_autofree gchar *dashed = g_strconcat(f->path, ".Ab-123", NULL);
+	g_autofree gchar *longer = g_strconcat(f->path, ".AbC1234", NULL);
 
 	mpa_guard_record_send(f->guard, ID, ADDR);
 	g_assert_true(mpa_guard_save(f->guard, &error));
@@ -471,6 +475,8 @@ static void test_stray_temporaries(Fixture *f, gconstpointer data)
 	/* what a crash between mkstemp and rename leaves: a half-written temporary */
 	g_assert_true(g_file_set_contents(stray, "[guard]\nversion=1\n[acc", -1, NULL));
 	g_assert_true(g_file_set_contents(other, "not ours", -1, NULL));
+	g_assert_true(g_file_set_contents(dashed, "not ours", -1, NULL));
+	g_assert_true(g_file_set_contents(longer, "not ours", -1, NULL));
 
 	/* a reader leaves it alone (it could be a live writer's) and reads the real file */
 	g_assert_true(mpa_guard_load(f->guard, FALSE, &error));
@@ -482,6 +488,8 @@ static void test_stray_temporaries(Fixture *f, gconstpointer data)
 	g_assert_no_error(error);
 	g_assert_false(g_file_test(stray, G_FILE_TEST_EXISTS));
 	g_assert_true(g_file_test(other, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(dashed, G_FILE_TEST_EXISTS));
+	g_assert_true(g_file_test(longer, G_FILE_TEST_EXISTS));
 	g_assert_cmpuint(mpa_guard_sent_today(f->guard, ID, ADDR), ==, 1);
 }
 
@@ -510,8 +518,7 @@ static void writer_child(const gchar *path, gint64 now)
 }
 
 /* Valgrind maps its preload objects into the process it runs. */
-static gboolean
-under_valgrind(void)
+static gboolean under_valgrind(void)
 {
 	g_autofree gchar *maps = NULL;
 

@@ -13,10 +13,17 @@
 #   Sohu     a new account: one explicit password method on the Receive and the Send page;
 #   Outlook  a new account: OAuth2 on both pages and "MS Outlook" on the OAuth2 page;
 #   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone;
+#   GmailOA  a new Gmail account where the user picks OAuth2 on the plugin's page: OAuth2 on both
+#            pages and "Google/Gmail" saved; the client-ID notice shows (Debian's Claws has no
+#            Google client ID); Apply provider settings keeps the pick, and so does reopening the
+#            account (the page shows OAuth2 picked; Apply again; saved unchanged), and a Client
+#            ID typed on Claws' OAuth2 page hides the notice;
+#   Yahoo    the same choice; Claws' Yahoo service signs in with the redirect URI "oob";
 #   OAuthBad an Outlook account set to OAuth2 with no authorisation: Claws logs "OAuth2 access
 #            token not obtained", logs in anyway and is refused; the hint names the OAuth2 page.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
-# MPA_SCREENSHOTS=DIR: the Outlook account's dialog for README (en-outlook-oauth2.png).
+# MPA_SCREENSHOTS=DIR: the Outlook account's dialog for README (en-outlook-oauth2.png), the plugin's
+# page with OAuth2 picked for Gmail and the client-ID notice (en-gmail-oauth2-choice.png).
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -46,7 +53,7 @@ GOODPW=$(cat "$PASSWORD_FILE")
 BADPW="wrong-Pw-$$-x"
 
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
-for p in sohu.com outlook.com gmail.com; do
+for p in sohu.com outlook.com gmail.com yahoo.com; do
 	cp "$top_srcdir/providers/$p.xml" "$PD/" || { echo "Bail out! no providers/$p.xml"; exit 1; }
 done
 
@@ -63,6 +70,8 @@ gui_write_config
 # "Before": made by hand, so Claws' defaults (Automatic); a user Dovecot does not know.
 gui_imap_account 2 Before before@example.com "$BADPW" "$IMAPS_PORT" >>"$CFG/accountrc"
 printf 'warn_empty_subj=0\nenable_aspell=0\n' >>"$CFG/clawsrc"
+# Edit accounts by key (Configuration menu), to reopen an account.
+printf '(gtk_accel_path "<Actions>/Menu/Configuration/EditAccounts" "<Primary><Shift>F12")\n' >>"$CFG/menurc"
 printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
 # The test certificate, as if accepted once.
 mkdir -p "$CFG/certs" && chmod 700 "$CFG/certs"
@@ -104,6 +113,16 @@ finish_new_account() { # address count
 	e=$(GUI_QUIET=1 wait_win '^Edit accounts$' 5) && { focus "$e"; keys Escape; }
 	gui_wait 20 "account $1 (number $2) in accountrc" _saved "$1" "$2"
 }
+
+# The account dialog's page tree: a click on its lower part gives it the focus (End: our page).
+tree_focus() { xdo mousemove --window "$1" 60 "$(( $(xdo getwindowgeometry "$1" | sed -n 's/.*Geometry: [0-9]*x\([0-9]*\).*/\1/p') - 80 ))" click 1; sleep 0.3; }
+# The plugin's "sign-in:" lines in Claws' --debug output (one each time the choice changes).
+signin_lines() { grep -F 'Provider Assistant: sign-in: ' "$T/claws.out" 2>/dev/null | sed 's/.*Provider Assistant: sign-in: //'; }
+_signin_count() { [ "$(signin_lines | grep -cF -- "$1")" -ge "$2" ]; }
+wait_signin() { # text count seconds
+	gui_wait "$3" "sign-in line number $2 '$1' in Claws' output" _signin_count "$1" "$2"
+}
+_apply_count() { [ "$(grep -cF 'Provider Assistant: apply provider settings' "$T/claws.out")" -ge "$1" ]; }
 
 gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 # The Before account logs in at startup and fails; its alert (and the password prompt) is closed.
@@ -175,6 +194,8 @@ new_account lisi@outlook.com ""     # no password: OAuth2
 [ -n "${NEWACC:-}" ] && { sleep 0.5; shot auth-outlook-new; dshot en-outlook-oauth2 "$NEWACC"; finish_new_account lisi@outlook.com 1; }
 ACC=$(accountrc_of lisi@outlook.com)
 echo "# outlook: $ACC"
+check "Outlook (OAuth2 the only way): no choice offered, the client-ID notice shown (Claws has no Microsoft client ID)" \
+	sh -c 'grep -q "Provider Assistant: sign-in: choice none, oauth2, client ID notice shown" "$1" && grep -q "Provider Assistant: OAuth2 service 2: built-in client ID: none" "$1"' _ "$T/claws.out"
 check "Outlook: OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OAuth2 service MS Outlook (2)" \
 	has_all receive_server=outlook.office365.com imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 \
 	oauth2_auth_provider=2
@@ -186,6 +207,122 @@ ACC=$(accountrc_of wangwu@gmail.com)
 echo "# gmail: $ACC"
 check "Gmail: the app password (LOGIN on both sides), no OAuth2 service chosen" \
 	has_all receive_server=imap.gmail.com imap_auth_method=1 smtp_auth_method=1 oauth2_auth_provider=0
+
+# GmailOA: OAuth2 picked on the plugin's page of a new Gmail account.
+PICKED='choice offered, oauth2, client ID notice'
+n_pw=$(signin_lines | grep -cF 'choice offered, password')
+n_oa=$(signin_lines | grep -cF "$PICKED")
+new_account zhaoliu@gmail.com ""
+if [ -n "${NEWACC:-}" ]; then
+	check "GmailOA: the page offers the choice, the app password picked (the default)" \
+		wait_signin 'choice offered, password, client ID notice hidden' $((n_pw + 1)) 10
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys End; sleep 0.8
+	keys alt+2
+	check "GmailOA: Alt+2 picks OAuth2 on the plugin's page" wait_signin "$PICKED" $((n_oa + 1)) 10
+	BUILTIN=$(sed -n 's/.*Provider Assistant: OAuth2 service 1: built-in client ID: //p' "$T/claws.out" | tail -1)
+	echo "# Claws' Google client ID: $BUILTIN"
+	check "GmailOA: Claws Mail 4.1.1 was asked for its Google client ID, and its redirect URI is http://127.0.0.1:8888" \
+		sh -c 'case "$1" in "none, redirect URI http://127.0.0.1:8888"|"yes, redirect URI http://127.0.0.1:8888") ;; *) exit 1;; esac' _ "$BUILTIN"
+	case "$BUILTIN" in
+	none*) check "GmailOA: without a built-in client ID the notice shows as OAuth2 is picked" \
+		sh -c 'grep -F "Provider Assistant: sign-in: " "$1" | tail -1 | grep -q "oauth2, client ID notice shown"' _ "$T/claws.out" ;;
+	*) check "GmailOA: with a built-in client ID no notice shows" \
+		sh -c 'grep -F "Provider Assistant: sign-in: " "$1" | tail -1 | grep -q "oauth2, client ID notice hidden"' _ "$T/claws.out" ;;
+	esac
+	sleep 0.5; shot auth-gmail-oauth2-picked; dshot en-gmail-oauth2-choice "$NEWACC"
+	# Apply provider settings: the pick stays (no "password" line after it)
+	n_pw=$(signin_lines | grep -cF 'choice offered, password')
+	n_ap=$(grep -cF 'Provider Assistant: apply provider settings' "$T/claws.out")
+	focus "$NEWACC"; keys alt+p
+	gui_wait 10 "the Apply line in Claws' output" _apply_count $((n_ap + 1))
+	check "GmailOA: Apply provider settings keeps OAuth2" \
+		sh -c '[ "$(grep -F "Provider Assistant: sign-in: " "$1" | grep -cF "choice offered, password")" = "$2" ]' _ "$T/claws.out" "$n_pw"
+	finish_new_account zhaoliu@gmail.com 1
+fi
+ACC=$(accountrc_of zhaoliu@gmail.com)
+echo "# gmail oauth2: $ACC"
+check "GmailOA: saved with OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OAuth2 service Google/Gmail (1)" \
+	has_all receive_server=imap.gmail.com imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 oauth2_auth_provider=1
+
+# Reopened from Edit accounts (the last row): the page shows OAuth2 picked; Apply; OK.
+n_oa=$(signin_lines | grep -cF "$PICKED")
+n_pw=$(signin_lines | grep -cF 'choice offered, password')
+# The last row of Edit accounts (Claws names a new account "AccountN": the newest is last), opened
+# with Return (the list's row-activated; Alt+E is also D_elete's mnemonic).  Claws' login hints
+# for the new accounts may pop up meanwhile and take the keys: then again, three times at most.
+reopen_last() {
+	local try e q
+	EDIT=
+	for try in 1 2 3; do
+		q=1; [ "$try" = 3 ] && q=
+		e=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+		if [ -z "$e" ]; then
+			focus "$MAIN"; keys ctrl+shift+F12
+			e=$(GUI_QUIET=$q wait_win '^Edit accounts$' 10)
+		fi
+		if [ -n "$e" ]; then
+			focus "$e"; click_focus "$e"; keys End; sleep 0.3; keys Return
+			EDIT=$(GUI_QUIET=$q wait_win ' - Account preferences$' 10) && return 0
+		fi
+		echo "# reopening: attempt $try did not open the account dialog"
+		shot "auth-reopen-attempt-$try"; close_alerts 1
+	done
+	return 1
+}
+reopen_last
+check "GmailOA: the account reopens from Edit accounts" test -n "$EDIT"
+if [ -n "$EDIT" ]; then
+	check "GmailOA reopened: the page shows OAuth2 picked" wait_signin "$PICKED" $((n_oa + 1)) 10
+	focus "$EDIT"; keys End; sleep 0.8
+	n_ap=$(grep -cF 'Provider Assistant: apply provider settings' "$T/claws.out")
+	keys alt+p
+	gui_wait 10 "the Apply line in Claws' output" _apply_count $((n_ap + 1))
+	check "GmailOA reopened: Apply provider settings keeps OAuth2" \
+		sh -c '[ "$(grep -F "Provider Assistant: sign-in: " "$1" | grep -cF "choice offered, password")" = "$2" ]' _ "$T/claws.out" "$n_pw"
+	# A Client ID typed on Claws' OAuth2 page (the tree's 10th row; its first field after the
+	# service list) hides the notice: the user has one.
+	if grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out"; then
+		n_hid=$(signin_lines | grep -cF 'choice offered, oauth2, client ID notice hidden')
+		focus "$EDIT"; tree_focus "$EDIT"; keys Home Down Down Down Down Down Down Down Down Down; sleep 0.5
+		keys Tab Tab; typ "mpa-test-client-id"; sleep 0.3
+		shot auth-gmail-client-id-typed
+		check "GmailOA reopened: a Client ID typed on the OAuth2 page hides the notice" \
+			wait_signin 'choice offered, oauth2, client ID notice hidden' $((n_hid + 1)) 10
+	fi
+	focus "$EDIT"; keys alt+o
+	gone_win ' - Account preferences$' 10
+	close_alerts 2
+	E=$(GUI_QUIET=1 wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; }
+	GUI_QUIET=1 gone_win '^Edit accounts$' 10
+fi
+ACC=$(accountrc_of zhaoliu@gmail.com)
+echo "# gmail oauth2, reopened: $ACC"
+check "GmailOA reopened, Apply, OK: still OAuth2 on both sides and Google/Gmail" \
+	has_all imap_auth_method=256 use_smtp_auth=1 smtp_auth_method=32 oauth2_auth_provider=1
+grep -q 'OAuth2 service 1: built-in client ID: none' "$T/claws.out" &&
+	check "GmailOA reopened: the Client ID typed is saved (oauth2_client_id)" \
+		grep -qx 'oauth2_client_id=mpa-test-client-id' "$CFG/accountrc"
+
+# Yahoo: the same choice from its file (oauth2-provider="yahoo"); Claws' Yahoo service signs in
+# with the redirect URI "oob" (what yahoo.com.xml tells the user to register).  Cancelled.
+n_pw=$(signin_lines | grep -cF 'choice offered, password')
+n_oa=$(signin_lines | grep -cF 'choice offered, oauth2')
+new_account zhouba@yahoo.com ""
+if [ -n "${NEWACC:-}" ]; then
+	check "Yahoo: the page offers the choice, the app password picked" \
+		wait_signin 'choice offered, password' $((n_pw + 1)) 10
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys End; sleep 0.8
+	keys alt+2
+	check "Yahoo: Alt+2 picks OAuth2" wait_signin 'choice offered, oauth2' $((n_oa + 1)) 10
+	YAHOO=$(sed -n 's/.*Provider Assistant: OAuth2 service 4: built-in client ID: //p' "$T/claws.out" | tail -1)
+	echo "# Claws' Yahoo client ID: $YAHOO"
+	check "Yahoo: Claws Mail's Yahoo service uses the redirect URI oob (as yahoo.com.xml says)" \
+		sh -c 'case "$1" in *", redirect URI oob") ;; *) exit 1;; esac' _ "$YAHOO"
+	focus "$NEWACC"; keys alt+c
+	gone_win '^Preferences for new account' 10
+	close_alerts 1
+fi
+check "Yahoo: cancelled, nothing saved" sh -c '! grep -q "^address=zhouba@yahoo.com$" "$1"' _ "$CFG/accountrc"
 
 claws_stop
 [ -n "$(claws_pid)" ] && not_ok "Claws Mail ended" || ok "Claws Mail ended"

@@ -6,23 +6,21 @@
 #include "mpa-logins.h"
 #include <glib/gstdio.h>
 
-static MpaLogFailure *
-feed_all(MpaLogWatch *w, const gchar *const *lines)
+static MpaLogFailure *feed_all(MpaLogWatch *w, const gchar *const *lines)
 {
 	MpaLogFailure *found = NULL;
 
 	for (guint i = 0; lines[i]; i++) {
 		MpaLogFailure *f = mpa_log_watch_feed(w, lines[i]);
 		if (f) {
-			g_assert_null(found);   /* exactly one failure per script */
+			g_assert_null(found); /* exactly one failure per script */
 			found = f;
 		}
 	}
 	return found;
 }
 
-static void
-test_imap_login(void)
+static void test_imap_login(void)
 {
 	const gchar *lines[] = {
 		"Account 'Work': Connecting to SMTP server: smtp.example.com:465...\n",
@@ -38,7 +36,7 @@ test_imap_login(void)
 	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_IMAP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpstr(f->account_name, ==, "Sohu");
 	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
@@ -47,8 +45,7 @@ test_imap_login(void)
 }
 
 /* Successful logins, for "the password that worked is no longer valid". */
-static void
-test_logins(void)
+static void test_logins(void)
 {
 	const gchar *imap_fail[] = {
 		"Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n",
@@ -79,7 +76,7 @@ test_logins(void)
 		"[2026-11-28 10:00:02] ESMTP< 2350 not a reply code\n",
 		NULL
 	};
-	MpaProtocol protocol;
+	MpaPaLogService service;
 	gchar *name = NULL, *host = NULL;
 
 	{
@@ -87,28 +84,28 @@ test_logins(void)
 		g_autoptr(MpaLogFailure) f = feed_all(w, imap_fail);
 
 		g_assert_nonnull(f);
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, imap_ok);
 
 		g_assert_null(f);
-		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
-		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_IMAP);
+		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_cmpint(service, ==, MPA_PA_LOG_IMAP);
 		g_assert_cmpstr(name, ==, "Sohu");
 		g_assert_cmpstr(host, ==, "imap.sohu.com");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
 		/* once per login */
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_ok);
 
-		g_assert_true(mpa_log_watch_take_login(w, &protocol, &name, &host));
-		g_assert_cmpint(protocol, ==, MPA_PROTOCOL_SMTP);
+		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_cmpint(service, ==, MPA_PA_LOG_SMTP);
 		g_assert_cmpstr(name, ==, "Work");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
@@ -117,13 +114,12 @@ test_logins(void)
 		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_fail);
 
-		g_assert_false(mpa_log_watch_take_login(w, &protocol, &name, &host));
+		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
 	}
 }
 
 /* The record of logins keeps no secret, survives a damaged file, forgets on request. */
-static void
-test_logins_record(void)
+static void test_logins_record(void)
 {
 	g_autofree gchar *dir = g_dir_make_tmp("mpa-logins-XXXXXX", NULL);
 	g_autofree gchar *path = g_build_filename(dir, "sub", MPA_LOGINS_FILE_NAME, NULL);
@@ -155,8 +151,7 @@ test_logins_record(void)
 	g_rmdir(dir);
 }
 
-static void
-test_imap_two_accounts(void)
+static void test_imap_two_accounts(void)
 {
 	/* Two accounts connect at startup; the failure names the second one's host. */
 	const gchar *lines[] = {
@@ -177,8 +172,7 @@ test_imap_two_accounts(void)
 	g_assert_cmpstr(f->reply, ==, "Authentication failed.");
 }
 
-static void
-test_imap_unknown_host(void)
+static void test_imap_unknown_host(void)
 {
 	const gchar *lines[] = { "IMAP error on imap.x.example: LOGIN error\n", NULL };
 	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
@@ -190,8 +184,7 @@ test_imap_unknown_host(void)
 	g_assert_null(f->reply);
 }
 
-static void
-test_other_imap_errors_ignored(void)
+static void test_other_imap_errors_ignored(void)
 {
 	const gchar *lines[] = {
 		"Account 'A': Connecting to IMAP server: imap.a.example:993...\n",
@@ -205,8 +198,7 @@ test_other_imap_errors_ignored(void)
 	g_assert_null(f);
 }
 
-static void
-test_smtp_auth(void)
+static void test_smtp_auth(void)
 {
 	const gchar *lines[] = {
 		"Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n",
@@ -222,7 +214,7 @@ test_smtp_auth(void)
 	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_SMTP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpstr(f->account_name, ==, "Sohu");
 	g_assert_cmpstr(f->host, ==, "smtp.sohu.com");
@@ -230,8 +222,7 @@ test_smtp_auth(void)
 	g_assert_cmpstr(f->reply, ==, "535 Error: authentication failed");
 }
 
-static void
-test_smtp_send(void)
+static void test_smtp_send(void)
 {
 	const gchar *lines[] = {
 		"Account 'Sohu': Connecting to SMTP server: smtp.sohu.com:465...\n",
@@ -246,8 +237,7 @@ test_smtp_send(void)
 	g_assert_cmpstr(f->reply, ==, "554 DT:SPM message rejected as spam");
 }
 
-static void
-test_translated_formats(void)
+static void test_translated_formats(void)
 {
 	/* zh_TW texts of Claws 4.1.1 have this shape; the watcher follows whatever it is given. */
 	const MpaLogFormats fmt = {
@@ -268,8 +258,7 @@ test_translated_formats(void)
 	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
 }
 
-static void
-test_special_characters(void)
+static void test_special_characters(void)
 {
 	/* Regex metacharacters in account names and formats are literal. */
 	const gchar *lines[] = {
@@ -286,16 +275,15 @@ test_special_characters(void)
 
 /* ---- connection failures: told apart by when they come ---- */
 
-#define S(x) ((gint64) ((x) * G_USEC_PER_SEC))
+#define S(x) ((gint64)((x)*G_USEC_PER_SEC))
 
 typedef struct {
-	gdouble at;             /* seconds */
+	gdouble at; /* seconds */
 	const gchar *text;
 } Timed;
 
 /* Feeds @lines at their times; returns the last failure (the others must be NULL). */
-static MpaLogFailure *
-feed_timed(MpaLogWatch *w, const Timed *lines)
+static MpaLogFailure *feed_timed(MpaLogWatch *w, const Timed *lines)
 {
 	MpaLogFailure *found = NULL;
 
@@ -309,12 +297,12 @@ feed_timed(MpaLogWatch *w, const Timed *lines)
 	return found;
 }
 
-static void
-assert_net(const MpaLogFailure *f, MpaProtocol proto, MpaNetError err, const gchar *account,
-	   const gchar *host, guint port)
+static void assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err,
+		       const gchar *account,
+		       const gchar *host, guint port)
 {
 	g_assert_nonnull(f);
-	g_assert_cmpint(f->protocol, ==, proto);
+	g_assert_cmpint(f->service, ==, service);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_CONNECT);
 	g_assert_cmpint(f->net_error, ==, err);
 	g_assert_cmpstr(f->account_name, ==, account);
@@ -323,8 +311,7 @@ assert_net(const MpaLogFailure *f, MpaProtocol proto, MpaNetError err, const gch
 	g_assert_null(f->reply);
 }
 
-static void
-test_imap_refused(void)
+static void test_imap_refused(void)
 {
 	const Timed quick[] = {
 		{ 0, "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n" },
@@ -342,12 +329,11 @@ test_imap_refused(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, quick);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, dropped);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 }
 
-static void
-test_imap_refused_unknown_connection(void)
+static void test_imap_refused_unknown_connection(void)
 {
 	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
 
@@ -355,8 +341,7 @@ test_imap_refused_unknown_connection(void)
 	g_assert_null(mpa_log_watch_feed_at(w, "IMAP error on imap.x.example: connection refused\n", S(5)));
 }
 
-static void
-test_tls_failure(void)
+static void test_tls_failure(void)
 {
 	/* a silent server on an SSL port: the handshake waits for the whole I/O timeout */
 	const Timed silent[] = {
@@ -401,15 +386,14 @@ test_tls_failure(void)
 	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, pop3);
 	g_autoptr(MpaLogFailure) f5 = feed_timed(w5, smtp_silent);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
-	assert_net(f3, MPA_PROTOCOL_SMTP, MPA_NET_TLS_HANDSHAKE, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
+	assert_net(f3, MPA_PA_LOG_SMTP, MPA_NET_TLS_HANDSHAKE, "Sohu", "smtp.sohu.com", 465);
 	g_assert_null(f4);
-	assert_net(f5, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f5, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
-static void
-test_imap_stream_error(void)
+static void test_imap_stream_error(void)
 {
 	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
 	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
@@ -432,14 +416,13 @@ test_imap_stream_error(void)
 	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, talked);
 	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, later);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
 	g_assert_null(f3);
 	g_assert_null(f4);
 }
 
-static void
-test_io_timeout_setting(void)
+static void test_io_timeout_setting(void)
 {
 	const gchar *connecting = "Account 'Sohu': Connecting to IMAP server: imap.sohu.com:993...\n";
 	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
@@ -454,12 +437,11 @@ test_io_timeout_setting(void)
 	mpa_log_watch_set_io_timeout(w2, 10);
 	f1 = feed_timed(w1, ten);
 	f2 = feed_timed(w2, sixty);
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
-	g_assert_null(f2);      /* 60 s is not this user's timeout: a later break */
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
+	g_assert_null(f2); /* 60 s is not this user's timeout: a later break */
 }
 
-static void
-test_smtp_tls_timeout_fixed(void)
+static void test_smtp_tls_timeout_fixed(void)
 {
 	/* Claws 4.1.1 with io_timeout_secs=4: its SMTP TLS handshake still took 30.8 s */
 	const Timed lines[] = {
@@ -473,11 +455,10 @@ test_smtp_tls_timeout_fixed(void)
 
 	mpa_log_watch_set_io_timeout(w, 4);
 	f = feed_timed(w, lines);
-	assert_net(f, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
 
-static void
-test_smtp_session_timeout(void)
+static void test_smtp_session_timeout(void)
 {
 	const gchar *timed_out = "Session timed out. You may be able to recover by increasing the "
 				 "timeout value in Preferences/Other/Miscellaneous.\n";
@@ -498,18 +479,17 @@ test_smtp_session_timeout(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, smtp);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, pop3);
 
-	assert_net(f1, MPA_PROTOCOL_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
+	assert_net(f1, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 	g_assert_null(f2);
 }
 
-static void
-test_translated_connection_formats(void)
+static void test_translated_connection_formats(void)
 {
 	const MpaLogFormats fmt = {
 		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
 		.imap_error = "%s 上的 IMAP 错误：",
 		.connection_refused = "连接被拒绝",
-		.tls_failed = "TLS 握手失败\n",    /* Claws' msgid has the newline */
+		.tls_failed = "TLS 握手失败\n", /* Claws' msgid has the newline */
 	};
 	const Timed refused[] = {
 		{ 0, "帐号“搜狐”：正在连接到 IMAP 服务器：imap.sohu.com:993...\n" },
@@ -526,15 +506,14 @@ test_translated_connection_formats(void)
 	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, refused);
 	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, tls);
 
-	assert_net(f1, MPA_PROTOCOL_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
-	assert_net(f2, MPA_PROTOCOL_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
+	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
+	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
 }
 
 /* An OAuth2 account without a token: Claws logs "OAuth2 access token not obtained" and then logs
  * in anyway; the refusal that follows is flagged oauth2, once.  A refusal long after, or with no
  * such line, is not. */
-static void
-test_oauth2_no_token(void)
+static void test_oauth2_no_token(void)
 {
 	const Timed imap[] = {
 		{ 0, "Account 'Outlook': Connecting to IMAP server: outlook.office365.com:993...\n" },
@@ -567,12 +546,12 @@ test_oauth2_no_token(void)
 
 	g_assert_nonnull(f1);
 	g_assert_true(f1->oauth2);
-	g_assert_cmpint(f1->protocol, ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(f1->service, ==, MPA_PA_LOG_IMAP);
 	g_assert_cmpstr(f1->account_name, ==, "Outlook");
 	g_assert_cmpstr(f1->reply, ==, "AUTHENTICATE failed.");
 	g_assert_nonnull(f2);
 	g_assert_true(f2->oauth2);
-	g_assert_cmpint(f2->protocol, ==, MPA_PROTOCOL_SMTP);
+	g_assert_cmpint(f2->service, ==, MPA_PA_LOG_SMTP);
 	/* the first refusal used the line up; the second one is an ordinary refusal */
 	for (guint i = 0; later[i].text; i++) {
 		MpaLogFailure *f = mpa_log_watch_feed_at(w3, later[i].text, S(1000 + later[i].at));
@@ -601,8 +580,7 @@ test_oauth2_no_token(void)
 	}
 }
 
-static void
-test_pop3_login(void)
+static void test_pop3_login(void)
 {
 	/* Two POP3 accounts and an SMTP session; Claws 4.1.1's lines for a refused PASS. */
 	const gchar *lines[] = {
@@ -638,8 +616,11 @@ test_pop3_login(void)
 	g_autoptr(MpaLogFailure) f3 = feed_all(w3, translated);
 
 	g_assert_nonnull(f);
-	g_assert_true(f->pop3);
-	g_assert_cmpint(f->protocol, ==, MPA_PROTOCOL_IMAP);    /* the receiving side's rules */
+	g_assert_cmpint(f->service, ==, MPA_PA_LOG_POP3);
+	/* the receiving side's rules */
+	g_assert_cmpint(mpa_pa_log_service_side(f->service), ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_IMAP), ==, MPA_PROTOCOL_IMAP);
+	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_SMTP), ==, MPA_PROTOCOL_SMTP);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
 	g_assert_cmpint(f->net_error, ==, MPA_NET_NONE);
 	g_assert_cmpstr(f->account_name, ==, "Sohu POP");
@@ -648,13 +629,12 @@ test_pop3_login(void)
 	g_assert_cmpstr(f->reply, ==, "-ERR Authentication failed");
 	g_assert_null(f2);
 	g_assert_nonnull(f3);
-	g_assert_true(f3->pop3);
+	g_assert_cmpint(f3->service, ==, MPA_PA_LOG_POP3);
 	g_assert_cmpstr(f3->account_name, ==, "搜狐");
 	g_assert_cmpstr(f3->reply, ==, "-ERR 用户名或密码错误");
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/loglines/imap/login", test_imap_login);

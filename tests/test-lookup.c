@@ -9,14 +9,12 @@
 
 #define HDR "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
 
-static GBytes *
-parse(const gchar *text, gsize max, gchar **why)
+static GBytes *parse(const gchar *text, gsize max, gchar **why)
 {
-	return mpa_lookup_parse_http((const guint8 *) text, strlen(text), max, why);
+	return mpa_lookup_parse_http((const guint8 *)text, strlen(text), max, why);
 }
 
-static void
-expect_body(const gchar *response, const gchar *body)
+static void expect_body(const gchar *response, const gchar *body)
 {
 	g_autofree gchar *why = NULL;
 	g_autoptr(GBytes) b = parse(response, 1024, &why);
@@ -28,8 +26,7 @@ expect_body(const gchar *response, const gchar *body)
 	g_assert_cmpmem(data, len, body, strlen(body));
 }
 
-static void
-expect_refused(const gchar *response, gsize max, const gchar *because)
+static void expect_refused(const gchar *response, gsize max, const gchar *because)
 {
 	g_autofree gchar *why = NULL;
 	g_autoptr(GBytes) b = parse(response, max, &why);
@@ -40,8 +37,7 @@ expect_refused(const gchar *response, gsize max, const gchar *because)
 		g_error("'%s' does not say '%s'", why, because);
 }
 
-static void
-test_http_ok(void)
+static void test_http_ok(void)
 {
 	expect_body(HDR "Content-Length: 5\r\n\r\nhello", "hello");
 	/* more bytes than announced: the announced length counts */
@@ -55,8 +51,7 @@ test_http_ok(void)
 	expect_body(HDR "Content-Length: 0\r\n\r\n", "");
 }
 
-static void
-test_http_refused(void)
+static void test_http_refused(void)
 {
 	expect_refused("HTTP/1.1 301 Moved\r\nLocation: https://evil.example/\r\n\r\n", 1024, "HTTP 301");
 	expect_refused("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n", 1024, "HTTP 404");
@@ -83,10 +78,9 @@ test_http_refused(void)
 	expect_refused("HTTP/1.1 500 \x1b[31mred\r\n\r\n", 1024, "HTTP 500 ?[31mred");
 }
 
-static MpaDb *
-test_db(void)
+static MpaDb *test_db(void)
 {
-	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_problem_free);
+	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	const gchar *srcdir = g_getenv("top_srcdir");
 	g_autofree gchar *dir = g_build_filename(srcdir ? srcdir : "..", "providers", NULL);
 	MpaDb *db = mpa_db_new();
@@ -96,9 +90,9 @@ test_db(void)
 	return db;
 }
 
-static MpaLookupResult *
-run(MpaDb *db, const gchar *address, gboolean offline, guint timeout_ms, GCancellable *c,
-    GError **error)
+static MpaLookupResult *run(MpaDb *db, const gchar *address, gboolean offline, guint timeout_ms,
+			    GCancellable *c,
+			    GError **error)
 {
 	g_autoptr(MpaLookupRequest) req = mpa_lookup_request_new(db, address);
 
@@ -107,10 +101,9 @@ run(MpaDb *db, const gchar *address, gboolean offline, guint timeout_ms, GCancel
 	return mpa_lookup_run_sync(req, c, error);
 }
 
-static void
-test_no_network(void)
+static void test_no_network(void)
 {
-	MpaDb *db = test_db();
+	g_autoptr(MpaDb) db = test_db();
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r;
 
@@ -150,7 +143,6 @@ test_no_network(void)
 	r = run(db, "not an address", FALSE, 0, NULL, &error);
 	g_assert_null(r);
 	g_assert_error(error, MPA_PROVIDER_ERROR, MPA_PROVIDER_ERROR_ADDRESS);
-	mpa_db_free(db);
 
 	g_assert_cmpstr(mpa_lookup_source_name(MPA_LOOKUP_MX), ==, "mx");
 	g_assert_cmpstr(mpa_lookup_source_name(MPA_LOOKUP_AUTOCONFIG), ==, "autoconfig");
@@ -160,10 +152,9 @@ test_no_network(void)
 }
 
 /* Inside test-lookup.sh's namespace, with a name server that never answers. */
-static void
-test_deadline(void)
+static void test_deadline(void)
 {
-	MpaDb *db;
+	g_autoptr(MpaDb) db = NULL;
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r;
 	gint64 t0;
@@ -182,7 +173,6 @@ test_deadline(void)
 	g_assert_cmpint(g_get_monotonic_time() - t0, >=, 650000);
 	g_assert_cmpint(g_get_monotonic_time() - t0, <, 1500000);
 	mpa_lookup_result_free(r);
-	mpa_db_free(db);
 }
 
 typedef struct {
@@ -192,26 +182,23 @@ typedef struct {
 	gint64 at;
 } Done;
 
-static void
-on_done(GObject *source, GAsyncResult *result, gpointer data)
+static void on_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Done *d = data;
 
-	(void) source;
+	(void)source;
 	d->res = mpa_lookup_finish(result, &d->error);
 	d->at = g_get_monotonic_time();
 	g_main_loop_quit(d->loop);
 }
 
-static gboolean
-cancel_later(gpointer data)
+static gboolean cancel_later(gpointer data)
 {
 	g_cancellable_cancel(data);
 	return G_SOURCE_REMOVE;
 }
 
-static void
-test_cancel(void)
+static void test_cancel(void)
 {
 	MpaDb *db;
 	g_autoptr(MpaLookupRequest) req = NULL;
@@ -244,8 +231,7 @@ test_cancel(void)
 	g_main_loop_unref(d.loop);
 }
 
-int
-main(int argc, char **argv)
+int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, NULL);
 	g_test_add_func("/lookup/http/ok", test_http_ok);

@@ -101,7 +101,7 @@ typedef struct {
 	const gchar *name;
 	const gchar *xml;
 	guint line;
-	const gchar *message;   /* a part of the expected message */
+	const gchar *message; /* a part of the expected message */
 } BadCase;
 
 static const BadCase bad_cases[] = {
@@ -229,6 +229,9 @@ static const BadCase bad_cases[] = {
 	  9, "<mpa:auth imap=\"login\"> but that server's <authentication> has no password method — use oauth2" },
 	{ "auth-oauth2-provider", HEAD IMAP_OK ASSIST "<mpa:auth oauth2-provider=\"microsoft\"/>\n" ASSIST_END TAIL, 9, "unknown oauth2-provider 'microsoft'" },
 	{ "auth-twice", HEAD IMAP_OK ASSIST "<mpa:auth imap=\"login\"/>\n<mpa:auth smtp=\"login\"/>\n" ASSIST_END TAIL, 10, "<mpa:auth> appears more than once" },
+	{ "oauth2-client-twice", HEAD IMAP_OK ASSIST "<mpa:oauth2-client id=\"a\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n<mpa:oauth2-client id=\"b\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL,
+	  10, "<mpa:oauth2-client> appears more than once" },
+	{ "oauth2-client-no-text", HEAD ASSIST "<mpa:oauth2-client id=\"reg\">" TITLES("title") "</mpa:oauth2-client>\n" ASSIST_END TAIL, 8, "has no <mpa:text>" },
 	{ "sending-daily-zero", HEAD ASSIST "<mpa:sending>\n<mpa:stage from=\"0\" daily=\"0\"/>\n</mpa:sending>\n" ASSIST_END TAIL, 9, "daily '0' is not a number" },
 };
 
@@ -242,6 +245,8 @@ static const BadCase warn_cases[] = {
 	  6, "unknown element <tls> inside <incomingServer> is ignored" },
 	{ "domain-twice", HEAD "<domain>t.example</domain>\n" TAIL, 6, "domain 't.example' is listed twice (first on line 4)" },
 	{ "domain-twice-idn", HEAD "<domain>例子.example</domain>\n<domain>xn--fsqu00a.example</domain>\n" TAIL, 7, "is listed twice (first on line 6)" },
+	{ "oauth2-client-without-service", HEAD ASSIST "<mpa:oauth2-client id=\"reg\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL,
+	  8, "<mpa:oauth2-client> but <mpa:auth> names no oauth2-provider" },
 	{ "unknown-namespace", HEAD "<x:extra xmlns:x=\"urn:example:other\"/>\n" TAIL, 6, "element <x:extra> is in the unknown namespace 'urn:example:other' and is ignored" },
 };
 
@@ -250,19 +255,18 @@ static void test_auth_methods(void)
 {
 	static const gchar xml[] = HEAD
 		SERVER("incomingServer", "imap", "imap.t.example", "993", "SSL", "OAuth2")
-		SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "password-cleartext")
-		ASSIST "<mpa:auth smtp=\"plain\" oauth2-provider=\"exchange\"/>\n" ASSIST_END TAIL;
+			SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "password-cleartext")
+				ASSIST "<mpa:auth smtp=\"plain\" oauth2-provider=\"exchange\"/>\n" ASSIST_END TAIL;
 	static const gchar plain_ispdb[] = HEAD
 		"<incomingServer type=\"imap\"><hostname>imap.t.example</hostname><port>993</port><socketType>SSL</socketType>"
-		"<authentication>OAuth2</authentication><authentication>password-cleartext</authentication></incomingServer>\n"
-		SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "OAuth2") TAIL;
+		"<authentication>OAuth2</authentication><authentication>password-cleartext</authentication></incomingServer>\n" SERVER("outgoingServer", "smtp", "smtp.t.example", "465", "SSL", "OAuth2") TAIL;
 	g_autoptr(GPtrArray) problems = problems_new();
 	MpaProvider *p = mpa_provider_load_data(xml, sizeof xml - 1, "auth.xml", problems);
 
 	dump_problems(problems);
 	g_assert_nonnull(p);
-	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_OAUTH2);     /* OAuth2 is all it lists */
-	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_PLAIN);      /* as <mpa:auth> says */
+	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_OAUTH2); /* OAuth2 is all it lists */
+	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_PLAIN);  /* as <mpa:auth> says */
 	g_assert_cmpint(p->oauth2_provider, ==, MPA_OAUTH2_EXCHANGE);
 	g_assert_cmpstr(mpa_auth_method_name(p->smtp->auth_method), ==, "plain");
 	g_assert_cmpstr(mpa_oauth2_provider_name(p->oauth2_provider), ==, "exchange");
@@ -270,10 +274,57 @@ static void test_auth_methods(void)
 
 	p = mpa_provider_load_data(plain_ispdb, sizeof plain_ispdb - 1, "ispdb.xml", problems);
 	g_assert_nonnull(p);
-	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_LOGIN);      /* a password before OAuth2 */
+	g_assert_cmpint(p->imap->auth_method, ==, MPA_AUTH_LOGIN); /* a password before OAuth2 */
 	g_assert_cmpint(p->smtp->auth_method, ==, MPA_AUTH_OAUTH2);
 	g_assert_cmpint(p->oauth2_provider, ==, MPA_OAUTH2_NONE);
 	mpa_provider_free(p);
+}
+
+/* OAuth2 beside a password (the page's choice) is decided from the data; the registration steps
+ * of <mpa:oauth2-client> are kept with their link. */
+static void
+test_oauth2_client(void)
+{
+#define BOTH "<authentication>OAuth2</authentication><authentication>password-cleartext</authentication>"
+#define SRV(kind, type, host) "<" kind " type=\"" type "\"><hostname>" host "</hostname><port>993</port><socketType>SSL</socketType>" BOTH "</" kind ">\n"
+	static const gchar optional[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example")
+		ASSIST "<mpa:auth imap=\"login\" smtp=\"login\" oauth2-provider=\"google\"/>\n"
+		       "<mpa:link id=\"console\" url=\"https://console.t.example/\">" TITLES("title") "</mpa:link>\n"
+												      "<mpa:oauth2-client id=\"reg\" link=\"console\">" TITLES("title") TITLES("text") "</mpa:oauth2-client>\n" ASSIST_END TAIL;
+	static const gchar only[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example")
+		ASSIST "<mpa:auth imap=\"oauth2\" smtp=\"oauth2\" oauth2-provider=\"outlook\"/>\n" ASSIST_END TAIL;
+	static const gchar unnamed[] = HEAD SRV("incomingServer", "imap", "imap.t.example") SRV("outgoingServer", "smtp", "smtp.t.example") TAIL;
+#undef SRV
+#undef BOTH
+	g_autoptr(GPtrArray) problems = problems_new();
+	MpaProvider *p = mpa_provider_load_data(optional, sizeof optional - 1, "optional.xml", problems);
+
+	dump_problems(problems);
+	g_assert_cmpuint(problems->len, ==, 0);
+	g_assert_nonnull(p);
+	g_assert_true(mpa_provider_oauth2_optional(p));
+	g_assert_nonnull(p->oauth2_client);
+	g_assert_cmpstr(p->oauth2_client->id, ==, "reg");
+	g_assert_nonnull(p->oauth2_client->link);
+	g_assert_cmpstr(p->oauth2_client->link->url, ==, "https://console.t.example/");
+	g_assert_nonnull(mpa_text_get(p->oauth2_client->text));
+	g_assert_cmpuint(p->steps->len, ==, 0); /* not part of the checklist */
+	mpa_provider_free(p);
+
+	/* OAuth2 the only method set: no choice */
+	p = mpa_provider_load_data(only, sizeof only - 1, "only.xml", problems);
+	g_assert_nonnull(p);
+	g_assert_false(mpa_provider_oauth2_optional(p));
+	g_assert_null(p->oauth2_client);
+	mpa_provider_free(p);
+
+	/* both offered, but no Claws service named (AOL): no choice either */
+	p = mpa_provider_load_data(unnamed, sizeof unnamed - 1, "unnamed.xml", problems);
+	g_assert_nonnull(p);
+	g_assert_true(p->imap->oauth2 && p->imap->password_auth);
+	g_assert_false(mpa_provider_oauth2_optional(p));
+	mpa_provider_free(p);
+	g_assert_false(mpa_provider_oauth2_optional(NULL));
 }
 
 static void test_warn(Fixture *f, gconstpointer data)
@@ -281,7 +332,7 @@ static void test_warn(Fixture *f, gconstpointer data)
 	const BadCase *c = data;
 	g_autofree gchar *path = write_file(f->dir, "warn.xml", c->xml);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	g_autofree gchar *prefix = g_strdup_printf("%s:%u: warning: ", path, c->line);
 	gboolean found = FALSE;
 
@@ -299,7 +350,6 @@ static void test_warn(Fixture *f, gconstpointer data)
 	}
 	if (!found)
 		g_test_fail_printf("expected \"%s…%s\"", prefix, c->message);
-	mpa_provider_free(p);
 }
 
 static void test_bad(Fixture *f, gconstpointer data)
@@ -462,7 +512,7 @@ static void test_load_data_sohu(void)
 	g_autofree gchar *xml = NULL;
 	gsize len = 0;
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p;
+	g_autoptr(MpaProvider) p = NULL;
 
 	g_assert_true(g_file_get_contents(sohu_path(), &xml, &len, NULL));
 	p = mpa_provider_load_data(xml, len, "https://autoconfig.sohu.com/mail/config-v1.1.xml", problems);
@@ -470,7 +520,6 @@ static void test_load_data_sohu(void)
 	g_assert_nonnull(p);
 	g_assert_cmpstr(p->file, ==, "https://autoconfig.sohu.com/mail/config-v1.1.xml");
 	g_assert_cmpstr(p->imap->host, ==, "imap.sohu.com");
-	mpa_provider_free(p);
 }
 
 /* The size is checked before reading: a sparse file of 2 GiB is refused at once. */
@@ -523,7 +572,7 @@ static void test_file_read(Fixture *f, gconstpointer data)
 static void test_two_providers(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "two.xml",
-		HEAD "</emailProvider>\n<emailProvider id=\"u\">\n<domain>u.example</domain><displayName>U</displayName>\n</emailProvider>\n</clientConfig>\n");
+					    HEAD "</emailProvider>\n<emailProvider id=\"u\">\n<domain>u.example</domain><displayName>U</displayName>\n</emailProvider>\n</clientConfig>\n");
 	g_autoptr(GPtrArray) problems = problems_new();
 
 	g_assert_null(mpa_provider_load_file(path, problems));
@@ -536,8 +585,8 @@ static void test_two_providers(Fixture *f, gconstpointer data)
 static void test_all_problems(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "many.xml",
-		HEAD SERVER("incomingServer", "imap", "IMAP.t.example", "99999", "SSL", "plain")
-		ASSIST "<mpa:rule stage=\"login\" cause=\"nope\"/>\n" ASSIST_END TAIL);
+					    HEAD SERVER("incomingServer", "imap", "IMAP.t.example", "99999", "SSL", "plain")
+						    ASSIST "<mpa:rule stage=\"login\" cause=\"nope\"/>\n" ASSIST_END TAIL);
 	g_autoptr(GPtrArray) problems = problems_new();
 	guint lines[] = { 6, 6, 9, 9 };
 
@@ -613,7 +662,7 @@ static void test_plain_ispdb(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "plain.example.xml", plain_ispdb);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	g_autofree gchar *user = NULL;
 	g_autofree gchar *host = NULL;
 
@@ -636,7 +685,7 @@ static void test_plain_ispdb(Fixture *f, gconstpointer data)
 	g_assert_true(p->imap->oauth2);
 	g_assert_true(p->imap->password_auth);
 	g_assert_nonnull(p->smtp);
-	g_assert_cmpstr(p->smtp->username, ==, "%EMAILADDRESS%");   /* the default */
+	g_assert_cmpstr(p->smtp->username, ==, "%EMAILADDRESS%"); /* the default */
 	g_assert_false(p->smtp->oauth2);
 	host = mpa_expand_username(p->smtp->host, "li@plain.example");
 	g_assert_cmpstr(host, ==, "mail.plain.example");
@@ -646,23 +695,22 @@ static void test_plain_ispdb(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(p->steps->len, ==, 0);
 	g_assert_cmpuint(p->send_stages->len, ==, 0);
 	g_assert_null(p->sending_text);
-	mpa_provider_free(p);
 }
 
 /* Any prefix may name our namespace; even the default namespace may. */
 static void test_other_prefix(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "prefix.xml",
-		"<clientConfig version=\"1.1\" xmlns:pa=\"" NS "\">\n"
-		"<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
-		"<pa:assistant checked=\"2026-01-01\"><pa:name lang=\"en\">Tee</pa:name><pa:name lang=\"zh-CN\">T 邮箱</pa:name>\n"
-		"<rule xmlns=\"" NS "\" stage=\"auth\" cause=\"wrong-credentials\"/>\n"
-		"</pa:assistant></emailProvider></clientConfig>\n");
+					    "<clientConfig version=\"1.1\" xmlns:pa=\"" NS "\">\n"
+					    "<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
+					    "<pa:assistant checked=\"2026-01-01\"><pa:name lang=\"en\">Tee</pa:name><pa:name lang=\"zh-CN\">T 邮箱</pa:name>\n"
+					    "<rule xmlns=\"" NS "\" stage=\"auth\" cause=\"wrong-credentials\"/>\n"
+					    "</pa:assistant></emailProvider></clientConfig>\n");
 	g_autofree gchar *path2 = write_file(f->dir, "prefix2.xml",
-		"<clientConfig version=\"1.1\">\n"
-		"<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
-		"<mpa:assistant xmlns:mpa=\"urn:example:not-ours\" checked=\"2026-01-01\"/>\n"
-		"</emailProvider></clientConfig>\n");
+					     "<clientConfig version=\"1.1\">\n"
+					     "<emailProvider id=\"t\"><domain>t.example</domain><displayName>T</displayName>\n"
+					     "<mpa:assistant xmlns:mpa=\"urn:example:not-ours\" checked=\"2026-01-01\"/>\n"
+					     "</emailProvider></clientConfig>\n");
 	g_autoptr(GPtrArray) problems = problems_new();
 	MpaProvider *p = mpa_provider_load_file(path, problems);
 
@@ -693,7 +741,7 @@ static const gchar *sohu_path(void)
 static void test_sohu(void)
 {
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(sohu_path(), problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(sohu_path(), problems);
 	const MpaStep *step;
 	const MpaCauseFix *fix;
 	const MpaRule *rule;
@@ -818,51 +866,53 @@ static void test_sohu(void)
 	g_assert_cmpuint(st->daily, ==, 300);
 	g_assert_cmpuint(p->bulk_recipients, ==, 20);
 	g_assert_nonnull(strstr(mpa_text_get_lang(p->sending_text, "zh_CN"), "群发"));
-	mpa_provider_free(p);
 }
 
 /* Every file shipped in providers/ loads without a problem. */
 static void test_shipped(void)
 {
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(NULL, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(NULL, problems);
 
 	dump_problems(problems);
 	g_assert_cmpuint(problems->len, ==, 0);
 	g_assert_nonnull(mpa_db_get(db, "sohu.com"));
 	g_assert_true(mpa_db_lookup_domain(db, "vip.sohu.com") == mpa_db_get(db, "sohu.com"));
-	mpa_db_free(db);
 }
 
 /* The MX hosts the enterprise providers ask their customers to publish (sources in each file)
  * lead to the right shipped file; the personal services' MX hosts next to them do not. */
 static void test_shipped_mx(void)
 {
-	static const struct { const gchar *mx; const gchar *id; const gchar *imap; } cases[] = {
+	static const struct {
+		const gchar *mx;
+		const gchar *id;
+		const gchar *imap;
+	} cases[] = {
 		{ "mxbiz1.qq.com.", "exmail.qq.com", "imap.exmail.qq.com" },
 		{ "mxbiz2.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
 		{ "mx.exmail.qq.com", "exmail.qq.com", "imap.exmail.qq.com" },
-		{ "mx1.qq.com", NULL, NULL },           /* personal QQ Mail */
+		{ "mx1.qq.com", NULL, NULL }, /* personal QQ Mail */
 		{ "mx3.qq.com", NULL, NULL },
 		{ "qiye163mx01.mxmail.netease.com", "qiye.163.com", "imap.qiye.163.com" },
 		{ "qiye163mx02.mxmail.netease.com.", "qiye.163.com", "imap.qiye.163.com" },
 		{ "mx.qiye.163.com", "qiye.163.com", "imap.qiye.163.com" },
-		{ "163mx01.mxmail.netease.com", NULL, NULL },   /* personal 163 Mail */
+		{ "163mx01.mxmail.netease.com", NULL, NULL }, /* personal 163 Mail */
 		{ "mx1.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
 		{ "mx3.qiye.aliyun.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
 		{ "mxn.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
 		{ "mxw.mxhichina.com", "qiye.aliyun.com", "imap.qiye.aliyun.com" },
 		{ "mxw.263.net", "263.net", "imap.263.net" },
 		{ "mx.263.net", "263.net", "imap.263.net" },
-		{ "regular1.263xmail.com", NULL, NULL },        /* 263's outgoing relay */
+		{ "regular1.263xmail.com", NULL, NULL }, /* 263's outgoing relay */
 		{ "smtp.google.com", "workspace.google.com", "imap.gmail.com" },
 		{ "aspmx.l.google.com", "workspace.google.com", "imap.gmail.com" },
 		{ "ALT4.ASPMX.L.GOOGLE.COM.", "workspace.google.com", "imap.gmail.com" },
 		{ "aspmx5.googlemail.com", "workspace.google.com", "imap.gmail.com" },
-		{ "gmail-smtp-in.l.google.com", NULL, NULL },   /* personal Gmail */
+		{ "gmail-smtp-in.l.google.com", NULL, NULL }, /* personal Gmail */
 		{ "contoso-com.mail.protection.outlook.com", "office365.com", "outlook.office365.com" },
 		{ "contoso-com.o-v1.mx.microsoft", "office365.com", "outlook.office365.com" },
-		{ "hotmail-com.olc.protection.outlook.com", NULL, NULL },      /* personal Outlook.com */
+		{ "hotmail-com.olc.protection.outlook.com", NULL, NULL }, /* personal Outlook.com */
 		{ "mx.zoho.com", "zoho.com", "imappro.zoho.com" },
 		{ "mx3.zoho.com", "zoho.com", "imappro.zoho.com" },
 		{ "mx2.zoho.eu", "zoho.eu", "imappro.zoho.eu" },
@@ -873,7 +923,7 @@ static void test_shipped_mx(void)
 		{ "mail.zoho.com", NULL, NULL },
 	};
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(NULL, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(NULL, problems);
 
 	dump_problems(problems);
 	g_assert_cmpuint(problems->len, ==, 0);
@@ -885,7 +935,6 @@ static void test_shipped_mx(void)
 		if (p != NULL)
 			g_assert_cmpstr(p->imap->host, ==, cases[i].imap);
 	}
-	mpa_db_free(db);
 }
 
 /* ---- directories ---- */
@@ -903,7 +952,7 @@ static void test_user_replaces(Fixture *f, gconstpointer data)
 	g_autofree gchar *c = write_file(user, "mine.xml", SIMPLE("x.example", "Mine", "<domain>x.example</domain>\n<domain>new.example</domain>\n"));
 	const gchar *dirs[] = { installed, user, NULL };
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_load_default(dirs, problems);
+	g_autoptr(MpaDb) db = mpa_db_load_default(dirs, problems);
 	GPtrArray *all;
 
 	dump_problems(problems);
@@ -912,13 +961,12 @@ static void test_user_replaces(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(mpa_db_get(db, "x.example")->display_name, ==, "Mine");
 	g_assert_cmpstr(mpa_db_get(db, "x.example")->file, ==, c);
 	g_assert_cmpstr(mpa_db_lookup_domain(db, "new.example")->display_name, ==, "Mine");
-	g_assert_null(mpa_db_lookup_domain(db, "old.example"));     /* the replaced file's domain went with it */
+	g_assert_null(mpa_db_lookup_domain(db, "old.example")); /* the replaced file's domain went with it */
 	g_assert_cmpstr(mpa_db_lookup_domain(db, "y.example")->display_name, ==, "Other");
 	all = mpa_db_providers(db);
 	g_assert_cmpuint(all->len, ==, 2);
 	g_assert_cmpstr(((MpaProvider *)all->pdata[0])->id, ==, "x.example");
 	g_assert_cmpstr(((MpaProvider *)all->pdata[1])->id, ==, "y.example");
-	mpa_db_free(db);
 }
 
 static void test_default_dirs(Fixture *f, gconstpointer data)
@@ -953,7 +1001,7 @@ static void test_bad_file_skipped(Fixture *f, gconstpointer data)
 	g_autofree gchar *ignored = write_file(f->dir, "notes.txt", "not a provider");
 	g_autofree gchar *hidden = write_file(f->dir, ".#d.xml", "editor lock file");
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, f->dir, problems);
 	dump_problems(problems);
@@ -964,7 +1012,6 @@ static void test_bad_file_skipped(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[1])->file, ==, c);
 	g_assert_cmpuint(((MpaProblem *)problems->pdata[1])->line, ==, 3);
-	mpa_db_free(db);
 }
 
 static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
@@ -972,7 +1019,7 @@ static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("a.example", "A", "<domain>a.example</domain>\n<domain>shared.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("b.example", "B", "<domain>b.example</domain>\n<domain>shared.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s = NULL;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -985,7 +1032,6 @@ static void test_domain_claimed_twice(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(s, b));
 	g_assert_nonnull(strstr(s, ":4: domain 'shared.example' is already claimed by provider 'a.example' in "));
 	g_assert_nonnull(strstr(s, a));
-	mpa_db_free(db);
 }
 
 static void test_same_id_one_dir(Fixture *f, gconstpointer data)
@@ -993,7 +1039,7 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s = NULL;
 
 	/* both load: the second under its file's name, with a warning */
@@ -1009,7 +1055,6 @@ static void test_same_id_one_dir(Fixture *f, gconstpointer data)
 	g_assert_true(g_str_has_prefix(s, b));
 	g_assert_nonnull(strstr(s, ":2: warning: provider id 'same' is already used by "));
 	g_assert_nonnull(strstr(s, "this file is loaded as 'b' (its name)"));
-	mpa_db_free(db);
 }
 
 /* ISPDB's Zoho files: zoho.com.au.xml (loaded first) and zoho.com.xml both say id="zoho.com"; the
@@ -1020,7 +1065,7 @@ static void test_same_id_file_named_after_it(Fixture *f, gconstpointer data)
 	g_autofree gchar *us = write_file(f->dir, "zoho.com.xml", SIMPLE("zoho.com", "US", "<domain>zoho.com</domain>\n"));
 	g_autofree gchar *eu = write_file(f->dir, "zoho.eu.xml", SIMPLE("zoho.com", "EU", "<domain>zoho.eu</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	GPtrArray *sorted;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -1038,7 +1083,6 @@ static void test_same_id_file_named_after_it(Fixture *f, gconstpointer data)
 	sorted = mpa_db_providers(db);
 	for (guint i = 1; i < sorted->len; i++)
 		g_assert_cmpint(strcmp(((MpaProvider *)sorted->pdata[i - 1])->id, ((MpaProvider *)sorted->pdata[i])->id), <, 0);
-	mpa_db_free(db);
 }
 
 /* When neither file's name is free as an id, the second file is refused as before. */
@@ -1049,7 +1093,7 @@ static void test_same_id_no_way_out(Fixture *f, gconstpointer data)
 	g_autofree gchar *a = write_file(f->dir, "a.xml", SIMPLE("same", "A", "<domain>a.example</domain>\n"));
 	g_autofree gchar *b = write_file(f->dir, "b.xml", SIMPLE("same", "B", "<domain>b.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, f->dir, problems);
 	dump_problems(problems);
@@ -1060,7 +1104,6 @@ static void test_same_id_no_way_out(Fixture *f, gconstpointer data)
 	g_assert_false(((MpaProblem *)problems->pdata[0])->warning);
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, b);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "provider id 'same' is already used by"));
-	mpa_db_free(db);
 }
 
 /* Thunderbird's ISPDB (tests/data/ispdb, a snapshot with its licence): every file loads, as a
@@ -1081,7 +1124,7 @@ static void test_ispdb_snapshot(void)
 		if (g_str_has_suffix(name, ".xml"))
 			g_ptr_array_add(names, g_strdup(name));
 	g_dir_close(d);
-	g_assert_cmpuint(names->len, ==, 163);          /* the snapshot's count (data/ispdb/README.md) */
+	g_assert_cmpuint(names->len, ==, 163); /* the snapshot's count (data/ispdb/README.md) */
 
 	mpa_db_load_dir(db, dir, problems);
 	for (guint i = 0; i < problems->len; i++) {
@@ -1129,34 +1172,34 @@ static void test_ispdb_snapshot(void)
  * not matter, and a name that merely ends in the same letters is not inside the suffix. */
 static void test_lookup_mx(Fixture *f, gconstpointer data)
 {
-	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
-		"<mpa:mx host=\"mxbiz1.qq.com\"/>\n<mpa:mx host=\"mxbiz2.qq.com\"/>\n"));
-	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
-		"<mpa:mx suffix=\"mxhichina.com\"/>\n<mpa:mx suffix=\"l.google.com\"/>\n"));
-	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
-		"<mpa:mx suffix=\"aspmx.l.google.com\"/>\n<mpa:mx host=\"mxw.mxhichina.com\"/>\n"));
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example", "<mpa:mx host=\"mxbiz1.qq.com\"/>\n<mpa:mx host=\"mxbiz2.qq.com\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example", "<mpa:mx suffix=\"mxhichina.com\"/>\n<mpa:mx suffix=\"l.google.com\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example", "<mpa:mx suffix=\"aspmx.l.google.com\"/>\n<mpa:mx host=\"mxw.mxhichina.com\"/>\n"));
 	g_autofree gchar *d = write_file(f->dir, "d.xml", SIMPLE("d.example", "D", "<domain>d.example</domain>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
-	static const struct { const gchar *mx; const gchar *id; } cases[] = {
+	g_autoptr(MpaDb) db = mpa_db_new();
+	static const struct {
+		const gchar *mx;
+		const gchar *id;
+	} cases[] = {
 		{ "mxbiz1.qq.com", "a.example" },
 		{ "MXBIZ2.QQ.com.", "a.example" },
-		{ "mxbiz3.qq.com", NULL },              /* host="" is exact */
+		{ "mxbiz3.qq.com", NULL }, /* host="" is exact */
 		{ "mx1.qq.com", NULL },
 		{ "qq.com", NULL },
 		{ "mxn.mxhichina.com", "b.example" },
-		{ "mxhichina.com", "b.example" },       /* the suffix itself */
-		{ "mxw.mxhichina.com.", "c.example" },  /* an exact host beats a suffix */
+		{ "mxhichina.com", "b.example" },      /* the suffix itself */
+		{ "mxw.mxhichina.com.", "c.example" }, /* an exact host beats a suffix */
 		{ "a.b.mxhichina.com", "b.example" },
-		{ "notmxhichina.com", NULL },           /* not below it, only the same letters */
-		{ "alt1.aspmx.l.google.com", "c.example" },     /* the longer suffix wins */
+		{ "notmxhichina.com", NULL },               /* not below it, only the same letters */
+		{ "alt1.aspmx.l.google.com", "c.example" }, /* the longer suffix wins */
 		{ "aspmx.l.google.com", "c.example" },
 		{ "gmail-smtp-in.l.google.com", "b.example" },
 		{ "google.com", NULL },
 		{ "", NULL },
 		{ ".", NULL },
 		{ "a..mxhichina.com", "b.example" },
-		{ "d.example", NULL },                  /* a domain is not an MX pattern */
+		{ "d.example", NULL }, /* a domain is not an MX pattern */
 	};
 	g_autofree gchar *longname = g_strnfill(300, 'a');
 
@@ -1176,26 +1219,20 @@ static void test_lookup_mx(Fixture *f, gconstpointer data)
 	}
 	g_assert_null(mpa_db_lookup_mx(db, NULL));
 	g_assert_null(mpa_db_lookup_mx(db, longname));
-	mpa_db_free(db);
 }
 
 /* Two files claiming one MX pattern: the second is refused, like a domain claimed twice; a user's
  * file replacing the installed one by id may keep its patterns. */
 static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
 {
-	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example",
-		"<mpa:mx host=\"mx.shared.example\"/>\n"));
-	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example",
-		"<mpa:mx host=\"mx.b.example\"/>\n<mpa:mx host=\"mx.shared.example\"/>\n"));
-	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example",
-		"<mpa:mx suffix=\"shared.example\"/>\n"));
-	g_autofree gchar *d = write_file(f->dir, "d.xml", WITH_MX("d.example", "d.example",
-		"<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *a = write_file(f->dir, "a.xml", WITH_MX("a.example", "a.example", "<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *b = write_file(f->dir, "b.xml", WITH_MX("b.example", "b.example", "<mpa:mx host=\"mx.b.example\"/>\n<mpa:mx host=\"mx.shared.example\"/>\n"));
+	g_autofree gchar *c = write_file(f->dir, "c.xml", WITH_MX("c.example", "c.example", "<mpa:mx suffix=\"shared.example\"/>\n"));
+	g_autofree gchar *d = write_file(f->dir, "d.xml", WITH_MX("d.example", "d.example", "<mpa:mx suffix=\"shared.example\"/>\n"));
 	g_autofree gchar *user = g_build_filename(f->dir, "user", NULL);
-	g_autofree gchar *a2 = write_file(user, "a.xml", WITH_MX("a.example", "a.example",
-		"<mpa:mx host=\"mx2.shared.example\"/>\n"));
+	g_autofree gchar *a2 = write_file(user, "a.xml", WITH_MX("a.example", "a.example", "<mpa:mx host=\"mx2.shared.example\"/>\n"));
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 	g_autofree gchar *s0 = NULL, *s1 = NULL;
 
 	mpa_db_load_dir(db, f->dir, problems);
@@ -1219,7 +1256,6 @@ static void test_mx_claimed_twice(Fixture *f, gconstpointer data)
 	g_assert_cmpuint(problems->len, ==, 2);
 	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx2.shared.example")->id, ==, "a.example");
 	g_assert_cmpstr(mpa_db_lookup_mx(db, "mx.shared.example")->id, ==, "c.example");
-	mpa_db_free(db);
 }
 
 static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
@@ -1227,7 +1263,7 @@ static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
 	g_autofree gchar *missing = g_build_filename(f->dir, "none", NULL);
 	g_autofree gchar *file = write_file(f->dir, "plain-file", "x");
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaDb *db = mpa_db_new();
+	g_autoptr(MpaDb) db = mpa_db_new();
 
 	mpa_db_load_dir(db, missing, problems);
 	g_assert_cmpuint(problems->len, ==, 0);
@@ -1236,7 +1272,6 @@ static void test_dirs_missing_or_unreadable(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(((MpaProblem *)problems->pdata[0])->file, ==, file);
 	g_assert_nonnull(strstr(((MpaProblem *)problems->pdata[0])->message, "cannot read the directory"));
 	g_assert_cmpuint(mpa_db_size(db), ==, 0);
-	mpa_db_free(db);
 }
 
 /* ---- localized texts and names ---- */
@@ -1250,11 +1285,11 @@ static void set_langs(const gchar *language, const gchar *lc_all)
 static void test_text_get(Fixture *f, gconstpointer data)
 {
 	g_autofree gchar *path = write_file(f->dir, "t.xml",
-		HEAD ASSIST "<mpa:note id=\"n\"><mpa:title lang=\"en\">Hello</mpa:title><mpa:title lang=\"zh-CN\">你好</mpa:title>\n"
-		"<mpa:text lang=\"en\">line one\n   line two\n\n   second paragraph</mpa:text>\n"
-		"<mpa:text lang=\"zh_CN\">第一行\n   第二行\n- 列表项</mpa:text></mpa:note>\n" ASSIST_END TAIL);
+					    HEAD ASSIST "<mpa:note id=\"n\"><mpa:title lang=\"en\">Hello</mpa:title><mpa:title lang=\"zh-CN\">你好</mpa:title>\n"
+							"<mpa:text lang=\"en\">line one\n   line two\n\n   second paragraph</mpa:text>\n"
+							"<mpa:text lang=\"zh_CN\">第一行\n   第二行\n- 列表项</mpa:text></mpa:note>\n" ASSIST_END TAIL);
 	g_autoptr(GPtrArray) problems = problems_new();
-	MpaProvider *p = mpa_provider_load_file(path, problems);
+	g_autoptr(MpaProvider) p = mpa_provider_load_file(path, problems);
 	const MpaStep *note;
 	g_autofree gchar *saved_language = g_strdup(g_getenv("LANGUAGE"));
 	g_autofree gchar *saved_lc_all = g_strdup(g_getenv("LC_ALL"));
@@ -1268,6 +1303,9 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh"), ==, "你好");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh_CN.UTF-8"), ==, "你好");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, "de"), ==, "Hello");
+	/* Traditional Chinese has no texts here: English, never Simplified Chinese (mpa-lang.h) */
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "zh_TW"), ==, "Hello");
+	g_assert_cmpstr(mpa_text_get_lang(note->title, "C"), ==, "Hello");
 	g_assert_cmpstr(mpa_text_get_lang(note->title, NULL), ==, mpa_text_get(note->title));
 
 	set_langs("zh_CN.UTF-8", "C.UTF-8");
@@ -1281,6 +1319,8 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	set_langs("", "zh_CN.UTF-8");
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "你好");
+	set_langs("", "zh_TW.UTF-8");
+	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	set_langs("", "C.UTF-8");
 	g_assert_cmpstr(mpa_text_get(note->title), ==, "Hello");
 	g_assert_cmpstr(mpa_provider_name(p), ==, "Test");
@@ -1288,7 +1328,6 @@ static void test_text_get(Fixture *f, gconstpointer data)
 	g_setenv("LANGUAGE", saved_language != NULL ? saved_language : "", TRUE);
 	g_setenv("LC_ALL", saved_lc_all != NULL ? saved_lc_all : "C.UTF-8", TRUE);
 	g_assert_null(mpa_text_get(NULL));
-	mpa_provider_free(p);
 }
 
 static void test_names(void)
@@ -1338,6 +1377,7 @@ int main(int argc, char **argv)
 	}
 	g_test_add_func("/provider/invalid/nul-byte", test_nul_byte);
 	g_test_add_func("/provider/load/auth-methods", test_auth_methods);
+	g_test_add_func("/provider/load/oauth2-client", test_oauth2_client);
 	g_test_add_func("/provider/invalid/too-deep", test_too_deep);
 	g_test_add_func("/provider/invalid/depth-limit-exact", test_depth_limit_exact);
 	g_test_add_func("/provider/xml/free-deep-tree", test_free_deep_tree);

@@ -7,6 +7,10 @@
  * anywhere in the list).  Each row is one test case; the score (rows right / rows) is printed at the
  * end and is the figure the README reports.  Plain TAP (not GTest): every row runs even after a miss.  The reply goes through mpa_diagnose() exactly as
  * `provider-assistant explain` passes it: protocol, stage, the text, nothing parsed beforehand.
+ *
+ * Built twice.  MPA_HELDOUT: tests/public-replies-heldout.tsv, replies collected after the rules
+ * were written and never used to tune them; a miss there is a TODO (reported, not failed) and the
+ * test fails only when the score falls below MPA_HELDOUT_MIN rows right (the README's threshold).
  */
 #include <glib.h>
 #include <string.h>
@@ -20,9 +24,15 @@ typedef struct {
 	MpaStage stage;
 	gchar *reply;
 	gchar **accepted;
-	gboolean first;                 /* else: anywhere in the list */
+	gboolean first; /* else: anywhere in the list */
 	gchar *source;
 } Row;
+
+#ifdef MPA_HELDOUT
+#define CORPUS_FILE "public-replies-heldout.tsv"
+#else
+#define CORPUS_FILE "public-replies.tsv"
+#endif
 
 static MpaDb *db;
 static GPtrArray *rows;
@@ -114,7 +124,7 @@ static gboolean run_row(const Row *r, GString *got)
 static void read_rows(void)
 {
 	const gchar *dir = g_getenv("G_TEST_SRCDIR");
-	g_autofree gchar *path = g_build_filename(dir != NULL ? dir : ".", "public-replies.tsv", NULL);
+	g_autofree gchar *path = g_build_filename(dir != NULL ? dir : ".", CORPUS_FILE, NULL);
 	g_autofree gchar *contents = NULL;
 	g_autoptr(GError) error = NULL;
 	g_auto(GStrv) lines = NULL;
@@ -167,7 +177,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	read_rows();
+#ifdef MPA_HELDOUT
+	g_print("1..%u\n", rows->len + 1);
+#else
 	g_print("1..%u\n", rows->len);
+#endif
 	for (guint i = 0; i < rows->len; i++) {
 		const Row *r = g_ptr_array_index(rows, i);
 		g_autoptr(GString) got = g_string_new(NULL);
@@ -177,12 +191,25 @@ int main(int argc, char **argv)
 			right++;
 			g_print("ok %u - line %u %s\n", i + 1, r->line, r->source);
 		} else {
+#ifdef MPA_HELDOUT
+			g_print("not ok %u - line %u %s # TODO held-out miss (scored, not fixed by row)\n"
+				"# want %s %s, got %s\n",
+				i + 1, r->line, r->source,
+				r->first ? "first" : "listed", want, got->str);
+#else
 			g_print("not ok %u - line %u %s\n# want %s %s, got %s\n", i + 1, r->line, r->source,
 				r->first ? "first" : "listed", want, got->str);
+#endif
 		}
 	}
 	/* the README's figure */
+#ifdef MPA_HELDOUT
+	g_print("%s %u - held-out score %u/%u, threshold %u\n", right >= MPA_HELDOUT_MIN ? "ok" : "not ok",
+		rows->len + 1, right, rows->len, (guint)MPA_HELDOUT_MIN);
+	g_print("# held-out (independent) score: %u/%u\n", right, rows->len);
+#else
 	g_print("# public corpus score: %u/%u\n", right, rows->len);
+#endif
 	g_ptr_array_unref(rows);
 	mpa_db_free(db);
 	return 0;

@@ -136,10 +136,10 @@ check "provider without mpa:sending: no limits" all 'rc_is 0' \
 	"json 'd[\"has_limits\"] is False and d[\"daily_limit\"] == 0 and d[\"stage\"] is None'"
 
 # ---- a stray temporary file from an interrupted write is neither read nor removed ----
-printf '[guard]\nversion=1\n[acc' >"$guard.tmp-Ab12Cd"
+printf '[guard]\nversion=1\n[acc' >"$guard.Ab12Cd"
 run "$EN" -- quota zhangsan@sohu.com "$P" --config-dir "$cfg" --json
 check "a half-written temporary is ignored and left to the writer" all 'rc_is 0' \
-	"json 'd[\"sent_today\"] == 7'" 'test -e "$guard.tmp-Ab12Cd"'
+	"json 'd[\"sent_today\"] == 7'" 'test -e "$guard.Ab12Cd"'
 cmp -s "$guard" "$tmp/guard.orig"
 check "the reader never rewrites the guard file" test $? -eq 0
 

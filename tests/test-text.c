@@ -1,12 +1,122 @@
-/* Tests for mpa-text: reply decoding, display sanitising, JSON output, secret wiping, first sentences, durations. */
+/* Tests for mpa-text (reply decoding, display sanitising, secret wiping, first sentences, durations), the CLI's JSON writer and mpa-lang (locale names to language tags). */
 #include "config.h"
 
 #include <string.h>
 #include "mpa-text.h"
+#include "cli-json.h"
+#include "mpa-lang.h"
+
+/* One rule from a locale name to the language tags tried (mpa-lang.h). */
+static void test_lang_variants(void)
+{
+	static const struct {
+		const gchar *locale, *tags;
+	} cases[] = {
+		{ "zh_CN.UTF-8", "zh_CN zh" },
+		{ "zh_CN.GB18030", "zh_CN zh" },
+		{ "zh_CN@variant", "zh_CN zh" },
+		{ "zh_CN.UTF-8@variant", "zh_CN zh" },
+		{ "zh-CN", "zh_CN zh" },
+		{ "zh_cn", "zh_CN zh" },
+		/* no Traditional Chinese texts or catalogue: zh_TW never reaches zh_CN, so it gets
+		 * English, as gettext gives the Claws Mail interface around it */
+		{ "zh_TW", "zh_TW zh" },
+		{ "zh_TW.Big5", "zh_TW zh" },
+		/* the bare language: this project's Chinese is Simplified Chinese */
+		{ "zh", "zh zh_CN" },
+		{ "zh.UTF-8", "zh zh_CN" },
+		{ "en_US", "en_US en" },
+		{ "en_US.UTF-8", "en_US en" },
+		{ "de", "de" },
+		{ "C", "en" },
+		{ "C.UTF-8", "en" },
+		{ "POSIX", "en" },
+		{ "", "en" },
+		{ NULL, "en" },
+		{ "not a locale", "en" },
+		{ "x", "en" },
+		{ "zh_", "en" },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(GStrv) tags = mpa_lang_variants(cases[i].locale);
+		g_autofree gchar *joined = g_strjoinv(" ", tags);
+		g_autofree gchar *tag = mpa_lang_tag(cases[i].locale);
+
+		g_test_message("%s", cases[i].locale != NULL ? cases[i].locale : "(null)");
+		g_assert_cmpstr(joined, ==, cases[i].tags);
+		g_assert_true(g_str_has_prefix(cases[i].tags, tag));
+	}
+	g_assert_true(mpa_lang_is_source("en"));
+	g_assert_true(mpa_lang_is_source("en_GB"));
+	g_assert_false(mpa_lang_is_source("zh_CN"));
+	g_assert_false(mpa_lang_is_source("eo"));
+	g_assert_true(mpa_lang_is_c_locale("C.UTF-8"));
+	g_assert_true(mpa_lang_is_c_locale(NULL));
+	g_assert_false(mpa_lang_is_c_locale("Ca_ES"));
+	g_assert_false(mpa_lang_is_c_locale("en_US.UTF-8"));
+}
+
+static void test_lang_normalize(void)
+{
+	static const struct {
+		const gchar *in, *out;
+	} cases[] = {
+		{ "zh-CN", "zh_CN" },
+		{ "ZH_cn", "zh_CN" },
+		{ "EN", "en" },
+		{ "yue", "yue" },
+		{ "sr_Latn", "sr_LATN" },
+		{ "e", NULL },
+		{ "engl", NULL },
+		{ "zh_C", NULL },
+		{ "zh_CN.UTF-8", NULL },
+		{ "", NULL },
+		{ NULL, NULL },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree gchar *out = mpa_lang_normalize(cases[i].in);
+
+		g_assert_cmpstr(out, ==, cases[i].out);
+	}
+}
+
+/* The process's languages: $LANGUAGE's entries in order, else $LC_ALL... (where
+ * g_get_language_names() looks); the C locale is English. */
+static void test_lang_process(void)
+{
+	static const struct {
+		const gchar *language, *lc_all, *tags;
+	} cases[] = {
+		{ "fr_FR:zh_CN", "C.UTF-8", "fr_FR fr zh_CN zh" },
+		{ "zh", "C.UTF-8", "zh zh_CN" },
+		{ "", "zh_CN.UTF-8", "zh_CN zh" },
+		{ "", "zh_TW.UTF-8", "zh_TW zh" },
+		{ "", "C.UTF-8", "en" },
+	};
+	g_autofree gchar *saved_language = g_strdup(g_getenv("LANGUAGE"));
+	g_autofree gchar *saved_lc_all = g_strdup(g_getenv("LC_ALL"));
+
+	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_auto(GStrv) tags = NULL;
+		g_autofree gchar *joined = NULL;
+
+		g_setenv("LANGUAGE", cases[i].language, TRUE);
+		g_setenv("LC_ALL", cases[i].lc_all, TRUE);
+		tags = mpa_lang_process_variants();
+		joined = g_strjoinv(" ", tags);
+		g_assert_cmpstr(joined, ==, cases[i].tags);
+	}
+	g_setenv("LANGUAGE", saved_language != NULL ? saved_language : "", TRUE);
+	g_setenv("LC_ALL", saved_lc_all != NULL ? saved_lc_all : "C.UTF-8", TRUE);
+}
 
 static void test_first_sentence(void)
 {
-	static const struct { const gchar *in, *out; } cases[] = {
+	static const struct {
+		const gchar *in, *out;
+	} cases[] = {
 		{ "Do not type it here: Sohu refuses it. Use an independent password.",
 		  "Do not type it here: Sohu refuses it." },
 		{ "Version 1.2 works. Then more.", "Version 1.2 works." },
@@ -24,16 +134,24 @@ static void test_first_sentence(void)
 
 static void test_duration(void)
 {
-	static const struct { gint64 us; const gchar *out; } cases[] = {
-		{ 0, "0 ms" }, { 40, "0 ms" }, { 600, "1 ms" }, { 312400, "312 ms" },
-		{ 999400, "999 ms" }, { 999600, "1.0 s" }, { 1449000, "1.4 s" }, { 12000000, "12.0 s" },
+	static const struct {
+		gint64 us;
+		const gchar *out;
+	} cases[] = {
+		{ 0, "0 ms" },
+		{ 40, "0 ms" },
+		{ 600, "1 ms" },
+		{ 312400, "312 ms" },
+		{ 999400, "999 ms" },
+		{ 999600, "1.0 s" },
+		{ 1449000, "1.4 s" },
+		{ 12000000, "12.0 s" },
 		{ -5, "0 ms" },
 	};
 
 	for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
 		gint ms = -1;
-		g_autofree gchar *out = mpa_duration_ms(cases[i].us, &ms) ?
-			g_strdup_printf("%d ms", ms) : g_strdup_printf("%.1f s", cases[i].us / 1e6);
+		g_autofree gchar *out = mpa_duration_ms(cases[i].us, &ms) ? g_strdup_printf("%d ms", ms) : g_strdup_printf("%.1f s", cases[i].us / 1e6);
 		g_assert_cmpstr(out, ==, cases[i].out);
 	}
 }
@@ -150,6 +268,9 @@ int main(int argc, char **argv)
 	g_test_add_func("/text/decode/nul", test_decode_nul);
 	g_test_add_func("/text/sanitize", test_sanitize);
 	g_test_add_func("/text/json", test_json);
+	g_test_add_func("/lang/variants", test_lang_variants);
+	g_test_add_func("/lang/normalize", test_lang_normalize);
+	g_test_add_func("/lang/process", test_lang_process);
 	g_test_add_func("/text/json/invalid-utf8", test_json_invalid_utf8);
 	return g_test_run();
 }

@@ -13,6 +13,7 @@
 #include "fuzz-common.h"
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
+#include "cli-json.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
