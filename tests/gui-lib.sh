@@ -458,14 +458,17 @@ gui_load_plugin() { # file shot
 	focus "$pw"; keys alt+c; gone_win '^Plugins$' 10
 }
 
-# accountrc_of ADDRESS: the saved account's keys the tests look at, on one line (KEY=VALUE ...).
+# accountrc_of ADDRESS [N]: the keys the tests look at of the N-th saved account with ADDRESS
+# (default: the last), on one line (KEY=VALUE ...).
 accountrc_of() {
-	/usr/bin/python3 - "$CFG/accountrc" "$1" <<'P'
+	/usr/bin/python3 - "$CFG/accountrc" "$1" "${2:-0}" <<'P'
 import sys, re
-blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
-for b in blocks:
-    if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port|imap_auth_method|smtp_auth_method)=', l)))
+blocks = [b for b in re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
+          if 'address=' + sys.argv[2] + '\n' in b]
+n = int(sys.argv[3])
+if blocks:
+    b = blocks[n - 1] if n else blocks[-1]
+    print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port|imap_auth_method|smtp_auth_method|oauth2_auth_provider)=', l)))
 P
 }
 # has_all KEY=VALUE...: each is in $ACC (a line of accountrc_of); names the first one missing.
