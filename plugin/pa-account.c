@@ -26,7 +26,8 @@
 
 #include "mpa-lookup.h"
 #include "mpa-text.h"
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-account.h"
 #include "pa-shared.h"
 
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages
@@ -38,7 +39,7 @@ typedef enum {
 	F_RECV_SERVER,
 	F_SMTP_SERVER,
 	F_USERID,
-	F_SMTP_USERID,                          /* Send page, "Authentication": own SMTP login */
+	F_SMTP_USERID, /* Send page, "Authentication": own SMTP login */
 	F_IMAP_TLS,
 	F_SMTP_TLS,
 	F_SMTP_AUTH,
@@ -46,13 +47,13 @@ typedef enum {
 	F_IMAP_PORT,
 	F_SMTP_PORT_SET,
 	F_SMTP_PORT,
-	F_IMAP_AUTH,                            /* Receive page, "IMAP": "Authentication method" */
-	F_SMTP_AUTH_METHOD,                     /* Send page, "Authentication": "Authentication method" */
-	F_OAUTH2_PROVIDER,                      /* OAuth2 page: "Select OAuth2 Email Service Provider" */
+	F_IMAP_AUTH,        /* Receive page, "IMAP": "Authentication method" */
+	F_SMTP_AUTH_METHOD, /* Send page, "Authentication": "Authentication method" */
+	F_OAUTH2_PROVIDER,  /* OAuth2 page: "Select OAuth2 Email Service Provider" */
 	F_COUNT
 } Field;
 
-struct _MpaAccountDialog {
+struct _MpaPaAccountDialog {
 	GtkWindow *toplevel;
 	PrefsAccount *ac_prefs;
 	gboolean is_new;
@@ -62,35 +63,35 @@ struct _MpaAccountDialog {
 
 	GtkWidget *address;
 	GtkWidget *password;
-	GtkWidget *field[F_COUNT];              /* the widget of each field (radio: any of its group) */
-	GtkWidget *imap_tls[SSL_STARTTLS + 1];  /* radio buttons by SSLType */
+	GtkWidget *field[F_COUNT];             /* the widget of each field (radio: any of its group) */
+	GtkWidget *imap_tls[SSL_STARTTLS + 1]; /* radio buttons by SSLType */
 	GtkWidget *smtp_tls[SSL_STARTTLS + 1];
 	gchar *initial[F_COUNT];
 	gchar *last_set[F_COUNT];
 
 	GtkWidget *smtp_pass;
-	gboolean smtp_pass_ours;                /* it holds the Basic page's password, put there by us */
+	gboolean smtp_pass_ours; /* it holds the Basic page's password, put there by us */
 	gboolean syncing;
-	GtkWidget *hint;                        /* the box under the Password field */
+	GtkWidget *hint; /* the box under the Password field */
 	GtkWidget *hint_label;
 
 	const MpaProvider *provider;
-	MpaProviderChangedFunc changed;
+	MpaPaProviderChangedFunc changed;
 	gpointer changed_data;
-	GCallback fields_changed;               /* void (*)(gpointer data): a tested field changed */
+	GCallback fields_changed; /* void (*)(gpointer data): a tested field changed */
 	gpointer fields_changed_data;
-	GCallback signin_changed;               /* void (*)(gpointer data): the sign-in method changed */
+	GCallback signin_changed; /* void (*)(gpointer data): the sign-in method changed */
 	gpointer signin_changed_data;
-	GtkWidget *client_id;                   /* OAuth2 page: "Client ID" */
+	GtkWidget *client_id; /* OAuth2 page: "Client ID" */
 
 	/* The settings lookup for a domain no provider file names (new accounts only). */
-	guint lookup_timer;                     /* the debounce after typing */
-	struct _Lookup *lookup;                 /* in flight */
-	gchar *status;                          /* "Looking up ..." while it runs */
-	const MpaLookupResult *found;           /* the last result with settings (kept_results owns it) */
-	gboolean found_applied;                 /* filled in (SRV outside the domain: after the click) */
-	GtkWidget *confirm;                     /* "Use these servers" */
-	const MpaProvider *hint_logged;         /* the provider of the last "password hint:" debug line */
+	guint lookup_timer;             /* the debounce after typing */
+	struct _Lookup *lookup;         /* in flight */
+	gchar *status;                  /* "Looking up ..." while it runs */
+	const MpaLookupResult *found;   /* the last result with settings (kept_results owns it) */
+	gboolean found_applied;         /* filled in (SRV outside the domain: after the click) */
+	GtkWidget *confirm;             /* "Use these servers" */
+	const MpaProvider *hint_logged; /* the provider of the last "password hint:" debug line */
 };
 
 /* After typing stops for this long, an unknown domain is looked up. */
@@ -98,8 +99,7 @@ struct _MpaAccountDialog {
 
 /* ---- walking the widget tree ---- */
 
-static void
-collect_cb(GtkWidget *w, gpointer data)
+static void collect_cb(GtkWidget *w, gpointer data)
 {
 	GPtrArray *all = data;
 
@@ -109,8 +109,7 @@ collect_cb(GtkWidget *w, gpointer data)
 }
 
 /* Every widget under @root, depth first (forall also enters hidden notebook pages). */
-static GPtrArray *
-collect(GtkWidget *root)
+static GPtrArray *collect(GtkWidget *root)
 {
 	GPtrArray *all = g_ptr_array_new();
 
@@ -119,8 +118,8 @@ collect(GtkWidget *root)
 	return all;
 }
 
-static GtkWidget *
-find_frame(GtkWidget *root, const gchar *title, gboolean (*accept)(GtkWidget *frame))
+static GtkWidget *find_frame(GtkWidget *root, const gchar *title,
+			     gboolean (*accept)(GtkWidget *frame))
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -138,8 +137,7 @@ find_frame(GtkWidget *root, const gchar *title, gboolean (*accept)(GtkWidget *fr
 }
 
 /* The widget right of the label @text in a GtkGrid under @root. */
-static GtkWidget *
-grid_field(GtkWidget *root, const gchar *text)
+static GtkWidget *grid_field(GtkWidget *root, const gchar *text)
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -164,8 +162,7 @@ grid_field(GtkWidget *root, const gchar *text)
  * page puts "User ID" and "Password" with their entries in one horizontal box, not in a grid, and
  * so do the "Authentication method" lists of the Receive and Send pages and the OAuth2 page's
  * service list. */
-static GtkWidget *
-box_next(GtkWidget *root, const gchar *text, GType type)
+static GtkWidget *box_next(GtkWidget *root, const gchar *text, GType type)
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -193,14 +190,12 @@ box_next(GtkWidget *root, const gchar *text, GType type)
 #define box_combo(root, text) box_next((root), (text), GTK_TYPE_COMBO_BOX)
 
 /* The Receive page's "IMAP" frame (the TLS page has one of that name too, with radio buttons). */
-static gboolean
-has_auth_method(GtkWidget *frame)
+static gboolean has_auth_method(GtkWidget *frame)
 {
 	return box_combo(frame, CLAWS("Authentication method")) != NULL;
 }
 
-static gboolean
-has_smtp_auth_check(GtkWidget *frame)
+static gboolean has_smtp_auth_check(GtkWidget *frame)
 {
 	g_autoptr(GPtrArray) all = collect(frame);
 
@@ -212,8 +207,7 @@ has_smtp_auth_check(GtkWidget *frame)
 	return FALSE;
 }
 
-static GtkWidget *
-find_button(GtkWidget *root, GType type, const gchar *label)
+static GtkWidget *find_button(GtkWidget *root, GType type, const gchar *label)
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -227,8 +221,7 @@ find_button(GtkWidget *root, GType type, const gchar *label)
 	return NULL;
 }
 
-static GtkWidget *
-find_first(GtkWidget *root, GType type)
+static GtkWidget *find_first(GtkWidget *root, GType type)
 {
 	g_autoptr(GPtrArray) all = collect(root);
 
@@ -238,8 +231,7 @@ find_first(GtkWidget *root, GType type)
 	return NULL;
 }
 
-static gboolean
-has_value_radios(GtkWidget *frame)
+static gboolean has_value_radios(GtkWidget *frame)
 {
 	g_autoptr(GPtrArray) all = collect(frame);
 
@@ -250,8 +242,7 @@ has_value_radios(GtkWidget *frame)
 	return FALSE;
 }
 
-static void
-find_radios(GtkWidget *frame, GtkWidget **radios)
+static void find_radios(GtkWidget *frame, GtkWidget **radios)
 {
 	g_autoptr(GPtrArray) all = collect(frame);
 
@@ -268,8 +259,7 @@ find_radios(GtkWidget *frame, GtkWidget **radios)
 }
 
 /* The spin button next to the check button "IMAP port" / "SMTP port" of the Advanced page. */
-static GtkWidget *
-port_spin(GtkWidget *check)
+static GtkWidget *port_spin(GtkWidget *check)
 {
 	GtkWidget *box = check ? gtk_widget_get_parent(check) : NULL;
 	g_autoptr(GPtrArray) all = collect(box);
@@ -280,25 +270,22 @@ port_spin(GtkWidget *check)
 	return NULL;
 }
 
-static void
-track(GtkWidget **slot)
+static void track(GtkWidget **slot)
 {
 	if (*slot)
-		g_object_add_weak_pointer(G_OBJECT(*slot), (gpointer *) slot);
+		g_object_add_weak_pointer(G_OBJECT(*slot), (gpointer *)slot);
 }
 
-static void
-untrack(GtkWidget **slot)
+static void untrack(GtkWidget **slot)
 {
 	if (*slot)
-		g_object_remove_weak_pointer(G_OBJECT(*slot), (gpointer *) slot);
+		g_object_remove_weak_pointer(G_OBJECT(*slot), (gpointer *)slot);
 	*slot = NULL;
 }
 
 /* ---- field values as strings ---- */
 
-static gchar *
-field_get(MpaAccountDialog *dlg, Field f)
+static gchar *field_get(MpaPaAccountDialog *dlg, Field f)
 {
 	GtkWidget *w = dlg->field[f];
 	GtkWidget **radios;
@@ -336,8 +323,7 @@ field_get(MpaAccountDialog *dlg, Field f)
 	return NULL;
 }
 
-static void
-field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
+static void field_put(MpaPaAccountDialog *dlg, Field f, const gchar *value)
 {
 	GtkWidget *w = dlg->field[f];
 	GtkWidget **radios;
@@ -380,8 +366,7 @@ field_put(MpaAccountDialog *dlg, Field f, const gchar *value)
 }
 
 /* The user changed a field when it holds neither its initial value nor the plugin's. */
-static gboolean
-field_is_ours(MpaAccountDialog *dlg, Field f)
+static gboolean field_is_ours(MpaPaAccountDialog *dlg, Field f)
 {
 	g_autofree gchar *now = field_get(dlg, f);
 	const gchar *expected = dlg->last_set[f] ? dlg->last_set[f] : dlg->initial[f];
@@ -389,8 +374,7 @@ field_is_ours(MpaAccountDialog *dlg, Field f)
 	return now && g_strcmp0(now, expected) == 0;
 }
 
-static void
-field_set(MpaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
+static void field_set(MpaPaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
 {
 	if (!dlg->field[f] || (!force && !field_is_ours(dlg, f)))
 		return;
@@ -401,8 +385,7 @@ field_set(MpaAccountDialog *dlg, Field f, const gchar *value, gboolean force)
 
 /* ---- filling from a provider ---- */
 
-static gint
-ssl_type(MpaSecurity s)
+static gint ssl_type(MpaSecurity s)
 {
 	switch (s) {
 	case MPA_SECURITY_SSL:
@@ -418,12 +401,11 @@ ssl_type(MpaSecurity s)
 /* Claws' values of the "Authentication method" lists (imap.h, smtp.h).  One method, never
  * "Automatic": that tries every method the server offers (AUTHENTICATE PLAIN, AUTHENTICATE
  * LOGIN, then LOGIN against Dovecot), so one wrong password costs three failed logins. */
-static gint
-imap_auth_value(MpaAuthMethod m)
+static gint imap_auth_value(MpaAuthMethod m)
 {
 	switch (m) {
 	case MPA_AUTH_LOGIN:
-		return IMAP_AUTH_PLAINTEXT;     /* the LOGIN command: needs no SASL plugin */
+		return IMAP_AUTH_PLAINTEXT; /* the LOGIN command: needs no SASL plugin */
 	case MPA_AUTH_PLAIN:
 		return IMAP_AUTH_PLAIN;
 	case MPA_AUTH_OAUTH2:
@@ -434,8 +416,7 @@ imap_auth_value(MpaAuthMethod m)
 	return 0;
 }
 
-static gint
-smtp_auth_value(MpaAuthMethod m)
+static gint smtp_auth_value(MpaAuthMethod m)
 {
 	switch (m) {
 	case MPA_AUTH_LOGIN:
@@ -452,10 +433,13 @@ smtp_auth_value(MpaAuthMethod m)
 
 /* Claws' Oauth2Service (oauth2.h declares it only under USE_OAUTH2, which Claws' own config.h
  * defines and claws-features.h does not; Debian's build has OAuth2).  Values of 4.1.1. */
-enum { CLAWS_OAUTH2_NONE, CLAWS_OAUTH2_GOOGLE, CLAWS_OAUTH2_OUTLOOK, CLAWS_OAUTH2_EXCHANGE, CLAWS_OAUTH2_YAHOO };
+enum { CLAWS_OAUTH2_NONE,
+       CLAWS_OAUTH2_GOOGLE,
+       CLAWS_OAUTH2_OUTLOOK,
+       CLAWS_OAUTH2_EXCHANGE,
+       CLAWS_OAUTH2_YAHOO };
 
-static gint
-oauth2_value(MpaOAuth2Provider p)
+static gint oauth2_value(MpaOAuth2Provider p)
 {
 	switch (p) {
 	case MPA_OAUTH2_GOOGLE:
@@ -477,8 +461,7 @@ oauth2_value(MpaOAuth2Provider p)
  * ID is the plugin's (the provider's SMTP user name differs), the password is the one typed on
  * the Basic page (the provider's app password): the Send page gets a copy, until the user types
  * one there. */
-static void
-sync_smtp_password(MpaAccountDialog *dlg)
+static void sync_smtp_password(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *smtp_uid = NULL;
 	const gchar *value = "";
@@ -498,27 +481,25 @@ sync_smtp_password(MpaAccountDialog *dlg)
 	dlg->smtp_pass_ours = *value != '\0';
 }
 
-static void
-password_changed(GtkEditable *editable, gpointer data)
+static void password_changed(GtkEditable *editable, gpointer data)
 {
 	sync_smtp_password(data);
 }
 
-static void
-smtp_password_changed(GtkEditable *editable, gpointer data)
+static void smtp_password_changed(GtkEditable *editable, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (!dlg->syncing)
-		dlg->smtp_pass_ours = FALSE;    /* typed by the user: theirs from now on */
+		dlg->smtp_pass_ours = FALSE; /* typed by the user: theirs from now on */
 }
 
 /* OAuth2 in field @f that the user chose where the provider offers it beside a password (on the
  * plugin's page, on Claws' Receive or Send page, or saved so before the dialog opened): it stays,
  * also through Apply provider settings.  Only the plugin's own OAuth2 (another provider's, set
  * while the address was typed) gives way. */
-static gboolean
-keeps_oauth2(MpaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServer *s, gint oauth2)
+static gboolean keeps_oauth2(MpaPaAccountDialog *dlg, const MpaProvider *p, Field f,
+			     const MpaServer *s, gint oauth2)
 {
 	g_autofree gchar *now = field_get(dlg, f);
 
@@ -528,9 +509,9 @@ keeps_oauth2(MpaAccountDialog *dlg, const MpaProvider *p, Field f, const MpaServ
 }
 
 /* @receive: also the receiving side (protocol, server, user ID, TLS, port). */
-static void
-fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean force,
-     gboolean receive)
+static void fill(MpaPaAccountDialog *dlg, const MpaProvider *p, const gchar *address,
+		 gboolean force,
+		 gboolean receive)
 {
 	gchar num[16];
 	gboolean port_ours, signs_in;
@@ -581,7 +562,7 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 		field_set(dlg, F_SMTP_AUTH, signs_in ? "1" : "0", force);
 		smtp_oauth2 = p->smtp->auth_method == MPA_AUTH_OAUTH2;
 		kept[F_SMTP_AUTH_METHOD] = keeps_oauth2(dlg, p, F_SMTP_AUTH_METHOD, p->smtp,
-							 SMTPAUTH_OAUTH2);
+							SMTPAUTH_OAUTH2);
 		if (kept[F_SMTP_AUTH_METHOD]) {
 			smtp_oauth2 = TRUE;
 		} else {
@@ -626,8 +607,7 @@ fill(MpaAccountDialog *dlg, const MpaProvider *p, const gchar *address, gboolean
 
 /* ---- the password hint ---- */
 
-static const MpaLink *
-settings_link(const MpaProvider *p)
+static const MpaLink *settings_link(const MpaProvider *p)
 {
 	const MpaLink *link = mpa_provider_link(p, "settings");
 
@@ -636,8 +616,7 @@ settings_link(const MpaProvider *p)
 	return link;
 }
 
-static void
-update_hint(MpaAccountDialog *dlg)
+static void update_hint(MpaPaAccountDialog *dlg)
 {
 	const MpaProvider *p = dlg->provider;
 	const gchar *hint_text;
@@ -727,8 +706,7 @@ update_hint(MpaAccountDialog *dlg)
 
 static void confirm_clicked(GtkButton *button, gpointer data);
 
-static void
-create_hint(MpaAccountDialog *dlg)
+static void create_hint(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *grid = dlg->password ? gtk_widget_get_parent(dlg->password) : NULL;
 	GtkWidget *icon;
@@ -779,20 +757,18 @@ create_hint(MpaAccountDialog *dlg)
  * the database when the plugin is unloaded. */
 static GPtrArray *kept_results;
 
-void
-mpa_account_lookups_free(void)
+void mpa_pa_account_lookups_free(void)
 {
 	g_clear_pointer(&kept_results, g_ptr_array_unref);
 }
 
 typedef struct _Lookup {
-	MpaAccountDialog *dlg;                  /* NULL once no longer wanted */
+	MpaPaAccountDialog *dlg; /* NULL once no longer wanted */
 	GCancellable *cancellable;
 	gchar *domain;
 } Lookup;
 
-static void
-lookup_free(Lookup *lk)
+static void lookup_free(Lookup *lk)
 {
 	g_object_unref(lk->cancellable);
 	g_free(lk->domain);
@@ -800,8 +776,7 @@ lookup_free(Lookup *lk)
 }
 
 /* The domain of an address as typed, or NULL. */
-static gchar *
-domain_of(const gchar *text)
+static gchar *domain_of(const gchar *text)
 {
 	g_autofree gchar *local = NULL;
 	gchar *domain = NULL;
@@ -812,8 +787,7 @@ domain_of(const gchar *text)
 }
 
 /* Stops the debounce and any lookup in flight (typing on, the dialog closing). */
-static void
-lookup_stop(MpaAccountDialog *dlg)
+static void lookup_stop(MpaPaAccountDialog *dlg)
 {
 	if (dlg->lookup_timer) {
 		g_source_remove(dlg->lookup_timer);
@@ -827,11 +801,10 @@ lookup_stop(MpaAccountDialog *dlg)
 	g_clear_pointer(&dlg->status, g_free);
 }
 
-static void set_provider(MpaAccountDialog *dlg, const MpaProvider *p);
+static void set_provider(MpaPaAccountDialog *dlg, const MpaProvider *p);
 
 /* Fills the dialog from the lookup's result for the address typed now. */
-static void
-lookup_apply(MpaAccountDialog *dlg)
+static void lookup_apply(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *local = NULL, *domain = NULL;
@@ -845,19 +818,23 @@ lookup_apply(MpaAccountDialog *dlg)
 	set_provider(dlg, dlg->found->provider);
 }
 
-static void
-lookup_done(GObject *source, GAsyncResult *result, gpointer data)
+static void lookup_done(GObject *source, GAsyncResult *result, gpointer data)
 {
 	Lookup *lk = data;
-	MpaAccountDialog *dlg = lk->dlg;
+	MpaPaAccountDialog *dlg = lk->dlg;
 	g_autoptr(GError) error = NULL;
 	MpaLookupResult *r = mpa_lookup_finish(result, &error);
+	const gchar *outcome;
 
-	(void) source;
+	(void)source;
+	if (r)
+		outcome = mpa_lookup_source_name(r->source);
+	else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+		outcome = "cancelled";
+	else
+		outcome = error->message;
 	/* In Claws' --debug output, for the GUI test: "lookup example.cn: mx exmail.qq.com" */
-	debug_print("%s: lookup %s: %s%s%s\n", MPA_PLUGIN_NAME, lk->domain,
-		    r ? mpa_lookup_source_name(r->source)
-		    : g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? "cancelled" : error->message,
+	debug_print("%s: lookup %s: %s%s%s\n", MPA_PLUGIN_NAME, lk->domain, outcome,
 		    r && r->provider ? " " : "", r && r->provider ? r->provider->id : "");
 	if (!dlg) {
 		mpa_lookup_result_free(r);
@@ -868,7 +845,7 @@ lookup_done(GObject *source, GAsyncResult *result, gpointer data)
 	g_clear_pointer(&dlg->status, g_free);
 	if (r && r->provider) {
 		if (!kept_results)
-			kept_results = g_ptr_array_new_with_free_func((GDestroyNotify) mpa_lookup_result_free);
+			kept_results = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_lookup_result_free);
 		g_ptr_array_add(kept_results, r);
 		dlg->found = r;
 		dlg->found_applied = FALSE;
@@ -885,10 +862,9 @@ lookup_done(GObject *source, GAsyncResult *result, gpointer data)
 	lookup_free(lk);
 }
 
-static gboolean
-lookup_start(gpointer data)
+static gboolean lookup_start(gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 	const gchar *text;
 	MpaLookupRequest *req;
 	Lookup *lk;
@@ -919,27 +895,24 @@ lookup_start(gpointer data)
 	return G_SOURCE_REMOVE;
 }
 
-static void
-confirm_clicked(GtkButton *button, gpointer data)
+static void confirm_clicked(GtkButton *button, gpointer data)
 {
-	(void) button;
+	(void)button;
 	lookup_apply(data);
 }
 
 /* ---- fields that a connection test depends on ---- */
 
-static void
-field_changed(gpointer instance, gpointer data)
+static void field_changed(gpointer instance, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (dlg->fields_changed)
-		((void (*)(gpointer)) dlg->fields_changed)(dlg->fields_changed_data);
+		((void (*)(gpointer))dlg->fields_changed)(dlg->fields_changed_data);
 }
 
 /* Every field that goes into a check request: a change makes an earlier result out of date. */
-static void
-watch_fields(MpaAccountDialog *dlg)
+static void watch_fields(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass, dlg->field[F_RECV_SERVER],
 				 dlg->field[F_SMTP_SERVER], dlg->field[F_USERID], dlg->field[F_SMTP_USERID] };
@@ -958,25 +931,25 @@ watch_fields(MpaAccountDialog *dlg)
 	for (Field f = F_SMTP_AUTH; f <= F_SMTP_PORT; f++) {
 		if (!dlg->field[f])
 			continue;
-		g_signal_connect(dlg->field[f], GTK_IS_SPIN_BUTTON(dlg->field[f]) ? "value-changed" :
-				 "toggled", G_CALLBACK(field_changed), dlg);
+		if (GTK_IS_SPIN_BUTTON(dlg->field[f]))
+			g_signal_connect(dlg->field[f], "value-changed", G_CALLBACK(field_changed), dlg);
+		else
+			g_signal_connect(dlg->field[f], "toggled", G_CALLBACK(field_changed), dlg);
 	}
 }
 
 /* The sign-in method (Receive and Send pages), the OAuth2 service or its client ID changed: the
  * page's choice follows, and a test's OAuth2 flags depend on the methods. */
-static void
-signin_changed(gpointer instance, gpointer data)
+static void signin_changed(gpointer instance, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (dlg->signin_changed)
-		((void (*)(gpointer)) dlg->signin_changed)(dlg->signin_changed_data);
+		((void (*)(gpointer))dlg->signin_changed)(dlg->signin_changed_data);
 	field_changed(instance, data);
 }
 
-static void
-watch_signin(MpaAccountDialog *dlg)
+static void watch_signin(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *w[] = { dlg->field[F_IMAP_AUTH], dlg->field[F_SMTP_AUTH_METHOD],
 			   dlg->field[F_OAUTH2_PROVIDER], dlg->client_id, dlg->field[F_SMTP_AUTH],
@@ -990,8 +963,7 @@ watch_signin(MpaAccountDialog *dlg)
 	}
 }
 
-static void
-unwatch(GtkWidget *w, MpaAccountDialog *dlg)
+static void unwatch(GtkWidget *w, MpaPaAccountDialog *dlg)
 {
 	if (w)
 		g_signal_handlers_disconnect_by_data(w, dlg);
@@ -1001,8 +973,7 @@ unwatch(GtkWidget *w, MpaAccountDialog *dlg)
 
 /* @refresh: the hint box shows something else than the provider's hint (a lookup's status or
  * suggestion) and must be redrawn even when the provider stays. */
-static void
-set_provider_refresh(MpaAccountDialog *dlg, const MpaProvider *p, gboolean refresh)
+static void set_provider_refresh(MpaPaAccountDialog *dlg, const MpaProvider *p, gboolean refresh)
 {
 	gboolean changed = p != dlg->provider;
 
@@ -1013,16 +984,14 @@ set_provider_refresh(MpaAccountDialog *dlg, const MpaProvider *p, gboolean refre
 		dlg->changed(p, dlg->changed_data);
 }
 
-static void
-set_provider(MpaAccountDialog *dlg, const MpaProvider *p)
+static void set_provider(MpaPaAccountDialog *dlg, const MpaProvider *p)
 {
 	set_provider_refresh(dlg, p, TRUE);
 }
 
-static void
-address_changed(GtkEditable *editable, gpointer data)
+static void address_changed(GtkEditable *editable, gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 	const gchar *text = gtk_entry_get_text(GTK_ENTRY(editable));
 	g_autofree gchar *normalized = NULL;
 	g_autofree gchar *domain = NULL;
@@ -1062,8 +1031,7 @@ address_changed(GtkEditable *editable, gpointer data)
 	set_provider_refresh(dlg, p, refresh);
 }
 
-static gboolean
-find_widgets(MpaAccountDialog *dlg)
+static gboolean find_widgets(MpaPaAccountDialog *dlg)
 {
 	GtkWidget *root = GTK_WIDGET(dlg->toplevel);
 	GtkWidget *server_frame, *imap_frame, *smtp_frame, *check;
@@ -1157,10 +1125,9 @@ find_widgets(MpaAccountDialog *dlg)
 	return TRUE;
 }
 
-static gboolean
-find_later(gpointer data)
+static gboolean find_later(gpointer data)
 {
-	MpaAccountDialog *dlg = data;
+	MpaPaAccountDialog *dlg = data;
 
 	if (find_widgets(dlg) || ++dlg->retries >= FIND_RETRIES) {
 		dlg->find_source = 0;
@@ -1169,14 +1136,14 @@ find_later(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-MpaAccountDialog *
-mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaProviderChangedFunc changed,
-			  gpointer user_data)
+MpaPaAccountDialog *mpa_pa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs,
+						 MpaPaProviderChangedFunc changed,
+						 gpointer user_data)
 {
-	MpaAccountDialog *dlg = g_new0(MpaAccountDialog, 1);
+	MpaPaAccountDialog *dlg = g_new0(MpaPaAccountDialog, 1);
 
 	dlg->toplevel = toplevel;
-	g_object_add_weak_pointer(G_OBJECT(toplevel), (gpointer *) &dlg->toplevel);
+	g_object_add_weak_pointer(G_OBJECT(toplevel), (gpointer *)&dlg->toplevel);
 	dlg->ac_prefs = ac_prefs;
 	/* A new account's PrefsAccount exists already but is not in the account list yet. */
 	dlg->is_new = g_list_find(account_get_list(), ac_prefs) == NULL;
@@ -1187,8 +1154,7 @@ mpa_account_dialog_attach(GtkWindow *toplevel, gpointer ac_prefs, MpaProviderCha
 	return dlg;
 }
 
-void
-mpa_account_dialog_detach(MpaAccountDialog *dlg)
+void mpa_pa_account_dialog_detach(MpaPaAccountDialog *dlg)
 {
 	if (!dlg)
 		return;
@@ -1227,34 +1193,30 @@ mpa_account_dialog_detach(MpaAccountDialog *dlg)
 		untrack(&dlg->smtp_tls[v]);
 	}
 	if (dlg->toplevel)
-		g_object_remove_weak_pointer(G_OBJECT(dlg->toplevel), (gpointer *) &dlg->toplevel);
+		g_object_remove_weak_pointer(G_OBJECT(dlg->toplevel), (gpointer *)&dlg->toplevel);
 	g_free(dlg);
 }
 
-gboolean
-mpa_account_dialog_is_new(const MpaAccountDialog *dlg)
+gboolean mpa_pa_account_dialog_is_new(const MpaPaAccountDialog *dlg)
 {
 	return dlg->is_new;
 }
 
-const MpaProvider *
-mpa_account_dialog_provider(const MpaAccountDialog *dlg)
+const MpaProvider *mpa_pa_account_dialog_provider(const MpaPaAccountDialog *dlg)
 {
 	return dlg->provider;
 }
 
-void
-mpa_account_dialog_set_fields_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
-				      gpointer data)
+void mpa_pa_account_dialog_set_fields_changed(MpaPaAccountDialog *dlg, void (*func)(gpointer data),
+					      gpointer data)
 {
-	dlg->fields_changed = (GCallback) func;
+	dlg->fields_changed = (GCallback)func;
 	dlg->fields_changed_data = data;
 }
 
 /* A digest of everything a check request is made of (the password included, as a SHA-256 of it
  * with the rest: never the password itself). */
-gchar *
-mpa_account_dialog_fingerprint(MpaAccountDialog *dlg)
+gchar *mpa_pa_account_dialog_fingerprint(MpaPaAccountDialog *dlg)
 {
 	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass };
@@ -1263,31 +1225,29 @@ mpa_account_dialog_fingerprint(MpaAccountDialog *dlg)
 		return g_strdup("");
 	for (guint i = 0; i < G_N_ELEMENTS(entries); i++) {
 		const gchar *t = entries[i] ? gtk_entry_get_text(GTK_ENTRY(entries[i])) : "";
-		g_checksum_update(sum, (const guchar *) t, strlen(t) + 1);
+		g_checksum_update(sum, (const guchar *)t, strlen(t) + 1);
 	}
 	for (Field f = 0; f < F_COUNT; f++) {
 		g_autofree gchar *v = field_get(dlg, f);
 		const gchar *t = v ? v : "";
-		g_checksum_update(sum, (const guchar *) t, strlen(t) + 1);
+		g_checksum_update(sum, (const guchar *)t, strlen(t) + 1);
 	}
 	return g_strdup(g_checksum_get_string(sum));
 }
 
-gint
-mpa_account_dialog_account_id(const MpaAccountDialog *dlg)
+gint mpa_pa_account_dialog_account_id(const MpaPaAccountDialog *dlg)
 {
 	return dlg->ac_prefs ? dlg->ac_prefs->account_id : -1;
 }
 
-MpaApplyResult
-mpa_account_dialog_apply(MpaAccountDialog *dlg)
+MpaPaApplyResult mpa_pa_account_dialog_apply(MpaPaAccountDialog *dlg)
 {
 	g_autofree gchar *normalized = NULL;
 	const MpaProvider *p;
 	gboolean receive;
 
 	if (!dlg->ready || !dlg->address)
-		return MPA_APPLY_NOTHING;
+		return MPA_PA_APPLY_NOTHING;
 	p = mpa_db_lookup_address(mpa_pa_db(), gtk_entry_get_text(GTK_ENTRY(dlg->address)),
 				  &normalized, NULL);
 	/* Settings a lookup found for this domain (and, when only suggested, confirmed). */
@@ -1295,31 +1255,30 @@ mpa_account_dialog_apply(MpaAccountDialog *dlg)
 	    g_strcmp0(strchr(normalized, '@') + 1, dlg->found->domain) == 0)
 		p = dlg->found->provider;
 	if (!p)
-		return MPA_APPLY_NOTHING;
+		return MPA_PA_APPLY_NOTHING;
 	/* Claws cannot change the protocol of an existing account: it hides the protocol list but
 	 * still saves whatever it holds, so selecting IMAP in a POP3 account would turn it into an
 	 * IMAP account without an IMAP folder tree.  An existing account that is not IMAP keeps its
 	 * receiving side (provider files describe IMAP only) and gets the SMTP settings. */
-	receive = dlg->is_new || (dlg->field[F_PROTOCOL] &&
-		  combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4);
+	receive = dlg->is_new ||
+		(dlg->field[F_PROTOCOL] &&
+		 combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4);
 	fill(dlg, p, normalized, TRUE, receive);
 	if (!receive && p->imap)
-		return MPA_APPLY_SMTP_ONLY;
-	return MPA_APPLY_ALL;
+		return MPA_PA_APPLY_SMTP_ONLY;
+	return MPA_PA_APPLY_ALL;
 }
 
 /* ---- reading the dialog for a check ---- */
 
-static const gchar *
-entry_text(GtkWidget *w)
+static const gchar *entry_text(GtkWidget *w)
 {
 	const gchar *t = w ? gtk_entry_get_text(GTK_ENTRY(w)) : NULL;
 
 	return (t && *t) ? t : NULL;
 }
 
-static MpaSecurity
-security_of(GtkWidget **radios)
+static MpaSecurity security_of(GtkWidget **radios)
 {
 	if (radios[SSL_TUNNEL] && gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(radios[SSL_TUNNEL])))
 		return MPA_SECURITY_SSL;
@@ -1329,19 +1288,18 @@ security_of(GtkWidget **radios)
 	return MPA_SECURITY_PLAIN;
 }
 
-static guint16
-port_of(MpaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec, guint16 ssl_port,
-	guint16 plain_port)
+static guint16 port_of(MpaPaAccountDialog *dlg, Field set, Field spin, MpaSecurity sec,
+		       guint16 ssl_port,
+		       guint16 plain_port)
 {
 	if (dlg->field[set] && dlg->field[spin] &&
 	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[set])))
-		return (guint16) gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(dlg->field[spin]));
+		return (guint16)gtk_spin_button_get_value_as_int(GTK_SPIN_BUTTON(dlg->field[spin]));
 	/* What Claws does without an explicit port (imap.c, send_message.c). */
 	return sec == MPA_SECURITY_SSL ? ssl_port : plain_port;
 }
 
-MpaCheckRequest *
-mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
+MpaCheckRequest *mpa_pa_account_dialog_make_request(MpaPaAccountDialog *dlg, GError **error)
 {
 	const gchar *address, *recv, *smtp, *uid, *smtp_uid, *smtp_pass;
 	MpaCheckRequest *req;
@@ -1395,9 +1353,11 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 	}
 	if (smtp) {
 		MpaSecurity sec = security_of(dlg->smtp_tls);
+		const gchar *login = smtp_uid ? smtp_uid : (uid ? uid : address);
+
 		mpa_check_request_set_smtp(req, smtp,
 					   port_of(dlg, F_SMTP_PORT_SET, F_SMTP_PORT, sec, 465, 25),
-					   sec, smtp_uid ? smtp_uid : uid ? uid : address);
+					   sec, login);
 	}
 	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_IMAP, imap_oauth2);
 	mpa_check_request_set_oauth2(req, MPA_PROTOCOL_SMTP, smtp_oauth2);
@@ -1413,23 +1373,20 @@ mpa_account_dialog_make_request(MpaAccountDialog *dlg, GError **error)
 
 /* ---- the sign-in choice: a password or OAuth2 ---- */
 
-void
-mpa_account_dialog_set_signin_changed(MpaAccountDialog *dlg, void (*func)(gpointer data),
-				      gpointer data)
+void mpa_pa_account_dialog_set_signin_changed(MpaPaAccountDialog *dlg, void (*func)(gpointer data),
+					      gpointer data)
 {
-	dlg->signin_changed = (GCallback) func;
+	dlg->signin_changed = (GCallback)func;
 	dlg->signin_changed_data = data;
 }
 
-static gboolean
-receives_imap(MpaAccountDialog *dlg)
+static gboolean receives_imap(MpaPaAccountDialog *dlg)
 {
 	return dlg->field[F_PROTOCOL] &&
-	       combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4;
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_PROTOCOL])) == A_IMAP4;
 }
 
-gboolean
-mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg)
+gboolean mpa_pa_account_dialog_uses_oauth2(MpaPaAccountDialog *dlg)
 {
 	if (!dlg->ready)
 		return FALSE;
@@ -1437,15 +1394,14 @@ mpa_account_dialog_uses_oauth2(MpaAccountDialog *dlg)
 	    combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_IMAP_AUTH])) == IMAP_AUTH_OAUTH2)
 		return TRUE;
 	return dlg->field[F_SMTP_AUTH] && dlg->field[F_SMTP_AUTH_METHOD] &&
-	       gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH])) &&
-	       combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_SMTP_AUTH_METHOD])) == SMTPAUTH_OAUTH2;
+		gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(dlg->field[F_SMTP_AUTH])) &&
+		combobox_get_active_data(GTK_COMBO_BOX(dlg->field[F_SMTP_AUTH_METHOD])) == SMTPAUTH_OAUTH2;
 }
 
 /* The user's pick on the plugin's page.  Put into the widgets without recording it as the
  * plugin's (last_set): it is the user's choice, which typing the address again or Apply provider
  * settings keeps (see keeps_oauth2). */
-void
-mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
+void mpa_pa_account_dialog_set_oauth2(MpaPaAccountDialog *dlg, gboolean oauth2)
 {
 	const MpaProvider *p = dlg->provider;
 	gchar num[16];
@@ -1453,15 +1409,15 @@ mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
 	if (!dlg->ready || !p)
 		return;
 	if (p->imap && receives_imap(dlg)) {
-		g_snprintf(num, sizeof num, "%d", oauth2 ? IMAP_AUTH_OAUTH2
-			   : imap_auth_value(p->imap->auth_method));
+		g_snprintf(num, sizeof num, "%d",
+			   oauth2 ? IMAP_AUTH_OAUTH2 : imap_auth_value(p->imap->auth_method));
 		field_put(dlg, F_IMAP_AUTH, num);
 	}
 	if (p->smtp) {
 		if (oauth2)
 			field_put(dlg, F_SMTP_AUTH, "1");
-		g_snprintf(num, sizeof num, "%d", oauth2 ? SMTPAUTH_OAUTH2
-			   : smtp_auth_value(p->smtp->auth_method));
+		g_snprintf(num, sizeof num, "%d",
+			   oauth2 ? SMTPAUTH_OAUTH2 : smtp_auth_value(p->smtp->auth_method));
 		field_put(dlg, F_SMTP_AUTH_METHOD, num);
 	}
 	/* The service for the token; back to what the account had when the password returns. */
@@ -1473,8 +1429,7 @@ mpa_account_dialog_set_oauth2(MpaAccountDialog *dlg, gboolean oauth2)
 	}
 }
 
-MpaOAuth2Provider
-mpa_account_dialog_oauth2_service(MpaAccountDialog *dlg)
+MpaOAuth2Provider mpa_pa_account_dialog_oauth2_service(MpaPaAccountDialog *dlg)
 {
 	gint v;
 
@@ -1500,16 +1455,15 @@ mpa_account_dialog_oauth2_service(MpaAccountDialog *dlg)
  * of having none; the user's "Client ID" (accountrc oauth2_client_id) replaces it when set.
  * Asked at run time rather than assumed, through dlsym: a Claws built without OAuth2 has no such
  * symbol (then: no built-in ID). */
-static gboolean
-claws_probe_client_id(gint service, gchar **redirect_uri)
+static gboolean claws_probe_client_id(gint service, gchar **redirect_uri)
 {
 	GModule *self = g_module_open(NULL, 0);
-	gint (*auth_url)(gint service, gchar **url, const gchar *custom_client_id) = NULL;
+	gint (*auth_url)(gint service, gchar * *url, const gchar *custom_client_id) = NULL;
 	gchar *url = NULL;
 	gboolean has = FALSE;
 
 	*redirect_uri = NULL;
-	if (self && g_module_symbol(self, "oauth2_authorisation_url", (gpointer *) &auth_url) &&
+	if (self && g_module_symbol(self, "oauth2_authorisation_url", (gpointer *)&auth_url) &&
 	    auth_url && auth_url(service, &url, NULL) == 0 && url) {
 		const gchar *q = strchr(url, '?');
 		g_auto(GStrv) params = g_strsplit(q ? q + 1 : "", "&", -1);
@@ -1532,10 +1486,9 @@ claws_probe_client_id(gint service, gchar **redirect_uri)
 }
 
 /* Asked once per service: Claws' table does not change while it runs. */
-static gboolean
-claws_has_client_id(gint service, gchar **redirect_uri)
+static gboolean claws_has_client_id(gint service, gchar **redirect_uri)
 {
-	static gint known[CLAWS_OAUTH2_YAHOO + 1];      /* 0: not asked, 1: none, 2: built in */
+	static gint known[CLAWS_OAUTH2_YAHOO + 1]; /* 0: not asked, 1: none, 2: built in */
 	static gchar *redirect[CLAWS_OAUTH2_YAHOO + 1];
 
 	if (service <= CLAWS_OAUTH2_NONE || service > CLAWS_OAUTH2_YAHOO) {
@@ -1548,10 +1501,9 @@ claws_has_client_id(gint service, gchar **redirect_uri)
 	return known[service] == 2;
 }
 
-gboolean
-mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri)
+gboolean mpa_pa_account_dialog_client_id_missing(MpaPaAccountDialog *dlg, gchar **redirect_uri)
 {
-	MpaOAuth2Provider service = mpa_account_dialog_oauth2_service(dlg);
+	MpaOAuth2Provider service = mpa_pa_account_dialog_oauth2_service(dlg);
 	gboolean builtin;
 	g_autofree gchar *redirect = NULL;
 
@@ -1559,7 +1511,7 @@ mpa_account_dialog_client_id_missing(MpaAccountDialog *dlg, gchar **redirect_uri
 		*redirect_uri = NULL;
 	if (service == MPA_OAUTH2_NONE && dlg->provider)
 		service = dlg->provider->oauth2_provider;
-	if (!mpa_account_dialog_uses_oauth2(dlg) || service == MPA_OAUTH2_NONE)
+	if (!mpa_pa_account_dialog_uses_oauth2(dlg) || service == MPA_OAUTH2_NONE)
 		return FALSE;
 	builtin = claws_has_client_id(oauth2_value(service), &redirect);
 	if (builtin || (dlg->client_id && *gtk_entry_get_text(GTK_ENTRY(dlg->client_id)) != '\0'))

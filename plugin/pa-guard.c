@@ -43,11 +43,11 @@
 #define DATA_ADDRESS "mpa-guard-address"
 
 static MpaGuard *guard;
-static gchar *guard_problem;    /* what went wrong with the file at start, for the page */
+static gchar *guard_problem; /* what went wrong with the file at start, for the page */
 static gulong hook_before_send = HOOK_NONE;
 static gulong hook_log = HOOK_NONE;
 static gulong hook_accounts = HOOK_NONE;
-static gint smtp_account_id = -1;   /* account of the SMTP session the log is talking about */
+static gint smtp_account_id = -1; /* account of the SMTP session the log is talking about */
 
 static void report(const gchar *context, const GError *error)
 {
@@ -69,8 +69,7 @@ static const MpaProvider *provider_of(const PrefsAccount *ac)
 
 static gboolean provider_has_limits(const MpaProvider *p)
 {
-	return p != NULL && ((p->send_stages != NULL && p->send_stages->len > 0) ||
-			     p->bulk_recipients > 0);
+	return p != NULL && ((p->send_stages != NULL && p->send_stages->len > 0) || p->bulk_recipients > 0);
 }
 
 /* Register accounts the guard has not seen yet, so their age counts from now. */
@@ -156,7 +155,8 @@ static gchar *explain(const MpaProvider *p, const MpaGuardDecision *d)
 	g_autofree gchar *intro = g_strdup_printf(
 		_("%s watches how much a personal mailbox sends. When an account sends more, faster "
 		  "or to more people than it tolerates, its risk control throttles or blocks sending, "
-		  "often for a day, sometimes longer."), name);
+		  "often for a day, sometimes longer."),
+		name);
 
 	add_paragraph(msg, intro);
 	if (d->reasons & MPA_GUARD_OVER_CAP) {
@@ -173,7 +173,8 @@ static gchar *explain(const MpaProvider *p, const MpaGuardDecision *d)
 		g_autofree gchar *wait = format_duration(d->wait_s);
 		g_autofree gchar *t = g_strdup_printf(
 			_("The previous message left %s ago. At this stage keep at least %s between two "
-			  "messages: wait %s more."), ago, gap, wait);
+			  "messages: wait %s more."),
+			ago, gap, wait);
 
 		add_paragraph(msg, t);
 	}
@@ -299,7 +300,7 @@ static void unregister_hooks(void)
 	hook_before_send = hook_log = hook_accounts = HOOK_NONE;
 }
 
-gboolean mpa_guard_ui_init(GError **error)
+gboolean mpa_pa_guard_init(GError **error)
 {
 	g_autoptr(GError) local = NULL;
 
@@ -310,20 +311,21 @@ gboolean mpa_guard_ui_init(GError **error)
 		if (!g_error_matches(local, MPA_GUARD_ERROR, MPA_GUARD_ERROR_CORRUPT)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
 						   _("sending guard"));
-			mpa_guard_ui_done();
+			mpa_pa_guard_done();
 			return FALSE;
 		}
 		/* Counting must go on, but not silently from zero: say so where the user looks
 		 * for problems, and keep the damaged file for a look. */
 		guard_problem = g_strdup_printf(
 			_("The guard's file was damaged and has been kept as %s.corrupt; counting "
-			  "started again from zero (%s)."), mpa_guard_path(guard), local->message);
+			  "started again from zero (%s)."),
+			mpa_guard_path(guard), local->message);
 		log_error(LOG_PROTOCOL, "%s: %s\n", MPA_PLUGIN_NAME, guard_problem);
 		g_clear_error(&local);
 		if (!mpa_guard_set_aside_corrupt(guard, &local)) {
 			g_propagate_prefixed_error(error, g_steal_pointer(&local), "%s: ",
 						   _("sending guard"));
-			mpa_guard_ui_done();
+			mpa_pa_guard_done();
 			return FALSE;
 		}
 	}
@@ -335,14 +337,14 @@ gboolean mpa_guard_ui_init(GError **error)
 	if (hook_before_send == HOOK_NONE || hook_log == HOOK_NONE || hook_accounts == HOOK_NONE) {
 		g_set_error(error, MPA_GUARD_ERROR, MPA_GUARD_ERROR_FAILED, "%s: %s",
 			    _("sending guard"), _("cannot register Claws Mail hooks"));
-		mpa_guard_ui_done();
+		mpa_pa_guard_done();
 		return FALSE;
 	}
 	touch_accounts();
 	return TRUE;
 }
 
-void mpa_guard_ui_done(void)
+void mpa_pa_guard_done(void)
 {
 	unregister_hooks();
 	save_now();
@@ -376,7 +378,8 @@ static gchar *status_text(PrefsAccount *ac, const MpaProvider *p, const MpaGuard
 
 	if (!d->has_limits) {
 		g_string_printf(s, _("Sent today: %u. No sending limits are known for this "
-				     "provider, so nothing is held back."), d->sent_today);
+				     "provider, so nothing is held back."),
+				d->sent_today);
 		return g_string_free(s, FALSE);
 	}
 	if (d->daily_limit > 0)
@@ -396,7 +399,7 @@ static gchar *status_text(PrefsAccount *ac, const MpaProvider *p, const MpaGuard
 	return g_string_free(s, FALSE);
 }
 
-GtkWidget *mpa_guard_ui_page_section(PrefsAccount *ac)
+GtkWidget *mpa_pa_guard_page_section(PrefsAccount *ac)
 {
 	GtkWidget *frame, *box, *label, *check;
 	const MpaProvider *p = provider_of(ac);

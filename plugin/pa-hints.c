@@ -23,31 +23,31 @@
 #include "mpa-diagnose.h"
 #include "mpa-logins.h"
 #include "pa-loglines.h"
-#include "pa-plugin.h"
+#include "pa-hints.h"
+#include "pa-page.h"
 #include "pa-shared.h"
 
 typedef struct {
 	gint account_id;
 	gchar *account_name;
 	MpaPaLogService service;
-	MpaNetError net_error;          /* MPA_NET_NONE: the server refused a login or a message */
+	MpaNetError net_error; /* MPA_NET_NONE: the server refused a login or a message */
 	gchar *host;
 	MpaDiagnosis *diagnosis;
 } Hint;
 
 static gulong log_hook_id = HOOK_NONE;
 static gulong alert_hook_id = HOOK_NONE;
-static MpaLogWatch *watch;
-static GHashTable *shown;       /* "account-id:cause" seen this session */
-static GQueue pending;          /* of Hint*, waiting for the alerts to close */
+static MpaPaLogWatch *watch;
+static GHashTable *shown; /* "account-id:cause" seen this session */
+static GQueue pending;    /* of Hint*, waiting for the alerts to close */
 static gint alerts_open;
 static guint show_source;
-static GSList *windows;         /* open hint windows */
-static GHashTable *problems;    /* account id -> MpaLastProblem*: the last one of each account */
-static guint open_source;       /* opens an account's preferences from a hint window */
+static GSList *windows;      /* open hint windows */
+static GHashTable *problems; /* account id -> MpaPaLastProblem*: the last one of each account */
+static guint open_source;    /* opens an account's preferences from a hint window */
 
-static void
-hint_free(Hint *h)
+static void hint_free(Hint *h)
 {
 	g_free(h->account_name);
 	g_free(h->host);
@@ -56,8 +56,7 @@ hint_free(Hint *h)
 	g_free(h);
 }
 
-static PrefsAccount *
-find_account(const MpaLogFailure *f)
+static PrefsAccount *find_account(const MpaPaLogFailure *f)
 {
 	PrefsAccount *by_host = NULL;
 
@@ -75,10 +74,9 @@ find_account(const MpaLogFailure *f)
 	return by_host;
 }
 
-static void
-problem_free(gpointer data)
+static void problem_free(gpointer data)
 {
-	MpaLastProblem *lp = data;
+	MpaPaLastProblem *lp = data;
 
 	g_free(lp->server);
 	g_free(lp->headline);
@@ -87,8 +85,7 @@ problem_free(gpointer data)
 	g_free(lp);
 }
 
-const MpaLastProblem *
-mpa_hints_last_problem(gint account_id)
+const MpaPaLastProblem *mpa_pa_hints_last_problem(gint account_id)
 {
 	return problems ? g_hash_table_lookup(problems, GINT_TO_POINTER(account_id)) : NULL;
 }
@@ -96,40 +93,41 @@ mpa_hints_last_problem(gint account_id)
 /* Claws' log cannot tell "connection refused" from a server name that does not exist or no
  * network at all (libetpan says "connection refused" for all three): the headline says no more
  * than is known, and the steps go from the most common cause to the least. */
-static gboolean
-unreachable(const Hint *h)
+static gboolean unreachable(const Hint *h)
 {
 	return h->net_error == MPA_NET_REFUSED;
 }
 
-static const gchar *
-protocol_name(const Hint *h)
+static const gchar *protocol_name(const Hint *h)
 {
-	return h->service == MPA_PA_LOG_POP3 ? "POP3" : h->service == MPA_PA_LOG_IMAP ? "IMAP" : "SMTP";
+	switch (h->service) {
+	case MPA_PA_LOG_IMAP: return "IMAP";
+	case MPA_PA_LOG_POP3: return "POP3";
+	case MPA_PA_LOG_SMTP: break;
+	}
+	return "SMTP";
 }
 
 /* The headline of a hint, plain text. */
-static gchar *
-hint_headline(const Hint *h, const MpaExplanation *e)
+static gchar *hint_headline(const Hint *h, const MpaExplanation *e)
 {
 	const gchar *host = h->host ? h->host : "";
 
 	if (unreachable(h))
 		/* TRANSLATORS: %s is a server name, then IMAP or SMTP. */
 		return g_strdup_printf(_("Could not reach %s (%s)"), host, protocol_name(h));
+	if (h->net_error != MPA_NET_NONE && h->service == MPA_PA_LOG_SMTP)
+		return g_strdup_printf(_("Could not connect to %s (SMTP): %s"), host, e->title);
 	if (h->net_error != MPA_NET_NONE)
-		return g_strdup_printf(h->service != MPA_PA_LOG_SMTP ?
-				       _("Could not connect to %s (IMAP): %s") :
-				       _("Could not connect to %s (SMTP): %s"), host, e->title);
+		return g_strdup_printf(_("Could not connect to %s (IMAP): %s"), host, e->title);
 	if (h->service == MPA_PA_LOG_POP3)
 		return g_strdup_printf(_("Login to %s failed (POP3): %s"), host, e->title);
-	return g_strdup_printf(h->service == MPA_PA_LOG_IMAP ?
-			       _("Login to %s failed (IMAP): %s") :
-			       _("Sending through %s failed (SMTP): %s"), host, e->title);
+	if (h->service == MPA_PA_LOG_IMAP)
+		return g_strdup_printf(_("Login to %s failed (IMAP): %s"), host, e->title);
+	return g_strdup_printf(_("Sending through %s failed (SMTP): %s"), host, e->title);
 }
 
-static gchar *
-hint_fix(const Hint *h, const MpaExplanation *e)
+static gchar *hint_fix(const Hint *h, const MpaExplanation *e)
 {
 	if (unreachable(h))
 		return g_strdup_printf(_("1. Check that this computer is online: open a web page.\n"
@@ -141,14 +139,14 @@ hint_fix(const Hint *h, const MpaExplanation *e)
 					 "4. A firewall, antivirus program or the network (hotel, company) "
 					 "may block mail traffic: try another network.\n"
 					 "5. If all of this is right, the server may be down: try again "
-					 "later."), h->host ? h->host : "");
+					 "later."),
+				       h->host ? h->host : "");
 	return g_strdup(e->fix);
 }
 
-static void
-remember_problem(const Hint *h, const MpaExplanation *e, const MpaDiagnosis *d)
+static void remember_problem(const Hint *h, const MpaExplanation *e, const MpaDiagnosis *d)
 {
-	MpaLastProblem *lp = g_new0(MpaLastProblem, 1);
+	MpaPaLastProblem *lp = g_new0(MpaPaLastProblem, 1);
 
 	lp->when = g_get_real_time();
 	lp->server = g_strdup_printf("%s (%s)", h->host ? h->host : "?", protocol_name(h));
@@ -158,18 +156,16 @@ remember_problem(const Hint *h, const MpaExplanation *e, const MpaDiagnosis *d)
 	g_hash_table_replace(problems, GINT_TO_POINTER(h->account_id), lp);
 }
 
-static gboolean
-open_account_idle(gpointer data)
+static gboolean open_account_idle(gpointer data)
 {
 	open_source = 0;
-	mpa_page_open_account(GPOINTER_TO_INT(data));
+	mpa_pa_page_open_account(GPOINTER_TO_INT(data));
 	return G_SOURCE_REMOVE;
 }
 
 /* "Open account settings": the hint window closes (the page shows the same problem) and the
  * account's preferences open on the plugin's page, from the main loop. */
-static void
-open_clicked(GtkButton *b, gpointer data)
+static void open_clicked(GtkButton *b, gpointer data)
 {
 	GtkWidget *win = gtk_widget_get_toplevel(GTK_WIDGET(b));
 	gint id = GPOINTER_TO_INT(data);
@@ -179,14 +175,12 @@ open_clicked(GtkButton *b, gpointer data)
 		open_source = g_idle_add(open_account_idle, GINT_TO_POINTER(id));
 }
 
-static void
-window_destroyed(GtkWidget *w, gpointer data)
+static void window_destroyed(GtkWidget *w, gpointer data)
 {
 	windows = g_slist_remove(windows, w);
 }
 
-static GtkWidget *
-label(GtkWidget *box, const gchar *text, gboolean markup)
+static GtkWidget *label(GtkWidget *box, const gchar *text, gboolean markup)
 {
 	GtkWidget *l = gtk_label_new(NULL);
 
@@ -203,19 +197,17 @@ label(GtkWidget *box, const gchar *text, gboolean markup)
 	/* Every text can be copied with the mouse (the headline too, e.g. to search for it); no
 	 * label takes the focus (a focused selectable label shows all its text selected). */
 	gtk_label_set_selectable(GTK_LABEL(l), TRUE);
-	gtk_widget_set_can_focus(l, FALSE);     /* mouse selection still works */
+	gtk_widget_set_can_focus(l, FALSE); /* mouse selection still works */
 	gtk_box_pack_start(GTK_BOX(box), l, FALSE, FALSE, 0);
 	return l;
 }
 
-static void
-close_clicked(GtkButton *b, gpointer data)
+static void close_clicked(GtkButton *b, gpointer data)
 {
 	gtk_widget_destroy(GTK_WIDGET(data));
 }
 
-static gboolean
-key_pressed(GtkWidget *win, GdkEventKey *event, gpointer data)
+static gboolean key_pressed(GtkWidget *win, GdkEventKey *event, gpointer data)
 {
 	if (event->keyval != GDK_KEY_Escape)
 		return FALSE;
@@ -223,8 +215,7 @@ key_pressed(GtkWidget *win, GdkEventKey *event, gpointer data)
 	return TRUE;
 }
 
-static void
-show_hint(Hint *h)
+static void show_hint(Hint *h)
 {
 	const MpaExplanation *e = h->diagnosis->causes->pdata[0];
 	GtkWidget *win, *vbox, *bbox, *close, *open;
@@ -261,24 +252,28 @@ show_hint(Hint *h)
 		label(vbox, _("Claws Mail waited for the server for its whole network timeout before "
 			      "giving up, without saying why. A longer timeout (Preferences › Other › "
 			      "Miscellaneous) does not help a server that cannot be reached: the steps "
-			      "above do."), FALSE);
+			      "above do."),
+		      FALSE);
 	else if (h->net_error == MPA_NET_NONE)
 		label(vbox, _("Fix the password (Open account settings, below) before Claws Mail "
 			      "tries again: it retries a failed login several times and asks for the "
 			      "password again, and a series of failed logins (about six) can make the "
-			      "provider's risk control lock the account for a while."), FALSE);
-	if (h->service == MPA_PA_LOG_IMAP)
-		label(vbox, h->net_error != MPA_NET_NONE
-		      ? _("If this account was just created, its folder list may be empty because "
-			  "the first connection failed, and Claws Mail will not fetch it by itself. "
-			  "Once the server can be reached, press Open account settings, then Test "
-			  "connection: when the test passes, the page offers to fetch the folder "
-			  "list.")
-		      : _("If this account was just created, its folder list may be empty "
-			  "because the first login failed, and Claws Mail will not fetch it by "
-			  "itself. Press Open account settings, fix the password, then press Test "
-			  "connection: when the test passes, the page offers to fetch the folder "
-			  "list."), FALSE);
+			      "provider's risk control lock the account for a while."),
+		      FALSE);
+	if (h->service == MPA_PA_LOG_IMAP && h->net_error != MPA_NET_NONE)
+		label(vbox, _("If this account was just created, its folder list may be empty because "
+			      "the first connection failed, and Claws Mail will not fetch it by itself. "
+			      "Once the server can be reached, press Open account settings, then Test "
+			      "connection: when the test passes, the page offers to fetch the folder "
+			      "list."),
+		      FALSE);
+	else if (h->service == MPA_PA_LOG_IMAP)
+		label(vbox, _("If this account was just created, its folder list may be empty "
+			      "because the first login failed, and Claws Mail will not fetch it by "
+			      "itself. Press Open account settings, fix the password, then press Test "
+			      "connection: when the test passes, the page offers to fetch the folder "
+			      "list."),
+		      FALSE);
 
 	bbox = gtk_button_box_new(GTK_ORIENTATION_HORIZONTAL);
 	gtk_button_box_set_layout(GTK_BUTTON_BOX(bbox), GTK_BUTTONBOX_END);
@@ -301,8 +296,7 @@ show_hint(Hint *h)
 	debug_print("%s: hint: %s: %s\n", MPA_PLUGIN_NAME, h->account_name, headline);
 }
 
-static gboolean
-show_pending(gpointer data)
+static gboolean show_pending(gpointer data)
 {
 	Hint *h;
 
@@ -322,8 +316,7 @@ show_pending(gpointer data)
  * waits for it to close (alert_hook). */
 #define SHOW_DELAY_MS 1500
 
-static void
-schedule_show(void)
+static void schedule_show(void)
 {
 	if (!show_source && alerts_open == 0 && !g_queue_is_empty(&pending))
 		show_source = g_timeout_add(SHOW_DELAY_MS, show_pending, NULL);
@@ -331,14 +324,12 @@ schedule_show(void)
 
 /* Claws' own successful logins, kept per account (no secret) so that a later refusal of the same
  * password can say "the password that worked is no longer valid" (mpa-logins.h). */
-static gchar *
-logins_path(void)
+static gchar *logins_path(void)
 {
 	return g_build_filename(get_rc_dir(), MPA_LOGINS_FILE_NAME, NULL);
 }
 
-void
-mpa_hints_record_login(gint account_id, MpaProtocol protocol)
+void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol)
 {
 	g_autofree gchar *path = logins_path();
 	g_autofree gchar *key = g_strdup_printf("%d", account_id);
@@ -348,8 +339,7 @@ mpa_hints_record_login(gint account_id, MpaProtocol protocol)
 		debug_print("Provider Assistant: cannot record a login: %s\n", error->message);
 }
 
-static gboolean
-worked_before(gint account_id, MpaProtocol protocol)
+static gboolean worked_before(gint account_id, MpaProtocol protocol)
 {
 	g_autofree gchar *path = logins_path();
 	g_autofree gchar *key = g_strdup_printf("%d", account_id);
@@ -357,8 +347,7 @@ worked_before(gint account_id, MpaProtocol protocol)
 	return mpa_logins_worked_before(path, key, protocol);
 }
 
-static void
-handle_failure(const MpaLogFailure *f)
+static void handle_failure(const MpaPaLogFailure *f)
 {
 	PrefsAccount *ac = find_account(f);
 	const MpaProvider *p;
@@ -440,38 +429,36 @@ handle_failure(const MpaLogFailure *f)
 	schedule_show();
 }
 
-static gboolean
-log_hook(gpointer source, gpointer data)
+static gboolean log_hook(gpointer source, gpointer data)
 {
 	LogText *lt = source;
-	MpaLogFailure *f;
+	MpaPaLogFailure *f;
 
 	if (!lt || lt->instance != LOG_PROTOCOL || !lt->text)
 		return FALSE;
 	/* Read each time: the user may change it in the preferences. */
-	mpa_log_watch_set_io_timeout(watch, (guint) MAX(prefs_common_get_prefs()->io_timeout_secs, 1));
-	f = mpa_log_watch_feed(watch, lt->text);
+	mpa_pa_log_watch_set_io_timeout(watch, (guint)MAX(prefs_common_get_prefs()->io_timeout_secs, 1));
+	f = mpa_pa_log_watch_feed(watch, lt->text);
 	if (f) {
 		handle_failure(f);
-		mpa_log_failure_free(f);
+		mpa_pa_log_failure_free(f);
 	}
 	{
 		MpaPaLogService service;
 		g_autofree gchar *name = NULL, *host = NULL;
 
-		if (mpa_log_watch_take_login(watch, &service, &name, &host)) {
-			MpaLogFailure probe = { .service = service, .account_name = name, .host = host };
+		if (mpa_pa_log_watch_take_login(watch, &service, &name, &host)) {
+			MpaPaLogFailure probe = { .service = service, .account_name = name, .host = host };
 			PrefsAccount *ac = find_account(&probe);
 
 			if (ac)
-				mpa_hints_record_login(ac->account_id, mpa_pa_log_service_side(service));
+				mpa_pa_hints_record_login(ac->account_id, mpa_pa_log_service_side(service));
 		}
 	}
-	return FALSE;   /* the log window and others still get the line */
+	return FALSE; /* the log window and others still get the line */
 }
 
-static gboolean
-alert_hook(gpointer source, gpointer data)
+static gboolean alert_hook(gpointer source, gpointer data)
 {
 	gboolean *opened = source;
 
@@ -486,8 +473,7 @@ alert_hook(gpointer source, gpointer data)
 	return FALSE;
 }
 
-void
-mpa_hints_forget_account(gint account_id)
+void mpa_pa_hints_forget_account(gint account_id)
 {
 	GHashTableIter it;
 	gpointer key;
@@ -501,11 +487,10 @@ mpa_hints_forget_account(gint account_id)
 			g_hash_table_iter_remove(&it);
 }
 
-void
-mpa_hints_init(void)
+void mpa_pa_hints_init(void)
 {
 	/* Claws' texts as its users see them: the "claws-mail" domain's translations. */
-	const MpaLogFormats formats = {
+	const MpaPaLogFormats formats = {
 		.imap_connecting = CLAWS("Account '%s': Connecting to IMAP server: %s:%d..."),
 		.smtp_connecting = CLAWS("Account '%s': Connecting to SMTP server: %s:%d..."),
 		.imap_error = CLAWS("IMAP error on %s:"),
@@ -515,7 +500,7 @@ mpa_hints_init(void)
 		.pop3_connecting = CLAWS("Account '%s': Connecting to POP3 server: %s:%d..."),
 		.stream_error = CLAWS("stream error"),
 		.connection_refused = CLAWS("connection refused"),
-		.tls_failed = CLAWS("TLS handshake failed\n"),       /* Claws' msgid ends in \n */
+		.tls_failed = CLAWS("TLS handshake failed\n"), /* Claws' msgid ends in \n */
 		.session_timed_out = CLAWS("Session timed out. You may be able to recover by increasing "
 					   "the timeout value in Preferences/Other/Miscellaneous."),
 		.pop3_auth_error = CLAWS("error occurred on authentication\n"),
@@ -523,7 +508,7 @@ mpa_hints_init(void)
 		.oauth2_no_code = CLAWS("OAuth2 missing authorization code\n"),
 	};
 
-	watch = mpa_log_watch_new(&formats);
+	watch = mpa_pa_log_watch_new(&formats);
 	shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	problems = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, problem_free);
 	g_queue_init(&pending);
@@ -534,8 +519,7 @@ mpa_hints_init(void)
 		g_warning("%s: could not register the log or alert hook", MPA_PLUGIN_NAME);
 }
 
-void
-mpa_hints_done(void)
+void mpa_pa_hints_done(void)
 {
 	if (log_hook_id != HOOK_NONE)
 		hooks_unregister_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook_id);
@@ -545,11 +529,11 @@ mpa_hints_done(void)
 	if (show_source)
 		g_source_remove(show_source);
 	show_source = 0;
-	g_queue_clear_full(&pending, (GDestroyNotify) hint_free);
+	g_queue_clear_full(&pending, (GDestroyNotify)hint_free);
 	while (windows)
-		gtk_widget_destroy(windows->data);  /* "destroy" removes it from the list */
+		gtk_widget_destroy(windows->data); /* "destroy" removes it from the list */
 	g_clear_pointer(&shown, g_hash_table_destroy);
 	g_clear_pointer(&problems, g_hash_table_destroy);
 	g_clear_handle_id(&open_source, g_source_remove);
-	g_clear_pointer(&watch, mpa_log_watch_free);
+	g_clear_pointer(&watch, mpa_pa_log_watch_free);
 }

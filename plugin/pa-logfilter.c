@@ -13,7 +13,8 @@
 
 #include <libetpan/libetpan.h>
 
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-logfilter.h"
 
 typedef void (*LoggerIdFunc)(mailstream_low *s, int is_stream_data, int direction,
 			     const char *str, size_t size);
@@ -21,8 +22,8 @@ typedef void (*LoggerIdFunc)(mailstream_low *s, int is_stream_data, int directio
 static LoggerIdFunc previous;
 static gboolean installed;
 
-static void
-filter_logger(mailstream_low *s, int is_stream_data, int direction, const char *str, size_t size)
+static void filter_logger(mailstream_low *s, int is_stream_data, int direction, const char *str,
+			  size_t size)
 {
 	void (*logger)(int, const char *, size_t);
 
@@ -37,8 +38,7 @@ filter_logger(mailstream_low *s, int is_stream_data, int direction, const char *
 		logger(direction, str, size);
 }
 
-void
-mpa_logfilter_install(void)
+void mpa_pa_logfilter_install(void)
 {
 	if (installed)
 		return;
@@ -47,8 +47,7 @@ mpa_logfilter_install(void)
 	installed = TRUE;
 }
 
-void
-mpa_logfilter_remove(void)
+void mpa_pa_logfilter_remove(void)
 {
 	if (!installed)
 		return;

@@ -22,11 +22,11 @@ typedef struct {
 	gchar *account_name;
 	gchar *host;
 	guint port;
-	gint64 at;              /* when the line was logged */
+	gint64 at; /* when the line was logged */
 } Connection;
 
-struct _MpaLogWatch {
-	GRegex *prefix;         /* Claws' "[2026-01-02 03:04:05] " time stamp */
+struct _MpaPaLogWatch {
+	GRegex *prefix; /* Claws' "[2026-01-02 03:04:05] " time stamp */
 	GRegex *imap_connecting;
 	GRegex *smtp_connecting;
 	GRegex *imap_login_error;
@@ -41,26 +41,24 @@ struct _MpaLogWatch {
 	gchar *oauth2_no_token;
 	gchar *oauth2_no_code;
 	gint64 oauth2_problem_at; /* Claws' last "no OAuth2 token" line; 0: none pending */
-	GQueue connections;     /* of Connection*, newest first */
+	GQueue connections;       /* of Connection*, newest first */
 	gchar *last_imap_reply;
 	gchar *last_smtp_reply;
 	gchar *last_pop3_reply;
 	gint64 last_imap_reply_at;
 	gint64 io_timeout_us;
-	gint imap_login;        /* 0 none; 1 "IMAP> Logging" seen; 2 and then its answer */
-	gboolean login_seen;    /* a successful login waits for mpa_log_watch_take_login() */
+	gint imap_login;     /* 0 none; 1 "IMAP> Logging" seen; 2 and then its answer */
+	gboolean login_seen; /* a successful login waits for mpa_pa_log_watch_take_login() */
 	MpaPaLogService login_service;
 	gchar *login_account, *login_host;
 };
 
-MpaProtocol
-mpa_pa_log_service_side(MpaPaLogService service)
+MpaProtocol mpa_pa_log_service_side(MpaPaLogService service)
 {
 	return service == MPA_PA_LOG_SMTP ? MPA_PROTOCOL_SMTP : MPA_PROTOCOL_IMAP;
 }
 
-static void
-connection_free(gpointer data)
+static void connection_free(gpointer data)
 {
 	Connection *c = data;
 
@@ -70,8 +68,7 @@ connection_free(gpointer data)
 }
 
 /* A printf format with %s / %d becomes an anchored regex with one group per conversion. */
-static GRegex *
-regex_from_format(const gchar *format)
+static GRegex *regex_from_format(const gchar *format)
 {
 	g_autoptr(GString) re = g_string_new("^");
 	const gchar *p = format;
@@ -113,20 +110,19 @@ regex_from_format(const gchar *format)
 }
 
 /* Claws builds its IMAP errors as g_strconcat("IMAP error on %s:", " ", @what): one regex. */
-static GRegex *
-imap_error_regex(const MpaLogFormats *formats, const gchar *what)
+static GRegex *imap_error_regex(const MpaPaLogFormats *formats, const gchar *what)
 {
 	g_autofree gchar *format = g_strconcat(formats->imap_error ? formats->imap_error
-					       : "IMAP error on %s:", " ", what, NULL);
+								   : "IMAP error on %s:",
+					       " ", what, NULL);
 
 	return regex_from_format(format);
 }
 
-MpaLogWatch *
-mpa_log_watch_new(const MpaLogFormats *formats)
+MpaPaLogWatch *mpa_pa_log_watch_new(const MpaPaLogFormats *formats)
 {
-	MpaLogWatch *w = g_new0(MpaLogWatch, 1);
-	const MpaLogFormats none = { 0 };
+	MpaPaLogWatch *w = g_new0(MpaPaLogWatch, 1);
+	const MpaPaLogFormats none = { 0 };
 
 	if (!formats)
 		formats = &none;
@@ -146,10 +142,10 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 	w->imap_stream_error = imap_error_regex(formats, FMT(stream_error, "stream error"));
 	w->imap_refused = imap_error_regex(formats, FMT(connection_refused, "connection refused"));
 	w->tls_failed = g_strdup(FMT(tls_failed, "TLS handshake failed"));
-	g_strchomp(w->tls_failed);      /* compared with a line whose newline is gone */
+	g_strchomp(w->tls_failed); /* compared with a line whose newline is gone */
 	w->session_timed_out = g_strdup(FMT(session_timed_out,
-		"Session timed out. You may be able to recover by increasing the timeout value in "
-		"Preferences/Other/Miscellaneous."));
+					    "Session timed out. You may be able to recover by increasing the timeout value in "
+					    "Preferences/Other/Miscellaneous."));
 	w->pop3_auth_error = g_strdup(FMT(pop3_auth_error, "error occurred on authentication"));
 	g_strchomp(w->pop3_auth_error);
 	/* Claws' oauth2.c, before it logs in with an OAuth2 account (LOG_PROTOCOL lines) */
@@ -163,8 +159,7 @@ mpa_log_watch_new(const MpaLogFormats *formats)
 	return w;
 }
 
-void
-mpa_log_watch_free(MpaLogWatch *w)
+void mpa_pa_log_watch_free(MpaPaLogWatch *w)
 {
 	if (!w)
 		return;
@@ -191,8 +186,7 @@ mpa_log_watch_free(MpaLogWatch *w)
 	g_free(w);
 }
 
-void
-mpa_log_failure_free(MpaLogFailure *f)
+void mpa_pa_log_failure_free(MpaPaLogFailure *f)
 {
 	if (!f)
 		return;
@@ -202,8 +196,7 @@ mpa_log_failure_free(MpaLogFailure *f)
 	g_free(f);
 }
 
-static gboolean
-match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
+static gboolean match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
 {
 	g_autoptr(GMatchInfo) mi = NULL;
 
@@ -218,16 +211,15 @@ match(GRegex *re, const gchar *text, gchar **g1, gchar **g2, gchar **g3)
 	return TRUE;
 }
 
-void
-mpa_log_watch_set_io_timeout(MpaLogWatch *w, guint seconds)
+void mpa_pa_log_watch_set_io_timeout(MpaPaLogWatch *w, guint seconds)
 {
 	g_return_if_fail(w != NULL);
-	w->io_timeout_us = (gint64) MAX(seconds, 1) * G_USEC_PER_SEC;
+	w->io_timeout_us = (gint64)MAX(seconds, 1) * G_USEC_PER_SEC;
 }
 
-static void
-remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gchar *host,
-		    gchar *port, gint64 now)
+static void remember_connection(MpaPaLogWatch *w, MpaPaLogService service, gchar *account,
+				gchar *host,
+				gchar *port, gint64 now)
 {
 	Connection *c = g_new0(Connection, 1);
 
@@ -235,7 +227,7 @@ remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gch
 	c->at = now;
 	c->account_name = account;
 	c->host = g_ascii_strdown(host, -1);
-	c->port = (guint) g_ascii_strtoull(port, NULL, 10);
+	c->port = (guint)g_ascii_strtoull(port, NULL, 10);
 	g_free(host);
 	g_free(port);
 	g_queue_push_head(&w->connections, c);
@@ -248,10 +240,10 @@ remember_connection(MpaLogWatch *w, MpaPaLogService service, gchar *account, gch
 		g_clear_pointer(&w->last_pop3_reply, g_free);
 }
 
-static const Connection *find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host);
+static const Connection *find_connection(MpaPaLogWatch *w, MpaPaLogService service,
+					 const gchar *host);
 
-static void
-note_login(MpaLogWatch *w, MpaPaLogService service)
+static void note_login(MpaPaLogWatch *w, MpaPaLogService service)
 {
 	const Connection *c = find_connection(w, service, NULL);
 
@@ -263,8 +255,8 @@ note_login(MpaLogWatch *w, MpaPaLogService service)
 	w->login_host = c ? g_strdup(c->host) : NULL;
 }
 
-gboolean
-mpa_log_watch_take_login(MpaLogWatch *w, MpaPaLogService *service, gchar **account_name, gchar **host)
+gboolean mpa_pa_log_watch_take_login(MpaPaLogWatch *w, MpaPaLogService *service,
+				     gchar **account_name, gchar **host)
 {
 	g_return_val_if_fail(w != NULL, FALSE);
 	if (!w->login_seen)
@@ -282,8 +274,8 @@ mpa_log_watch_take_login(MpaLogWatch *w, MpaPaLogService *service, gchar **accou
 }
 
 /* Newest connection of @service, to @host when given. */
-static const Connection *
-find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host)
+static const Connection *find_connection(MpaPaLogWatch *w, MpaPaLogService service,
+					 const gchar *host)
 {
 	for (GList *l = w->connections.head; l; l = l->next) {
 		const Connection *c = l->data;
@@ -296,11 +288,11 @@ find_connection(MpaLogWatch *w, MpaPaLogService service, const gchar *host)
 	return NULL;
 }
 
-static MpaLogFailure *
-make_failure(MpaLogWatch *w, MpaPaLogService service, MpaStage stage, const gchar *host,
-	     const gchar *reply)
+static MpaPaLogFailure *make_failure(MpaPaLogWatch *w, MpaPaLogService service, MpaStage stage,
+				     const gchar *host,
+				     const gchar *reply)
 {
-	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+	MpaPaLogFailure *f = g_new0(MpaPaLogFailure, 1);
 	const Connection *c = find_connection(w, service, host);
 
 	f->service = service;
@@ -317,10 +309,9 @@ make_failure(MpaLogWatch *w, MpaPaLogService service, MpaStage stage, const gcha
 }
 
 /* A failure of connection @c: the service, account and host are the connection's. */
-static MpaLogFailure *
-connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
+static MpaPaLogFailure *connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
 {
-	MpaLogFailure *f = g_new0(MpaLogFailure, 1);
+	MpaPaLogFailure *f = g_new0(MpaPaLogFailure, 1);
 
 	f->service = c->service;
 	f->stage = stage;
@@ -332,8 +323,7 @@ connection_failure(const Connection *c, MpaStage stage, MpaNetError err)
 }
 
 /* A connection that failed. */
-static MpaLogFailure *
-net_failure(const Connection *c, MpaNetError err)
+static MpaPaLogFailure *net_failure(const Connection *c, MpaNetError err)
 {
 	return connection_failure(c, MPA_STAGE_CONNECT, err);
 }
@@ -341,8 +331,8 @@ net_failure(const Connection *c, MpaNetError err)
 /* A stream error or failed handshake of connection @c, logged at @now: one I/O timeout after the
  * connection began, the server did not answer; within seconds and before any reply, it hung up
  * (a failed TLS handshake when @tls); otherwise a session that broke later, not ours to explain. */
-static MpaLogFailure *
-timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
+static MpaPaLogFailure *timed_failure(MpaPaLogWatch *w, const Connection *c, gboolean tls,
+				      gint64 now)
 {
 	gint64 elapsed = now - c->at;
 	gint64 limit = w->io_timeout_us;
@@ -350,7 +340,7 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 	if (c->service == MPA_PA_LOG_POP3)
 		return NULL;
 	if (tls && c->service == MPA_PA_LOG_SMTP)
-		limit = CLAWS_TLS_LIMIT_US;     /* measured: 30.8 s with an I/O timeout of 4 s */
+		limit = CLAWS_TLS_LIMIT_US; /* measured: 30.8 s with an I/O timeout of 4 s */
 	if (elapsed >= limit - TIMEOUT_SLACK_US && elapsed <= limit + 3 * TIMEOUT_SLACK_US)
 		return net_failure(c, MPA_NET_TIMEOUT);
 	if (tls && elapsed < limit - TIMEOUT_SLACK_US)
@@ -362,8 +352,7 @@ timed_failure(MpaLogWatch *w, const Connection *c, gboolean tls, gint64 now)
 
 /* A "no OAuth2 token" line came shortly before this refused login (one I/O timeout at most, as
  * the login follows it at once); it is used up by the one refusal it explains. */
-static gboolean
-oauth2_pending(MpaLogWatch *w, gint64 now)
+static gboolean oauth2_pending(MpaPaLogWatch *w, gint64 now)
 {
 	gboolean pending = w->oauth2_problem_at != 0 &&
 		now - w->oauth2_problem_at <= w->io_timeout_us + TIMEOUT_SLACK_US;
@@ -372,14 +361,12 @@ oauth2_pending(MpaLogWatch *w, gint64 now)
 	return pending;
 }
 
-MpaLogFailure *
-mpa_log_watch_feed(MpaLogWatch *w, const gchar *text)
+MpaPaLogFailure *mpa_pa_log_watch_feed(MpaPaLogWatch *w, const gchar *text)
 {
-	return mpa_log_watch_feed_at(w, text, g_get_monotonic_time());
+	return mpa_pa_log_watch_feed_at(w, text, g_get_monotonic_time());
 }
 
-MpaLogFailure *
-mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
+MpaPaLogFailure *mpa_pa_log_watch_feed_at(MpaPaLogWatch *w, const gchar *text, gint64 now)
 {
 	g_autofree gchar *line = NULL;
 	gchar *a = NULL, *b = NULL, *c = NULL;
@@ -459,8 +446,9 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		g_free(a);
 		if (!conn)
 			return NULL;
-		return net_failure(conn, now - conn->at >= w->io_timeout_us - TIMEOUT_SLACK_US
-				   ? MPA_NET_TIMEOUT : MPA_NET_REFUSED);
+		if (now - conn->at >= w->io_timeout_us - TIMEOUT_SLACK_US)
+			return net_failure(conn, MPA_NET_TIMEOUT);
+		return net_failure(conn, MPA_NET_REFUSED);
 	}
 	if (match(w->imap_stream_error, line, &a, NULL, NULL)) {
 		const Connection *conn = find_connection(w, MPA_PA_LOG_IMAP, a);
@@ -489,7 +477,7 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 	if (strcmp(line, w->pop3_auth_error) == 0) {
 		/* The newest POP3 session's: Claws logs it right after that server's "-ERR". */
 		const Connection *conn = find_connection(w, MPA_PA_LOG_POP3, NULL);
-		MpaLogFailure *f;
+		MpaPaLogFailure *f;
 
 		if (!conn)
 			return NULL;
@@ -503,23 +491,23 @@ mpa_log_watch_feed_at(MpaLogWatch *w, const gchar *text, gint64 now)
 		return NULL;
 	}
 	if (match(w->imap_login_error, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, a,
-						w->last_imap_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, a,
+						  w->last_imap_reply);
 		g_free(a);
 		g_clear_pointer(&w->last_imap_reply, g_free);
 		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_auth_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, NULL,
-						*a ? a : w->last_smtp_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, NULL,
+						  *a ? a : w->last_smtp_reply);
 		g_free(a);
 		f->oauth2 = oauth2_pending(w, now);
 		return f;
 	}
 	if (match(w->smtp_send_failed, line, &a, NULL, NULL)) {
-		MpaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, NULL,
-						*a ? a : w->last_smtp_reply);
+		MpaPaLogFailure *f = make_failure(w, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, NULL,
+						  *a ? a : w->last_smtp_reply);
 		g_free(a);
 		return f;
 	}

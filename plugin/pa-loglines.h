@@ -29,21 +29,21 @@ G_BEGIN_DECLS
 /* Claws' message formats, as printf formats with %s and %d only.  The plugin passes the
  * translations from the "claws-mail" domain; NULL members (or a NULL struct) mean English. */
 typedef struct {
-	const gchar *imap_connecting;   /* "Account '%s': Connecting to IMAP server: %s:%d..." */
-	const gchar *smtp_connecting;   /* "Account '%s': Connecting to SMTP server: %s:%d..." */
-	const gchar *imap_error;        /* "IMAP error on %s:" */
-	const gchar *login_error;       /* "LOGIN error" */
-	const gchar *smtp_auth_failed;  /* "Authentication failed:\n%s" */
-	const gchar *smtp_send_failed;  /* "Error occurred while sending the message:\n%s" */
-	const gchar *pop3_connecting;   /* "Account '%s': Connecting to POP3 server: %s:%d..." */
-	const gchar *stream_error;      /* "stream error" (after "IMAP error on %s: ") */
+	const gchar *imap_connecting;    /* "Account '%s': Connecting to IMAP server: %s:%d..." */
+	const gchar *smtp_connecting;    /* "Account '%s': Connecting to SMTP server: %s:%d..." */
+	const gchar *imap_error;         /* "IMAP error on %s:" */
+	const gchar *login_error;        /* "LOGIN error" */
+	const gchar *smtp_auth_failed;   /* "Authentication failed:\n%s" */
+	const gchar *smtp_send_failed;   /* "Error occurred while sending the message:\n%s" */
+	const gchar *pop3_connecting;    /* "Account '%s': Connecting to POP3 server: %s:%d..." */
+	const gchar *stream_error;       /* "stream error" (after "IMAP error on %s: ") */
 	const gchar *connection_refused; /* "connection refused" (likewise) */
-	const gchar *tls_failed;        /* "TLS handshake failed" (a trailing newline is ignored) */
-	const gchar *session_timed_out; /* "Session timed out. You may be able to recover by ..." */
-	const gchar *pop3_auth_error;   /* "error occurred on authentication" (newline ignored) */
-	const gchar *oauth2_no_token;   /* "OAuth2 access token not obtained" (newline ignored) */
-	const gchar *oauth2_no_code;    /* "OAuth2 missing authorization code" (newline ignored) */
-} MpaLogFormats;
+	const gchar *tls_failed;         /* "TLS handshake failed" (a trailing newline is ignored) */
+	const gchar *session_timed_out;  /* "Session timed out. You may be able to recover by ..." */
+	const gchar *pop3_auth_error;    /* "error occurred on authentication" (newline ignored) */
+	const gchar *oauth2_no_token;    /* "OAuth2 access token not obtained" (newline ignored) */
+	const gchar *oauth2_no_code;     /* "OAuth2 missing authorization code" (newline ignored) */
+} MpaPaLogFormats;
 
 /* Which of Claws' sessions a log line is about. */
 typedef enum {
@@ -58,37 +58,37 @@ MpaProtocol mpa_pa_log_service_side(MpaPaLogService service);
 
 typedef struct {
 	MpaPaLogService service;
-	MpaStage stage;                 /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
-	MpaNetError net_error;          /* MPA_NET_NONE for a refused login or send */
-	gchar *account_name;            /* NULL when no matching "Connecting" line was seen */
+	MpaStage stage;        /* MPA_STAGE_AUTH or MPA_STAGE_SEND; MPA_STAGE_CONNECT with net_error */
+	MpaNetError net_error; /* MPA_NET_NONE for a refused login or send */
+	gchar *account_name;   /* NULL when no matching "Connecting" line was seen */
 	gchar *host;
-	guint port;                     /* 0 when unknown */
-	gchar *reply;                   /* the server's words as Claws logged them, may be NULL */
-	gboolean oauth2;                /* Claws logged just before that it got no OAuth2 access
+	guint port;      /* 0 when unknown */
+	gchar *reply;    /* the server's words as Claws logged them, may be NULL */
+	gboolean oauth2; /* Claws logged just before that it got no OAuth2 access
 					 * token (no authorisation, expired or revoked, no client ID) */
-} MpaLogFailure;
+} MpaPaLogFailure;
 
-typedef struct _MpaLogWatch MpaLogWatch;
+typedef struct _MpaPaLogWatch MpaPaLogWatch;
 
-MpaLogWatch *mpa_log_watch_new(const MpaLogFormats *formats);
-void mpa_log_watch_free(MpaLogWatch *watch);
+MpaPaLogWatch *mpa_pa_log_watch_new(const MpaPaLogFormats *formats);
+void mpa_pa_log_watch_free(MpaPaLogWatch *watch);
 /* Feed one log text (with or without Claws' "[date time] " prefix and trailing newline).
- * Returns a failure (free with mpa_log_failure_free) when the line reports one, else NULL. */
-MpaLogFailure *mpa_log_watch_feed(MpaLogWatch *watch, const gchar *text);
+ * Returns a failure (free with mpa_pa_log_failure_free) when the line reports one, else NULL. */
+MpaPaLogFailure *mpa_pa_log_watch_feed(MpaPaLogWatch *watch, const gchar *text);
 /* The same, with the time the line was logged (monotonic, microseconds), for tests. */
-MpaLogFailure *mpa_log_watch_feed_at(MpaLogWatch *watch, const gchar *text, gint64 now_us);
+MpaPaLogFailure *mpa_pa_log_watch_feed_at(MpaPaLogWatch *watch, const gchar *text, gint64 now_us);
 /* Claws' I/O timeout (io_timeout_secs; default 60). */
-void mpa_log_watch_set_io_timeout(MpaLogWatch *watch, guint seconds);
-void mpa_log_failure_free(MpaLogFailure *failure);
+void mpa_pa_log_watch_set_io_timeout(MpaPaLogWatch *watch, guint seconds);
+void mpa_pa_log_failure_free(MpaPaLogFailure *failure);
 /* A successful login seen since the last call (SMTP: the server's 235 after Claws connected; IMAP:
  * the answer to Claws' "IMAP> Logging ..." that no "Error logging in" followed; POP3 logins are
  * not recognised): TRUE once per login, with its service, the newest connection's account name
  * (NULL when no "Connecting" line was seen) and host.  Free both. */
-gboolean mpa_log_watch_take_login(MpaLogWatch *watch, MpaPaLogService *service, gchar **account_name,
-				  gchar **host);
+gboolean mpa_pa_log_watch_take_login(MpaPaLogWatch *watch, MpaPaLogService *service,
+				     gchar **account_name, gchar **host);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogWatch, mpa_log_watch_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaLogFailure, mpa_log_failure_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogWatch, mpa_pa_log_watch_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaPaLogFailure, mpa_pa_log_failure_free)
 
 G_END_DECLS
 

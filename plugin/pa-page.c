@@ -27,7 +27,10 @@
 
 #include "mpa-diagnose.h"
 #include "mpa-text.h"
-#include "pa-plugin.h"
+#include "mpa-check.h"
+#include "pa-page.h"
+#include "pa-account.h"
+#include "pa-hints.h"
 #include "pa-shared.h"
 #include "pa-guard.h"
 #include "pa-stall.h"
@@ -38,7 +41,7 @@ typedef struct _Run Run;
  * while a check runs: creating and destroying widgets on every progress step (CSS styling, a
  * relayout of the whole dialog each time) made Claws' window stall for tens of milliseconds. */
 typedef struct {
-	GtkWidget *status;              /* a stack: "spin" (spinner) or "mark" (✓ ✗ ⊘ –) */
+	GtkWidget *status; /* a stack: "spin" (spinner) or "mark" (✓ ✗ ⊘ –) */
 	GtkWidget *spinner;
 	GtkWidget *mark;
 	GtkWidget *name;
@@ -46,57 +49,57 @@ typedef struct {
 } Row;
 
 typedef struct {
-	PrefsPage page;                 /* first member: Claws casts between the two */
-	MpaAccountDialog *dlg;
+	PrefsPage page; /* first member: Claws casts between the two */
+	MpaPaAccountDialog *dlg;
 	GtkWindow *toplevel;
 	GtkWidget *title;
-	GtkWidget *expander;            /* holds the checklist */
-	GtkWidget *checklist;           /* rebuilt when the provider changes */
-	GtkWidget *stale;               /* "the fields changed since this test" */
-	GtkWidget *problem;             /* the last problem Claws Mail met with this account */
-	GtkWidget *signin;              /* the choice: a password or OAuth2 (where both work) */
+	GtkWidget *expander;  /* holds the checklist */
+	GtkWidget *checklist; /* rebuilt when the provider changes */
+	GtkWidget *stale;     /* "the fields changed since this test" */
+	GtkWidget *problem;   /* the last problem Claws Mail met with this account */
+	GtkWidget *signin;    /* the choice: a password or OAuth2 (where both work) */
 	GtkWidget *rb_password;
 	GtkWidget *rb_oauth2;
-	GtkWidget *password_text;       /* what each way asks of the user */
+	GtkWidget *password_text; /* what each way asks of the user */
 	GtkWidget *oauth2_text;
-	GtkWidget *notice;              /* no client ID for the OAuth2 service: how to register one */
-	gboolean signin_updating;       /* the radios are set from the dialog, not by the user */
-	gchar *signin_logged;           /* the last "sign-in:" debug line */
+	GtkWidget *notice;        /* no client ID for the OAuth2 service: how to register one */
+	gboolean signin_updating; /* the radios are set from the dialog, not by the user */
+	gchar *signin_logged;     /* the last "sign-in:" debug line */
 	GtkWidget *apply_btn;
 	GtkWidget *test_btn;
 	GtkWidget *cancel_btn;
 	GtkWidget *status;
-	GtkWidget *stages[2];           /* one grid per protocol */
+	GtkWidget *stages[2]; /* one grid per protocol */
 	GtkWidget *heads[2];
 	Row rows[2][MPA_STAGE_COUNT];
 	GtkWidget *results;
 	Run *run;
-	GtkWidget *rebuild_check;       /* "rebuild the folder tree after OK", when offered */
+	GtkWidget *rebuild_check; /* "rebuild the folder tree after OK", when offered */
 	gboolean tested_ok;
 	gboolean asked;
-	gchar *result_fp;               /* the dialog's fields at the last test (a digest) */
-	gboolean result_stale;          /* they changed since */
-	gchar *last_failure;            /* headline of the last test when it failed, else NULL */
-	guint geometry_tick[2];         /* MPA_GEOMETRY_LOG: tick callbacks (progress, verdict) */
+	gchar *result_fp;       /* the dialog's fields at the last test (a digest) */
+	gboolean result_stale;  /* they changed since */
+	gchar *last_failure;    /* headline of the last test when it failed, else NULL */
+	guint geometry_tick[2]; /* MPA_GEOMETRY_LOG: tick callbacks (progress, verdict) */
 	guint geometry_frames[2];
-	GtkWidget *stagebox;            /* the stage grids, hidden until the first test */
-	guint show_source;              /* show this page once the dialog is built */
-	gint rebuild_account;           /* set by OK/Apply when the rebuild is wanted, else -1 */
+	GtkWidget *stagebox;  /* the stage grids, hidden until the first test */
+	guint show_source;    /* show this page once the dialog is built */
+	gint rebuild_account; /* set by OK/Apply when the rebuild is wanted, else -1 */
 } Page;
 
 struct _Run {
 	gint ref;
-	Page *page;                     /* NULL once the dialog is gone */
+	Page *page; /* NULL once the dialog is gone */
 	GCancellable *cancellable;
 	const MpaProvider *provider;
-	MpaPaStall *stall;              /* MPA_STALL_LOG: measured while the check runs */
+	MpaPaStall *stall; /* MPA_STALL_LOG: measured while the check runs */
 };
 
 static Page page;
-static gboolean open_on_page;       /* the next dialog opens on this page (from a hint) */
+static gboolean open_on_page; /* the next dialog opens on this page (from a hint) */
 static gchar *page_path[3];
 static guint rebuild_source;
-static guint running;               /* checks whose worker may still run our code */
+static guint running; /* checks whose worker may still run our code */
 
 /* TRANSLATORS: stages of a connection check, shown one per line with a tick or cross. */
 static const gchar *const stage_labels[MPA_STAGE_COUNT] = {
@@ -108,21 +111,18 @@ static const gchar *const stage_labels[MPA_STAGE_COUNT] = {
 	N_("Send"),
 };
 
-gboolean
-mpa_page_busy(void)
+gboolean mpa_pa_page_busy(void)
 {
 	return running > 0;
 }
 
-static Run *
-run_ref(Run *run)
+static Run *run_ref(Run *run)
 {
 	run->ref++;
 	return run;
 }
 
-static void
-run_unref(Run *run)
+static void run_unref(Run *run)
 {
 	if (--run->ref > 0)
 		return;
@@ -136,8 +136,8 @@ run_unref(Run *run)
  * of them are inside it.  Logged from a tick callback two frames after the change, so GTK has
  * allocated the new widgets. */
 
-static gboolean
-geometry_of(GtkWidget *w, GtkWidget *scroll, gint view_h, GString *line, const gchar *name)
+static gboolean geometry_of(GtkWidget *w, GtkWidget *scroll, gint view_h, GString *line,
+			    const gchar *name)
 {
 	gint x = 0, y = 0, h;
 	gboolean in;
@@ -154,8 +154,7 @@ geometry_of(GtkWidget *w, GtkWidget *scroll, gint view_h, GString *line, const g
 	return in;
 }
 
-static GtkWidget *
-nth_child(GtkWidget *box, guint n)
+static GtkWidget *nth_child(GtkWidget *box, guint n)
 {
 	GList *children = gtk_container_get_children(GTK_CONTAINER(box));
 	GtkWidget *w = g_list_nth_data(children, n);
@@ -164,14 +163,14 @@ nth_child(GtkWidget *box, guint n)
 	return w;
 }
 
-static void
-geometry_log(Page *pg, guint event)
+static void geometry_log(Page *pg, guint event)
 {
 	const gchar *file = g_getenv("MPA_GEOMETRY_LOG");
 	GtkWidget *scroll = pg->page.widget;
 	g_autoptr(GString) line = g_string_new(NULL);
 	gint win_w = 0, win_h = 0, view_h;
 	gboolean in = TRUE;
+	GtkAdjustment *adj;
 	FILE *f;
 
 	if (!file || !*file || !scroll)
@@ -179,10 +178,10 @@ geometry_log(Page *pg, guint event)
 	view_h = gtk_widget_get_allocated_height(scroll);
 	if (pg->toplevel)
 		gtk_window_get_size(pg->toplevel, &win_w, &win_h);
+	adj = gtk_scrolled_window_get_vadjustment(GTK_SCROLLED_WINDOW(scroll));
 	g_string_append_printf(line, "event=%s dialog=%dx%d view=%dx%d scroll=%.0f",
-			       event == 0 ? "progress" : "verdict", win_w, win_h, gtk_widget_get_allocated_width(scroll),
-			       view_h, gtk_adjustment_get_value(gtk_scrolled_window_get_vadjustment(
-						 GTK_SCROLLED_WINDOW(scroll))));
+			       event == 0 ? "progress" : "verdict", win_w, win_h,
+			       gtk_widget_get_allocated_width(scroll), view_h, gtk_adjustment_get_value(adj));
 	in &= geometry_of(pg->status, scroll, view_h, line, "status");
 	if (event == 0) {
 		in &= geometry_of(pg->heads[MPA_PROTOCOL_IMAP], scroll, view_h, line, "imap");
@@ -200,8 +199,7 @@ geometry_log(Page *pg, guint event)
 	fclose(f);
 }
 
-static gboolean
-geometry_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data, guint event)
+static gboolean geometry_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data, guint event)
 {
 	Page *pg = data;
 
@@ -212,20 +210,17 @@ geometry_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data, guint event)
 	return G_SOURCE_REMOVE;
 }
 
-static gboolean
-progress_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
+static gboolean progress_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
 {
 	return geometry_tick(w, clock, data, 0);
 }
 
-static gboolean
-verdict_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
+static gboolean verdict_tick(GtkWidget *w, GdkFrameClock *clock, gpointer data)
 {
 	return geometry_tick(w, clock, data, 1);
 }
 
-static void
-geometry_stop(Page *pg)
+static void geometry_stop(Page *pg)
 {
 	for (guint i = 0; i < 2; i++) {
 		if (pg->geometry_tick[i] && pg->page.widget)
@@ -235,8 +230,7 @@ geometry_stop(Page *pg)
 }
 
 /* @event: 0 progress (a test started), 1 verdict (it ended). */
-static void
-geometry_later(Page *pg, guint event)
+static void geometry_later(Page *pg, guint event)
 {
 	const gchar *file = g_getenv("MPA_GEOMETRY_LOG");
 
@@ -246,15 +240,14 @@ geometry_later(Page *pg, guint event)
 		gtk_widget_remove_tick_callback(pg->page.widget, pg->geometry_tick[event]);
 	pg->geometry_frames[event] = 0;
 	pg->geometry_tick[event] = gtk_widget_add_tick_callback(pg->page.widget,
-							       event == 0 ? progress_tick : verdict_tick,
-							       pg, NULL);
+								event == 0 ? progress_tick : verdict_tick,
+								pg, NULL);
 }
 
 /* ---- small widget helpers ---- */
 
 /* "312 ms" under a second ("0.0 s" read as broken), else "1.4 s". */
-static gchar *
-duration(gint64 us, gboolean precise)
+static gchar *duration(gint64 us, gboolean precise)
 {
 	gint ms;
 
@@ -264,8 +257,7 @@ duration(gint64 us, gboolean precise)
 	return precise ? g_strdup_printf(_("%.2f s"), us / 1e6) : g_strdup_printf(_("%.1f s"), us / 1e6);
 }
 
-static GtkWidget *
-add_label(GtkWidget *box, const gchar *markup, gboolean is_markup)
+static GtkWidget *add_label(GtkWidget *box, const gchar *markup, gboolean is_markup)
 {
 	GtkWidget *l = gtk_label_new(NULL);
 
@@ -285,8 +277,7 @@ add_label(GtkWidget *box, const gchar *markup, gboolean is_markup)
 	return l;
 }
 
-static void
-add_link(GtkWidget *box, const gchar *url, const gchar *title)
+static void add_link(GtkWidget *box, const gchar *url, const gchar *title)
 {
 	GtkWidget *b, *h;
 
@@ -302,8 +293,7 @@ add_link(GtkWidget *box, const gchar *url, const gchar *title)
 /* A text of paragraphs (blank lines between them); a paragraph whose every line is numbered
  * ("1. ...") is a list of its own, indented under the text before it: a step's own "1./2." must
  * not read as a second numbering of the checklist. */
-static void
-add_text(GtkWidget *box, const gchar *text)
+static void add_text(GtkWidget *box, const gchar *text)
 {
 	g_auto(GStrv) paras = g_strsplit(text ? text : "", "\n\n", -1);
 
@@ -317,7 +307,7 @@ add_text(GtkWidget *box, const gchar *text)
 		lines = g_strsplit(para, "\n", -1);
 		for (guint j = 0; lines[j] && list; j++)
 			list = g_ascii_isdigit(lines[j][0]) &&
-			       g_regex_match_simple("^[0-9]+[.)] ", lines[j], 0, 0);
+				g_regex_match_simple("^[0-9]+[.)] ", lines[j], 0, 0);
 		if (list && g_strv_length(lines) > 0) {
 			GtkWidget *sub = gtk_box_new(GTK_ORIENTATION_VERTICAL, 2);
 
@@ -332,8 +322,7 @@ add_text(GtkWidget *box, const gchar *text)
 	}
 }
 
-static void
-clear_box(GtkWidget *box)
+static void clear_box(GtkWidget *box)
 {
 	GList *children = gtk_container_get_children(GTK_CONTAINER(box));
 
@@ -343,8 +332,7 @@ clear_box(GtkWidget *box)
 }
 
 /* "<b>title</b>" with the title escaped. */
-static gchar *
-bold(const gchar *text)
+static gchar *bold(const gchar *text)
 {
 	return g_markup_printf_escaped("<b>%s</b>", text ? text : "");
 }
@@ -352,8 +340,7 @@ bold(const gchar *text)
 /* ---- the sign-in choice ---- */
 
 /* Claws Mail's name of an OAuth2 service (its OAuth2 page's list; not translated there). */
-static const gchar *
-service_label(MpaOAuth2Provider s)
+static const gchar *service_label(MpaOAuth2Provider s)
 {
 	switch (s) {
 	case MPA_OAUTH2_GOOGLE:
@@ -372,15 +359,16 @@ service_label(MpaOAuth2Provider s)
 
 /* The notice that Claws Mail lacks a client ID for the service: the provider's registration
  * steps (its <mpa:oauth2-client>), else a general sentence, and the redirect URI Claws uses. */
-static void
-fill_notice(Page *pg, const MpaProvider *p, MpaOAuth2Provider service, const gchar *redirect)
+static void fill_notice(Page *pg, const MpaProvider *p, MpaOAuth2Provider service,
+			const gchar *redirect)
 {
 	const MpaStep *s = p ? p->oauth2_client : NULL;
 	g_autofree gchar *head = NULL, *m = NULL;
 
 	clear_box(pg->notice);
 	head = g_strdup_printf(_("Claws Mail has no OAuth2 client ID for \"%s\": register one before "
-				 "you sign in"), service_label(service));
+				 "you sign in"),
+			       service_label(service));
 	m = bold(head);
 	add_label(pg->notice, m, TRUE);
 	if (s) {
@@ -393,18 +381,19 @@ fill_notice(Page *pg, const MpaProvider *p, MpaOAuth2Provider service, const gch
 	} else {
 		add_label(pg->notice,
 			  _("Register an application with the provider for an OAuth2 client ID, then "
-			    "paste it into \"Client ID\" on the account's \"OAuth2\" page."), FALSE);
+			    "paste it into \"Client ID\" on the account's \"OAuth2\" page."),
+			  FALSE);
 	}
 	if (redirect) {
 		g_autofree gchar *t = g_strdup_printf(_("Redirect URI that this Claws Mail signs in "
-							"with: %s"), redirect);
+							"with: %s"),
+						      redirect);
 		add_label(pg->notice, t, FALSE);
 	}
 }
 
 /* A radio button's text, wrapped like the page's labels (one long line would widen the page). */
-static void
-radio_label(GtkWidget *rb, const gchar *text)
+static void radio_label(GtkWidget *rb, const gchar *text)
 {
 	GtkWidget *child;
 
@@ -419,8 +408,7 @@ radio_label(GtkWidget *rb, const gchar *text)
 
 /* The choice and the notice as the dialog stands now (the provider, the methods on the Receive
  * and Send pages, the OAuth2 service and its Client ID). */
-static void
-update_signin(Page *pg)
+static void update_signin(Page *pg)
 {
 	const MpaProvider *p;
 	gboolean optional, oauth2, missing;
@@ -428,14 +416,15 @@ update_signin(Page *pg)
 
 	if (!pg->signin || !pg->dlg)
 		return;
-	p = mpa_account_dialog_provider(pg->dlg);
+	p = mpa_pa_account_dialog_provider(pg->dlg);
 	optional = mpa_provider_oauth2_optional(p);
-	oauth2 = mpa_account_dialog_uses_oauth2(pg->dlg);
-	missing = mpa_account_dialog_client_id_missing(pg->dlg, &redirect);
+	oauth2 = mpa_pa_account_dialog_uses_oauth2(pg->dlg);
+	missing = mpa_pa_account_dialog_client_id_missing(pg->dlg, &redirect);
 
 	if (optional) {
 		g_autofree gchar *label = p->password_label && mpa_text_get(p->password_label)
-			? g_strdup(mpa_text_get(p->password_label)) : g_strdup(_("password"));
+			? g_strdup(mpa_text_get(p->password_label))
+			: g_strdup(_("password"));
 		g_autofree gchar *pw = g_strdup_printf(_("Sign in with a pass_word (%s)"), label);
 		g_autofree gchar *oa = g_strdup_printf(_("Sign in through the browser with OAuth_2 "
 							 "(Claws Mail's \"%s\" service)"),
@@ -466,9 +455,12 @@ update_signin(Page *pg)
 		gtk_widget_hide(pg->signin);
 	}
 	if (missing) {
-		fill_notice(pg, p, mpa_account_dialog_oauth2_service(pg->dlg) != MPA_OAUTH2_NONE
-			    ? mpa_account_dialog_oauth2_service(pg->dlg)
-			    : p ? p->oauth2_provider : MPA_OAUTH2_NONE, redirect);
+		/* the service picked on Claws' OAuth2 page, else the provider's */
+		MpaOAuth2Provider service = mpa_pa_account_dialog_oauth2_service(pg->dlg);
+
+		if (service == MPA_OAUTH2_NONE && p)
+			service = p->oauth2_provider;
+		fill_notice(pg, p, service, redirect);
 		gtk_widget_show(pg->notice);
 	} else {
 		gtk_widget_hide(pg->notice);
@@ -483,25 +475,22 @@ update_signin(Page *pg)
 	}
 }
 
-static void
-signin_changed(gpointer data)
+static void signin_changed(gpointer data)
 {
 	update_signin(data);
 }
 
-static void
-signin_toggled(GtkToggleButton *b, gpointer data)
+static void signin_toggled(GtkToggleButton *b, gpointer data)
 {
 	Page *pg = data;
 
 	if (pg->signin_updating || !pg->dlg || !gtk_toggle_button_get_active(b))
 		return;
-	mpa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
+	mpa_pa_account_dialog_set_oauth2(pg->dlg, GTK_WIDGET(b) == pg->rb_oauth2);
 	update_signin(pg);
 }
 
-static GtkWidget *
-explanation(GtkWidget *box)
+static GtkWidget *explanation(GtkWidget *box)
 {
 	GtkWidget *l = add_label(box, "", FALSE);
 
@@ -509,8 +498,7 @@ explanation(GtkWidget *box)
 	return l;
 }
 
-static void
-create_signin(Page *pg, GtkWidget *vbox)
+static void create_signin(Page *pg, GtkWidget *vbox)
 {
 	g_autofree gchar *head = bold(_("How to sign in"));
 
@@ -540,8 +528,7 @@ create_signin(Page *pg, GtkWidget *vbox)
 
 /* ---- checklist ---- */
 
-static void
-show_provider(const MpaProvider *p, gpointer data)
+static void show_provider(const MpaProvider *p, gpointer data)
 {
 	Page *pg = data;
 
@@ -557,7 +544,8 @@ show_provider(const MpaProvider *p, gpointer data)
 		add_label(pg->checklist,
 			  _("The mail address on the Basic page does not belong to a provider "
 			    "this assistant knows. Test connection still checks the servers and "
-			    "password typed in the dialog."), FALSE);
+			    "password typed in the dialog."),
+			  FALSE);
 		return;
 	}
 	{
@@ -601,38 +589,33 @@ show_provider(const MpaProvider *p, gpointer data)
 
 /* Stop stays in place, only greyed out while idle: showing and hiding it made the whole page
  * move at the start and end of every test. */
-static void
-set_running(Page *pg, gboolean on)
+static void set_running(Page *pg, gboolean on)
 {
 	gtk_widget_set_sensitive(pg->test_btn, !on);
 	gtk_widget_set_sensitive(pg->cancel_btn, on);
 }
 
-static void
-row_set_visible(Row *row, gboolean on)
+static void row_set_visible(Row *row, gboolean on)
 {
 	gtk_widget_set_visible(row->status, on);
 	gtk_widget_set_visible(row->name, on);
 	gtk_widget_set_visible(row->time, on);
 }
 
-static gboolean
-row_spinning(const Row *row)
+static gboolean row_spinning(const Row *row)
 {
 	return gtk_widget_get_visible(row->status) &&
-	       gtk_stack_get_visible_child(GTK_STACK(row->status)) == row->spinner;
+		gtk_stack_get_visible_child(GTK_STACK(row->status)) == row->spinner;
 }
 
-static void
-row_mark(Row *row, const gchar *mark)
+static void row_mark(Row *row, const gchar *mark)
 {
 	gtk_spinner_stop(GTK_SPINNER(row->spinner));
 	gtk_label_set_text(GTK_LABEL(row->mark), mark);
 	gtk_stack_set_visible_child(GTK_STACK(row->status), row->mark);
 }
 
-static void
-stage_row(Run *run, MpaProtocol proto, const MpaStageResult *st)
+static void stage_row(Run *run, MpaProtocol proto, const MpaStageResult *st)
 {
 	Row *row = &run->page->rows[proto][st->stage];
 	const gchar *mark = "–";
@@ -667,8 +650,7 @@ stage_row(Run *run, MpaProtocol proto, const MpaStageResult *st)
 }
 
 /* The stage grid of one protocol: a heading and one hidden row per stage. */
-static GtkWidget *
-stage_grid(Page *pg, MpaProtocol proto)
+static GtkWidget *stage_grid(Page *pg, MpaProtocol proto)
 {
 	GtkWidget *grid = gtk_grid_new();
 	g_autofree gchar *m = bold(proto == MPA_PROTOCOL_IMAP ? "IMAP" : "SMTP");
@@ -707,8 +689,7 @@ stage_grid(Page *pg, MpaProtocol proto)
 	return grid;
 }
 
-static void
-on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
+static void on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 {
 	Run *run = data;
 	gint64 t0 = g_get_monotonic_time();
@@ -719,8 +700,7 @@ on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer data)
 	mpa_pa_stall_callback(run->stall, "progress", t0);
 }
 
-static MpaDiagnosis *
-diagnose(const MpaProvider *p, const MpaProtoResult *r)
+static MpaDiagnosis *diagnose(const MpaProvider *p, const MpaProtoResult *r)
 {
 	MpaDiagnosis *d = mpa_diagnose_result(p, r, NULL);
 
@@ -731,27 +711,25 @@ diagnose(const MpaProvider *p, const MpaProtoResult *r)
 	return d;
 }
 
-static const MpaExplanation *
-first_cause(const MpaDiagnosis *d)
+static const MpaExplanation *first_cause(const MpaDiagnosis *d)
 {
 	return d ? d->causes->pdata[0] : NULL;
 }
 
 /* IMAP and SMTP failed for the same reason (no network, a wrong password for both): one
  * explanation, not the same one twice. */
-static gboolean
-same_cause(const MpaDiagnosis *a, const MpaDiagnosis *b)
+static gboolean same_cause(const MpaDiagnosis *a, const MpaDiagnosis *b)
 {
 	return a && b && g_strcmp0(first_cause(a)->cause, first_cause(b)->cause) == 0 &&
-	       g_strcmp0(first_cause(a)->title, first_cause(b)->title) == 0 &&
-	       g_strcmp0(first_cause(a)->fix, first_cause(b)->fix) == 0;
+		g_strcmp0(first_cause(a)->title, first_cause(b)->title) == 0 &&
+		g_strcmp0(first_cause(a)->fix, first_cause(b)->fix) == 0;
 }
 
 /* Shows the explanation of one failure (@protos: "IMAP", "SMTP" or both) on the page; @r[0..n)
  * are the failed protocols it covers.  Returns the plain headline. */
-static gchar *
-show_diagnosis(Page *pg, const gchar *protos, const MpaDiagnosis *d, const MpaProtoResult **r,
-	       guint n)
+static gchar *show_diagnosis(Page *pg, const gchar *protos, const MpaDiagnosis *d,
+			     const MpaProtoResult **r,
+			     guint n)
 {
 	const MpaExplanation *e = first_cause(d);
 	const gchar *title = e ? e->title : _("unknown error");
@@ -776,15 +754,19 @@ show_diagnosis(Page *pg, const gchar *protos, const MpaDiagnosis *d, const MpaPr
 		g_autofree gchar *t = NULL;
 
 		if (reply) {
-			t = n == 1 ? g_strdup_printf(_("Server said: %s"), reply) :
+			if (n == 1)
+				t = g_strdup_printf(_("Server said: %s"), reply);
+			else
 				/* TRANSLATORS: %s is IMAP or SMTP, then the server's words. */
-				g_strdup_printf(_("%s server said: %s"), proto, reply);
+				t = g_strdup_printf(_("%s server said: %s"), proto, reply);
 			add_label(pg->results, t, FALSE);
 			g_clear_pointer(&t, g_free);
 		}
 		if (r[i]->detail) {
-			t = n == 1 ? g_strdup_printf(_("Details: %s"), r[i]->detail) :
-				g_strdup_printf(_("Details (%s): %s"), proto, r[i]->detail);
+			if (n == 1)
+				t = g_strdup_printf(_("Details: %s"), r[i]->detail);
+			else
+				t = g_strdup_printf(_("Details (%s): %s"), proto, r[i]->detail);
 			add_label(pg->results, t, FALSE);
 		}
 	}
@@ -795,15 +777,13 @@ show_diagnosis(Page *pg, const gchar *protos, const MpaDiagnosis *d, const MpaPr
  * "Rebuild folder tree" recovers).  The scan runs once the dialog is closed and Claws has saved
  * the account with the password that just passed the test; while the dialog is open Claws still
  * holds the old one, and a scan with it would be one more failed login. */
-static gboolean
-folder_tree_empty(const PrefsAccount *ac)
+static gboolean folder_tree_empty(const PrefsAccount *ac)
 {
 	return ac && ac->protocol == A_IMAP4 && ac->folder && ac->folder->node &&
-	       (!ac->folder->inbox || g_node_n_children(ac->folder->node) == 0);
+		(!ac->folder->inbox || g_node_n_children(ac->folder->node) == 0);
 }
 
-static gboolean
-rebuild_idle(gpointer data)
+static gboolean rebuild_idle(gpointer data)
 {
 	PrefsAccount *ac = account_find_from_id(GPOINTER_TO_INT(data));
 
@@ -814,33 +794,36 @@ rebuild_idle(gpointer data)
 		    _("fetching the folder list that the failed first login left empty"));
 	/* A scan, not a rebuild: there are no local caches to drop, so Claws need not ask. */
 	folderview_rescan_tree(ac->folder, FALSE);
-	log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, ac->account_name,
-		    ac->folder->inbox ? _("folder list restored") :
-		    _("the folder list is still empty; use Rebuild folder tree on the account's mailbox"));
+	if (ac->folder->inbox)
+		log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, ac->account_name,
+			    _("folder list restored"));
+	else
+		log_message(LOG_PROTOCOL, "%s: %s: %s\n", MPA_PLUGIN_NAME, ac->account_name,
+			    _("the folder list is still empty; use Rebuild folder tree on the "
+			      "account's mailbox"));
 	return G_SOURCE_REMOVE;
 }
 
-static void
-offer_rebuild(Page *pg)
+static void offer_rebuild(Page *pg)
 {
-	PrefsAccount *ac = account_find_from_id(mpa_account_dialog_account_id(pg->dlg));
+	PrefsAccount *ac = account_find_from_id(mpa_pa_account_dialog_account_id(pg->dlg));
 
 	if (!folder_tree_empty(ac) || pg->rebuild_check)
 		return;
 	add_label(pg->results, _("The folder list of this account is empty because an earlier "
-				 "login failed, and Claws Mail does not try again by itself."), FALSE);
+				 "login failed, and Claws Mail does not try again by itself."),
+		  FALSE);
 	pg->rebuild_check = gtk_check_button_new_with_mnemonic(
 		_("_Fetch the folder list from the server when this dialog is closed with OK"));
 	gtk_toggle_button_set_active(GTK_TOGGLE_BUTTON(pg->rebuild_check), TRUE);
-	g_object_add_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *) &pg->rebuild_check);
+	g_object_add_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *)&pg->rebuild_check);
 	gtk_box_pack_start(GTK_BOX(pg->results), pg->rebuild_check, FALSE, FALSE, 0);
 	gtk_widget_show(pg->rebuild_check);
 }
 
 /* A field that goes into the test changed: the result on the page no longer matches the dialog
  * (or matches again, when the change was undone). */
-static void
-fields_changed(gpointer data)
+static void fields_changed(gpointer data)
 {
 	Page *pg = data;
 	g_autofree gchar *fp = NULL;
@@ -848,7 +831,7 @@ fields_changed(gpointer data)
 
 	if (!pg->result_fp || pg->run || !pg->dlg || !pg->stale)
 		return;
-	fp = mpa_account_dialog_fingerprint(pg->dlg);
+	fp = mpa_pa_account_dialog_fingerprint(pg->dlg);
 	stale = g_strcmp0(fp, pg->result_fp) != 0;
 	if (stale == pg->result_stale)
 		return;
@@ -862,8 +845,7 @@ fields_changed(gpointer data)
 	debug_print("%s: test result %s\n", MPA_PLUGIN_NAME, stale ? "out of date" : "current");
 }
 
-static void
-on_done(GObject *source, GAsyncResult *res, gpointer data)
+static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 {
 	Run *run = data;
 	Page *pg = run->page;
@@ -913,10 +895,10 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 			/* TRANSLATORS: both protocols failed for one reason: "IMAP and SMTP failed: ..." */
 			g_ptr_array_add(heads, show_diagnosis(pg, _("IMAP and SMTP"), d[0], pr, 2));
 		} else {
-			for (guint i = 0; i < 2; i++)
-				if (pr[i]->outcome == MPA_OUTCOME_FAILED)
-					g_ptr_array_add(heads, show_diagnosis(pg, i == 0 ? "IMAP" : "SMTP",
-									      d[i], &pr[i], 1));
+			if (pr[0]->outcome == MPA_OUTCOME_FAILED)
+				g_ptr_array_add(heads, show_diagnosis(pg, "IMAP", d[0], &pr[0], 1));
+			if (pr[1]->outcome == MPA_OUTCOME_FAILED)
+				g_ptr_array_add(heads, show_diagnosis(pg, "SMTP", d[1], &pr[1], 1));
 		}
 		if (cancelled) {
 			gtk_label_set_text(GTK_LABEL(pg->status), _("Test cancelled."));
@@ -924,7 +906,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 			g_autofree gchar *t = g_strdup_printf(_("Test failed after %s."), total);
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			g_ptr_array_add(heads, NULL);
-			pg->last_failure = g_strjoinv("\n", (gchar **) heads->pdata);
+			pg->last_failure = g_strjoinv("\n", (gchar **)heads->pdata);
 			debug_print("%s: test verdict: %s\n", MPA_PLUGIN_NAME, pg->last_failure);
 			/* OK offers the test again, naming this failure. */
 			pg->asked = FALSE;
@@ -933,18 +915,20 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 			g_autofree gchar *t = pr[0]->oauth2 || pr[1]->oauth2
 				? g_strdup_printf(_("Test passed in %s: the servers answer and offer OAuth2 "
 						    "sign-in. No password is used: sign in with the "
-						    "\"Authorise\" button on the OAuth2 page."), total)
+						    "\"Authorise\" button on the OAuth2 page."),
+						  total)
 				: g_strdup_printf(_("Test passed in %s: the settings "
-						    "and the password work."), total);
+						    "and the password work."),
+						  total);
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			pg->tested_ok = TRUE;
-			mpa_hints_forget_account(mpa_account_dialog_account_id(pg->dlg));
+			mpa_pa_hints_forget_account(mpa_pa_account_dialog_account_id(pg->dlg));
 			/* a passed test counts as a login that worked (no secret is kept) */
 			for (guint i = 0; i < 2; i++)
 				if (pr[i]->outcome == MPA_OUTCOME_OK &&
-				    mpa_account_dialog_account_id(pg->dlg) >= 0)
-					mpa_hints_record_login(mpa_account_dialog_account_id(pg->dlg),
-							       i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
+				    mpa_pa_account_dialog_account_id(pg->dlg) >= 0)
+					mpa_pa_hints_record_login(mpa_pa_account_dialog_account_id(pg->dlg),
+								  i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
 			offer_rebuild(pg);
 			/* Done with the checklist: the result stays in view, the list out of the way. */
 			gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), FALSE);
@@ -970,8 +954,7 @@ on_done(GObject *source, GAsyncResult *res, gpointer data)
 	run_unref(run);
 }
 
-static void
-start_test(Page *pg)
+static void start_test(Page *pg)
 {
 	g_autoptr(GError) error = NULL;
 	MpaCheckRequest *req;
@@ -989,13 +972,13 @@ start_test(Page *pg)
 			gtk_label_set_text(GTK_LABEL(pg->rows[i][st].time), "");
 		}
 	/* Read on the main thread, now; the password goes straight into the request. */
-	req = mpa_account_dialog_make_request(pg->dlg, &error);
+	req = mpa_pa_account_dialog_make_request(pg->dlg, &error);
 	if (!req) {
 		gtk_label_set_text(GTK_LABEL(pg->status), error->message);
 		return;
 	}
 	g_free(pg->result_fp);
-	pg->result_fp = mpa_account_dialog_fingerprint(pg->dlg);
+	pg->result_fp = mpa_pa_account_dialog_fingerprint(pg->dlg);
 	pg->result_stale = FALSE;
 	gtk_widget_hide(pg->stale);
 	gtk_widget_set_sensitive(pg->results, TRUE);
@@ -1009,7 +992,7 @@ start_test(Page *pg)
 	run->ref = 1;
 	run->page = pg;
 	run->cancellable = g_cancellable_new();
-	run->provider = mpa_account_dialog_provider(pg->dlg);
+	run->provider = mpa_pa_account_dialog_provider(pg->dlg);
 	pg->run = run;
 	pg->tested_ok = FALSE;
 	set_running(pg, TRUE);
@@ -1024,14 +1007,12 @@ start_test(Page *pg)
 	geometry_later(pg, 0);
 }
 
-static void
-test_clicked(GtkButton *b, gpointer data)
+static void test_clicked(GtkButton *b, gpointer data)
 {
 	start_test(data);
 }
 
-static void
-cancel_clicked(GtkButton *b, gpointer data)
+static void cancel_clicked(GtkButton *b, gpointer data)
 {
 	Page *pg = data;
 
@@ -1039,8 +1020,7 @@ cancel_clicked(GtkButton *b, gpointer data)
 		g_cancellable_cancel(pg->run->cancellable);
 }
 
-static void
-apply_clicked(GtkButton *b, gpointer data)
+static void apply_clicked(GtkButton *b, gpointer data)
 {
 	Page *pg = data;
 
@@ -1048,18 +1028,18 @@ apply_clicked(GtkButton *b, gpointer data)
 		return;
 	/* In Claws' --debug output, for the GUI tests (what Apply did is in the fields). */
 	debug_print("%s: apply provider settings\n", MPA_PLUGIN_NAME);
-	switch (mpa_account_dialog_apply(pg->dlg)) {
-	case MPA_APPLY_ALL:
+	switch (mpa_pa_account_dialog_apply(pg->dlg)) {
+	case MPA_PA_APPLY_ALL:
 		gtk_label_set_text(GTK_LABEL(pg->status),
 				   _("Provider settings applied. Press OK to keep them or Cancel to undo."));
 		break;
-	case MPA_APPLY_SMTP_ONLY:
+	case MPA_PA_APPLY_SMTP_ONLY:
 		gtk_label_set_text(GTK_LABEL(pg->status),
 				   _("Only the sending (SMTP) settings were applied: this account does not "
 				     "use IMAP, and an existing account's protocol cannot be changed. To use "
 				     "the provider's IMAP server, create a new account."));
 		break;
-	case MPA_APPLY_NOTHING:
+	case MPA_PA_APPLY_NOTHING:
 		break;
 	}
 }
@@ -1068,17 +1048,16 @@ apply_clicked(GtkButton *b, gpointer data)
 
 /* The last problem Claws Mail met with this account (pa-hints), so that a closed hint window
  * can be found again. */
-static void
-show_last_problem(Page *pg)
+static void show_last_problem(Page *pg)
 {
-	const MpaLastProblem *lp;
+	const MpaPaLastProblem *lp;
 	g_autoptr(GDateTime) when = NULL;
 	g_autofree gchar *head = NULL, *at = NULL, *line = NULL, *title = NULL;
 
 	if (!pg->problem || !pg->dlg)
 		return;
 	clear_box(pg->problem);
-	lp = mpa_hints_last_problem(mpa_account_dialog_account_id(pg->dlg));
+	lp = mpa_pa_hints_last_problem(mpa_pa_account_dialog_account_id(pg->dlg));
 	if (!lp) {
 		gtk_widget_hide(pg->problem);
 		return;
@@ -1102,13 +1081,11 @@ show_last_problem(Page *pg)
 	gtk_widget_show(pg->problem);
 }
 
-static gboolean
-show_page_idle(gpointer data);
+static gboolean show_page_idle(gpointer data);
 
-static void
-create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
+static void create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 {
-	Page *pg = (Page *) pp;
+	Page *pg = (Page *)pp;
 	GtkWidget *scroll, *vbox, *buttons, *stages;
 	g_autofree gchar *expander_title = NULL;
 
@@ -1145,7 +1122,8 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 
 	pg->stale = add_label(vbox, _("The password, server, port or security setting has changed "
 				      "since this test: its result below may no longer apply. Test "
-				      "again."), FALSE);
+				      "again."),
+			      FALSE);
 	{
 		g_autofree gchar *m = g_markup_printf_escaped("<b>%s</b>",
 							      gtk_label_get_text(GTK_LABEL(pg->stale)));
@@ -1183,7 +1161,7 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	gtk_container_add(GTK_CONTAINER(pg->expander), pg->checklist);
 	gtk_box_pack_start(GTK_BOX(vbox), pg->expander, FALSE, FALSE, 6);
 	/* The sending guard of this account: today's count, the limits, the switch. */
-	gtk_box_pack_start(GTK_BOX(vbox), mpa_guard_ui_page_section(data), FALSE, FALSE, 6);
+	gtk_box_pack_start(GTK_BOX(vbox), mpa_pa_guard_page_section(data), FALSE, FALSE, 6);
 
 	scroll = gtk_scrolled_window_new(NULL, NULL);
 	gtk_scrolled_window_set_policy(GTK_SCROLLED_WINDOW(scroll), GTK_POLICY_NEVER,
@@ -1194,11 +1172,11 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	pg->page.widget = scroll;
 
 	show_provider(NULL, pg);
-	pg->dlg = mpa_account_dialog_attach(window, data, show_provider, pg);
-	mpa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
-	mpa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
+	pg->dlg = mpa_pa_account_dialog_attach(window, data, show_provider, pg);
+	mpa_pa_account_dialog_set_fields_changed(pg->dlg, fields_changed, pg);
+	mpa_pa_account_dialog_set_signin_changed(pg->dlg, signin_changed, pg);
 	update_signin(pg);
-	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_account_dialog_is_new(pg->dlg));
+	gtk_expander_set_expanded(GTK_EXPANDER(pg->expander), mpa_pa_account_dialog_is_new(pg->dlg));
 	show_last_problem(pg);
 	/* Opened from a hint window: show this page once Claws has selected its first one. */
 	if (open_on_page) {
@@ -1207,10 +1185,9 @@ create_widget(PrefsPage *pp, GtkWindow *window, gpointer data)
 	}
 }
 
-static void
-destroy_widget(PrefsPage *pp)
+static void destroy_widget(PrefsPage *pp)
 {
-	Page *pg = (Page *) pp;
+	Page *pg = (Page *)pp;
 
 	if (pg->run) {
 		/* Closing the dialog cancels the check; its callbacks then see page == NULL. */
@@ -1220,13 +1197,13 @@ destroy_widget(PrefsPage *pp)
 	}
 	g_clear_handle_id(&pg->show_source, g_source_remove);
 	geometry_stop(pg);
-	g_clear_pointer(&pg->dlg, mpa_account_dialog_detach);
+	g_clear_pointer(&pg->dlg, mpa_pa_account_dialog_detach);
 	/* OK (or Apply, then Cancel) saved the account: scan its folders once the dialog is gone. */
 	if (pg->rebuild_account >= 0 && !rebuild_source)
 		rebuild_source = g_idle_add(rebuild_idle, GINT_TO_POINTER(pg->rebuild_account));
 	pg->rebuild_account = -1;
 	if (pg->rebuild_check)
-		g_object_remove_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *) &pg->rebuild_check);
+		g_object_remove_weak_pointer(G_OBJECT(pg->rebuild_check), (gpointer *)&pg->rebuild_check);
 	pg->rebuild_check = NULL;
 	pg->checklist = pg->title = pg->apply_btn = pg->test_btn = pg->cancel_btn = NULL;
 	pg->status = pg->results = pg->stages[0] = pg->stages[1] = NULL;
@@ -1241,19 +1218,17 @@ destroy_widget(PrefsPage *pp)
 	g_clear_pointer(&pg->last_failure, g_free);
 }
 
-static void
-save_page(PrefsPage *pp)
+static void save_page(PrefsPage *pp)
 {
-	Page *pg = (Page *) pp;
+	Page *pg = (Page *)pp;
 
 	/* The fields it fills belong to Claws' pages; its own choice is the folder list scan. */
 	if (pg->dlg && pg->rebuild_check &&
 	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(pg->rebuild_check)))
-		pg->rebuild_account = mpa_account_dialog_account_id(pg->dlg);
+		pg->rebuild_account = mpa_pa_account_dialog_account_id(pg->dlg);
 }
 
-static gboolean
-select_row(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
+static gboolean select_row(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
 {
 	GtkTreeView *view = data;
 	g_autofree gchar *title = NULL;
@@ -1267,8 +1242,7 @@ select_row(GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer d
 }
 
 /* Show this page in the dialog (through the tree, so Claws' own selection logic runs). */
-static void
-show_page(Page *pg)
+static void show_page(Page *pg)
 {
 	GPtrArray *all = g_ptr_array_new();
 	GList *stack = g_list_prepend(NULL, pg->toplevel);
@@ -1290,8 +1264,7 @@ show_page(Page *pg)
 	g_ptr_array_free(all, TRUE);
 }
 
-static gboolean
-show_page_idle(gpointer data)
+static gboolean show_page_idle(gpointer data)
 {
 	Page *pg = data;
 
@@ -1300,12 +1273,11 @@ show_page_idle(gpointer data)
 		return G_SOURCE_REMOVE;
 	show_page(pg);
 	debug_print("%s: page shown for account %d\n", MPA_PLUGIN_NAME,
-		    pg->dlg ? mpa_account_dialog_account_id(pg->dlg) : -1);
+		    pg->dlg ? mpa_pa_account_dialog_account_id(pg->dlg) : -1);
 	return G_SOURCE_REMOVE;
 }
 
-void
-mpa_page_open_account(gint account_id)
+void mpa_pa_page_open_account(gint account_id)
 {
 	PrefsAccount *ac = account_find_from_id(account_id);
 
@@ -1314,7 +1286,7 @@ mpa_page_open_account(gint account_id)
 	if (page.toplevel) {
 		/* A dialog is open already (Claws has one at a time): show the page in it when it
 		 * is this account's. */
-		if (page.dlg && mpa_account_dialog_account_id(page.dlg) == account_id) {
+		if (page.dlg && mpa_pa_account_dialog_account_id(page.dlg) == account_id) {
 			gtk_window_present(page.toplevel);
 			show_page(&page);
 		}
@@ -1331,18 +1303,18 @@ mpa_page_open_account(gint account_id)
 /* OK on a new account of a known provider that has not passed a test, or on any account whose
  * last test here failed: offer the test, once per failed test.  Never forced: "Save anyway"
  * and a second OK both go through. */
-static gboolean
-can_close(PrefsPage *pp)
+static gboolean can_close(PrefsPage *pp)
 {
-	Page *pg = (Page *) pp;
+	Page *pg = (Page *)pp;
 	GtkWidget *d;
+	const gchar *question;
 	gint response;
 	gboolean tested = pg->tested_ok && !pg->result_stale;
 	g_autofree gchar *text = NULL;
 
-	if (!pg->dlg || !mpa_account_dialog_provider(pg->dlg) || tested || pg->asked || pg->run)
+	if (!pg->dlg || !mpa_pa_account_dialog_provider(pg->dlg) || tested || pg->asked || pg->run)
 		return TRUE;
-	if (!pg->last_failure && !mpa_account_dialog_is_new(pg->dlg))
+	if (!pg->last_failure && !mpa_pa_account_dialog_is_new(pg->dlg))
 		return TRUE;
 	pg->asked = TRUE;
 	if (!pg->last_failure)
@@ -1354,7 +1326,8 @@ can_close(PrefsPage *pp)
 		text = g_strdup_printf(_("The last test failed:\n%s\n\nThe settings have changed since "
 					 "then. Test again before saving: a wrong password makes Claws "
 					 "Mail retry the login several times, which can make the "
-					 "provider block the account for a while."), pg->last_failure);
+					 "provider block the account for a while."),
+				       pg->last_failure);
 	else
 		text = g_strdup_printf(_("The last test failed:\n%s\n\nSaved like this, Claws Mail will "
 					 "meet the same problem, and a wrong password makes it retry "
@@ -1363,10 +1336,12 @@ can_close(PrefsPage *pp)
 				       pg->last_failure);
 	/* In Claws' --debug output: the GUI test reads the offer there. */
 	debug_print("%s: offer on OK: %s\n", MPA_PLUGIN_NAME, text);
+	if (pg->last_failure)
+		question = _("The last test failed. Test again before saving?");
+	else
+		question = _("Test the connection before saving?");
 	d = gtk_message_dialog_new(pg->toplevel, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-				   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
-				   pg->last_failure ? _("The last test failed. Test again before saving?") :
-				   _("Test the connection before saving?"));
+				   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
 	gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", text);
 	if (pg->last_failure)
 		gtk_dialog_add_buttons(GTK_DIALOG(d), _("Save anyway"), GTK_RESPONSE_REJECT,
@@ -1385,11 +1360,10 @@ can_close(PrefsPage *pp)
 	return FALSE;
 }
 
-void
-mpa_page_init(void)
+void mpa_pa_page_init(void)
 {
 	/* Claws' own node, in Claws' translation: the page nests under it in every locale. */
-	page_path[0] = (gchar *) CLAWS("Account");
+	page_path[0] = (gchar *)CLAWS("Account");
 	page_path[1] = _("Provider Assistant");
 	page_path[2] = NULL;
 	page.page.path = page_path;
@@ -1399,12 +1373,11 @@ mpa_page_init(void)
 	page.page.destroy_widget = destroy_widget;
 	page.page.save_page = save_page;
 	page.page.can_close = can_close;
-	prefs_account_register_page((PrefsPage *) &page);
+	prefs_account_register_page((PrefsPage *)&page);
 }
 
-void
-mpa_page_done(void)
+void mpa_pa_page_done(void)
 {
 	g_clear_handle_id(&rebuild_source, g_source_remove);
-	prefs_account_unregister_page((PrefsPage *) &page);
+	prefs_account_unregister_page((PrefsPage *)&page);
 }

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE             /* dladdr(), RTLD_NODELETE */
+#define _GNU_SOURCE /* dladdr(), RTLD_NODELETE */
 #endif
 #include "config.h"
 
@@ -13,40 +13,35 @@
 
 static MpaDb *db;
 
-void
-mpa_pa_set_db(MpaDb *new_db)
+void mpa_pa_set_db(MpaDb *new_db)
 {
 	if (db != new_db)
 		g_clear_pointer(&db, mpa_db_free);
 	db = new_db;
 }
 
-const MpaDb *
-mpa_pa_db(void)
+const MpaDb *mpa_pa_db(void)
 {
 	return db;
 }
 
-const MpaProvider *
-mpa_pa_lookup(const gchar *address)
+const MpaProvider *mpa_pa_lookup(const gchar *address)
 {
 	if (!db || !address || !*address)
 		return NULL;
 	return mpa_db_lookup_address(db, address, NULL, NULL);
 }
 
-const gchar *
-mpa_pa_ca_file(void)
+const gchar *mpa_pa_ca_file(void)
 {
 	const gchar *ca = g_getenv("MPA_CA_FILE");
 
 	return (ca && *ca) ? ca : NULL;
 }
 
-void
-mpa_pa_pin_module(void)
+void mpa_pa_pin_module(void)
 {
-	static gboolean pinned;     /* survives an unload: the mapping does */
+	static gboolean pinned; /* survives an unload: the mapping does */
 	Dl_info info;
 
 	/* The worker threads of a check outlive it: a cancelled or timed-out check returns at once,
@@ -56,7 +51,7 @@ mpa_pa_pin_module(void)
 	 * (RTLD_NODELETE: Claws' g_module_close() no longer unmaps it) and a later load reuses it. */
 	if (pinned)
 		return;
-	if (dladdr((void *) mpa_pa_pin_module, &info) && info.dli_fname &&
+	if (dladdr((void *)mpa_pa_pin_module, &info) && info.dli_fname &&
 	    dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE))
 		pinned = TRUE;
 	else

@@ -10,28 +10,26 @@
 #include "pa-stall.h"
 
 struct _MpaPaStall {
-	gchar *file;                    /* MPA_STALL_LOG */
-	guint source;                   /* the 5 ms tick */
+	gchar *file;  /* MPA_STALL_LOG */
+	guint source; /* the 5 ms tick */
 	gint64 last_tick, max_gap;
-	gint64 last_cpu, max_gap_cpu;   /* the main thread's CPU time in the longest gap */
-	gint64 max_busy;                /* the most CPU time the main thread used between two ticks */
-	gint64 max_cb;                  /* the longest of the plugin's own main-loop callbacks */
-	const gchar *max_cb_name;       /* "start", "progress" or "done" */
+	gint64 last_cpu, max_gap_cpu; /* the main thread's CPU time in the longest gap */
+	gint64 max_busy;              /* the most CPU time the main thread used between two ticks */
+	gint64 max_cb;                /* the longest of the plugin's own main-loop callbacks */
+	const gchar *max_cb_name;     /* "start", "progress" or "done" */
 	guint ticks;
 };
 
-static gint64
-thread_cpu_us(void)
+static gint64 thread_cpu_us(void)
 {
 	struct timespec ts;
 
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
 		return 0;
-	return (gint64) ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+	return (gint64)ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
 }
 
-static gboolean
-tick(gpointer data)
+static gboolean tick(gpointer data)
 {
 	MpaPaStall *st = data;
 	gint64 now = g_get_monotonic_time();
@@ -48,8 +46,7 @@ tick(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-MpaPaStall *
-mpa_pa_stall_start(void)
+MpaPaStall *mpa_pa_stall_start(void)
 {
 	const gchar *file = g_getenv("MPA_STALL_LOG");
 	MpaPaStall *st;
@@ -64,8 +61,7 @@ mpa_pa_stall_start(void)
 	return st;
 }
 
-void
-mpa_pa_stall_callback(MpaPaStall *st, const gchar *name, gint64 t0)
+void mpa_pa_stall_callback(MpaPaStall *st, const gchar *name, gint64 t0)
 {
 	gint64 dt = g_get_monotonic_time() - t0;
 
@@ -75,8 +71,7 @@ mpa_pa_stall_callback(MpaPaStall *st, const gchar *name, gint64 t0)
 	st->max_cb_name = name;
 }
 
-void
-mpa_pa_stall_stop(MpaPaStall *st, gint64 check_us, gint64 done_t0)
+void mpa_pa_stall_stop(MpaPaStall *st, gint64 check_us, gint64 done_t0)
 {
 	FILE *f;
 
@@ -87,10 +82,12 @@ mpa_pa_stall_stop(MpaPaStall *st, gint64 check_us, gint64 done_t0)
 	g_source_remove(st->source);
 	f = fopen(st->file, "a");
 	if (f) {
-		fprintf(f, "max_gap_us=%" G_GINT64_FORMAT " gap_cpu_us=%" G_GINT64_FORMAT " max_busy_us=%"
-			G_GINT64_FORMAT " ticks=%u check_us=%" G_GINT64_FORMAT " max_callback_us=%"
-			G_GINT64_FORMAT " max_callback=%s\n", st->max_gap, st->max_gap_cpu, st->max_busy,
-			st->ticks, check_us, st->max_cb, st->max_cb_name ? st->max_cb_name : "-");
+		fprintf(f,
+			"max_gap_us=%lld gap_cpu_us=%lld max_busy_us=%lld ticks=%u check_us=%lld "
+			"max_callback_us=%lld max_callback=%s\n",
+			(long long)st->max_gap, (long long)st->max_gap_cpu, (long long)st->max_busy,
+			st->ticks, (long long)check_us, (long long)st->max_cb,
+			st->max_cb_name ? st->max_cb_name : "-");
 		fclose(f);
 	}
 	g_free(st->file);

@@ -6,12 +6,12 @@
 #include "mpa-logins.h"
 #include <glib/gstdio.h>
 
-static MpaLogFailure *feed_all(MpaLogWatch *w, const gchar *const *lines)
+static MpaPaLogFailure *feed_all(MpaPaLogWatch *w, const gchar *const *lines)
 {
-	MpaLogFailure *found = NULL;
+	MpaPaLogFailure *found = NULL;
 
 	for (guint i = 0; lines[i]; i++) {
-		MpaLogFailure *f = mpa_log_watch_feed(w, lines[i]);
+		MpaPaLogFailure *f = mpa_pa_log_watch_feed(w, lines[i]);
 		if (f) {
 			g_assert_null(found); /* exactly one failure per script */
 			found = f;
@@ -32,8 +32,8 @@ static void test_imap_login(void)
 		"[2026-11-28 10:00:02] IMAP< Error logging in to imap.sohu.com\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->service, ==, MPA_PA_LOG_IMAP);
@@ -80,41 +80,41 @@ static void test_logins(void)
 	gchar *name = NULL, *host = NULL;
 
 	{
-		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-		g_autoptr(MpaLogFailure) f = feed_all(w, imap_fail);
+		g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+		g_autoptr(MpaPaLogFailure) f = feed_all(w, imap_fail);
 
 		g_assert_nonnull(f);
-		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_false(mpa_pa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
-		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-		g_autoptr(MpaLogFailure) f = feed_all(w, imap_ok);
+		g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+		g_autoptr(MpaPaLogFailure) f = feed_all(w, imap_ok);
 
 		g_assert_null(f);
-		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_true(mpa_pa_log_watch_take_login(w, &service, &name, &host));
 		g_assert_cmpint(service, ==, MPA_PA_LOG_IMAP);
 		g_assert_cmpstr(name, ==, "Sohu");
 		g_assert_cmpstr(host, ==, "imap.sohu.com");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
 		/* once per login */
-		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_false(mpa_pa_log_watch_take_login(w, &service, &name, &host));
 	}
 	{
-		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_ok);
+		g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+		g_autoptr(MpaPaLogFailure) f = feed_all(w, smtp_ok);
 
-		g_assert_true(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_true(mpa_pa_log_watch_take_login(w, &service, &name, &host));
 		g_assert_cmpint(service, ==, MPA_PA_LOG_SMTP);
 		g_assert_cmpstr(name, ==, "Work");
 		g_clear_pointer(&name, g_free);
 		g_clear_pointer(&host, g_free);
 	}
 	{
-		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-		g_autoptr(MpaLogFailure) f = feed_all(w, smtp_fail);
+		g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+		g_autoptr(MpaPaLogFailure) f = feed_all(w, smtp_fail);
 
-		g_assert_false(mpa_log_watch_take_login(w, &service, &name, &host));
+		g_assert_false(mpa_pa_log_watch_take_login(w, &service, &name, &host));
 	}
 }
 
@@ -162,8 +162,8 @@ static void test_imap_two_accounts(void)
 		"IMAP error on imap.b.example: LOGIN error\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpstr(f->account_name, ==, "B");
@@ -175,8 +175,8 @@ static void test_imap_two_accounts(void)
 static void test_imap_unknown_host(void)
 {
 	const gchar *lines[] = { "IMAP error on imap.x.example: LOGIN error\n", NULL };
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_null(f->account_name);
@@ -192,8 +192,8 @@ static void test_other_imap_errors_ignored(void)
 		"IMAP error on imap.a.example: LIST error\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_null(f);
 }
@@ -210,8 +210,8 @@ static void test_smtp_auth(void)
 		"Authentication failed:\n535 Error: authentication failed\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->service, ==, MPA_PA_LOG_SMTP);
@@ -229,8 +229,8 @@ static void test_smtp_send(void)
 		"Error occurred while sending the message:\n554 DT:SPM message rejected as spam\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->stage, ==, MPA_STAGE_SEND);
@@ -240,7 +240,7 @@ static void test_smtp_send(void)
 static void test_translated_formats(void)
 {
 	/* zh_TW texts of Claws 4.1.1 have this shape; the watcher follows whatever it is given. */
-	const MpaLogFormats fmt = {
+	const MpaPaLogFormats fmt = {
 		.imap_connecting = "帳號 '%s'：正在連線到 IMAP 伺服器：%s:%d...",
 		.imap_error = "IMAP 錯誤於 %s：",
 		.login_error = "LOGIN 錯誤",
@@ -250,8 +250,8 @@ static void test_translated_formats(void)
 		"IMAP 錯誤於 imap.sohu.com： LOGIN 錯誤\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(&fmt);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(&fmt);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpstr(f->account_name, ==, "搜狐");
@@ -266,8 +266,8 @@ static void test_special_characters(void)
 		"IMAP error on imap.a.example: LOGIN error\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
 	g_assert_nonnull(f);
 	g_assert_cmpstr(f->account_name, ==, "a.*(b)");
@@ -283,12 +283,12 @@ typedef struct {
 } Timed;
 
 /* Feeds @lines at their times; returns the last failure (the others must be NULL). */
-static MpaLogFailure *feed_timed(MpaLogWatch *w, const Timed *lines)
+static MpaPaLogFailure *feed_timed(MpaPaLogWatch *w, const Timed *lines)
 {
-	MpaLogFailure *found = NULL;
+	MpaPaLogFailure *found = NULL;
 
 	for (guint i = 0; lines[i].text; i++) {
-		MpaLogFailure *f = mpa_log_watch_feed_at(w, lines[i].text, S(1000 + lines[i].at));
+		MpaPaLogFailure *f = mpa_pa_log_watch_feed_at(w, lines[i].text, S(1000 + lines[i].at));
 		if (f) {
 			g_assert_null(found);
 			found = f;
@@ -297,7 +297,7 @@ static MpaLogFailure *feed_timed(MpaLogWatch *w, const Timed *lines)
 	return found;
 }
 
-static void assert_net(const MpaLogFailure *f, MpaPaLogService service, MpaNetError err,
+static void assert_net(const MpaPaLogFailure *f, MpaPaLogService service, MpaNetError err,
 		       const gchar *account,
 		       const gchar *host, guint port)
 {
@@ -324,10 +324,10 @@ static void test_imap_refused(void)
 		{ 60.1, "IMAP error on imap.sohu.com: connection refused\n" },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, quick);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, dropped);
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, quick);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, dropped);
 
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "Sohu", "imap.sohu.com", 993);
 	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
@@ -335,10 +335,10 @@ static void test_imap_refused(void)
 
 static void test_imap_refused_unknown_connection(void)
 {
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 
 	/* no "Connecting" line for that host: no account to blame */
-	g_assert_null(mpa_log_watch_feed_at(w, "IMAP error on imap.x.example: connection refused\n", S(5)));
+	g_assert_null(mpa_pa_log_watch_feed_at(w, "IMAP error on imap.x.example: connection refused\n", S(5)));
 }
 
 static void test_tls_failure(void)
@@ -375,16 +375,16 @@ static void test_tls_failure(void)
 		{ 1.1, "TLS handshake failed\n" },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w4 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w5 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, silent);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, garbage);
-	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, newest);
-	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, pop3);
-	g_autoptr(MpaLogFailure) f5 = feed_timed(w5, smtp_silent);
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w3 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w4 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w5 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, silent);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, garbage);
+	g_autoptr(MpaPaLogFailure) f3 = feed_timed(w3, newest);
+	g_autoptr(MpaPaLogFailure) f4 = feed_timed(w4, pop3);
+	g_autoptr(MpaPaLogFailure) f5 = feed_timed(w5, smtp_silent);
 
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TLS_HANDSHAKE, "Sohu", "imap.sohu.com", 993);
@@ -407,14 +407,14 @@ static void test_imap_stream_error(void)
 	};
 	/* a session that broke long after it began */
 	const Timed later[] = { { 0, connecting }, { 600, stream }, { 0, NULL } };
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w4 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, silent);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, hangup);
-	g_autoptr(MpaLogFailure) f3 = feed_timed(w3, talked);
-	g_autoptr(MpaLogFailure) f4 = feed_timed(w4, later);
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w3 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w4 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, silent);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, hangup);
+	g_autoptr(MpaPaLogFailure) f3 = feed_timed(w3, talked);
+	g_autoptr(MpaPaLogFailure) f4 = feed_timed(w4, later);
 
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
 	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_CLOSED, "Sohu", "imap.sohu.com", 993);
@@ -428,13 +428,13 @@ static void test_io_timeout_setting(void)
 	const gchar *stream = "IMAP error on imap.sohu.com: stream error\n";
 	const Timed ten[] = { { 0, connecting }, { 10.2, stream }, { 0, NULL } };
 	const Timed sixty[] = { { 0, connecting }, { 60.2, stream }, { 0, NULL } };
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = NULL;
-	g_autoptr(MpaLogFailure) f2 = NULL;
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = NULL;
+	g_autoptr(MpaPaLogFailure) f2 = NULL;
 
-	mpa_log_watch_set_io_timeout(w1, 10);
-	mpa_log_watch_set_io_timeout(w2, 10);
+	mpa_pa_log_watch_set_io_timeout(w1, 10);
+	mpa_pa_log_watch_set_io_timeout(w2, 10);
 	f1 = feed_timed(w1, ten);
 	f2 = feed_timed(w2, sixty);
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "Sohu", "imap.sohu.com", 993);
@@ -450,10 +450,10 @@ static void test_smtp_tls_timeout_fixed(void)
 		{ 30.8, "Error occurred while sending the message.\n" },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f = NULL;
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f = NULL;
 
-	mpa_log_watch_set_io_timeout(w, 4);
+	mpa_pa_log_watch_set_io_timeout(w, 4);
 	f = feed_timed(w, lines);
 	assert_net(f, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 }
@@ -474,10 +474,10 @@ static void test_smtp_session_timeout(void)
 		{ 62, timed_out },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, smtp);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, pop3);
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, smtp);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, pop3);
 
 	assert_net(f1, MPA_PA_LOG_SMTP, MPA_NET_TIMEOUT, "Sohu", "smtp.sohu.com", 465);
 	g_assert_null(f2);
@@ -485,7 +485,7 @@ static void test_smtp_session_timeout(void)
 
 static void test_translated_connection_formats(void)
 {
-	const MpaLogFormats fmt = {
+	const MpaPaLogFormats fmt = {
 		.imap_connecting = "帐号“%s”：正在连接到 IMAP 服务器：%s:%d...",
 		.imap_error = "%s 上的 IMAP 错误：",
 		.connection_refused = "连接被拒绝",
@@ -501,10 +501,10 @@ static void test_translated_connection_formats(void)
 		{ 60, "TLS 握手失败\n" },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(&fmt);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(&fmt);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, refused);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, tls);
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(&fmt);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(&fmt);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, refused);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, tls);
 
 	assert_net(f1, MPA_PA_LOG_IMAP, MPA_NET_REFUSED, "搜狐", "imap.sohu.com", 993);
 	assert_net(f2, MPA_PA_LOG_IMAP, MPA_NET_TIMEOUT, "搜狐", "imap.sohu.com", 993);
@@ -537,12 +537,12 @@ static void test_oauth2_no_token(void)
 		{ 1.0, "IMAP error on outlook.office365.com: LOGIN error\n" },
 		{ 0, NULL }
 	};
-	g_autoptr(MpaLogWatch) w1 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogFailure) f1 = feed_timed(w1, imap);
-	g_autoptr(MpaLogFailure) f2 = feed_timed(w2, smtp);
-	MpaLogFailure *f3 = NULL;
+	g_autoptr(MpaPaLogWatch) w1 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w3 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogFailure) f1 = feed_timed(w1, imap);
+	g_autoptr(MpaPaLogFailure) f2 = feed_timed(w2, smtp);
+	MpaPaLogFailure *f3 = NULL;
 
 	g_assert_nonnull(f1);
 	g_assert_true(f1->oauth2);
@@ -554,27 +554,27 @@ static void test_oauth2_no_token(void)
 	g_assert_cmpint(f2->service, ==, MPA_PA_LOG_SMTP);
 	/* the first refusal used the line up; the second one is an ordinary refusal */
 	for (guint i = 0; later[i].text; i++) {
-		MpaLogFailure *f = mpa_log_watch_feed_at(w3, later[i].text, S(1000 + later[i].at));
+		MpaPaLogFailure *f = mpa_pa_log_watch_feed_at(w3, later[i].text, S(1000 + later[i].at));
 
 		if (f && !f3) {
 			g_assert_true(f->oauth2);
 			f3 = f;
 		} else if (f) {
 			g_assert_false(f->oauth2);
-			mpa_log_failure_free(f);
+			mpa_pa_log_failure_free(f);
 		}
 	}
 	g_assert_nonnull(f3);
-	mpa_log_failure_free(f3);
+	mpa_pa_log_failure_free(f3);
 	/* without the line, or a whole I/O timeout and more before the refusal: not OAuth2 */
 	{
-		g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-		g_autoptr(MpaLogFailure) f = NULL;
+		g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+		g_autoptr(MpaPaLogFailure) f = NULL;
 
-		mpa_log_watch_set_io_timeout(w, 4);
-		g_assert_null(mpa_log_watch_feed_at(w, "OAuth2 access token not obtained\n", S(1000)));
-		g_assert_null(mpa_log_watch_feed_at(w, "Account 'O': Connecting to IMAP server: h.example:993...\n", S(1100)));
-		f = mpa_log_watch_feed_at(w, "IMAP error on h.example: LOGIN error\n", S(1101));
+		mpa_pa_log_watch_set_io_timeout(w, 4);
+		g_assert_null(mpa_pa_log_watch_feed_at(w, "OAuth2 access token not obtained\n", S(1000)));
+		g_assert_null(mpa_pa_log_watch_feed_at(w, "Account 'O': Connecting to IMAP server: h.example:993...\n", S(1100)));
+		f = mpa_pa_log_watch_feed_at(w, "IMAP error on h.example: LOGIN error\n", S(1101));
 		g_assert_nonnull(f);
 		g_assert_false(f->oauth2);
 	}
@@ -598,7 +598,7 @@ static void test_pop3_login(void)
 	};
 	/* the same words without a POP3 session seen: nothing to say */
 	const gchar *orphan[] = { "error occurred on authentication\n", NULL };
-	const MpaLogFormats fmt = {
+	const MpaPaLogFormats fmt = {
 		.pop3_connecting = "帐号“%s”：正在连接到 POP3 服务器：%s:%d...",
 		.pop3_auth_error = "认证时出错\n",
 	};
@@ -608,12 +608,12 @@ static void test_pop3_login(void)
 		"认证时出错\n",
 		NULL
 	};
-	g_autoptr(MpaLogWatch) w = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w2 = mpa_log_watch_new(NULL);
-	g_autoptr(MpaLogWatch) w3 = mpa_log_watch_new(&fmt);
-	g_autoptr(MpaLogFailure) f = feed_all(w, lines);
-	g_autoptr(MpaLogFailure) f2 = feed_all(w2, orphan);
-	g_autoptr(MpaLogFailure) f3 = feed_all(w3, translated);
+	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w2 = mpa_pa_log_watch_new(NULL);
+	g_autoptr(MpaPaLogWatch) w3 = mpa_pa_log_watch_new(&fmt);
+	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
+	g_autoptr(MpaPaLogFailure) f2 = feed_all(w2, orphan);
+	g_autoptr(MpaPaLogFailure) f3 = feed_all(w3, translated);
 
 	g_assert_nonnull(f);
 	g_assert_cmpint(f->service, ==, MPA_PA_LOG_POP3);

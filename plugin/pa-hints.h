@@ -1,0 +1,37 @@
+/* Provider Assistant — hints after Claws Mail's own logins fail (see pa-hints.c).
+ * Copyright (C) 2026 The Provider Assistant developers
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs on Claws' main thread.  Non-static symbols carry the mpa_pa_ prefix because Claws opens
+ * plugins into the global symbol namespace.
+ */
+#ifndef PA_HINTS_H
+#define PA_HINTS_H
+
+#include <glib.h>
+#include "mpa-provider.h"
+
+G_BEGIN_DECLS
+
+/* Hints after Claws' own logins fail. */
+void mpa_pa_hints_init(void);
+void mpa_pa_hints_done(void);
+/* Forget the "already shown" state of an account (after a successful test). */
+void mpa_pa_hints_forget_account(gint account_id);
+/* Keep a successful login of the account (Claws' own, or a passed test) in the small record of
+ * mpa-logins.h: a later refusal then leads with "the password that worked is no longer valid". */
+void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol);
+/* The last problem Claws Mail met with an account in this session (a failed login, send or
+ * connection that the hints explained), whether or not its window was shown. */
+typedef struct {
+	gint64 when;     /* g_get_real_time() */
+	gchar *server;   /* "imap.sohu.com (IMAP)" */
+	gchar *headline; /* plain text */
+	gchar *fix;      /* steps, may be NULL */
+	gchar *reply;    /* the server's words, may be NULL */
+} MpaPaLastProblem;
+const MpaPaLastProblem *mpa_pa_hints_last_problem(gint account_id);
+
+G_END_DECLS
+
+#endif
