@@ -17,36 +17,7 @@ import os
 import signal
 import sys
 
-
-async def pump(reader, writer, delay):
-    loop = asyncio.get_running_loop()
-    pending = asyncio.Queue()
-
-    async def deliver():
-        while True:
-            due, data = await pending.get()
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if data is None:
-                break
-            writer.write(data)
-            await writer.drain()
-        try:
-            writer.write_eof()
-        except (OSError, RuntimeError):
-            pass
-
-    task = asyncio.create_task(deliver())
-    try:
-        while True:
-            data = await reader.read(65536)
-            pending.put_nowait((loop.time() + delay, data if data else None))
-            if not data:
-                break
-        await task
-    except (OSError, asyncio.CancelledError):
-        task.cancel()
+from relaypump import pump     # bench/relaypump.py, beside this file
 
 
 async def relay(client_reader, client_writer, target_port, delay):

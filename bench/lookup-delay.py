@@ -14,6 +14,8 @@ For bench/bench-lookup.sh.  Ends on SIGTERM or after --lifetime seconds (default
 """
 import argparse, asyncio, os, signal, socket, sys
 
+from relaypump import pump     # bench/relaypump.py, beside this file
+
 ap = argparse.ArgumentParser()
 ap.add_argument('--rtt-ms', type=float, required=True)
 ap.add_argument('--udp', action='append', default=[])
@@ -56,39 +58,6 @@ class UdpRelay(asyncio.DatagramProtocol):
         loop.create_task(loop.create_datagram_endpoint(Upstream, remote_addr=self.target))
 
 
-async def pump(reader, writer, first_delay):
-    loop = asyncio.get_running_loop()
-    queue = asyncio.Queue()
-    extra = first_delay
-
-    async def deliver():
-        while True:
-            due, data = await queue.get()
-            wait = due - loop.time()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if data is None:
-                break
-            writer.write(data)
-            await writer.drain()
-        try:
-            writer.write_eof()
-        except (OSError, RuntimeError):
-            pass
-
-    task = asyncio.create_task(deliver())
-    try:
-        while True:
-            data = await reader.read(65536)
-            queue.put_nowait((loop.time() + RTT / 2 + extra, data if data else None))
-            extra = 0
-            if not data:
-                break
-    except (OSError, ConnectionError):
-        queue.put_nowait((loop.time(), None))
-    await task
-
-
 def tcp_handler(target):
     async def handle(reader, writer):
         try:
@@ -98,7 +67,8 @@ def tcp_handler(target):
             return
         for s in (writer, uw):
             s.get_extra_info('socket').setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        await asyncio.gather(pump(reader, uw, RTT), pump(ur, writer, 0), return_exceptions=True)
+        # the first bytes wait one extra round trip (the TCP handshake), then each chunk half of one
+        await asyncio.gather(pump(reader, uw, RTT / 2, RTT), pump(ur, writer, RTT / 2), return_exceptions=True)
         for s in (writer, uw):
             s.close()
     return handle

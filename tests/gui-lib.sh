@@ -1,11 +1,14 @@
 # gui-lib.sh — shell helpers for tests that drive a real Claws Mail 4.1.1 under Xvfb (bash).
 #
-# TAP (ok, not_ok, check, skip, skip_all) comes from tests/tap.sh.  Here: the private network
-# namespace re-exec (gui_enter_netns), wait_win, gone_win, focus, keys, typ, typ_secret,
-# gui_start_xvfb, claws_spawn, claws_start, claws_pid, claws_rss_kb, claws_alive, close_alerts, claws_stop and
-# the configuration files of gui_write_config.
+# TAP (ok, not_ok, check, skip, skip_all) comes from tests/tap.sh.  Here: the start of a test
+# (gui_test_start: the skips, then the private network namespace re-exec, gui_enter_netns),
+# wait_win, gone_win, focus, keys, typ, typ_secret, shot, dshot, gui_start_xvfb, claws_spawn,
+# claws_start, claws_pid, claws_rss_kb, claws_alive, close_alerts, claws_stop, gui_load_plugin,
+# accountrc_of and the configuration files of gui_write_config.
 #
-# Before sourcing: top_srcdir, top_builddir.  Uses $T (test dir), $CFG (Claws config dir), $ART.
+# Before sourcing: top_srcdir (top_builddir defaults to it).  Sets SO (the plugin under test, in
+# the build tree) and ART (where screenshots and a failed test's files go); a test may set its own
+# after sourcing.  Uses $T (test dir), $CFG (Claws config dir).
 # gui_private_home sets up HOME, XDG_*, TMPDIR, CFG and PD below $T.
 #
 # Every wait has a deadline (gui_wait) and, when it runs out, says in the TAP output what it was
@@ -15,6 +18,9 @@
 # each named in the TAP output.
 
 . "$top_srcdir/tests/tap.sh"
+top_builddir=${top_builddir:-$top_srcdir}
+SO=$top_builddir/plugin/.libs/provider_assistant.so
+ART=$top_builddir/tests/artifacts
 
 # An ASan-built plugin cannot be loaded into the distribution's Claws Mail (the sanitizer runtime
 # must come first in the process): every point would fail for that reason alone.
@@ -185,6 +191,24 @@ gui_enter_netns() { # script
 	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
 }
 
+# gui_need [TOOL...]: the test is skipped unless every tool a GUI test needs, and each TOOL, is
+# installed.
+gui_need() {
+	local tool
+	for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip "$@"; do
+		command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
+	done
+}
+# gui_test_start [TOOL...]: the start of a test of the built plugin in Claws Mail, right after
+# sourcing this file: skipped under MPA_SKIP_GUI, without a tool (gui_need) or without the built
+# plugin; then the test goes on in its private network namespace (gui_enter_netns).
+gui_test_start() {
+	[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set"
+	gui_need "$@"
+	[ -f "$SO" ] || skip_all "plugin not built ($SO)"
+	gui_enter_netns "$0"
+}
+
 # A private home below $T for Claws and the plugin: HOME, the XDG directories, TMPDIR, C.UTF-8,
 # Adwaita, no MPA_PROVIDERS_PATH (the plugin reads the user's provider directory, as in real
 # life).  Sets CFG (Claws' configuration directory) and PD (the user's provider directory, made).
@@ -216,6 +240,15 @@ gui_start_xvfb() {
 
 # import talks to the X server too: under the same deadline as xdotool.
 shot() { timeout "${XDO_TIMEOUT:-10}" import -window root "$ART/$1.png" 2>/dev/null; }
+# MPA_SCREENSHOTS=DIR: also save the window alone, reduced to 256 colours, for doc/screenshots/
+# (needs convert).
+dshot() { # NAME WINDOW
+	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
+	mkdir -p "$MPA_SCREENSHOTS"
+	# No window manager: a window is captured with whatever lies over it, so raise it first.
+	xdo windowraise "$2" 2>/dev/null; sleep 0.3
+	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
+}
 # wait_win REGEX SECONDS -> prints the window id.  Visible windows only: Claws keeps some windows
 # (Edit accounts) hidden for reuse, and focusing a hidden one blocks xdotool --sync.
 _win_found() { _WIN=$(xdo search --onlyvisible --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
@@ -316,6 +349,13 @@ claws_stop() {
 	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
 }
 
+# gui_stop: at the end, Claws Mail (claws_stop), then Xvfb.
+gui_stop() {
+	claws_stop
+	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	return 0
+}
+
 # No wizard (a folder tree and one SMTP-only local account), and accelerators for the menus used.
 # Extra accountrc blocks come from stdin.
 gui_write_config() {
@@ -401,6 +441,38 @@ gui_write_provider() { # file domain imap-port smtp-port
 </clientConfig>
 X
 }
+
+# Configuration › Plugins… › Load…: FILE typed into the file chooser, a screenshot SHOT of the
+# plugin manager, which is closed again.  Whether the plugin loaded is the caller's check.
+gui_load_plugin() { # file shot
+	local pw fc
+	focus "$MAIN"; keys ctrl+shift+F10
+	pw=$(wait_win '^Plugins$' 15) || return 1
+	focus "$pw"; keys alt+l
+	fc=$(wait_win 'Select the Plugins to load' 15)
+	if [ -n "$fc" ]; then
+		focus "$fc"; keys ctrl+l; sleep 0.3; typ "$1"; sleep 0.5; keys Return
+		gone_win 'Select the Plugins to load' 10
+	fi
+	sleep 1; shot "$2"
+	focus "$pw"; keys alt+c; gone_win '^Plugins$' 10
+}
+
+# accountrc_of ADDRESS [N]: the keys the tests look at of the N-th saved account with ADDRESS
+# (default: the last), on one line (KEY=VALUE ...).
+accountrc_of() {
+	/usr/bin/python3 - "$CFG/accountrc" "$1" "${2:-0}" <<'P'
+import sys, re
+blocks = [b for b in re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
+          if 'address=' + sys.argv[2] + '\n' in b]
+n = int(sys.argv[3])
+if blocks:
+    b = blocks[n - 1] if n else blocks[-1]
+    print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port|imap_auth_method|smtp_auth_method|oauth2_auth_provider)=', l)))
+P
+}
+# has_all KEY=VALUE...: each is in $ACC (a line of accountrc_of); names the first one missing.
+has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 
 # The "Preferences for new account" dialog: type the address, then the password (from stdin, see
 # typ_secret).  Sets NEWACC to the dialog's window.

@@ -6,14 +6,7 @@
 # and mount namespaces (unshare -n -m; loopback only) and bind-mounts its own resolv.conf there,
 # naming a small name server of its own on 127.0.0.1 that answers "no such name" (NXDOMAIN) to
 # everything.  Without unshare (not root, no user namespaces) the whole test is skipped.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
 
 if [ -z "${MPA_DNS_NETNS:-}" ]; then
 	unshare -n -m -- true 2>/dev/null ||

@@ -4,21 +4,9 @@
 # outdated TLS, unencrypted servers, passwords the protocols cannot carry, 8-bit passwords,
 # PREAUTH instead of STARTTLS, over-long replies, a broken --ca-file, bad --timeout values, and
 # libetpan's own messages kept off the output.  Prints TAP.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
-. "$srcdir/tests/servers/lib.sh"
-
-mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
-mpa_servers_init
-CA=$MPA_TMP/ca.pem
-OUT=$MPA_TMP/out
-mkdir -p "$OUT"
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
+check_env_servers dovecot
+CA=$MPA_TMP/ca.pem    # a copy of the CA of Dovecot's certificates (made below)
 
 # An 8-bit password (UTF-8 letters, a CJK word, a euro sign): the test Dovecot gets it too.
 PW8='Pässwörd-测试-€5'

@@ -4,19 +4,8 @@
 # the check goes through TLS and the greeting, looks whether the server offers XOAUTH2 or
 # OAUTHBEARER, sends no login and asks for no password, and says that Claws Mail's "Authorise"
 # button signs in.  A server that offers no OAuth2 fails at auth, saying so.  Prints TAP.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
-. "$srcdir/tests/servers/lib.sh"
-mpa_servers_init
-CA=$MPA_TEST_CERTS/ca.pem
-OUT=$MPA_TMP/out
-mkdir -p "$OUT"
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
+check_env_servers
 
 # IMAP over TLS offering XOAUTH2; SMTP with STARTTLS (Outlook's 587) whose EHLO offers
 # XOAUTH2 and OAUTHBEARER; and the same two without OAuth2.

@@ -2,21 +2,8 @@
 # test-check.sh — "provider-assistant check --json" against a real Dovecot and the scriptable fake
 # server: real provider replies, broken servers, bad certificates, deadlines, and no password
 # anywhere in the output or the servers' logs.  Prints TAP.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
-. "$srcdir/tests/servers/lib.sh"
-
-mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
-mpa_servers_init
-CA=$MPA_TEST_CERTS/ca.pem
-OUT=$MPA_TMP/out
-mkdir -p "$OUT"
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
+check_env_servers dovecot
 
 # A password nobody could mistake for anything else, for the fake servers and the leak search.
 CANARY='Canary-Pw-4f9e-Leak?Check'

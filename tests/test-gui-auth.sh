@@ -27,16 +27,8 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start openssl
 
 . "$top_srcdir/tests/servers/lib.sh"
 mpa_servers_init
@@ -44,7 +36,7 @@ mpa_have_dovecot || skip_all "Dovecot (imapd, submissiond, auth-lua) or python3-
 T=$MPA_TMP
 gui_init auth
 mpa_on_exit 'gui_keep_artifacts "$st"; [ -n "${MPA_DOVECOT_DIR:-}" ] && cp "$MPA_DOVECOT_DIR/dovecot.log" "$ART/auth-dovecot.log" 2>/dev/null'
-mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+mpa_on_exit gui_stop
 
 gui_private_home
 MPA_DOVECOT_LIFETIME=600 mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }
@@ -79,26 +71,6 @@ openssl x509 -in "$MPA_TEST_CERTS/server.pem" -outform DER -out "$CFG/certs/127.
 cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$SMTPS_PORT.cert"
 cp "$CFG/certs/127.0.0.1.$IMAPS_PORT.cert" "$CFG/certs/127.0.0.1.$XO_PORT.cert"
 
-# accountrc_of ADDRESS [N]: the sign-in keys of the N-th account (default: the last) with ADDRESS.
-accountrc_of() {
-	/usr/bin/python3 - "$CFG/accountrc" "$1" "${2:-0}" <<'P'
-import sys, re
-blocks = [b for b in re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
-          if 'address=' + sys.argv[2] + '\n' in b]
-n = int(sys.argv[3])
-if blocks:
-    b = blocks[n - 1] if n else blocks[-1]
-    print(' '.join(l for l in b.splitlines() if re.match(r'(receive_server|imap_auth_method|use_smtp_auth|smtp_auth_method|oauth2_auth_provider)=', l)))
-P
-}
-# The window alone, reduced to 256 colours, for doc/screenshots/ (MPA_SCREENSHOTS=DIR).
-dshot() { # NAME WINDOW
-	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
-	mkdir -p "$MPA_SCREENSHOTS"
-	xdo windowraise "$2" 2>/dev/null; sleep 0.3
-	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
-}
-has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 # Dovecot's end-of-connection lines of a refused user: "... (auth failed, N attempts in S secs): user=<U>"
 failed_lines() { grep -F "user=<$1>" "$DVLOG" | grep 'auth failed, '; }
 _saved() { [ "$(grep -c "^address=$1\$" "$CFG/accountrc" 2>/dev/null)" -ge "$2" ]; }

@@ -19,16 +19,8 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start openssl
 
 . "$top_srcdir/tests/servers/lib.sh"
 mpa_servers_init
@@ -36,7 +28,7 @@ T=$MPA_TMP
 gui_init connect
 # ($st: the exit status, set by mpa_servers_init's trap)
 mpa_on_exit 'gui_keep_artifacts "$st"'
-mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+mpa_on_exit gui_stop
 
 gui_private_home
 

@@ -11,23 +11,15 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
 [ -x /usr/sbin/dnsmasq ] || skip_all "dnsmasq not installed (.ci/packages)"
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start openssl
 
 . "$top_srcdir/tests/lookup-env.sh"
 lookup_env_init
 T=$LT
 gui_init lookup
-trap 'gui_keep_artifacts $?; claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null; lookup_cleanup' EXIT
+trap 'gui_keep_artifacts $?; gui_stop; lookup_cleanup' EXIT
 gui_private_home
 
 # The world: Exmail's provider file in the user's provider directory; DNS and one HTTPS server.
@@ -45,16 +37,6 @@ lookup_https_start 127.0.0.3 web "$T/routes.json"
 gui_write_config
 printf '\n[Plugins_Common]\n%s\n\n[Plugins_GTK3]\n' "$SO" >>"$CFG/clawsrc"
 
-accountrc_of() { # address -> the account's interesting keys, one line
-	/usr/bin/python3 - "$CFG/accountrc" "$1" <<'P'
-import sys, re
-blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
-for b in blocks:
-    if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_smtp|use_smtp_auth)=', l)))
-P
-}
-has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 # wait_log REGEX SECONDS: until Claws' --debug output has a line matching REGEX
 wait_log() {
 	local i

@@ -13,9 +13,7 @@ set -u
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/gui-lib.sh"
 PKG=claws-mail-provider-assistant
-for tool in Xvfb xdotool claws-mail dbus-run-session import unshare ip pkg-config dpkg-query /usr/bin/python3; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
+gui_need pkg-config dpkg-query
 SO=$(pkg-config --variable=plugindir claws-mail)/provider_assistant.so
 gui_enter_netns "$0"
 
@@ -23,8 +21,7 @@ T=$(mktemp -d /tmp/mpa-gui-pkg.XXXXXX) || exit 99
 ART=${AUTOPKGTEST_ARTIFACTS:-$T/artifacts}
 mkdir -p "$ART"
 cleanup() {
-	claws_stop
-	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	gui_stop
 	wait 2>/dev/null
 	rm -rf "$T"
 }
@@ -42,18 +39,7 @@ claws_start --offline
 check "Claws Mail main window appears" test -n "$MAIN"
 
 # Configuration › Plugins… › Load…, the installed file typed into the file chooser.
-focus "$MAIN"; keys ctrl+shift+F10
-PW=$(wait_win '^Plugins$' 15)
-if [ -n "$PW" ]; then
-	focus "$PW"; keys alt+l
-	FC=$(wait_win 'Select the Plugins to load' 15)
-	if [ -n "$FC" ]; then
-		focus "$FC"; keys ctrl+l; typ "$SO"; keys Return
-		gone_win 'Select the Plugins to load' 10
-	fi
-	shot pkg-01-plugin-manager
-	focus "$PW"; keys alt+c; gone_win '^Plugins$' 10
-fi
+gui_load_plugin "$SO" pkg-01-plugin-manager
 TAP_DIAG='grep -i "plugin" "$T/claws.out" | tail -5 | sed "s/^/# /"'
 check "the packaged plugin is loaded through the plugin manager" \
 	grep -qF "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
@@ -82,15 +68,8 @@ for i in $(seq 30); do
 	sleep 0.7
 done
 [ -n "$saved" ] || { shot pkg-04-not-saved; echo "# accountrc after 30 s:"; sed 's/^/#   /' "$CFG/accountrc"; }
-ACC=$(/usr/bin/python3 - "$CFG/accountrc" zhangsan@sohu.com <<'P'
-import sys, re
-for b in re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M):
-    if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|ssl_imap|ssl_smtp|use_smtp_auth)=', l)))
-P
-)
+ACC=$(accountrc_of zhangsan@sohu.com)
 echo "# saved account: $ACC"
-has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, the address as user ID" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=zhangsan@sohu.com
 check "accountrc: SSL tunnel for IMAP and SMTP, SMTP AUTH on" has_all ssl_imap=1 ssl_smtp=1 use_smtp_auth=1

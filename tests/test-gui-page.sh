@@ -20,23 +20,14 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-for tool in Xvfb xdotool claws-mail dbus-run-session import convert /usr/bin/python3 unshare ip mount; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start convert mount
 
 T=$(mktemp -d /tmp/mpa-gui-page.XXXXXX)
 gui_init page
 cleanup() {
 	gui_keep_artifacts $?
-	claws_stop
-	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	gui_stop
 	wait 2>/dev/null
 	rm -rf "$T"
 }
@@ -53,12 +44,6 @@ export MPA_GEOMETRY_LOG=$T/geometry.log
 SOHUPW="sohu-Secret-$$-pw"
 
 # The window alone, reduced to 256 colours, for doc/screenshots/ (MPA_SCREENSHOTS=DIR).
-dshot() { # NAME WINDOW
-	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
-	mkdir -p "$MPA_SCREENSHOTS"
-	xdo windowraise "$2" 2>/dev/null; sleep 0.3
-	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
-}
 # wait_for FILE PATTERN SECONDS COUNT: until FILE has COUNT lines matching PATTERN (grep -E).
 wait_for() {
 	local i

@@ -18,16 +18,8 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/gui-lib.sh"
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 unshare ip openssl; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-gui_enter_netns "$0"
+gui_test_start openssl
 
 . "$top_srcdir/tests/servers/lib.sh"
 mpa_servers_init
@@ -35,7 +27,7 @@ mpa_have_dovecot || skip_all "Dovecot (imapd, submissiond, auth-lua) or python3-
 T=$MPA_TMP
 gui_init worked
 mpa_on_exit 'gui_keep_artifacts "$st"; [ -n "${MPA_DOVECOT_DIR:-}" ] && cp "$MPA_DOVECOT_DIR/dovecot.log" "$ART/worked-dovecot.log" 2>/dev/null'
-mpa_on_exit 'claws_stop; [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null'
+mpa_on_exit gui_stop
 
 gui_private_home
 MPA_DOVECOT_LIFETIME=900 mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }

@@ -20,29 +20,13 @@
 set -u
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-top_builddir=${top_builddir:-$top_srcdir}
-SO=$top_builddir/plugin/.libs/provider_assistant.so
-ART=$top_builddir/tests/artifacts
 # TAP, the sanitizer-build skip, gui_wait with its reasons, the failure artifacts, Xvfb (the
 # helpers below are this test's own versions of some of gui-lib.sh's)
 . "$top_srcdir/tests/gui-lib.sh"
-[ -z "${MPA_SKIP_GUI:-}" ] || skip_all "MPA_SKIP_GUI is set (CI runs the GUI tests in a step of their own; a package build does not run them)"
-
-for tool in Xvfb xdotool claws-mail dbus-run-session import /usr/bin/python3 dovecot unshare ip; do
-	command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not installed"
-done
-[ -f "$SO" ] || skip_all "plugin not built ($SO)"
-
-# Run everything in a private network namespace with only loopback: the Sohu account created in
+# Everything runs in a private network namespace with only loopback: the Sohu account created in
 # phase A is saved for real, and Claws logs in to a new IMAP account right away; here it cannot
 # reach anything but 127.0.0.1, whatever Claws decides to do (--offline alone did not stop it).
-if [ -z "${MPA_GUI_NETNS:-}" ]; then
-	if unshare -n -- true 2>/dev/null; then
-		export MPA_GUI_NETNS=1 top_srcdir top_builddir
-		exec unshare -n -- bash -c 'ip link set lo up && exec bash "$0"' "$0"
-	fi
-	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
-fi
+gui_test_start dovecot
 
 T=$(mktemp -d /tmp/mpa-gui.XXXXXX)
 chmod 755 "$T"      # Dovecot's unprivileged auth process must reach its files below
@@ -73,15 +57,6 @@ mkdir -p "$CFG" "$PD" "$T/Mail"/{inbox,sent,queue,draft,trash}
 # ---- helpers ----
 gui_start_xvfb || { echo "Bail out! Xvfb did not start"; exit 1; }
 
-shot() { timeout "${XDO_TIMEOUT:-10}" import -window root "$ART/$1.png" 2>/dev/null; }
-# MPA_SCREENSHOTS=DIR: also save the window alone, reduced to 256 colours, for doc/screenshots/.
-dshot() { # NAME WINDOW
-	[ -n "${MPA_SCREENSHOTS:-}" ] && [ -n "$2" ] || return 0
-	mkdir -p "$MPA_SCREENSHOTS"
-	# No window manager: a window is captured with whatever lies over it, so raise it first.
-	xdo windowraise "$2" 2>/dev/null; sleep 0.3
-	timeout "${XDO_TIMEOUT:-10}" import -window "$2" png:- 2>/dev/null | convert - -strip -colors 256 "png8:$MPA_SCREENSHOTS/$1.png"
-}
 # wait_win REGEX SECONDS -> prints the window id (hidden windows too, unlike gui-lib.sh's)
 _any_win_found() { _WIN=$(xdo search --name "$1" 2>/dev/null | tail -1); [ -n "$_WIN" ]; }
 _any_win_gone() { xdo search --name "$1" >/dev/null 2>&1; [ $? = 1 ]; }
@@ -94,9 +69,8 @@ focus() { xdo windowfocus --sync "$1" 2>/dev/null; sleep 0.3; }
 keys() { XDO_TIMEOUT=30 xdo key --delay 60 "$@"; }
 typ() { XDO_TIMEOUT=30 xdo type --delay 25 "$1"; }
 
-# claws_start: gui-lib.sh's (with the restart when Claws froze the X server at startup)
-# Anchored: dbus-run-session's own command line also names the config dir.
-claws_pid() { pgrep -f "^claws-mail --alternate-config-dir $CFG" | head -1; }
+# claws_start, claws_pid, claws_stop: gui-lib.sh's (with the restart when Claws froze the X
+# server at startup), which use the helpers above
 # Claws' own alerts and password prompts (modal, nested main loops) are dismissed.
 close_alerts() { # rounds
 	local r name w
@@ -137,22 +111,6 @@ settle_hints() {
 	for w in $(xdo search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do
 		focus "$w"; keys Escape
 	done
-}
-claws_stop() {
-	local p
-	# File › Exit first: Claws writes its configuration on a normal exit.
-	if [ -n "$(claws_pid)" ] && [ -n "${MAIN:-}" ]; then
-		close_alerts 1; focus "$MAIN"; keys ctrl+q
-		GUI_NO_BT=1 gui_wait 10 "Claws Mail to quit after File › Exit (SIGTERM next)" _claws_gone
-	fi
-	p=$(claws_pid)
-	# claws first (child of dbus-run-session), so no dbus-daemon is orphaned
-	if [ -n "$p" ]; then
-		kill "$p" 2>/dev/null
-		gui_wait 5 "Claws Mail to end on SIGTERM (SIGKILL next)" _claws_gone
-	fi
-	p=$(claws_pid); [ -n "$p" ] && kill -9 "$p" 2>/dev/null
-	[ -n "$DBUS_PID" ] && { wait "$DBUS_PID" 2>/dev/null; DBUS_PID=; }
 }
 # The "Preferences for new account" dialog, focus in the Mail address entry, then the password.
 new_account() { # address password
@@ -353,15 +311,6 @@ _test_lines() { [ "$(grep -c 'Provider Assistant: connection test' "$T/claws.out
 wait_test_line() { # count seconds
 	gui_wait "$2" "connection test line number $1 in Claws' output" _test_lines "$1"
 }
-accountrc_of() { # address -> the account's interesting keys, one line
-	/usr/bin/python3 - "$CFG/accountrc" "$1" <<'P'
-import sys, re
-blocks = re.split(r'^\[Account: \d+\]\n', open(sys.argv[1]).read(), flags=re.M)
-for b in blocks:
-    if 'address=' + sys.argv[2] + '\n' in b:
-        print(' '.join(l for l in b.splitlines() if re.match(r'(protocol|receive_server|smtp_server|user_id|smtp_user_id|ssl_imap|ssl_pop|ssl_smtp|use_smtp_auth|set_imapport|set_smtpport|smtp_port|imap_auth_method|smtp_auth_method)=', l)))
-P
-}
 
 # After OK on a new account: "not now" to the offer to test (window $1, when it came; never
 # forced), a second OK when the first landed too early, then Claws' alerts (it logs in to the
@@ -388,18 +337,7 @@ check "Claws Mail main window appears" test -n "$MAIN"
 # (refused inside the namespace): its alert must not sit over the plugin manager.
 sleep 2; close_alerts 2
 
-focus "$MAIN"; keys ctrl+shift+F10
-PW=$(wait_win '^Plugins$' 15)
-if [ -n "$PW" ]; then
-	focus "$PW"; keys alt+l
-	FC=$(wait_win 'Select the Plugins to load' 15)
-	if [ -n "$FC" ]; then
-		focus "$FC"; keys ctrl+l; sleep 0.3; typ "$SO"; sleep 0.5; keys Return
-		gone_win 'Select the Plugins to load' 10
-	fi
-	sleep 1; shot 01-plugin-manager
-	focus "$PW"; keys alt+c; gone_win '^Plugins$' 10
-fi
+gui_load_plugin "$SO" 01-plugin-manager
 check "plugin loaded through the plugin manager" grep -q "Plugin Provider Assistant (from file $SO) loaded" "$T/claws.out"
 check "plugin manager saved it as a Common plugin" \
 	/usr/bin/python3 -c 'import sys; t=open(sys.argv[1]).read(); sys.exit(0 if "[Plugins_Common]\n"+sys.argv[2] in t else 1)' "$CFG/clawsrc" "$SO"
@@ -418,7 +356,6 @@ fi
 wait_saved zhangsan@sohu.com
 ACC=$(accountrc_of zhangsan@sohu.com)
 echo "# sohu account: $ACC"
-has_all() { local kv; for kv in "$@"; do case " $ACC " in *" $kv "*) ;; *) echo "# missing $kv"; return 1;; esac; done; }
 check "accountrc: IMAP, imap.sohu.com, smtp.sohu.com, user ID" \
 	has_all protocol=1 receive_server=imap.sohu.com smtp_server=smtp.sohu.com user_id=zhangsan@sohu.com
 check "accountrc: SSL tunnel for IMAP and SMTP (default ports), SMTP AUTH on, no own SMTP user ID" \

@@ -5,24 +5,12 @@
 # a clean diagnosis, in JSON (valid, text kept literally) and in the human output (control
 # characters made visible), within the deadline and with bounded memory.  Real sockets on
 # 127.0.0.1 (tests/servers/fakeserver.py).  Prints TAP.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
 TIMEOUT=4               # --timeout of every check (seconds)
 MAX_GROWTH_KB=20480     # a hostile server may cost at most 20 MB more than a plain login
 
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
-. "$srcdir/tests/servers/lib.sh"
-
-
 [ -x /usr/bin/time ] || skip_all "/usr/bin/time (package time) is not installed"
-mpa_servers_init
-CA=$MPA_TEST_CERTS/ca.pem
-OUT=$MPA_TMP/out
-mkdir -p "$OUT"
+check_env_servers
 printf 'hostile-test-password\n' > "$MPA_TMP/pw"
 chmod 600 "$MPA_TMP/pw"    # private, as a password file should be (else: a warning on stderr)
 printf 'a-different-password' > "$MPA_TMP/pw.other"

@@ -6,14 +6,7 @@
 # Everything runs in private network and mount namespaces (tests/lookup-env.sh): dnsmasq on
 # 127.0.0.2, HTTPS servers on 127.0.0.3 (trusted test CA) and 127.0.0.4 (a CA nobody trusts), and
 # the namespace's own /etc/resolv.conf.  No query can leave the machine.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
 . "$srcdir/tests/lookup-env.sh"
 lookup_enter_netns "$0"
 lookup_env_init

@@ -5,22 +5,9 @@
 # test's HOME and XDG directories, not in the memory of a process after its check
 # (tests/secret-scan: /proc/self/mem), and the CLI forbids core dumps while it holds it.
 # The base64 forms (AUTH PLAIN blob, AUTH LOGIN password) are searched as well.  Prints TAP.
-set -u
-srcdir=${top_srcdir:?run through make check}
-builddir=${top_builddir:?run through make check}
-CLI=$builddir/plugin/provider-assistant
+. "${top_srcdir:?run through make check}/tests/check-env.sh"
 SCAN=$builddir/tests/secret-scan
-PY=/usr/bin/python3
-
-. "$srcdir/tests/tap.sh"
-skip_if_no_servers
-. "$srcdir/tests/servers/lib.sh"
-
-mpa_have_dovecot || skip_all "Dovecot, dovecot-auth-lua or python3-aiosmtpd not installed"
-mpa_servers_init
-CA=$MPA_TEST_CERTS/ca.pem
-OUT=$MPA_TMP/out
-mkdir -p "$OUT"
+check_env_servers dovecot
 
 # The secret: random, never in argv (only in files read by the programs).
 SECRET="PA-SECRET-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"

@@ -330,6 +330,10 @@ class Connection:
             except OSError:
                 pass
 
+    def plain_before_tls(self):
+        """Still plain text on a STARTTLS server that offers STARTTLS (every protocol alike)."""
+        return self.cfg['tls'] == 'starttls' and not self.tls and self.cfg['advertise_starttls']
+
     def ok_prefix(self):
         return {'imap': b'* OK ', 'smtp': b'220 ', 'pop3': b'+OK '}[self.proto]
 
@@ -344,9 +348,6 @@ class Connection:
 
 class ImapConnection(Connection):
     proto = 'imap'
-
-    def plain_before_tls(self):
-        return self.cfg['tls'] == 'starttls' and not self.tls and self.cfg['advertise_starttls']
 
     def caps(self):
         caps = self.cfg['capabilities'] or 'IMAP4rev1 ID SASL-IR LITERAL+ AUTH=PLAIN'
@@ -525,9 +526,6 @@ class ImapConnection(Connection):
 class SmtpConnection(Connection):
     proto = 'smtp'
 
-    def plain_before_tls(self):
-        return self.cfg['tls'] == 'starttls' and not self.tls and self.cfg['advertise_starttls']
-
     def default_greeting(self):
         return '220 localhost ESMTP FakeSMTP ready'
 
@@ -662,9 +660,6 @@ class SmtpConnection(Connection):
 class Pop3Connection(Connection):
     """POP3 (RFC 1939): USER/PASS against the configured user and password, an empty mailbox."""
     proto = 'pop3'
-
-    def plain_before_tls(self):
-        return self.cfg['tls'] == 'starttls' and not self.tls and self.cfg['advertise_starttls']
 
     def default_greeting(self):
         return '+OK FakePOP3 ready.'
