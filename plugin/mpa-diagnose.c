@@ -1360,6 +1360,12 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoResult *result,
 				  const gchar *lang)
 {
+	return mpa_diagnose_result_worked(provider, result, FALSE, lang);
+}
+
+MpaDiagnosis *mpa_diagnose_result_worked(const MpaProvider *provider, const MpaProtoResult *result,
+					 gboolean worked_before, const gchar *lang)
+{
 	MpaFailure f = { 0 };
 	g_autofree gchar *decoded = NULL;
 
@@ -1379,6 +1385,7 @@ MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoRes
 	f.imap_code = result->imap_code;
 	f.smtp_code = result->smtp_code;
 	f.enhanced_code = result->enhanced_code;
+	f.worked_before = worked_before;
 	return mpa_diagnose(provider, &f, lang);
 }
 

@@ -81,6 +81,10 @@ MpaDiagnosis *mpa_diagnose(const MpaProvider *provider, const MpaFailure *failur
 /* Convenience for a failed protocol result; NULL when it did not fail. */
 MpaDiagnosis *mpa_diagnose_result(const MpaProvider *provider, const MpaProtoResult *result,
 				  const gchar *lang);
+/* The same for an account that logged in with this password before (MpaFailure.worked_before:
+ * a refused login then leads with "the password that worked is no longer valid"). */
+MpaDiagnosis *mpa_diagnose_result_worked(const MpaProvider *provider, const MpaProtoResult *result,
+					 gboolean worked_before, const gchar *lang);
 void mpa_diagnosis_free(MpaDiagnosis *diagnosis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaDiagnosis, mpa_diagnosis_free)
 

@@ -66,3 +66,21 @@ gboolean mpa_logins_forget(const gchar *path, const gchar *account, GError **err
 	g_key_file_remove_group(kf, account, NULL);
 	return save(kf, path, error);
 }
+
+gboolean mpa_logins_keep_only(const gchar *path, const gchar *const *accounts, GError **error)
+{
+	g_autoptr(GKeyFile) kf = NULL;
+	g_auto(GStrv) groups = NULL;
+	gboolean changed = FALSE;
+
+	g_return_val_if_fail(path != NULL && accounts != NULL, FALSE);
+	kf = load(path);
+	groups = g_key_file_get_groups(kf, NULL);
+	for (guint i = 0; groups[i] != NULL; i++) {
+		if (g_strv_contains(accounts, groups[i]))
+			continue;
+		g_key_file_remove_group(kf, groups[i], NULL);
+		changed = TRUE;
+	}
+	return changed ? save(kf, path, error) : TRUE;
+}

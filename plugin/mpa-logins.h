@@ -26,6 +26,9 @@ gboolean mpa_logins_record(const gchar *path, const gchar *account, MpaProtocol 
 gboolean mpa_logins_worked_before(const gchar *path, const gchar *account, MpaProtocol protocol);
 /* Forget an account (removed, or its password changed in the mail program). */
 gboolean mpa_logins_forget(const gchar *path, const gchar *account, GError **error);
+/* Forget every account that is not in @accounts (NULL-terminated; the mail program's accounts
+ * now: the others were removed).  The file is left alone when nothing is to be forgotten. */
+gboolean mpa_logins_keep_only(const gchar *path, const gchar *const *accounts, GError **error);
 
 G_END_DECLS
 

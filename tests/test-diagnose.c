@@ -309,6 +309,11 @@ static const gchar *cause_at(const MpaDiagnosis *d, guint i)
 	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->cause : "(none)";
 }
 
+static const gchar *title_at(const MpaDiagnosis *d, guint i)
+{
+	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->title : "";
+}
+
 static void check_case(gconstpointer data)
 {
 	const Case *c = data;
@@ -660,6 +665,15 @@ static void test_diagnose_result(void)
 	d = mpa_diagnose_result(app_provider, &r, "en");
 	g_assert_cmpstr(cause_at(d, 0), ==, "app-password-required");
 	g_assert_cmpstr(d->reply, ==, (const gchar *)raw);
+	g_assert_null(strstr(title_at(d, 0), "no longer valid"));
+	mpa_diagnosis_free(d);
+	/* the connection test of an account that logged in before: the "stopped working" headline */
+	d = mpa_diagnose_result_worked(app_provider, &r, TRUE, "en");
+	g_assert_cmpstr(cause_at(d, 0), ==, "app-password-required");
+	g_assert_nonnull(strstr(title_at(d, 0), "is no longer valid"));
+	mpa_diagnosis_free(d);
+	d = mpa_diagnose_result_worked(app_provider, &r, FALSE, "en");
+	g_assert_null(strstr(title_at(d, 0), "no longer valid"));
 	mpa_diagnosis_free(d);
 	g_bytes_unref(r.reply_raw);
 }
@@ -787,11 +801,6 @@ static void test_parse_imap(void)
 		g_assert_cmpstr(code, ==, t[i].out);
 	}
 	g_assert_null(mpa_reply_imap_code(NULL));
-}
-
-static const gchar *title_at(const MpaDiagnosis *d, guint i)
-{
-	return i < d->causes->len ? ((MpaExplanation *)g_ptr_array_index(d->causes, i))->title : "";
 }
 
 static const gchar *fix_at(const MpaDiagnosis *d, guint i)

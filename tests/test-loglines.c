@@ -142,6 +142,25 @@ static void test_logins_record(void)
 	g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_SMTP));
 	g_assert_true(mpa_logins_record(path, "3", MPA_PROTOCOL_IMAP, 1764800001, NULL));
 	g_assert_true(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_IMAP));
+	/* accounts removed from the mail program are forgotten, the others kept */
+	g_assert_true(mpa_logins_record(path, "4", MPA_PROTOCOL_SMTP, 1764800002, NULL));
+	g_assert_true(mpa_logins_record(path, "12", MPA_PROTOCOL_IMAP, 1764800003, NULL));
+	{
+		const gchar *const now[] = { "3", "12", "99", NULL };
+		const gchar *const none[] = { NULL };
+
+		g_assert_true(mpa_logins_keep_only(path, now, NULL));
+		g_assert_true(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_IMAP));
+		g_assert_true(mpa_logins_worked_before(path, "12", MPA_PROTOCOL_IMAP));
+		g_assert_false(mpa_logins_worked_before(path, "4", MPA_PROTOCOL_SMTP));
+		g_assert_false(mpa_logins_worked_before(path, "99", MPA_PROTOCOL_IMAP));
+		g_clear_pointer(&data, g_free);
+		g_assert_true(g_file_get_contents(path, &data, NULL, NULL));
+		g_assert_null(strstr(data, "[4]"));
+		g_assert_true(mpa_logins_keep_only(path, none, NULL));
+		g_assert_false(mpa_logins_worked_before(path, "3", MPA_PROTOCOL_IMAP));
+		g_assert_false(mpa_logins_worked_before(path, "12", MPA_PROTOCOL_IMAP));
+	}
 	g_unlink(path);
 	{
 		g_autofree gchar *sub = g_path_get_dirname(path);
