@@ -75,7 +75,7 @@ static gboolean reads_simplified_chinese(const gchar *name, gsize len)
 	g_autofree gchar *base = g_ascii_strdown(name, (gssize)len);
 
 	return strcmp(base, "zh_sg") == 0 || strcmp(base, "zh_my") == 0 ||
-	       strcmp(base, "zh_hans") == 0 || g_str_has_prefix(base, "zh_hans_");
+		strcmp(base, "zh_hans") == 0 || g_str_has_prefix(base, "zh_hans_");
 }
 
 /* The variants of one locale name appended to @tags (nothing for C, POSIX or a non-locale). */

@@ -45,7 +45,8 @@ static guint show_source;
 static GSList *windows;      /* open hint windows */
 static GHashTable *problems; /* account id -> MpaPaLastProblem*: the last one of each account */
 static guint open_source;    /* opens an account's preferences from a hint window */
-static MpaPaOpenAccountFunc open_account_func; /* from mpa_pa_hints_init() */
+/* opens an account's page: the function mpa_pa_hints_init() was given */
+static MpaPaOpenAccountFunc open_account_func;
 
 static void hint_free(Hint *h)
 {
