@@ -25,8 +25,12 @@ int main(int argc, char **argv)
 	guint lookups = argc > 3 ? (guint)atoi(argv[3]) : 1000000;
 	/* a mix of what users type: known, unknown, decorated, upper case, IDN */
 	static const gchar *const addresses[] = {
-		"zhangsan@sohu.com", "LiSi@VIP.SOHU.COM", "Wang Wu <wangwu@sohu.com>",
-		"someone@unknown.example", "  x@sohu.com  ", "user@例子.测试",
+		"zhangsan@sohu.com",
+		"LiSi@VIP.SOHU.COM",
+		"Wang Wu <wangwu@sohu.com>",
+		"someone@unknown.example",
+		"  x@sohu.com  ",
+		"user@例子.测试",
 	};
 	g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func((GDestroyNotify)mpa_problem_free);
 	gdouble *times;

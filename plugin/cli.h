@@ -21,16 +21,16 @@
 G_BEGIN_DECLS
 
 typedef enum {
-	MPA_EXIT_OK = 0,                /* success */
-	MPA_EXIT_FAILED = 1,            /* the operation failed (invalid files, failed check) */
-	MPA_EXIT_USAGE = 2,             /* bad input or usage */
-	MPA_EXIT_UNKNOWN_PROVIDER = 3   /* the address is fine, no provider knows its domain */
+	MPA_EXIT_OK = 0,              /* success */
+	MPA_EXIT_FAILED = 1,          /* the operation failed (invalid files, failed check) */
+	MPA_EXIT_USAGE = 2,           /* bad input or usage */
+	MPA_EXIT_UNKNOWN_PROVIDER = 3 /* the address is fine, no provider knows its domain */
 } MpaExit;
 
 /* Options every subcommand accepts. */
 typedef struct {
-	gchar **providers_dirs;         /* --providers-dir (repeatable); NULL: default dirs */
-	gboolean json;                  /* --json */
+	gchar **providers_dirs; /* --providers-dir (repeatable); NULL: default dirs */
+	gboolean json;          /* --json */
 } MpaCliCommon;
 
 /* Adds --providers-dir and --json to @context's main group. */
@@ -74,9 +74,9 @@ guint mpa_cli_text_width(const gchar *text);
 
 /* The settings lookup of "show" and "check" (cli-lookup.c). */
 typedef struct {
-	gboolean offline;               /* --offline */
-	gdouble timeout_s;              /* --timeout, 0: the default */
-	gchar *ca_file;                 /* --ca-file */
+	gboolean offline;  /* --offline */
+	gdouble timeout_s; /* --timeout, 0: the default */
+	gchar *ca_file;    /* --ca-file */
 } MpaCliLookup;
 /* Adds --offline, --timeout and --ca-file. */
 void mpa_cli_add_lookup_options(GOptionContext *context, MpaCliLookup *lookup);

@@ -130,7 +130,8 @@ void mpa_check_run_async(const MpaCheckRequest *req, GCancellable *cancellable,
 			 MpaCheckProgressFunc progress, gpointer progress_data,
 			 GAsyncReadyCallback callback, gpointer user_data);
 MpaCheckResult *mpa_check_finish(GAsyncResult *result, GError **error);
-/* Blocking convenience for the CLI and tests (runs its own main context). */
+/* Blocking convenience for the tests (runs its own main context).  The CLI does not use it: it
+ * runs mpa_check_run_async() in its own main loop, which also serves its SIGINT/SIGTERM sources. */
 MpaCheckResult *mpa_check_run_sync(const MpaCheckRequest *req, GCancellable *cancellable);
 void mpa_check_result_free(MpaCheckResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(MpaCheckResult, mpa_check_result_free)

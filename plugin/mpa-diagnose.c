@@ -976,7 +976,8 @@ typedef struct {
 	const gchar *net;     /* the network/TLS outcome's cause, or NULL */
 	const gchar *net_candidates;
 	const gchar *net_text_candidates; /* the recognised text's own, or NULL */
-	guint notes_said; /* NOTE_... bits: each note is said once, under the first cause it fits */
+	/* NOTE_... bits: each note is said once, under the first cause it fits */
+	guint notes_said;
 	MpaNetError net_error;  /* given, or recognised in the text */
 	gboolean mode_mismatch; /* the text says TLS met a plain port or the reverse */
 	guint port;             /* given, or named in the text; 0: unknown */
@@ -1237,12 +1238,12 @@ static void add_notes(Diag *g, MpaExplanation *e, const gchar *lang)
 	const gchar *id = e->cause;
 	g_autofree gchar *port = g->port != 0 ? g_strdup_printf("%u", g->port) : NULL;
 
-	if (note_once(g, NOTE_PORT25, g->port == 25 &&
-		      cause_in(id, "timeout connection-refused connection-closed ip-not-allowed "
-				   "tls-handshake-failed encryption-required")))
+	if (note_once(g, NOTE_PORT25,
+		      g->port == 25 && cause_in(id, "timeout connection-refused connection-closed "
+						    "ip-not-allowed tls-handshake-failed encryption-required")))
 		append_line(e, mpa_mo_translate(lang, N_("Port 25 is meant for servers passing mail to each other; many networks and providers block it for mail programs. Use port 465 (SSL/TLS) or 587 (STARTTLS).")));
-	if (note_once(g, NOTE_MODE, g->mode_mismatch &&
-		      cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error"))) {
+	if (note_once(g, NOTE_MODE,
+		      g->mode_mismatch && cause_in(id, "tls-handshake-failed connection-closed timeout encryption-required protocol-error"))) {
 		g_autofree gchar *line = NULL;
 
 		if (g->port == 465 || g->port == 993 || g->port == 995)
@@ -1256,8 +1257,8 @@ static void add_notes(Diag *g, MpaExplanation *e, const gchar *lang)
 	if (note_once(g, NOTE_SELF_REFUSED,
 		      strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 && g->net_error == MPA_NET_UNENCRYPTED))
 		append_line(e, mpa_mo_translate(lang, N_("Here the connection check itself refused: it sends no password over an unencrypted connection, so the settings need SSL/TLS or STARTTLS.")));
-	if (note_once(g, NOTE_SERVERS, strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 ||
-		      (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0))) {
+	if (note_once(g, NOTE_SERVERS,
+		      strcmp(id, MPA_CAUSE_ENCRYPTION_REQUIRED) == 0 || (g->mode_mismatch && strcmp(id, MPA_CAUSE_TLS_HANDSHAKE_FAILED) == 0))) {
 		g_autofree gchar *servers = provider_servers(g->provider);
 
 		if (servers != NULL) {

@@ -11,8 +11,8 @@
  * and number of messages sent successfully that day, the time of the last successful send, and
  * a "guard on/off" switch.
  *
- * Writes are atomic: a temporary file "<file>.tmp-XXXXXX" in the same directory is written,
- * fsync'ed, renamed over the file, and the directory is fsync'ed.  A crash leaves either the old
+ * Writes are atomic (g_file_set_contents_full): a temporary file "<file>.XXXXXX" in the same
+ * directory is written, fsync'ed, renamed over the file, and the directory is fsync'ed.  A crash leaves either the old
  * or the new file plus maybe a stray temporary file, which a writable load removes.
  *
  * A main file that cannot be parsed (or holds impossible values) is never silently replaced:

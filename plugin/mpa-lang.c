@@ -67,6 +67,17 @@ gboolean mpa_lang_is_c_locale(const gchar *locale)
 	return (base == 1 && locale[0] == 'C') || (base == 5 && strncmp(locale, "POSIX", 5) == 0);
 }
 
+/* TRUE when the locale name @name (language and territory, "_" between them) is Chinese written
+ * in Simplified characters other than zh_CN: Singapore and Malaysia, or the script named
+ * (zh_Hans, zh_Hans_CN, zh_Hans_SG).  zh_TW, zh_HK, zh_MO and zh_Hant* read Traditional. */
+static gboolean reads_simplified_chinese(const gchar *name, gsize len)
+{
+	g_autofree gchar *base = g_ascii_strdown(name, (gssize)len);
+
+	return strcmp(base, "zh_sg") == 0 || strcmp(base, "zh_my") == 0 ||
+		strcmp(base, "zh_hans") == 0 || g_str_has_prefix(base, "zh_hans_");
+}
+
 /* The variants of one locale name appended to @tags (nothing for C, POSIX or a non-locale). */
 static void add_variants(GPtrArray *tags, const gchar *locale)
 {
@@ -74,6 +85,7 @@ static void add_variants(GPtrArray *tags, const gchar *locale)
 	g_auto(GStrv) variants = NULL;
 	g_autofree gchar *base = NULL;
 	gboolean first = TRUE;
+	gboolean simplified;
 
 	if (mpa_lang_is_c_locale(locale))
 		return;
@@ -86,7 +98,8 @@ static void add_variants(GPtrArray *tags, const gchar *locale)
 	}
 	/* what is no locale name ("zh_", "not a locale") adds nothing, not a part of it */
 	base = normalize_len(name, strcspn(name, ".@"));
-	if (base == NULL)
+	simplified = reads_simplified_chinese(name, strcspn(name, ".@"));
+	if (base == NULL && !simplified)
 		return;
 	variants = g_get_locale_variants(name);
 	for (guint i = 0; variants[i] != NULL; i++) {
@@ -97,8 +110,16 @@ static void add_variants(GPtrArray *tags, const gchar *locale)
 		tag = mpa_lang_normalize(variants[i]);
 		if (tag == NULL)
 			continue;
-		/* the locale names the bare language: Chinese here is Simplified Chinese */
-		if (first && strcmp(tag, "zh") == 0) {
+		if (simplified && strcmp(tag, "zh_SG") != 0 && strcmp(tag, "zh_MY") != 0) {
+			/* Simplified Chinese outside zh_CN: zh_CN before the bare "zh", and in place
+			 * of a script ("zh_Hans" is no territory) */
+			add_unique(tags, g_strdup("zh_CN"));
+			if (strcmp(tag, "zh") != 0) {
+				g_free(tag);
+				continue;
+			}
+		} else if (first && strcmp(tag, "zh") == 0) {
+			/* the locale names the bare language: Chinese here is Simplified Chinese */
 			add_unique(tags, tag);
 			tag = g_strdup("zh_CN");
 		}

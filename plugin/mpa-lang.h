@@ -12,9 +12,14 @@
  * Chinese is Simplified Chinese), and "C", "POSIX", "C.UTF-8", an empty or NULL name and anything
  * that is no locale name mean English, "en".
  *
- * zh_TW (and zh_HK) try zh_TW, then zh: no provider file and no catalogue has either, so they
- * get English, as gettext gives the Claws Mail interface around them (it has no fallback from
- * zh_TW to zh_CN either).  Simplified Chinese is not offered as Traditional Chinese.
+ * Chinese read in Simplified characters outside zh_CN also tries zh_CN, before "zh":
+ * zh_SG.UTF-8 tries zh_SG, zh_CN, zh; zh_MY likewise; a script name (zh_Hans, zh_Hans_CN,
+ * zh_Hans_SG, which g_get_locale_variants() passes through whole) tries zh_CN, then zh.
+ *
+ * zh_TW, zh_HK and zh_MO (and zh_Hant*) read Traditional Chinese: they try their own tag, then zh,
+ * which no provider file and no catalogue has, so they get English, as gettext gives the Claws
+ * Mail interface around them (it has no fallback from zh_TW to zh_CN either).  Simplified Chinese
+ * is not offered as Traditional Chinese.
  */
 #ifndef MPA_LANG_H
 #define MPA_LANG_H

@@ -24,7 +24,6 @@
 #include "mpa-logins.h"
 #include "pa-loglines.h"
 #include "pa-hints.h"
-#include "pa-page.h"
 #include "pa-shared.h"
 
 typedef struct {
@@ -46,6 +45,8 @@ static guint show_source;
 static GSList *windows;      /* open hint windows */
 static GHashTable *problems; /* account id -> MpaPaLastProblem*: the last one of each account */
 static guint open_source;    /* opens an account's preferences from a hint window */
+/* opens an account's page: the function mpa_pa_hints_init() was given */
+static MpaPaOpenAccountFunc open_account_func;
 
 static void hint_free(Hint *h)
 {
@@ -159,7 +160,8 @@ static void remember_problem(const Hint *h, const MpaExplanation *e, const MpaDi
 static gboolean open_account_idle(gpointer data)
 {
 	open_source = 0;
-	mpa_pa_page_open_account(GPOINTER_TO_INT(data));
+	if (open_account_func != NULL)
+		open_account_func(GPOINTER_TO_INT(data));
 	return G_SOURCE_REMOVE;
 }
 
@@ -487,7 +489,7 @@ void mpa_pa_hints_forget_account(gint account_id)
 			g_hash_table_iter_remove(&it);
 }
 
-void mpa_pa_hints_init(void)
+void mpa_pa_hints_init(MpaPaOpenAccountFunc open_account)
 {
 	/* Claws' texts as its users see them: the "claws-mail" domain's translations. */
 	const MpaPaLogFormats formats = {
@@ -508,6 +510,8 @@ void mpa_pa_hints_init(void)
 		.oauth2_no_code = CLAWS("OAuth2 missing authorization code\n"),
 	};
 
+	g_return_if_fail(open_account != NULL);
+	open_account_func = open_account;
 	watch = mpa_pa_log_watch_new(&formats);
 	shown = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	problems = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, problem_free);
@@ -526,6 +530,7 @@ void mpa_pa_hints_done(void)
 	if (alert_hook_id != HOOK_NONE)
 		hooks_unregister_hook(ALERTPANEL_OPENED_HOOKLIST, alert_hook_id);
 	log_hook_id = alert_hook_id = HOOK_NONE;
+	open_account_func = NULL;
 	if (show_source)
 		g_source_remove(show_source);
 	show_source = 0;

@@ -13,8 +13,13 @@
 
 G_BEGIN_DECLS
 
-/* Hints after Claws' own logins fail. */
-void mpa_pa_hints_init(void);
+/* Opens an account's preferences on the plugin's page (the hint window's "Open account
+ * settings"); pa-plugin.c passes mpa_pa_page_open_account, so that the hints need not know the
+ * page (the page already uses the hints: calling back would make the glue a cycle). */
+typedef void (*MpaPaOpenAccountFunc)(gint account_id);
+
+/* Hints after Claws' own logins fail.  open_account must not be NULL. */
+void mpa_pa_hints_init(MpaPaOpenAccountFunc open_account);
 void mpa_pa_hints_done(void);
 /* Forget the "already shown" state of an account (after a successful test). */
 void mpa_pa_hints_forget_account(gint account_id);

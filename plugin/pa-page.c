@@ -851,14 +851,12 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 	Page *pg = run->page;
 	g_autoptr(GError) error = NULL;
 	gint64 t0 = g_get_monotonic_time();
-	MpaCheckResult *r = mpa_check_finish(res, &error);
+	g_autoptr(MpaCheckResult) r = mpa_check_finish(res, &error);
 	gint64 check_us = r ? r->elapsed_us : -1;
 
 	running--;
 	if (!pg) {
 		/* The dialog was closed meanwhile: nothing to show. */
-		if (r)
-			mpa_check_result_free(r);
 		mpa_pa_stall_stop(g_steal_pointer(&run->stall), check_us, t0);
 		run_unref(run);
 		return;
@@ -945,7 +943,6 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 		for (guint i = 0; i < 2; i++)
 			if (d[i])
 				mpa_diagnosis_free(d[i]);
-		mpa_check_result_free(r);
 	}
 	geometry_later(pg, 1);
 	/* A field changed while the check ran: the result is out of date at once. */

@@ -98,7 +98,7 @@ gint plugin_init(gchar **error)
 	}
 	mpa_pa_logfilter_install();
 	mpa_pa_page_init();
-	mpa_pa_hints_init();
+	mpa_pa_hints_init(mpa_pa_page_open_account);
 	debug_print("%s: loaded\n", MPA_PLUGIN_NAME);
 	return 0;
 }

@@ -22,6 +22,20 @@ static void test_lang_variants(void)
 		 * English, as gettext gives the Claws Mail interface around it */
 		{ "zh_TW", "zh_TW zh" },
 		{ "zh_TW.Big5", "zh_TW zh" },
+		{ "zh_HK", "zh_HK zh" },
+		{ "zh_HK.UTF-8", "zh_HK zh" },
+		{ "zh_MO", "zh_MO zh" },
+		{ "zh_Hant_TW", "en" },
+		/* Simplified Chinese outside zh_CN reads the zh_CN texts */
+		{ "zh_SG.UTF-8", "zh_SG zh_CN zh" },
+		{ "zh_SG", "zh_SG zh_CN zh" },
+		{ "zh-SG", "zh_SG zh_CN zh" },
+		{ "zh_MY.UTF-8", "zh_MY zh_CN zh" },
+		/* a script: g_get_locale_variants() passes "zh_Hans_CN" through whole */
+		{ "zh_Hans_CN", "zh_CN zh" },
+		{ "zh_Hans_CN.UTF-8", "zh_CN zh" },
+		{ "zh-Hans-SG", "zh_CN zh" },
+		{ "zh_Hans", "zh_CN zh" },
 		/* the bare language: this project's Chinese is Simplified Chinese */
 		{ "zh", "zh zh_CN" },
 		{ "zh.UTF-8", "zh zh_CN" },
@@ -93,6 +107,8 @@ static void test_lang_process(void)
 		{ "zh", "C.UTF-8", "zh zh_CN" },
 		{ "", "zh_CN.UTF-8", "zh_CN zh" },
 		{ "", "zh_TW.UTF-8", "zh_TW zh" },
+		{ "", "zh_SG.UTF-8", "zh_SG zh_CN zh" },
+		{ "zh_SG:en", "C.UTF-8", "zh_SG zh_CN zh en" },
 		{ "", "C.UTF-8", "en" },
 	};
 	g_autofree gchar *saved_language = g_strdup(g_getenv("LANGUAGE"));

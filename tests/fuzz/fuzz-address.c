@@ -16,7 +16,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	g_autofree gchar *text = g_strndup((const gchar *)data, size);  /* stops at a NUL, as C text does */
+	g_autofree gchar *text = g_strndup((const gchar *)data, size); /* stops at a NUL, as C text does */
 	g_autofree gchar *local = NULL, *domain = NULL, *normalized = NULL, *again = NULL;
 	g_autoptr(GError) error = NULL, error2 = NULL;
 	const MpaProvider *p;

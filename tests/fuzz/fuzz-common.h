@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Criticals and warnings are bugs: a fuzzed input must never reach a g_return_if_fail or make
  * GLib complain.  abort() (not GLib's breakpoint trap) so that libFuzzer saves the input. */
 static GLogWriterOutput fuzz_log_writer(GLogLevelFlags level, const GLogField *fields, gsize n_fields,
-				       gpointer user_data)
+					gpointer user_data)
 {
 	GLogWriterOutput out = g_log_writer_standard_streams(level, fields, n_fields, user_data);
 
