@@ -223,6 +223,35 @@ gui_private_home() {
 	mkdir -p "$PD"
 }
 
+# gui_servers_start NAME [dovecot LIFETIME]: the start of a GUI test with servers of its own,
+# after gui_test_start: tests/servers/lib.sh with its directory as T (removed at exit), NAME's
+# artifacts kept if the test fails and Claws and Xvfb stopped at exit (before the servers), a
+# private home (gui_private_home).  "dovecot LIFETIME": skipped unless the real Dovecot can run;
+# it is started (a watchdog stops it after LIFETIME seconds) and its log kept with the artifacts
+# as NAME-dovecot.log; sets DVLOG (its log), GOODPW (the test user's password), BADPW (a wrong one).
+gui_servers_start() {
+	. "$top_srcdir/tests/servers/lib.sh"
+	mpa_servers_init
+	if [ "${2:-}" = dovecot ]; then
+		mpa_have_dovecot || skip_all "Dovecot (imapd, submissiond, auth-lua) or python3-aiosmtpd not installed"
+	fi
+	T=$MPA_TMP
+	gui_init "$1"
+	# ($st: the exit status, set by mpa_servers_init's trap)
+	if [ "${2:-}" = dovecot ]; then
+		mpa_on_exit "gui_keep_artifacts \"\$st\"; [ -n \"\${MPA_DOVECOT_DIR:-}\" ] && cp \"\$MPA_DOVECOT_DIR/dovecot.log\" \"\$ART/$1-dovecot.log\" 2>/dev/null"
+	else
+		mpa_on_exit 'gui_keep_artifacts "$st"'
+	fi
+	mpa_on_exit gui_stop
+	gui_private_home
+	[ "${2:-}" = dovecot ] || return 0
+	MPA_DOVECOT_LIFETIME=$3 mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }
+	DVLOG=$MPA_DOVECOT_DIR/dovecot.log
+	GOODPW=$(cat "$PASSWORD_FILE")
+	BADPW="wrong-Pw-$$-x"
+}
+
 XVFB_PID= DBUS_PID= MAIN=
 # Xvfb picks a free display itself (-displayfd: no race with another test choosing the same one)
 # and writes its number once it accepts connections.

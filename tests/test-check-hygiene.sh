@@ -23,47 +23,7 @@ run() {
 	echo $? > "$OUT/$_name.rc"
 }
 
-# expect NAME DESCRIPTION KEY=VALUE...: as in test-check.sh (rc=N; KEY a path like imap.stage;
-# "~text" contains; "null" JSON null)
-expect() {
-	_name=$1 _desc=$2; shift 2
-	_why=$("$PY" - "$OUT/$_name" "$@" <<'EOF'
-import json, sys
-base, conds = sys.argv[1], sys.argv[2:]
-rc = int(open(base + '.rc').read())
-try:
-    data = json.load(open(base + '.json'))
-except Exception as e:
-    data = None
-bad = []
-for c in conds:
-    key, want = c.split('=', 1)
-    negate = key.startswith('!')
-    key = key.lstrip('!')
-    if key == 'rc':
-        got = rc; ok = rc == int(want)
-    else:
-        got = data
-        for part in key.split('.'):
-            got = got.get(part) if isinstance(got, dict) else None
-        if want == 'null':
-            ok = got is None
-        elif want.startswith('~'):
-            ok = isinstance(got, (str, list)) and want[1:] in got
-        else:
-            ok = str(got) == want
-    if negate:
-        ok, want = not ok, 'not ' + want
-    if not ok:
-        bad.append('%s: want %s, got %r' % (key, want, got))
-if bad:
-    print('; '.join(bad)); sys.exit(1)
-EOF
-)
-	_st=$?
-	result $_st "$_desc"
-	[ $_st -eq 0 ] || { echo "# $_why"; sed 's/^/#   /' "$OUT/$_name.err" | head -5; }
-}
+# expect NAME DESCRIPTION CONDITION...: tests/check-env.sh
 
 # usage NAME DESCRIPTION TEXT: exit status 2, TEXT on stderr, nothing on stdout
 usage() {

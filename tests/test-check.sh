@@ -22,52 +22,7 @@ run_check() {
 	echo $(($(now_ms) - _t0)) > "$OUT/$_name.ms"
 }
 
-# expect NAME DESCRIPTION KEY=VALUE...: KEY is a path like imap.stage; VALUE "~text" means
-# "contains", "null" means JSON null; rc=N checks the exit status, max_ms=N the wall time.
-expect() {
-	_name=$1 _desc=$2; shift 2
-	_why=$("$PY" - "$OUT/$_name" "$@" <<'EOF'
-import json, sys
-base, conds = sys.argv[1], sys.argv[2:]
-try:
-    data = json.load(open(base + '.json'))
-except Exception as e:
-    print('no JSON: %s' % e); sys.exit(1)
-rc = int(open(base + '.rc').read()); ms = int(open(base + '.ms').read())
-import os
-# A sanitizer build (./configure --enable-sanitizers) is there for memory errors; it runs several
-# times slower, so wall-clock limits are asserted by the normal build only.
-sanitized = bool(os.environ.get('MPA_TEST_SANITIZED'))
-bad = []
-for c in conds:
-    key, want = c.split('=', 1)
-    if key == 'rc':
-        got = rc; ok = rc == int(want)
-    elif key == 'max_ms':
-        got = ms; ok = sanitized or ms <= int(want)
-    elif key == 'min_ms':
-        got = ms; ok = ms >= int(want)
-    else:
-        got = data
-        for part in key.split('.'):
-            got = got.get(part) if isinstance(got, dict) else None
-        if want == 'null':
-            ok = got is None
-        elif want.startswith('~'):
-            # a substring of a string, or a member of a list
-            ok = isinstance(got, (str, list)) and want[1:] in got
-        else:
-            ok = str(got) == want
-    if not ok:
-        bad.append('%s: want %s, got %r' % (key, want, got))
-if bad:
-    print('; '.join(bad)); sys.exit(1)
-EOF
-)
-	_st=$?
-	result $_st "$_desc"
-	[ $_st -eq 0 ] || { echo "# $_why"; sed 's/^/#   /' "$OUT/$_name.err" | head -5; }
-}
+# expect NAME DESCRIPTION CONDITION...: tests/check-env.sh
 
 # never_sent LOG DESCRIPTION: the fake server's command log shows no credential command
 never_sent() {

@@ -30,19 +30,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/gui-lib.sh"
 gui_test_start openssl
 
-. "$top_srcdir/tests/servers/lib.sh"
-mpa_servers_init
-mpa_have_dovecot || skip_all "Dovecot (imapd, submissiond, auth-lua) or python3-aiosmtpd not installed"
-T=$MPA_TMP
-gui_init auth
-mpa_on_exit 'gui_keep_artifacts "$st"; [ -n "${MPA_DOVECOT_DIR:-}" ] && cp "$MPA_DOVECOT_DIR/dovecot.log" "$ART/auth-dovecot.log" 2>/dev/null'
-mpa_on_exit gui_stop
-
-gui_private_home
-MPA_DOVECOT_LIFETIME=600 mpa_dovecot_start || { echo "Bail out! Dovecot did not start"; exit 1; }
-DVLOG=$MPA_DOVECOT_DIR/dovecot.log
-GOODPW=$(cat "$PASSWORD_FILE")
-BADPW="wrong-Pw-$$-x"
+gui_servers_start auth dovecot 600
 
 gui_write_provider "$PD/example.com.xml" example.com "$IMAPS_PORT" "$SMTPS_PORT"
 for p in sohu.com outlook.com gmail.com yahoo.com; do

@@ -22,15 +22,7 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 . "$top_srcdir/tests/gui-lib.sh"
 gui_test_start openssl
 
-. "$top_srcdir/tests/servers/lib.sh"
-mpa_servers_init
-T=$MPA_TMP
-gui_init connect
-# ($st: the exit status, set by mpa_servers_init's trap)
-mpa_on_exit 'gui_keep_artifacts "$st"'
-mpa_on_exit gui_stop
-
-gui_private_home
+gui_servers_start connect
 
 mpa_fake_spawn SILENT --proto imap --fault silent
 mpa_fake_spawn SILENTTLS --proto imap --fault silent-after-tls

@@ -20,6 +20,23 @@ static MpaPaLogFailure *feed_all(MpaPaLogWatch *w, const gchar *const *lines)
 	return found;
 }
 
+/* The failure the watcher reported, every field the hints read: net_error MPA_NET_NONE for a
+ * refused login or send, account NULL when no "Connecting" line named it, port 0 when unknown,
+ * reply NULL when the server's words were not seen. */
+static void assert_failure(const MpaPaLogFailure *f, MpaPaLogService service, MpaStage stage,
+			   MpaNetError err, const gchar *account, const gchar *host, guint port,
+			   const gchar *reply)
+{
+	g_assert_nonnull(f);
+	g_assert_cmpint(f->service, ==, service);
+	g_assert_cmpint(f->stage, ==, stage);
+	g_assert_cmpint(f->net_error, ==, err);
+	g_assert_cmpstr(f->account_name, ==, account);
+	g_assert_cmpstr(f->host, ==, host);
+	g_assert_cmpuint(f->port, ==, port);
+	g_assert_cmpstr(f->reply, ==, reply);
+}
+
 static void test_imap_login(void)
 {
 	const gchar *lines[] = {
@@ -35,13 +52,8 @@ static void test_imap_login(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpint(f->service, ==, MPA_PA_LOG_IMAP);
-	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
-	g_assert_cmpstr(f->account_name, ==, "Sohu");
-	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
-	g_assert_cmpuint(f->port, ==, 993);
-	g_assert_cmpstr(f->reply, ==, "ERR.LOGIN.PASSERR Password error");
+	assert_failure(f, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE, "Sohu", "imap.sohu.com", 993,
+		       "ERR.LOGIN.PASSERR Password error");
 }
 
 /* Successful logins, for "the password that worked is no longer valid". */
@@ -184,11 +196,8 @@ static void test_imap_two_accounts(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpstr(f->account_name, ==, "B");
-	g_assert_cmpstr(f->host, ==, "imap.b.example");
-	g_assert_cmpuint(f->port, ==, 143);
-	g_assert_cmpstr(f->reply, ==, "Authentication failed.");
+	assert_failure(f, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE, "B", "imap.b.example", 143,
+		       "Authentication failed.");
 }
 
 static void test_imap_unknown_host(void)
@@ -197,10 +206,7 @@ static void test_imap_unknown_host(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_null(f->account_name);
-	g_assert_cmpstr(f->host, ==, "imap.x.example");
-	g_assert_null(f->reply);
+	assert_failure(f, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE, NULL, "imap.x.example", 0, NULL);
 }
 
 static void test_other_imap_errors_ignored(void)
@@ -232,13 +238,8 @@ static void test_smtp_auth(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpint(f->service, ==, MPA_PA_LOG_SMTP);
-	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
-	g_assert_cmpstr(f->account_name, ==, "Sohu");
-	g_assert_cmpstr(f->host, ==, "smtp.sohu.com");
-	g_assert_cmpuint(f->port, ==, 465);
-	g_assert_cmpstr(f->reply, ==, "535 Error: authentication failed");
+	assert_failure(f, MPA_PA_LOG_SMTP, MPA_STAGE_AUTH, MPA_NET_NONE, "Sohu", "smtp.sohu.com", 465,
+		       "535 Error: authentication failed");
 }
 
 static void test_smtp_send(void)
@@ -251,9 +252,8 @@ static void test_smtp_send(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpint(f->stage, ==, MPA_STAGE_SEND);
-	g_assert_cmpstr(f->reply, ==, "554 DT:SPM message rejected as spam");
+	assert_failure(f, MPA_PA_LOG_SMTP, MPA_STAGE_SEND, MPA_NET_NONE, "Sohu", "smtp.sohu.com", 465,
+		       "554 DT:SPM message rejected as spam");
 }
 
 static void test_translated_formats(void)
@@ -272,9 +272,7 @@ static void test_translated_formats(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(&fmt);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpstr(f->account_name, ==, "搜狐");
-	g_assert_cmpstr(f->host, ==, "imap.sohu.com");
+	assert_failure(f, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE, "搜狐", "imap.sohu.com", 993, NULL);
 }
 
 static void test_special_characters(void)
@@ -288,8 +286,7 @@ static void test_special_characters(void)
 	g_autoptr(MpaPaLogWatch) w = mpa_pa_log_watch_new(NULL);
 	g_autoptr(MpaPaLogFailure) f = feed_all(w, lines);
 
-	g_assert_nonnull(f);
-	g_assert_cmpstr(f->account_name, ==, "a.*(b)");
+	assert_failure(f, MPA_PA_LOG_IMAP, MPA_STAGE_AUTH, MPA_NET_NONE, "a.*(b)", "imap.a.example", 993, NULL);
 }
 
 /* ---- connection failures: told apart by when they come ---- */
@@ -320,14 +317,7 @@ static void assert_net(const MpaPaLogFailure *f, MpaPaLogService service, MpaNet
 		       const gchar *account,
 		       const gchar *host, guint port)
 {
-	g_assert_nonnull(f);
-	g_assert_cmpint(f->service, ==, service);
-	g_assert_cmpint(f->stage, ==, MPA_STAGE_CONNECT);
-	g_assert_cmpint(f->net_error, ==, err);
-	g_assert_cmpstr(f->account_name, ==, account);
-	g_assert_cmpstr(f->host, ==, host);
-	g_assert_cmpuint(f->port, ==, port);
-	g_assert_null(f->reply);
+	assert_failure(f, service, MPA_STAGE_CONNECT, err, account, host, port, NULL);
 }
 
 static void test_imap_refused(void)
@@ -634,23 +624,15 @@ static void test_pop3_login(void)
 	g_autoptr(MpaPaLogFailure) f2 = feed_all(w2, orphan);
 	g_autoptr(MpaPaLogFailure) f3 = feed_all(w3, translated);
 
-	g_assert_nonnull(f);
-	g_assert_cmpint(f->service, ==, MPA_PA_LOG_POP3);
+	assert_failure(f, MPA_PA_LOG_POP3, MPA_STAGE_AUTH, MPA_NET_NONE, "Sohu POP", "pop3.sohu.com", 995,
+		       "-ERR Authentication failed");
 	/* the receiving side's rules */
 	g_assert_cmpint(mpa_pa_log_service_side(f->service), ==, MPA_PROTOCOL_IMAP);
 	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_IMAP), ==, MPA_PROTOCOL_IMAP);
 	g_assert_cmpint(mpa_pa_log_service_side(MPA_PA_LOG_SMTP), ==, MPA_PROTOCOL_SMTP);
-	g_assert_cmpint(f->stage, ==, MPA_STAGE_AUTH);
-	g_assert_cmpint(f->net_error, ==, MPA_NET_NONE);
-	g_assert_cmpstr(f->account_name, ==, "Sohu POP");
-	g_assert_cmpstr(f->host, ==, "pop3.sohu.com");
-	g_assert_cmpuint(f->port, ==, 995);
-	g_assert_cmpstr(f->reply, ==, "-ERR Authentication failed");
 	g_assert_null(f2);
-	g_assert_nonnull(f3);
-	g_assert_cmpint(f3->service, ==, MPA_PA_LOG_POP3);
-	g_assert_cmpstr(f3->account_name, ==, "搜狐");
-	g_assert_cmpstr(f3->reply, ==, "-ERR 用户名或密码错误");
+	assert_failure(f3, MPA_PA_LOG_POP3, MPA_STAGE_AUTH, MPA_NET_NONE, "搜狐", "pop3.sohu.com", 995,
+		       "-ERR 用户名或密码错误");
 }
 
 int main(int argc, char **argv)
