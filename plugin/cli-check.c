@@ -308,8 +308,8 @@ static void print_reason(const MpaProvider *provider, const MpaProtoResult *r)
 
 	if (r->oauth2 && r->outcome == MPA_OUTCOME_OK) {
 		g_autofree gchar *line = g_strdup_printf(
-			/* TRANSLATORS: %s is IMAP or SMTP; "Authorise" is Claws Mail's button */
-			_("%s: the server offers OAuth2 sign-in. This check sends no login: Claws Mail signs in itself, with the \"Authorise\" button on the account's OAuth2 page."),
+			/* TRANSLATORS: %s is IMAP or SMTP; "Authorize" is Claws Mail's button */
+			_("%s: the server offers OAuth2 sign-in. This check sends no login: Claws Mail signs in itself, with the \"Authorize\" button on the account's OAuth2 page."),
 			label);
 
 		g_print("\n");

@@ -66,7 +66,7 @@ typedef struct {
 	gchar *id_answer;     /* server's IMAP ID answer "name version", may be NULL */
 	gboolean oauth2;      /* OAuth2 sign-in: no login was tried; outcome OK means the
 			       * server offers XOAUTH2 or OAUTHBEARER (the mail program's
-			       * own "Authorise" signs in) */
+			       * own "Authorize" signs in) */
 	gint64 elapsed_us;
 } MpaProtoResult;
 

@@ -406,7 +406,7 @@ static void handle_failure(const MpaPaLogFailure *f)
 				     "and the Client ID (Claws Mail as Debian builds it has none of its "
 				     "own; register an application with the provider, redirect address "
 				     "http://127.0.0.1:8888), click \"Open default browser with request\", "
-				     "sign in, then click \"Authorise\"."));
+				     "sign in, then click \"Authorize\"."));
 		ox->link = reg ? g_strdup(reg->url) : NULL;
 		g_ptr_array_insert(d->causes, 0, ox);
 	}

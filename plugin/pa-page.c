@@ -909,11 +909,11 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 			/* OK offers the test again, naming this failure. */
 			pg->asked = FALSE;
 		} else if (any_ok) {
-			/* OAuth2 (Outlook): no login was tried; Claws' "Authorise" is the sign-in */
+			/* OAuth2 (Outlook): no login was tried; Claws' "Authorize" is the sign-in */
 			g_autofree gchar *t = pr[0]->oauth2 || pr[1]->oauth2
 				? g_strdup_printf(_("Test passed in %s: the servers answer and offer OAuth2 "
 						    "sign-in. No password is used: sign in with the "
-						    "\"Authorise\" button on the OAuth2 page."),
+						    "\"Authorize\" button on the OAuth2 page."),
 						  total)
 				: g_strdup_printf(_("Test passed in %s: the settings "
 						    "and the password work."),

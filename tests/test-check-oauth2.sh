@@ -2,7 +2,7 @@
 # test-check-oauth2.sh — "provider-assistant check" for a provider that signs in with OAuth2 only
 # (Outlook.com, through its real provider file with the servers moved to fake ones on 127.0.0.1):
 # the check goes through TLS and the greeting, looks whether the server offers XOAUTH2 or
-# OAUTHBEARER, sends no login and asks for no password, and says that Claws Mail's "Authorise"
+# OAUTHBEARER, sends no login and asks for no password, and says that Claws Mail's "Authorize"
 # button signs in.  A server that offers no OAuth2 fails at auth, saying so.  Prints TAP.
 . "${top_srcdir:?run through make check}/tests/check-env.sh"
 check_env_servers
@@ -47,8 +47,8 @@ never_sent "$o_imap_LOG" "IMAP: no LOGIN or AUTHENTICATE reached the server"
 never_sent "$o_smtp_LOG" "SMTP: no AUTH reached the server"
 
 check_run text --imap "127.0.0.1:$o_imap_PORT" --smtp "127.0.0.1:$o_smtp_PORT" --timeout 5
-result $(grep -q 'offers OAuth2 sign-in' "$OUT/text.out" && grep -q '"Authorise"' "$OUT/text.out"; echo $?) \
-	"text: says the server offers OAuth2 and that Claws Mail's \"Authorise\" button signs in"
+result $(grep -q 'offers OAuth2 sign-in' "$OUT/text.out" && grep -q '"Authorize"' "$OUT/text.out"; echo $?) \
+	"text: says the server offers OAuth2 and that Claws Mail's \"Authorize\" button signs in"
 [ "$(cat "$OUT/text.rc")" = 0 ] || sed 's/^/#   /' "$OUT/text.out" "$OUT/text.err"
 
 check_run none --json --imap "127.0.0.1:$p_imap_PORT" --smtp "127.0.0.1:$p_smtp_PORT" --timeout 5
