@@ -71,6 +71,10 @@ struct _MpaPaAccountDialog {
 
 	GtkWidget *smtp_pass;
 	gboolean smtp_pass_ours; /* it holds the Basic page's password, put there by us */
+	/* SHA-256 of the passwords as saved (when the dialog opened or was last saved), in memory
+	 * only: tells a newly typed password from the one the login record is about */
+	gchar *saved_password_digest;
+	gchar *methods_logged; /* the last "methods:" debug line */
 	gboolean syncing;
 	GtkWidget *hint; /* the box under the Password field */
 	GtkWidget *hint_label;
@@ -944,6 +948,18 @@ static void signin_changed(gpointer instance, gpointer data)
 {
 	MpaPaAccountDialog *dlg = data;
 
+	if (dlg->ready) {
+		g_autofree gchar *imap = field_get(dlg, F_IMAP_AUTH);
+		g_autofree gchar *smtp = field_get(dlg, F_SMTP_AUTH_METHOD);
+		g_autofree gchar *line = g_strdup_printf("imap %s, smtp %s", imap ? imap : "-", smtp ? smtp : "-");
+
+		/* In Claws' --debug output, for the GUI tests: one line each time a method changes. */
+		if (g_strcmp0(line, dlg->methods_logged) != 0) {
+			debug_print("%s: methods: %s\n", MPA_PLUGIN_NAME, line);
+			g_free(dlg->methods_logged);
+			dlg->methods_logged = g_steal_pointer(&line);
+		}
+	}
 	if (dlg->signin_changed)
 		((void (*)(gpointer))dlg->signin_changed)(dlg->signin_changed_data);
 	field_changed(instance, data);
@@ -1029,6 +1045,19 @@ static void address_changed(GtkEditable *editable, gpointer data)
 	if (p && normalized && dlg->is_new)
 		fill(dlg, p, normalized, FALSE, TRUE);
 	set_provider_refresh(dlg, p, refresh);
+}
+
+/* The passwords the user typed (the Send page's only when it is not our copy of the Basic
+ * page's), as a SHA-256: never the password itself. */
+static gchar *password_digest(MpaPaAccountDialog *dlg)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	const gchar *basic = dlg->password ? gtk_entry_get_text(GTK_ENTRY(dlg->password)) : "";
+	const gchar *send = dlg->smtp_pass && !dlg->smtp_pass_ours ? gtk_entry_get_text(GTK_ENTRY(dlg->smtp_pass)) : "";
+
+	g_checksum_update(sum, (const guchar *)basic, strlen(basic) + 1);
+	g_checksum_update(sum, (const guchar *)send, strlen(send) + 1);
+	return g_strdup(g_checksum_get_string(sum));
 }
 
 static gboolean find_widgets(MpaPaAccountDialog *dlg)
@@ -1122,6 +1151,7 @@ static gboolean find_widgets(MpaPaAccountDialog *dlg)
 	dlg->ready = TRUE;
 	/* The address may already be there (editing, or a pasted address before we were ready). */
 	address_changed(GTK_EDITABLE(dlg->address), dlg);
+	dlg->saved_password_digest = password_digest(dlg);
 	return TRUE;
 }
 
@@ -1194,7 +1224,27 @@ void mpa_pa_account_dialog_detach(MpaPaAccountDialog *dlg)
 	}
 	if (dlg->toplevel)
 		g_object_remove_weak_pointer(G_OBJECT(dlg->toplevel), (gpointer *)&dlg->toplevel);
+	g_free(dlg->saved_password_digest);
+	g_free(dlg->methods_logged);
 	g_free(dlg);
+}
+
+gboolean mpa_pa_account_dialog_password_changed(MpaPaAccountDialog *dlg)
+{
+	g_autofree gchar *now = NULL;
+
+	if (!dlg || !dlg->ready || !dlg->saved_password_digest)
+		return FALSE;
+	now = password_digest(dlg);
+	return strcmp(now, dlg->saved_password_digest) != 0;
+}
+
+void mpa_pa_account_dialog_password_saved(MpaPaAccountDialog *dlg)
+{
+	if (!dlg || !dlg->ready)
+		return;
+	g_free(dlg->saved_password_digest);
+	dlg->saved_password_digest = password_digest(dlg);
 }
 
 gboolean mpa_pa_account_dialog_is_new(const MpaPaAccountDialog *dlg)

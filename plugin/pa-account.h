@@ -47,6 +47,10 @@ void mpa_pa_account_dialog_set_fields_changed(MpaPaAccountDialog *dlg, void (*fu
 /* A digest of the fields a check request is made of (the password only as part of a SHA-256):
  * equal digests, equal requests. */
 gchar *mpa_pa_account_dialog_fingerprint(MpaPaAccountDialog *dlg);
+/* The password typed differs from the one saved when the dialog opened (or at the last
+ * mpa_pa_account_dialog_password_saved()): compared as SHA-256 digests kept in memory. */
+gboolean mpa_pa_account_dialog_password_changed(MpaPaAccountDialog *dlg);
+void mpa_pa_account_dialog_password_saved(MpaPaAccountDialog *dlg);
 
 /* The sign-in choice where OAuth2 is an option beside a password (mpa_provider_oauth2_optional).
  * @func is called whenever the methods of the Receive or Send page, the OAuth2 service or its

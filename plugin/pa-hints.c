@@ -19,6 +19,7 @@
 #include "prefs_account.h"
 #include "prefs_common.h"
 #include "account.h"
+#include "mainwindow.h" /* ACCOUNT_LIST_CHANGED_HOOKLIST */
 
 #include "mpa-diagnose.h"
 #include "mpa-logins.h"
@@ -37,6 +38,7 @@ typedef struct {
 
 static gulong log_hook_id = HOOK_NONE;
 static gulong alert_hook_id = HOOK_NONE;
+static gulong accounts_hook_id = HOOK_NONE;
 static MpaPaLogWatch *watch;
 static GHashTable *shown; /* "account-id:cause" seen this session */
 static GQueue pending;    /* of Hint*, waiting for the alerts to close */
@@ -341,12 +343,46 @@ void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol)
 		debug_print("Provider Assistant: cannot record a login: %s\n", error->message);
 }
 
-static gboolean worked_before(gint account_id, MpaProtocol protocol)
+gboolean mpa_pa_hints_worked_before(gint account_id, MpaProtocol protocol)
+{
+	g_autofree gchar *path = NULL;
+	g_autofree gchar *key = NULL;
+
+	if (account_id < 0)
+		return FALSE;
+	path = logins_path();
+	key = g_strdup_printf("%d", account_id);
+	return mpa_logins_worked_before(path, key, protocol);
+}
+
+void mpa_pa_hints_forget_logins(gint account_id)
 {
 	g_autofree gchar *path = logins_path();
 	g_autofree gchar *key = g_strdup_printf("%d", account_id);
+	g_autoptr(GError) error = NULL;
 
-	return mpa_logins_worked_before(path, key, protocol);
+	if (account_id >= 0 && !mpa_logins_forget(path, key, &error))
+		debug_print("Provider Assistant: cannot update the login record: %s\n", error->message);
+}
+
+/* Claws' account list changed (an account added, edited or deleted): the record keeps only the
+ * accounts that still exist. */
+static gboolean account_list_hook(gpointer source, gpointer data)
+{
+	g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func(g_free);
+	g_autofree gchar *path = NULL;
+	g_autoptr(GError) error = NULL;
+
+	for (GList *cur = account_get_list(); cur; cur = cur->next)
+		g_ptr_array_add(ids, g_strdup_printf("%d", ((PrefsAccount *)cur->data)->account_id));
+	/* an empty list is a Claws still starting or quitting, not every account deleted */
+	if (ids->len == 0)
+		return FALSE;
+	g_ptr_array_add(ids, NULL);
+	path = logins_path();
+	if (!mpa_logins_keep_only(path, (const gchar *const *)ids->pdata, &error))
+		debug_print("Provider Assistant: cannot update the login record: %s\n", error->message);
+	return FALSE;
 }
 
 static void handle_failure(const MpaPaLogFailure *f)
@@ -383,7 +419,7 @@ static void handle_failure(const MpaPaLogFailure *f)
 	fail.enhanced_code = enhanced;
 	fail.port = f->port;
 	/* POP3 logins are recorded for the receiving side too */
-	fail.worked_before = worked_before(ac->account_id, fail.protocol);
+	fail.worked_before = mpa_pa_hints_worked_before(ac->account_id, fail.protocol);
 	d = mpa_diagnose(p, &fail, NULL);
 	if (!d || !d->causes || d->causes->len == 0) {
 		if (d)
@@ -519,8 +555,9 @@ void mpa_pa_hints_init(MpaPaOpenAccountFunc open_account)
 	alerts_open = 0;
 	log_hook_id = hooks_register_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook, NULL);
 	alert_hook_id = hooks_register_hook(ALERTPANEL_OPENED_HOOKLIST, alert_hook, NULL);
-	if (log_hook_id == HOOK_NONE || alert_hook_id == HOOK_NONE)
-		g_warning("%s: could not register the log or alert hook", MPA_PLUGIN_NAME);
+	accounts_hook_id = hooks_register_hook(ACCOUNT_LIST_CHANGED_HOOKLIST, account_list_hook, NULL);
+	if (log_hook_id == HOOK_NONE || alert_hook_id == HOOK_NONE || accounts_hook_id == HOOK_NONE)
+		g_warning("%s: could not register the log, alert or account-list hook", MPA_PLUGIN_NAME);
 }
 
 void mpa_pa_hints_done(void)
@@ -529,7 +566,9 @@ void mpa_pa_hints_done(void)
 		hooks_unregister_hook(LOG_APPEND_TEXT_HOOKLIST, log_hook_id);
 	if (alert_hook_id != HOOK_NONE)
 		hooks_unregister_hook(ALERTPANEL_OPENED_HOOKLIST, alert_hook_id);
-	log_hook_id = alert_hook_id = HOOK_NONE;
+	if (accounts_hook_id != HOOK_NONE)
+		hooks_unregister_hook(ACCOUNT_LIST_CHANGED_HOOKLIST, accounts_hook_id);
+	log_hook_id = alert_hook_id = accounts_hook_id = HOOK_NONE;
 	open_account_func = NULL;
 	if (show_source)
 		g_source_remove(show_source);

@@ -26,6 +26,11 @@ void mpa_pa_hints_forget_account(gint account_id);
 /* Keep a successful login of the account (Claws' own, or a passed test) in the small record of
  * mpa-logins.h: a later refusal then leads with "the password that worked is no longer valid". */
 void mpa_pa_hints_record_login(gint account_id, MpaProtocol protocol);
+/* The record says the account logged in with @protocol before (FALSE for an unsaved account). */
+gboolean mpa_pa_hints_worked_before(gint account_id, MpaProtocol protocol);
+/* Forget the account's logins: a newly saved password has not logged in yet (its refusal is a
+ * first-login problem).  Removed accounts are forgotten on Claws' account-list hook. */
+void mpa_pa_hints_forget_logins(gint account_id);
 /* The last problem Claws Mail met with an account in this session (a failed login, send or
  * connection that the hints explained), whether or not its window was shown. */
 typedef struct {

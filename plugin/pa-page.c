@@ -700,9 +700,11 @@ static void on_progress(MpaProtocol proto, const MpaStageResult *st, gpointer da
 	mpa_pa_stall_callback(run->stall, "progress", t0);
 }
 
-static MpaDiagnosis *diagnose(const MpaProvider *p, const MpaProtoResult *r)
+/* @worked: the account logged in before with the password the dialog holds (the record says so
+ * and the password was not retyped since it was saved). */
+static MpaDiagnosis *diagnose(const MpaProvider *p, const MpaProtoResult *r, gboolean worked)
 {
-	MpaDiagnosis *d = mpa_diagnose_result(p, r, NULL);
+	MpaDiagnosis *d = mpa_diagnose_result_worked(p, r, worked, NULL);
 
 	if (d && (!d->causes || d->causes->len == 0)) {
 		mpa_diagnosis_free(d);
@@ -877,11 +879,17 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 		gboolean any_failed = FALSE, any_ok = FALSE, cancelled = FALSE;
 		g_autofree gchar *total = duration(r->elapsed_us, FALSE);
 		g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func(g_free);
+		/* the login record is about the saved password, not one typed since */
+		gint account_id = pg->dlg ? mpa_pa_account_dialog_account_id(pg->dlg) : -1;
+		gboolean same_password = pg->dlg && !mpa_pa_account_dialog_password_changed(pg->dlg);
 
 		for (guint i = 0; i < 2; i++) {
 			if (pr[i]->outcome == MPA_OUTCOME_FAILED) {
+				gboolean worked = same_password &&
+					mpa_pa_hints_worked_before(account_id, pr[i]->protocol);
+
 				any_failed = TRUE;
-				d[i] = diagnose(run->provider, pr[i]);
+				d[i] = diagnose(run->provider, pr[i], worked);
 			} else if (pr[i]->outcome == MPA_OUTCOME_OK) {
 				any_ok = TRUE;
 			} else if (pr[i]->outcome == MPA_OUTCOME_CANCELLED) {
@@ -921,9 +929,11 @@ static void on_done(GObject *source, GAsyncResult *res, gpointer data)
 			gtk_label_set_text(GTK_LABEL(pg->status), t);
 			pg->tested_ok = TRUE;
 			mpa_pa_hints_forget_account(mpa_pa_account_dialog_account_id(pg->dlg));
-			/* a passed test counts as a login that worked (no secret is kept) */
+			/* a passed test counts as a login that worked (no secret is kept); an OAuth2
+			 * test sends no login, so it proves nothing about one, and a password typed
+			 * but not saved yet is not the one Claws will use */
 			for (guint i = 0; i < 2; i++)
-				if (pr[i]->outcome == MPA_OUTCOME_OK &&
+				if (pr[i]->outcome == MPA_OUTCOME_OK && !pr[i]->oauth2 && same_password &&
 				    mpa_pa_account_dialog_account_id(pg->dlg) >= 0)
 					mpa_pa_hints_record_login(mpa_pa_account_dialog_account_id(pg->dlg),
 								  i == 0 ? MPA_PROTOCOL_IMAP : MPA_PROTOCOL_SMTP);
@@ -1219,6 +1229,12 @@ static void save_page(PrefsPage *pp)
 {
 	Page *pg = (Page *)pp;
 
+	/* A different password saved: the logins recorded were made with the old one, so a refusal
+	 * of this one is a first-login problem, not "the password that worked stopped". */
+	if (pg->dlg && mpa_pa_account_dialog_password_changed(pg->dlg)) {
+		mpa_pa_hints_forget_logins(mpa_pa_account_dialog_account_id(pg->dlg));
+		mpa_pa_account_dialog_password_saved(pg->dlg);
+	}
 	/* The fields it fills belong to Claws' pages; its own choice is the folder list scan. */
 	if (pg->dlg && pg->rebuild_check &&
 	    gtk_toggle_button_get_active(GTK_TOGGLE_BUTTON(pg->rebuild_check)))

@@ -14,6 +14,9 @@
 #      independent password is no longer valid…"; Fresh, which never logged in, still gets the
 #      first-login advice.
 #   3. Once more in zh_CN: the hint leads with "独立密码已经失效…".
+#   4. A different password saved for Worked in Claws' account dialog forgets its record (a refusal
+#      of the new one is a first-login problem); deleting an account forgets its record, and
+#      only its.
 # Real Claws under Xvfb in a private network namespace (only 127.0.0.1 is reachable).
 set -u
 
@@ -190,6 +193,81 @@ if [ -e "${LOCPATH:-/nonexistent}/zh_CN.UTF-8" ] || locale -a 2>/dev/null | grep
 else
 	ok "zh_CN: the hint in Chinese # SKIP no zh_CN.UTF-8 locale"
 fi
+
+# ---- 4. a new password saved, an account removed: the record forgets ----------------------
+# The tree of the account dialog: a click on its lower part gives it the focus.
+tree_focus() { xdo mousemove --window "$1" 60 "$(( $(xdo getwindowgeometry "$1" | sed -n 's/.*Geometry: [0-9]*x\([0-9]*\).*/\1/p') - 80 ))" click 1; sleep 0.3; }
+not_recorded() { ! recorded "$1"; }
+# the row of account ID in Edit accounts (the accounts in accountrc's order)
+row_of() { grep '^\[Account: ' "$CFG/accountrc" | grep -n "^\[Account: $1\]" | cut -d: -f1; }
+edit_accounts() {
+	local e
+	e=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+	if [ -z "$e" ]; then
+		focus "$MAIN"; keys ctrl+shift+F12
+		e=$(wait_win '^Edit accounts$' 10) || return 1
+	fi
+	focus "$e"; click_focus "$e"; keys Home
+	for _ in $(seq 2 "$(row_of "$1")"); do keys Down; done
+	sleep 0.3
+	EA=$e
+}
+printf '(gtk_accel_path "<Actions>/Menu/Configuration/EditAccounts" "<Primary><Shift>F12")\n' >>"$CFG/menurc"
+cp "$T/folderlist.xml.0" "$CFG/folderlist.xml"
+claws_spawn --online
+gui_wait 60 "the Worked hint in Claws' output" hint_or_close "$WNAME"
+MAIN=$(wait_win ' - Claws Mail ' 30)
+close_alerts 2
+check "Worked: still recorded before its password is changed in Claws" recorded "$WID"
+# The hint windows of the refused logins, closed (they would take the keys).
+for h in $(xdo search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do focus "$h"; keys Escape; done
+# The account's dialog (Edit accounts, its row, Edit; a late hint may take the keys: again, three
+# times at most): Basic page, the password typed anew, OK.
+A=
+for try in 1 2 3; do
+	edit_accounts "$WID" || continue
+	# "_Edit" (the first of the two Alt+E buttons) gets the focus, space presses it
+	keys alt+e; sleep 0.2; keys space
+	A=$(GUI_QUIET=1 wait_win ' - Account preferences$' 10) && break
+	echo "# attempt $try did not open the account dialog"
+	for h in $(xdo search --onlyvisible --name '^Provider Assistant: ' 2>/dev/null); do focus "$h"; keys Escape; done
+	close_alerts 1
+done
+check "Worked: its account dialog opens from Edit accounts" test -n "$A"
+if true; then
+	if [ -n "$A" ]; then
+		focus "$A"; tree_focus "$A"; keys Home Down; sleep 0.8
+		# name, default, full name, address, organisation, (protocol: fixed once saved),
+		# auto-configure, receive server, SMTP server, user ID, password
+		keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab; sleep 0.3
+		keys ctrl+a; typ_secret "$NEWPW"; sleep 0.3
+		shot worked-new-password
+		focus "$A"; keys alt+o
+		gone_win ' - Account preferences$' 10
+		close_alerts 2
+	fi
+fi
+check "Worked: a different password saved in Claws forgets the account's logins" \
+	gui_wait 10 "account $WID gone from $LOGINS" not_recorded "$WID"
+# Deleting an account forgets it too (Claws' account-list hook), and only it.
+printf '[%s]\nimap=1764800000\n\n[%s]\nimap=1764800000\n' "$WID" "$FID" >>"$LOGINS"
+E=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+[ -n "$E" ] && { focus "$E"; keys Escape; GUI_QUIET=1 gone_win '^Edit accounts$' 10; }
+if edit_accounts "$WID"; then
+	# "_Edit" and "D_elete" share Alt+E (which of them a press reaches depends on the focus):
+	# the Delete button is clicked instead, the third of the column of buttons beside the list
+	xdo mousemove --window "$EA" 445 176 click 1
+	D=$(wait_win '^Delete account$' 10) && { focus "$D"; keys alt+d; }
+	sleep 0.5
+	shot worked-deleted
+	focus "$EA"; keys Escape
+	GUI_QUIET=1 gone_win '^Edit accounts$' 10
+fi
+check "Worked deleted: its record is forgotten" gui_wait 10 "account $WID gone from $LOGINS" not_recorded "$WID"
+check "Worked deleted: the other account's record is kept" recorded "$FID"
+close_alerts 2
+claws_stop
+cp "$T/claws.out" "$ART/gui-worked-4.log"
 
 leak=0
 for f in "$ART"/gui-worked-*.log "$LOGINS"; do
