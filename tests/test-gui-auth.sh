@@ -11,6 +11,9 @@
 #   ok@      a new account typed through the plugin with a wrong password: every connection of it
 #            ends "auth failed, 1 attempts"; typed again with the right password: Claws logs in;
 #   Sohu     a new account: one explicit password method on the Receive and the Send page;
+#   Hand     a new Sohu account whose Receive method the user sets to PLAIN by hand: another
+#            address typed over it keeps PLAIN (saved so); reopened, Apply provider settings
+#            sets the provider's method again;
 #   Outlook  a new account: OAuth2 on both pages and "MS Outlook" on the OAuth2 page;
 #   Gmail    a new account: the app password (LOGIN on both pages), the OAuth2 page left alone;
 #   GmailOA  a new Gmail account where the user picks OAuth2 on the plugin's page: OAuth2 on both
@@ -141,6 +144,28 @@ check "plugin account, right password: Claws logs in with the one method" test "
 ACC=$(accountrc_of ok@example.com 2)
 check "the right-password account has the explicit methods too" has_all imap_auth_method=1 smtp_auth_method=1
 
+# The last row of Edit accounts (Claws names a new account "AccountN": the newest is last), opened
+# with Return (the list's row-activated; Alt+E is also D_elete's mnemonic).  Claws' login hints
+# for the new accounts may pop up meanwhile and take the keys: then again, three times at most.
+reopen_last() {
+	local try e q
+	EDIT=
+	for try in 1 2 3; do
+		q=1; [ "$try" = 3 ] && q=
+		e=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
+		if [ -z "$e" ]; then
+			focus "$MAIN"; keys ctrl+shift+F12
+			e=$(GUI_QUIET=$q wait_win '^Edit accounts$' 10)
+		fi
+		if [ -n "$e" ]; then
+			focus "$e"; click_focus "$e"; keys End; sleep 0.3; keys Return
+			EDIT=$(GUI_QUIET=$q wait_win ' - Account preferences$' 10) && return 0
+		fi
+		echo "# reopening: attempt $try did not open the account dialog"
+		shot "auth-reopen-attempt-$try"; close_alerts 1
+	done
+	return 1
+}
 # Sohu: one explicit password method on both sides (Claws cannot reach imap.sohu.com here).
 new_account zhangsan@sohu.com "$BADPW"
 [ -n "${NEWACC:-}" ] && finish_new_account zhangsan@sohu.com 1
@@ -148,6 +173,56 @@ ACC=$(accountrc_of zhangsan@sohu.com)
 echo "# sohu: $ACC"
 check "Sohu: receive server and one explicit password method on the Receive and Send pages" \
 	has_all receive_server=imap.sohu.com imap_auth_method=1 use_smtp_auth=1 smtp_auth_method=1
+
+# A method chosen by hand is the user's (README: "a method you chose yourself is kept, and Apply
+# provider settings sets it again"): on a new Sohu account, Receive → PLAIN (64) by hand, then
+# another address typed over it (the plugin fills the account once more): PLAIN stays and is saved;
+# reopened, Apply provider settings sets the provider's method (1) again.
+methods_lines() { grep -F 'Provider Assistant: methods: ' "$T/claws.out" 2>/dev/null | sed 's/.*Provider Assistant: methods: //'; }
+_methods_count() { [ "$(methods_lines | grep -cF -- "$1")" -ge "$2" ]; }
+n_64=$(methods_lines | grep -cF 'imap 64,')
+n_1=$(methods_lines | grep -cF 'imap 1,')
+new_account handpick@sohu.com "$BADPW"
+if [ -n "${NEWACC:-}" ]; then
+	check "Hand-picked: the plugin set the provider's method (LOGIN command, 1) as the address was typed" \
+		gui_wait 10 "a 'methods: imap 1' line" _methods_count 'imap 1,' $((n_1 + 1))
+	# The tree's third row (under "Account" and Basic) is the Receive page; its first control (an
+	# IMAP account) is the "Authentication method" list: End (OAUTH2), Up (LOGIN), Up (PLAIN).
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys Home Down Down; sleep 0.8
+	keys Tab; sleep 0.3; keys End Up Up; sleep 0.5
+	check "Hand-picked: Receive → PLAIN (64) chosen by hand" \
+		gui_wait 10 "a 'methods: imap 64' line" _methods_count 'imap 64,' $((n_64 + 1))
+	n_1=$(methods_lines | grep -cF 'imap 1,')
+	# Another address typed over it: the plugin fills the account from it once more (the user ID
+	# it had set follows the address), but not the method the user chose.
+	focus "$NEWACC"; tree_focus "$NEWACC"; keys Home Down; sleep 0.8
+	keys Tab Tab Tab Tab ctrl+a; sleep 0.3; typ handpicked@sohu.com; sleep 1
+	shot auth-handpicked-retyped
+	check "Hand-picked: another address typed over it keeps PLAIN (no 'imap 1' line after the pick)" \
+		sh -c '[ "$(grep -F "Provider Assistant: methods: " "$1" | grep -cF "imap 1,")" = "$2" ]' _ "$T/claws.out" "$n_1"
+	finish_new_account handpicked@sohu.com 1
+fi
+ACC=$(accountrc_of handpicked@sohu.com)
+echo "# hand-picked: $ACC"
+check "Hand-picked: saved with the user's PLAIN (64) for IMAP, the provider's LOGIN (1) for SMTP, the user ID of the address typed last" \
+	has_all receive_server=imap.sohu.com user_id=handpicked@sohu.com imap_auth_method=64 smtp_auth_method=1
+n_ap=$(grep -cF 'Provider Assistant: apply provider settings' "$T/claws.out")
+reopen_last
+check "Hand-picked: the account reopens from Edit accounts" test -n "$EDIT"
+if [ -n "$EDIT" ]; then
+	focus "$EDIT"; keys End; sleep 0.8
+	keys alt+p
+	gui_wait 10 "the Apply line in Claws' output" _apply_count $((n_ap + 1))
+	focus "$EDIT"; keys alt+o
+	gone_win ' - Account preferences$' 10
+	close_alerts 2
+	E=$(GUI_QUIET=1 wait_win '^Edit accounts$' 5) && { focus "$E"; keys Escape; }
+	GUI_QUIET=1 gone_win '^Edit accounts$' 10
+fi
+ACC=$(accountrc_of handpicked@sohu.com)
+echo "# hand-picked, Apply: $ACC"
+check "Hand-picked, reopened, Apply provider settings, OK: the provider's LOGIN (1) again" \
+	has_all receive_server=imap.sohu.com imap_auth_method=1 smtp_auth_method=1
 
 # Outlook: no password sign-in at all: OAuth2 on both pages, the "MS Outlook" service.
 new_account lisi@outlook.com ""     # no password: OAuth2
@@ -207,28 +282,6 @@ check "GmailOA: saved with OAuth2 for IMAP (256) and SMTP (32), SMTP AUTH on, OA
 # Reopened from Edit accounts (the last row): the page shows OAuth2 picked; Apply; OK.
 n_oa=$(signin_lines | grep -cF "$PICKED")
 n_pw=$(signin_lines | grep -cF 'choice offered, password')
-# The last row of Edit accounts (Claws names a new account "AccountN": the newest is last), opened
-# with Return (the list's row-activated; Alt+E is also D_elete's mnemonic).  Claws' login hints
-# for the new accounts may pop up meanwhile and take the keys: then again, three times at most.
-reopen_last() {
-	local try e q
-	EDIT=
-	for try in 1 2 3; do
-		q=1; [ "$try" = 3 ] && q=
-		e=$(xdo search --onlyvisible --name '^Edit accounts$' 2>/dev/null | tail -1)
-		if [ -z "$e" ]; then
-			focus "$MAIN"; keys ctrl+shift+F12
-			e=$(GUI_QUIET=$q wait_win '^Edit accounts$' 10)
-		fi
-		if [ -n "$e" ]; then
-			focus "$e"; click_focus "$e"; keys End; sleep 0.3; keys Return
-			EDIT=$(GUI_QUIET=$q wait_win ' - Account preferences$' 10) && return 0
-		fi
-		echo "# reopening: attempt $try did not open the account dialog"
-		shot "auth-reopen-attempt-$try"; close_alerts 1
-	done
-	return 1
-}
 reopen_last
 check "GmailOA: the account reopens from Edit accounts" test -n "$EDIT"
 if [ -n "$EDIT" ]; then
