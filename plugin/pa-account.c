@@ -28,6 +28,7 @@
 #include "mpa-text.h"
 #include "mpa-check.h"
 #include "pa-account.h"
+#include "mpa-digest.h"
 #include "pa-shared.h"
 
 /* A plugin loaded after prefs_account_init() gets create_widget before the built-in pages
@@ -1048,16 +1049,15 @@ static void address_changed(GtkEditable *editable, gpointer data)
 }
 
 /* The passwords the user typed (the Send page's only when it is not our copy of the Basic
- * page's), as a SHA-256: never the password itself. */
+ * page's), as a SHA-256: never the password itself, and no copy left in freed memory. */
 static gchar *password_digest(MpaPaAccountDialog *dlg)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
-	const gchar *basic = dlg->password ? gtk_entry_get_text(GTK_ENTRY(dlg->password)) : "";
-	const gchar *send = dlg->smtp_pass && !dlg->smtp_pass_ours ? gtk_entry_get_text(GTK_ENTRY(dlg->smtp_pass)) : "";
+	const gchar *parts[2] = {
+		dlg->password ? gtk_entry_get_text(GTK_ENTRY(dlg->password)) : "",
+		dlg->smtp_pass && !dlg->smtp_pass_ours ? gtk_entry_get_text(GTK_ENTRY(dlg->smtp_pass)) : "",
+	};
 
-	g_checksum_update(sum, (const guchar *)basic, strlen(basic) + 1);
-	g_checksum_update(sum, (const guchar *)send, strlen(send) + 1);
-	return g_strdup(g_checksum_get_string(sum));
+	return mpa_digest_secrets(parts, G_N_ELEMENTS(parts));
 }
 
 static gboolean find_widgets(MpaPaAccountDialog *dlg)
@@ -1268,21 +1268,22 @@ void mpa_pa_account_dialog_set_fields_changed(MpaPaAccountDialog *dlg, void (*fu
  * with the rest: never the password itself). */
 gchar *mpa_pa_account_dialog_fingerprint(MpaPaAccountDialog *dlg)
 {
-	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
 	GtkWidget *entries[] = { dlg->address, dlg->password, dlg->smtp_pass };
+	const gchar *parts[G_N_ELEMENTS(entries) + F_COUNT];
+	gchar *values[F_COUNT];
+	gchar *digest;
 
 	if (!dlg->ready)
 		return g_strdup("");
-	for (guint i = 0; i < G_N_ELEMENTS(entries); i++) {
-		const gchar *t = entries[i] ? gtk_entry_get_text(GTK_ENTRY(entries[i])) : "";
-		g_checksum_update(sum, (const guchar *)t, strlen(t) + 1);
-	}
-	for (Field f = 0; f < F_COUNT; f++) {
-		g_autofree gchar *v = field_get(dlg, f);
-		const gchar *t = v ? v : "";
-		g_checksum_update(sum, (const guchar *)t, strlen(t) + 1);
-	}
-	return g_strdup(g_checksum_get_string(sum));
+	/* The entries' texts are borrowed, never copied; the fields' values are ours. */
+	for (guint i = 0; i < G_N_ELEMENTS(entries); i++)
+		parts[i] = entries[i] ? gtk_entry_get_text(GTK_ENTRY(entries[i])) : "";
+	for (Field f = 0; f < F_COUNT; f++)
+		parts[G_N_ELEMENTS(entries) + f] = values[f] = field_get(dlg, f);
+	digest = mpa_digest_secrets(parts, G_N_ELEMENTS(parts));
+	for (Field f = 0; f < F_COUNT; f++)
+		g_free(values[f]);
+	return digest;
 }
 
 gint mpa_pa_account_dialog_account_id(const MpaPaAccountDialog *dlg)

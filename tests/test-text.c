@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <string.h>
+#include "mpa-digest.h"
 #include "mpa-text.h"
 #include "cli-json.h"
 #include "mpa-lang.h"
@@ -273,6 +274,26 @@ static void test_json_invalid_utf8(void)
 	g_assert_true(g_utf8_validate(out, -1, NULL));
 }
 
+/* Secrets are digested with their NULs, so that the parts' boundaries count. */
+static void
+test_digest_secrets(void)
+{
+	const gchar *empty[] = { "" };
+	const gchar *ab_[] = { "ab", "" };
+	const gchar *a_b[] = { "a", "b" };
+	const gchar *null[] = { NULL };
+	g_autofree gchar *d0 = mpa_digest_secrets(empty, 1);
+	g_autofree gchar *d1 = mpa_digest_secrets(ab_, 2);
+	g_autofree gchar *d2 = mpa_digest_secrets(a_b, 2);
+	g_autofree gchar *d3 = mpa_digest_secrets(null, 1);
+
+	/* sha256sum of one NUL byte */
+	g_assert_cmpstr(d0, ==, "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+	g_assert_cmpstr(d3, ==, d0);
+	g_assert_cmpuint(strlen(d1), ==, 64);
+	g_assert_cmpstr(d1, !=, d2);
+}
+
 int main(int argc, char **argv)
 {
 	g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
@@ -288,5 +309,6 @@ int main(int argc, char **argv)
 	g_test_add_func("/lang/normalize", test_lang_normalize);
 	g_test_add_func("/lang/process", test_lang_process);
 	g_test_add_func("/text/json/invalid-utf8", test_json_invalid_utf8);
+	g_test_add_func("/digest/secrets", test_digest_secrets);
 	return g_test_run();
 }
