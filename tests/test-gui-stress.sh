@@ -269,13 +269,30 @@ kill -TERM "$CPID"
 gui_wait 20 "Claws Mail to quit on SIGTERM" _claws_gone
 still=$(claws_pid)
 [ -n "$still" ] && { close_alerts 2; gui_wait 5 "Claws Mail to quit once its alerts are closed" _claws_gone; still=$(claws_pid); }
-# Still there (seen once: its main thread stuck inside GLib in its SIGTERM handler, the waits above
-# wrote the backtraces): SIGKILL, so that the wait below has an end and the point fails.
+# Still there.  Claws 4.1.1's own SIGTERM handler (quit_signal_handler in main.c) calls g_timeout_add():
+# when the signal lands on the main thread while that thread holds the main context's lock
+# (g_main_context_prepare/check), the handler waits for that lock forever.  Seen once in about 50
+# runs; it does not depend on the plugin.  That deadlock is told apart by the main thread's stack
+# (g_source_attach above "<signal handler called>") and reported as a skip that names it; any other
+# way of not quitting is a failure.  SIGKILL then, so that the wait below has an end.
+claws_deadlock=
+if [ -n "$still" ] && command -v gdb >/dev/null; then
+	bt=$(timeout 60 gdb -p "$still" -batch -nx -ex 'thread 1' -ex 'bt 12' 2>/dev/null)
+	echo "$bt" | grep -q '<signal handler called>' && echo "$bt" | grep -q 'g_source_attach' &&
+		echo "$bt" | grep -q 'g_main_context_\(prepare\|check\|query\|dispatch\)\|g_source_ref' &&
+		claws_deadlock=1
+	echo "$bt" | sed -n '1,14s/^/#   main thread: /p'
+fi
 [ -n "$still" ] && kill -9 "$still" 2>/dev/null
 wait "$DBUS_PID" 2>/dev/null; st=$?; DBUS_PID=
 echo "# after SIGTERM: exit status $st"
-check "SIGTERM during a check in an open dialog: Claws quits normally (status $st)" \
-	eval 'test -z "$still" && test "$st" = 0 && grep -q "Quitting on signal 15" "$T/claws.out"'
+if [ -n "$claws_deadlock" ]; then
+	skip "SIGTERM during a check in an open dialog: Claws quits normally" \
+		"Claws 4.1.1 deadlocked in its own SIGTERM handler (g_timeout_add() in a signal handler, main thread inside GLib)"
+else
+	check "SIGTERM during a check in an open dialog: Claws quits normally (status $st)" \
+		eval 'test -z "$still" && test "$st" = 0 && grep -q "Quitting on signal 15" "$T/claws.out"'
+fi
 cp "$T/claws.out" "$ART/stress-claws-1.log"
 
 # Files: nothing under the config dir, HOME/XDG, TMPDIR, runtime dir or the test dir holds any
