@@ -181,12 +181,18 @@ gui_keep_artifacts() {
 
 # Re-run the calling script in a private network namespace with only loopback: Claws may try to
 # log in to whatever account exists; there it cannot reach anything but 127.0.0.1.  Also a private
-# mount namespace, so that a test may bind-mount its own /etc/resolv.conf.
+# mount namespace, so that a test may bind-mount its own /etc/resolv.conf, with X's socket
+# directory of its own: an X server that is still shutting down elsewhere (the previous test's,
+# another run's) unlinks /tmp/.X11-unix/X<n> on its way out, and when the new Xvfb had taken the
+# same number, Claws found no socket ("cannot open display: :0", seen in CI after test-gui-worked).
 gui_enter_netns() { # script
 	[ -n "${MPA_GUI_NETNS:-}" ] && return 0
 	if unshare -n -m -- true 2>/dev/null; then
 		export MPA_GUI_NETNS=1 top_srcdir top_builddir
-		exec unshare -n -m -- bash -c 'ip link set lo up && exec bash "$0"' "$1"
+		exec unshare -n -m -- bash -c 'ip link set lo up || exit 1
+mkdir -p /tmp/.X11-unix && mount -t tmpfs -o mode=1777,size=1m mpa-x11 /tmp/.X11-unix ||
+	echo "# no private /tmp/.X11-unix (mount failed): sharing the machine'"'"'s"
+exec bash "$0"' "$1"
 	fi
 	skip_all "cannot create a private network namespace (unshare -n), needed to keep Claws on 127.0.0.1"
 }
@@ -380,8 +386,18 @@ claws_stop() {
 
 # gui_stop: at the end, Claws Mail (claws_stop), then Xvfb.
 gui_stop() {
+	local i
 	claws_stop
-	[ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null
+	[ -n "$XVFB_PID" ] || return 0
+	kill "$XVFB_PID" 2>/dev/null
+	# Gone before the next test starts its own (10 s, then SIGKILL).
+	for i in $(seq 100); do
+		kill -0 "$XVFB_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 "$XVFB_PID" 2>/dev/null
+	wait "$XVFB_PID" 2>/dev/null
+	XVFB_PID=
 	return 0
 }
 
